@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+const exclude = ['**/node_modules/**', 'data/**', '.tmp/**'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['**/*.int.test.ts', 'tests/**/*.test.ts'],
+          exclude,
+          globalSetup: ['tests/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
