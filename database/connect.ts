@@ -1,0 +1,72 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { type EmbeddedServer, startEmbeddedPostgres } from './embedded-postgres.ts';
+import { migrateToLatest } from './migrations.ts';
+
+export interface Database {
+  readonly db: Kysely<unknown>;
+  /** Where the data lives, with the password masked: safe to print. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** An external PostgreSQL server; when absent an embedded server is started under `dataDir`. */
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string;
+  readonly poolSize?: number;
+  readonly log?: (line: string) => void;
+}
+
+const EMBEDDED_DATABASE = 'zhucan';
+
+/** Opens the project's database, migrated to the latest schema. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  let server: EmbeddedServer | undefined;
+  let connectionString = options.databaseUrl;
+  if (!connectionString) {
+    server = await startEmbeddedPostgres({
+      dataDir: options.dataDir,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    await ensureDatabaseExists(server.connectionString(), EMBEDDED_DATABASE);
+    connectionString = server.connectionString(EMBEDDED_DATABASE);
+  }
+  const db = createKysely(connectionString, options.poolSize);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    await server?.stop();
+    throw error;
+  }
+  return {
+    db,
+    description: `${server ? 'embedded ' : ''}${maskPassword(connectionString)}`,
+    async close() {
+      await db.destroy();
+      await server?.stop();
+    },
+  };
+}
+
+export function createKysely(connectionString: string, poolSize = 20): Kysely<unknown> {
+  const pool = new pg.Pool({ connectionString, max: poolSize });
+  // An idle client that loses its server (a restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  return new Kysely({ dialect: new PostgresDialect({ pool }) });
+}
+
+export async function ensureDatabaseExists(adminConnectionString: string, name: string): Promise<void> {
+  const admin = createKysely(adminConnectionString, 1);
+  try {
+    const { rows } = await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`.execute(admin);
+    if (rows.length === 0) await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export function maskPassword(connectionString: string): string {
+  return connectionString.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

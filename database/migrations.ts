@@ -1,0 +1,19 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { createEventStoreSchema, dropEventStoreSchema } from '../event-store/postgres/schema.ts';
+
+/** Numbered migrations, applied in order; a migration never changes once released. */
+const migrations: Record<string, Migration> = {
+  '0001-event-store': { up: createEventStoreSchema, down: dropEventStoreSchema },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableSchema: 'public' });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const cause = error instanceof Error ? error : new Error(String(error ?? 'unknown error'));
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
+  }
+}
