@@ -20,7 +20,8 @@ import { START } from '../position.ts';
 
 interface EventRow {
   position: string;
-  transaction_id: string;
+  /** The writing transaction's id as text: the commit part of the position. */
+  xid: string;
   stream_id: string;
   stream_revision: string;
   event_id: string;
@@ -37,7 +38,8 @@ interface AppendRow {
   written: boolean;
 }
 
-const COLUMNS = sql`position, transaction_id::text AS transaction_id, stream_id, stream_revision, event_id,
+// Not aliased as `transaction_id`: ORDER BY would then sort the text alias, not the xid8 column.
+const COLUMNS = sql`position, transaction_id::text AS xid, stream_id, stream_revision, event_id,
   event_type, data, metadata, recorded_at`;
 
 /** Errors raised by `event_store.append_events`. */
@@ -160,12 +162,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position> {
-    const { rows } = await sql<{ transaction_id: string; position: string }>`
-      SELECT transaction_id::text AS transaction_id, position FROM event_store.events
+    const { rows } = await sql<{ xid: string; position: string }>`
+      SELECT transaction_id::text AS xid, position FROM event_store.events
        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
        ORDER BY transaction_id DESC, position DESC LIMIT 1`.execute(this.db);
     const row = rows[0];
-    return row ? { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) } : START;
+    return row ? { commit: BigInt(row.xid), prepare: BigInt(row.position) } : START;
   }
 
   async close(): Promise<void> {
@@ -187,7 +189,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     id: row.event_id,
     stream: row.stream_id,
     revision: Number(row.stream_revision),
-    position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) },
+    position: { commit: BigInt(row.xid), prepare: BigInt(row.position) },
     type: row.event_type,
     data: row.data,
     metadata: row.metadata,
