@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** `npm start` as a newcomer runs it: embedded PostgreSQL, HTTP server, clean stop. */
+describe('npm start on the embedded default', () => {
+  let child: ChildProcess | undefined;
+  let dataDir: string;
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves /health from the embedded database and stops its server on SIGTERM', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'zhucan-start-'));
+    await chmod(dataDir, 0o755);
+    child = spawn('npm', ['start', '--silent'], {
+      env: { ...process.env, PORT: '0', ZHUCAN_DATA_DIR: dataDir, DATABASE_URL: '', KURRENTDB_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: false,
+    });
+    let output = '';
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line in time:\n${output}`)), 60_000);
+      child?.stdout?.on('data', (chunk) => {
+        output += chunk;
+        const match = /listening on (http:\/\/\S+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      child?.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+    });
+
+    const health = await (await fetch(`${url}/health`)).json();
+    expect(health).toEqual({ status: 'ok', eventStore: { kind: 'postgresql', position: '0/0' } });
+    expect(output).toMatch(/database: embedded postgres:\/\/postgres:\*\*\*@/);
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+
+    // npm forwards the signal to the service and then ends by that signal itself.
+    child.kill('SIGTERM');
+    const [code, signal] = await once(child, 'exit');
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    for (let waited = 0; existsSync(pidFile) && waited < 20_000; waited += 100) await sleep(100);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+});
