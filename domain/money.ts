@@ -49,7 +49,8 @@ export function nonNegative(amount: Fen): Fen {
 
 /** Basis points of an amount (10000 bp = 100%), rounded down to a whole fen. */
 export function basisPointsOf(amount: Fen, bp: number): Fen {
-  if (!Number.isSafeInteger(bp) || bp < 0) throw new MoneyError(`basis points must be a whole number ≥ 0, got ${bp}`);
+  if (!Number.isSafeInteger(bp) || bp < 0)
+    throw new MoneyError(`basis points must be a whole number ≥ 0, got ${bp}`);
   return fen(Math.floor((amount * bp) / 10_000));
 }
 

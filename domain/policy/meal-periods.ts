@@ -1,0 +1,57 @@
+import type { LocalTimeOfDay } from '../time/shanghai-time.ts';
+import { MEAL_PERIODS, type MealPeriod } from './policy-types.ts';
+
+/** 供餐时段: `[from, to)` in Asia/Shanghai local time, both "HH:MM". */
+export interface PeriodHours {
+  readonly from: LocalTimeOfDay;
+  readonly to: LocalTimeOfDay;
+}
+
+/** A canteen's meal periods; a period it does not serve is absent. */
+export type CanteenPeriods = Readonly<Partial<Record<MealPeriod, PeriodHours>>>;
+
+const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/**
+ * The canteen period containing a local time, or null (then the meal is sold without subsidy).
+ * "HH:MM" strings compare like the times they name, so no parsing is needed.
+ */
+export function mealPeriodAt(periods: CanteenPeriods, time: LocalTimeOfDay): MealPeriod | null {
+  for (const period of MEAL_PERIODS) {
+    const hours = periods[period];
+    if (hours && hours.from <= time && time < hours.to) return period;
+  }
+  return null;
+}
+
+/**
+ * Problems with a canteen's periods, for registration: a malformed time, a period that ends before
+ * it starts, or two periods that overlap. Empty when the periods are fine.
+ */
+export function canteenPeriodProblems(periods: CanteenPeriods): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const served: { period: MealPeriod; hours: PeriodHours }[] = [];
+  for (const period of MEAL_PERIODS) {
+    const hours = periods[period];
+    if (!hours) continue;
+    let wellFormed = true;
+    for (const end of ['from', 'to'] as const) {
+      if (!TIME_PATTERN.test(hours[end])) {
+        problems.push({ path: `periods.${period}.${end}`, message: 'expected a time HH:MM' });
+        wellFormed = false;
+      }
+    }
+    if (!wellFormed) continue;
+    if (hours.from >= hours.to) {
+      problems.push({ path: `periods.${period}.to`, message: 'a period must end after it starts' });
+      continue;
+    }
+    for (const other of served) {
+      if (hours.from < other.hours.to && other.hours.from < hours.to) {
+        problems.push({ path: `periods.${period}`, message: `overlaps ${other.period}` });
+      }
+    }
+    served.push({ period, hours });
+  }
+  return problems;
+}
