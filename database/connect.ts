@@ -3,8 +3,13 @@ import pg from 'pg';
 import { type EmbeddedServer, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateToLatest } from './migrations.ts';
 
-export interface Database {
+/** Kysely for queries and migrations, and its pg pool for the few hot paths that need prepared statements. */
+export interface Connection {
   readonly db: Kysely<unknown>;
+  readonly pool: pg.Pool;
+}
+
+export interface Database extends Connection {
   /** Where the data lives, with the password masked: safe to print. */
   readonly description: string;
   close(): Promise<void>;
@@ -32,7 +37,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await ensureDatabaseExists(server.connectionString(), EMBEDDED_DATABASE);
     connectionString = server.connectionString(EMBEDDED_DATABASE);
   }
-  const db = createKysely(connectionString, options.poolSize);
+  const { db, pool } = connect(connectionString, options.poolSize);
   try {
     await migrateToLatest(db);
   } catch (error) {
@@ -42,6 +47,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   return {
     db,
+    pool,
     description: `${server ? 'embedded ' : ''}${maskPassword(connectionString)}`,
     async close() {
       await db.destroy();
@@ -50,11 +56,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   };
 }
 
-export function createKysely(connectionString: string, poolSize = 20): Kysely<unknown> {
+export function connect(connectionString: string, poolSize = 20): Connection {
   const pool = new pg.Pool({ connectionString, max: poolSize });
   // An idle client that loses its server (a restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  return new Kysely({ dialect: new PostgresDialect({ pool }) });
+  // Kysely ends the pool when it is destroyed.
+  return { db: new Kysely({ dialect: new PostgresDialect({ pool }) }), pool };
+}
+
+export function createKysely(connectionString: string, poolSize = 20): Kysely<unknown> {
+  return connect(connectionString, poolSize).db;
 }
 
 export async function ensureDatabaseExists(adminConnectionString: string, name: string): Promise<void> {

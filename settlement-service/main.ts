@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = configFromEnvironment();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   log(`database: ${database.description}`);
-  const eventStore = openEventStore({ kurrentDbUrl: config.kurrentDbUrl, db: database.db });
+  const eventStore = openEventStore({ kurrentDbUrl: config.kurrentDbUrl, database });
   log(`event store: ${eventStore.kind}`);
 
   const server = createApp({ eventStore, log }).listen(config.port);

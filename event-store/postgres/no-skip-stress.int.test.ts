@@ -14,7 +14,7 @@ describe('PostgreSQL store under concurrent appenders with late commits', () => 
   });
 
   it('delivers every event to a concurrent subscriber exactly once, in each stream’s revision order', async () => {
-    const store = new PostgresEventStore(database.db, { pollIntervalMs: 5 });
+    const store = new PostgresEventStore(database, { pollIntervalMs: 5 });
     const report = await runNoSkipStress(postgresStressTarget(store), {
       writers: 24,
       appendsPerWriter: 40,
@@ -27,7 +27,7 @@ describe('PostgreSQL store under concurrent appenders with late commits', () => 
   });
 
   it('orders a stream by revision even when a transaction got its id before the stream’s last writer', async () => {
-    const store = new PostgresEventStore(database.db);
+    const store = new PostgresEventStore(database);
     const stream = 'ordering-guard';
     await store.append(stream, [{ id: crypto.randomUUID(), type: 'First', data: {} }], {
       expectedRevision: 'no-stream',

@@ -4,7 +4,7 @@ import { PostgresEventStore } from './postgres-event-store.ts';
 
 describeEventStoreContract('PostgreSQL', async () => {
   const database = await createTestDatabase();
-  const store = new PostgresEventStore(database.db, { pollIntervalMs: 20 });
+  const store = new PostgresEventStore(database, { pollIntervalMs: 20 });
   return {
     store,
     async cleanup() {

@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
+import type pg from 'pg';
 import type { DatabaseError } from 'pg';
+import type { Connection } from '../../database/connect.ts';
 import { assertValidAppend, ConcurrencyError, EventIdConflictError } from '../errors.ts';
 import { AppendSignal, pollingSubscription } from '../polling-subscription.ts';
 import type {
@@ -17,6 +19,7 @@ import type {
   Subscription,
 } from '../port.ts';
 import { START } from '../position.ts';
+import { Batcher } from './append-batcher.ts';
 
 interface EventRow {
   position: string;
@@ -31,38 +34,51 @@ interface EventRow {
   recorded_at: Date;
 }
 
-interface AppendRow {
-  next_revision: string;
-  commit_position: string;
-  prepare_position: string;
-  written: boolean;
+interface AppendOutcomeRow {
+  request_index: number;
+  outcome: 'written' | 'idempotent' | 'wrong-expected-revision' | 'younger-writer' | 'event-id-conflict';
+  next_revision: string | null;
+  commit_position: string | null;
+  prepare_position: string | null;
+  actual_revision: string;
 }
 
-// Not aliased as `transaction_id`: ORDER BY would then sort the text alias, not the xid8 column.
+interface AppendRequest {
+  readonly stream: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
 const COLUMNS = sql`position, transaction_id::text AS xid, stream_id, stream_revision, event_id,
   event_type, data, metadata, recorded_at`;
 
-/** Errors raised by `event_store.append_events`. */
-const WRONG_EXPECTED_REVISION = 'ZC001';
-const EVENT_ID_CONFLICT = 'ZC002';
-const YOUNGER_WRITER = 'ZC003';
 const UNIQUE_VIOLATION = '23505';
 
 export interface PostgresEventStoreOptions {
   /** How often a live subscription looks for events written by other processes. */
   readonly pollIntervalMs?: number;
+  /** How many append batches may be written at once. */
+  readonly maxConcurrentBatches?: number;
 }
 
 /** The event store on PostgreSQL (embedded by default). The schema comes from the migrations. */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgresql';
   private readonly appended: AppendSignal;
+  private readonly batcher: Batcher<AppendRequest, AppendResult>;
 
-  constructor(
-    private readonly db: Kysely<unknown>,
-    options: PostgresEventStoreOptions = {},
-  ) {
+  private readonly db: Kysely<unknown>;
+  private readonly pool: pg.Pool;
+
+  constructor(connection: Connection, options: PostgresEventStoreOptions = {}) {
+    this.db = connection.db;
+    this.pool = connection.pool;
     this.appended = new AppendSignal(options.pollIntervalMs ?? 100);
+    this.batcher = new Batcher((requests) => this.appendBatch(this.pool, requests), {
+      maxInFlight: options.maxConcurrentBatches ?? 2,
+      maxBatchWeight: 5000,
+      weigh: (request) => request.events.length,
+    });
   }
 
   async append(
@@ -70,60 +86,75 @@ export class PostgresEventStore implements EventStore {
     events: readonly EventToAppend[],
     { expectedRevision }: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
-    return this.appendWith(this.db, stream, events, expectedRevision);
+    assertValidAppend(stream, events);
+    return this.batcher.submit({ stream, events, expectedRevision });
   }
 
   /**
-   * Runs `work` in one database transaction: appends made through the given store commit together
+   * Runs `work` in one database transaction: appends made through the given appender commit together
    * with whatever else the transaction writes, or not at all.
    */
   async transaction<T>(
-    work: (appender: TransactionalAppender, trx: Kysely<unknown>) => Promise<T>,
+    work: (appender: TransactionalAppender, client: pg.PoolClient) => Promise<T>,
   ): Promise<T> {
-    const result = await this.db.transaction().execute((trx) =>
-      work(
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(
         {
-          append: (stream, events, { expectedRevision }) =>
-            this.appendWith(trx, stream, events, expectedRevision),
+          append: async (stream, events, { expectedRevision }) => {
+            assertValidAppend(stream, events);
+            const [answer] = await this.appendBatch(client, [{ stream, events, expectedRevision }]);
+            if (answer instanceof Error || answer === undefined) throw answer;
+            return answer;
+          },
         },
-        trx,
-      ),
-    );
-    this.appended.notify();
-    return result;
+        client,
+      );
+      await client.query('COMMIT');
+      this.appended.notify();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
-  private async appendWith(
-    executor: Kysely<unknown>,
-    stream: string,
-    events: readonly EventToAppend[],
-    expectedRevision: ExpectedRevision,
-  ): Promise<AppendResult> {
-    assertValidAppend(stream, events);
+  /** One round trip for any number of appends; each answer is a result or that append's own error. */
+  private async appendBatch(
+    executor: pg.Pool | pg.PoolClient,
+    requests: AppendRequest[],
+  ): Promise<(AppendResult | Error)[]> {
     const payload = JSON.stringify(
-      events.map((event) => ({
-        id: event.id,
-        type: event.type,
-        data: event.data,
-        metadata: event.metadata ?? {},
+      requests.map((request) => ({
+        stream: request.stream,
+        expected: String(request.expectedRevision),
+        events: request.events.map((event) => ({
+          id: event.id,
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata ?? {},
+        })),
       })),
     );
+    let rows: AppendOutcomeRow[];
     try {
-      const { rows } = await sql<AppendRow>`
-        SELECT * FROM event_store.append_events(${stream}, ${String(expectedRevision)}, ${payload}::jsonb)`.execute(
-        executor,
-      );
-      const row = rows[0];
-      if (!row) throw new Error(`append to ${stream} returned no row`);
-      if (executor === this.db) this.appended.notify();
-      return {
-        nextRevision: Number(row.next_revision),
-        position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
-        written: row.written,
-      };
+      // A named (prepared) statement through pg itself: this is the hot path.
+      ({ rows } = await executor.query<AppendOutcomeRow>({
+        name: 'event_store.append_batch',
+        text: 'SELECT * FROM event_store.append_batch($1::jsonb)',
+        values: [payload],
+      }));
     } catch (error) {
-      throw translateError(error, stream, events, expectedRevision);
+      const only = requests.length === 1 ? requests[0] : undefined;
+      throw only ? translateError(error, only) : error;
     }
+    if (executor === this.pool && rows.some((row) => row.outcome === 'written')) this.appended.notify();
+    return rows
+      .sort((a, b) => a.request_index - b.request_index)
+      .map((row, index) => toAppendAnswer(row, requests[index] as AppendRequest));
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -197,30 +228,43 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
-function translateError(
-  error: unknown,
-  stream: string,
-  events: readonly EventToAppend[],
-  expected: ExpectedRevision,
-): unknown {
-  const pgError = error as Partial<DatabaseError>;
-  const actual = (detail: string | undefined) => {
-    const revision = Number.parseInt(detail ?? '', 10);
-    return Number.isSafeInteger(revision) && revision >= 0 ? revision : 'no-stream';
-  };
-  switch (pgError.code) {
-    case WRONG_EXPECTED_REVISION:
-    case YOUNGER_WRITER:
-      return new ConcurrencyError(stream, expected, actual(pgError.detail));
-    case EVENT_ID_CONFLICT:
-      return new EventIdConflictError(stream, pgError.detail ?? events[0]?.id ?? '', pgError.message ?? '');
-    case UNIQUE_VIOLATION:
-      if (pgError.constraint === 'events_event_id') {
-        const id = /\(event_id\)=\(([^)]+)\)/.exec(pgError.detail ?? '')?.[1] ?? '';
-        return new EventIdConflictError(stream, id, 'event id is already stored');
-      }
-      return new ConcurrencyError(stream, expected, 'no-stream');
-    default:
-      return error;
+function toAppendAnswer(row: AppendOutcomeRow, request: AppendRequest): AppendResult | Error {
+  const actual = Number(row.actual_revision);
+  switch (row.outcome) {
+    case 'written':
+    case 'idempotent':
+      return {
+        nextRevision: Number(row.next_revision),
+        position: { commit: BigInt(row.commit_position ?? 0), prepare: BigInt(row.prepare_position ?? 0) },
+        written: row.outcome === 'written',
+      };
+    case 'wrong-expected-revision':
+    case 'younger-writer':
+      return new ConcurrencyError(
+        request.stream,
+        request.expectedRevision,
+        actual < 0 ? 'no-stream' : actual,
+      );
+    case 'event-id-conflict':
+      return new EventIdConflictError(
+        request.stream,
+        request.events[0]?.id ?? '',
+        'event ids are stored in another stream, with other data or in another order',
+      );
+    default: {
+      const _exhaustive: never = row.outcome;
+      return new Error(`unknown append outcome ${String(_exhaustive)}`);
+    }
   }
+}
+
+/** A concurrent writer inserted the same event id or revision between our checks and our insert. */
+function translateError(error: unknown, request: AppendRequest): unknown {
+  const pgError = error as Partial<DatabaseError>;
+  if (pgError.code !== UNIQUE_VIOLATION) return error;
+  if (pgError.constraint === 'events_event_id') {
+    const id = /\(event_id\)=\(([^)]+)\)/.exec(pgError.detail ?? '')?.[1] ?? '';
+    return new EventIdConflictError(request.stream, id, 'event id is already stored');
+  }
+  return new ConcurrencyError(request.stream, request.expectedRevision, 'no-stream');
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../database/connect.ts';
 import { positionToString } from '../../event-store/position.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database.ts';
@@ -12,7 +13,7 @@ describe('GET /health', () => {
   let app: RunningApp;
   beforeAll(async () => {
     database = await createTestDatabase();
-    store = new PostgresEventStore(database.db);
+    store = new PostgresEventStore(database);
     app = await serve(createApp({ eventStore: store, log: () => {} }));
   });
   afterAll(async () => {
@@ -37,9 +38,7 @@ describe('GET /health', () => {
   });
 
   it('answers 503 problem+json when the database is gone', async () => {
-    const broken = new PostgresEventStore(
-      (await import('../../database/connect.ts')).createKysely('postgres://nobody:x@127.0.0.1:1/none', 1),
-    );
+    const broken = new PostgresEventStore(connect('postgres://nobody:x@127.0.0.1:1/none', 1));
     const brokenApp = await serve(createApp({ eventStore: broken, log: () => {} }));
     try {
       const response = await fetch(`${brokenApp.url}/health`);

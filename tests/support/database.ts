@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { inject } from 'vitest';
-import { createKysely } from '../../database/connect.ts';
+import { type Connection, connect, createKysely } from '../../database/connect.ts';
 
-export interface TestDatabase {
-  readonly db: Kysely<unknown>;
+export interface TestDatabase extends Connection {
   readonly connectionString: string;
   drop(): Promise<void>;
 }
@@ -20,9 +19,10 @@ export async function createTestDatabase(poolSize = 20): Promise<TestDatabase> {
     await admin.destroy();
   }
   const connectionString = adminUrl.replace(/\/[^/]*$/, `/${name}`);
-  const db = createKysely(connectionString, poolSize);
+  const { db, pool } = connect(connectionString, poolSize);
   return {
     db,
+    pool,
     connectionString,
     async drop() {
       await db.destroy();
