@@ -15,13 +15,21 @@ export interface PollingOptions {
  */
 export function pollingSubscription(options: PollingOptions): Subscription {
   const stopper = new AbortController();
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? 2000;
 
   async function* messages(): AsyncGenerator<SubscriptionMessage> {
     let position = options.fromPosition ?? START;
     let live = false;
+    let next: Promise<RecordedEvent[]> | undefined;
     while (!stopper.signal.aborted) {
-      const page = await options.readAll(position, batchSize);
+      const page = await (next ?? options.readAll(position, batchSize));
+      next = undefined;
+      const last = page.at(-1);
+      // A full page means more is waiting: ask for it now, so that reading overlaps the consumer's work.
+      if (last && page.length === batchSize) {
+        next = options.readAll(last.position, batchSize);
+        next.catch(() => {}); // still thrown where it is awaited; not unhandled if the subscription stops first
+      }
       for (const event of page) {
         if (stopper.signal.aborted) return;
         position = event.position;

@@ -1,4 +1,3 @@
-import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { DatabaseError } from 'pg';
 import type { Connection } from '../../database/connect.ts';
@@ -21,19 +20,6 @@ import type {
 import { START } from '../position.ts';
 import { Batcher } from './append-batcher.ts';
 
-interface EventRow {
-  position: string;
-  /** The writing transaction's id as text: the commit part of the position. */
-  xid: string;
-  stream_id: string;
-  stream_revision: string;
-  event_id: string;
-  event_type: string;
-  data: JsonObject;
-  metadata: EventMetadata;
-  recorded_at: Date;
-}
-
 interface AppendOutcomeRow {
   request_index: number;
   outcome: 'written' | 'idempotent' | 'wrong-expected-revision' | 'younger-writer' | 'event-id-conflict';
@@ -49,8 +35,22 @@ interface AppendRequest {
   readonly expectedRevision: ExpectedRevision;
 }
 
-const COLUMNS = sql`position, transaction_id::text AS xid, stream_id, stream_revision, event_id,
-  event_type, data, metadata, recorded_at`;
+/**
+ * A stored event as a row array in `COLUMN_LIST` order (pg's array row mode: no object per row):
+ * position, transaction id (the commit part of our position), stream, revision, id, type, data,
+ * metadata, and the recorded time in epoch milliseconds (far cheaper to parse than timestamptz text).
+ */
+type EventTuple = [string, string, string, string, string, string, JsonObject, EventMetadata, number];
+
+const COLUMN_LIST = `position, transaction_id::text AS xid, stream_id, stream_revision, event_id, event_type,
+  data, metadata, (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms`;
+
+/** All events after a position in global order, up to a limit: the hot path of every catch-up. */
+const READ_ALL = `SELECT ${COLUMN_LIST} FROM event_store.events
+   WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   ORDER BY transaction_id, position
+   LIMIT $3`;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -67,11 +67,9 @@ export class PostgresEventStore implements EventStore {
   private readonly appended: AppendSignal;
   private readonly batcher: Batcher<AppendRequest, AppendResult>;
 
-  private readonly db: Kysely<unknown>;
   private readonly pool: pg.Pool;
 
-  constructor(connection: Connection, options: PostgresEventStoreOptions = {}) {
-    this.db = connection.db;
+  constructor(connection: Pick<Connection, 'pool'>, options: PostgresEventStoreOptions = {}) {
     this.pool = connection.pool;
     this.appended = new AppendSignal(options.pollIntervalMs ?? 100);
     this.batcher = new Batcher((requests) => this.appendBatch(this.pool, requests), {
@@ -163,25 +161,28 @@ export class PostgresEventStore implements EventStore {
     const from = options.fromRevision ?? (backwards ? 'end' : 'start');
     const bound =
       from === 'start' ? Number.MIN_SAFE_INTEGER : from === 'end' ? Number.MAX_SAFE_INTEGER : from;
-    const { rows } = backwards
-      ? await sql<EventRow>`SELECT ${COLUMNS} FROM event_store.events
-          WHERE stream_id = ${stream} AND stream_revision <= ${bound}
-          ORDER BY stream_revision DESC LIMIT ${limit}`.execute(this.db)
-      : await sql<EventRow>`SELECT ${COLUMNS} FROM event_store.events
-          WHERE stream_id = ${stream} AND stream_revision >= ${bound}
-          ORDER BY stream_revision LIMIT ${limit}`.execute(this.db);
-    return rows.map(toRecordedEvent);
+    const { rows } = await this.pool.query<EventTuple>({
+      text: `SELECT ${COLUMN_LIST} FROM event_store.events WHERE stream_id = $1 AND ${
+        backwards
+          ? 'stream_revision <= $2 ORDER BY stream_revision DESC'
+          : 'stream_revision >= $2 ORDER BY stream_revision'
+      } LIMIT $3`,
+      values: [stream, bound, limit],
+      rowMode: 'array',
+    });
+    return rows.map(recordedEventMapper());
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const from = options.fromPosition ?? START;
     const limit = options.limit ?? 1000;
-    const { rows } = await sql<EventRow>`SELECT ${COLUMNS} FROM event_store.events
-      WHERE (transaction_id, position) > (${from.commit.toString()}::xid8, ${from.prepare.toString()}::bigint)
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id, position
-      LIMIT ${limit}`.execute(this.db);
-    return rows.map(toRecordedEvent);
+    const { rows } = await this.pool.query<EventTuple>({
+      name: 'event_store.read_all',
+      text: READ_ALL,
+      values: [from.commit.toString(), from.prepare.toString(), limit],
+      rowMode: 'array',
+    });
+    return rows.map(recordedEventMapper());
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -193,10 +194,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position> {
-    const { rows } = await sql<{ xid: string; position: string }>`
-      SELECT transaction_id::text AS xid, position FROM event_store.events
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id DESC, position DESC LIMIT 1`.execute(this.db);
+    const { rows } = await this.pool.query<{ xid: string; position: string }>(
+      `SELECT transaction_id::text AS xid, position FROM event_store.events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+    );
     const row = rows[0];
     return row ? { commit: BigInt(row.xid), prepare: BigInt(row.position) } : START;
   }
@@ -215,16 +217,25 @@ export interface TransactionalAppender {
   ): Promise<AppendResult>;
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    stream: row.stream_id,
-    revision: Number(row.stream_revision),
-    position: { commit: BigInt(row.xid), prepare: BigInt(row.position) },
-    type: row.event_type,
-    data: row.data,
-    metadata: row.metadata,
-    recordedAt: row.recorded_at,
+/** Maps rows to events; rows of one transaction share one BigInt for their transaction id. */
+function recordedEventMapper(): (row: EventTuple) => RecordedEvent {
+  let lastXid = '';
+  let lastCommit = 0n;
+  return ([position, xid, stream, revision, id, type, data, metadata, recordedMs]) => {
+    if (xid !== lastXid) {
+      lastXid = xid;
+      lastCommit = BigInt(xid);
+    }
+    return {
+      id,
+      stream,
+      revision: Number(revision),
+      position: { commit: lastCommit, prepare: BigInt(position) },
+      type,
+      data,
+      metadata,
+      recordedAt: new Date(recordedMs),
+    };
   };
 }
 

@@ -1,0 +1,16 @@
+import os from 'node:os';
+import { benchEventStore } from './event-store/event-store.bench.ts';
+
+/**
+ * `npm run bench`: prints figures, asserts nothing. Sizes can be lowered for a quick look with
+ * ZHUCAN_BENCH_EVENTS (default 1,000,000) and ZHUCAN_BENCH_SECONDS (default 5).
+ */
+const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
+const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
+const log = (line: string) => console.error(line);
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+console.log(
+  `# 助餐通 benchmarks\n\nMachine: ${machine}. PostgreSQL: embedded, durable defaults (fsync and synchronous commit on).\n`,
+);
+console.log(`## Event store\n\n${await benchEventStore({ events, seconds, log })}\n`);
