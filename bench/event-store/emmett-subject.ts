@@ -38,24 +38,24 @@ export async function emmettSubject(connectionString: string): Promise<BenchSubj
       const events = Array.from({ length: count }, (_, n) => ({ type: 'MealSold', data: sampleEvent(n) }));
       await eventStore.appendToStream(stream, events, { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
     },
-    async readAll(pageSize) {
+    async readAll(pageSize, deadline) {
       let after = -1n;
       let count = 0;
       for (;;) {
         const batch = await readMessagesBatch(pool.execute, { after, batchSize: pageSize });
         count += batch.messages.length;
-        if (batch.messages.length < pageSize) return count;
+        if (batch.messages.length < pageSize || Date.now() > deadline) return count;
         after = batch.currentGlobalPosition;
       }
     },
-    async catchUp() {
+    async catchUp(deadline) {
       // Emmett's consumers pull batches the same way (readMessagesBatch); its default batch is 100.
       let after = -1n;
       let count = 0;
       for (;;) {
         const batch = await readMessagesBatch(pool.execute, { after, batchSize: 100 });
         count += batch.messages.length;
-        if (batch.messages.length < 100) return count;
+        if (batch.messages.length < 100 || Date.now() > deadline) return count;
         after = batch.currentGlobalPosition;
       }
     },

@@ -8,10 +8,10 @@ export interface BenchSubject {
   singleAppender(): () => Promise<number>;
   /** Appends `count` events to a new stream in one call. */
   appendBatch(stream: string, count: number): Promise<void>;
-  /** Reads every event in global order, page by page; returns how many. */
-  readAll(pageSize: number): Promise<number>;
-  /** Reads every event through the store's catch-up subscription until it is live; returns how many. */
-  catchUp(): Promise<number>;
+  /** Reads every event in global order, page by page, until done or past `deadline`; returns how many. */
+  readAll(pageSize: number, deadline: number): Promise<number>;
+  /** Reads through the store's catch-up subscription until live or past `deadline`; returns how many. */
+  catchUp(deadline: number): Promise<number>;
   readonly stress: StressTarget;
   close(): Promise<void>;
 }

@@ -35,22 +35,22 @@ export function zhucanSubject(connection: Connection, connectionString: string):
       }));
       await store.append(stream, events, { expectedRevision: 'no-stream' });
     },
-    async readAll(pageSize) {
+    async readAll(pageSize, deadline) {
       let position: Position = START;
       let count = 0;
       for (;;) {
         const page = await store.readAll({ fromPosition: position, limit: pageSize });
         count += page.length;
         const last = page.at(-1);
-        if (!last || page.length < pageSize) return count;
+        if (!last || page.length < pageSize || Date.now() > deadline) return count;
         position = last.position;
       }
     },
-    async catchUp() {
+    async catchUp(deadline) {
       const subscription = store.subscribeToAll();
       let count = 0;
       for await (const message of subscription) {
-        if (message.type === 'caught-up') break;
+        if (message.type === 'caught-up' || Date.now() > deadline) break;
         count++;
       }
       await subscription.stop();
