@@ -1,22 +1,14 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { ensureDatabaseExists } from '../database/connect.ts';
-import { startEmbeddedPostgres } from '../database/embedded-postgres.ts';
+import { startScratchCluster } from '../database/scratch-cluster.ts';
 
 /** An embedded PostgreSQL with the default, durable settings (fsync and synchronous commit on). */
 export async function startDurableServer() {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'zhucan-bench-'));
-  await chmod(dataDir, 0o755);
-  const server = await startEmbeddedPostgres({ dataDir });
+  const server = await startScratchCluster('zhucan-bench-');
   return {
     async database(name: string): Promise<string> {
       await ensureDatabaseExists(server.connectionString(), name);
       return server.connectionString(name);
     },
-    async stop() {
-      await server.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    stop: () => server.stop(),
   };
 }
