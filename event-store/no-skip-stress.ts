@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 export interface StressTarget {
   /** Appends one event; with `holdMs` > 0 the writing transaction stays open that long before it commits. */
   append(stream: string, eventId: string, holdMs: number): Promise<void>;
-  /** A subscription from the start of the store, in its global order. */
-  subscribe(): { events: AsyncIterable<DeliveredEvent>; stop(): Promise<void> };
+  /** A subscription in the store's global order, from the store's head when it is called. */
+  subscribe(): Promise<{ events: AsyncIterable<DeliveredEvent>; stop(): Promise<void> }>;
 }
 
 export interface DeliveredEvent {
@@ -55,7 +55,7 @@ export async function runNoSkipStress(
   let lastDeliveryAt = Date.now();
 
   const started = Date.now();
-  const subscription = target.subscribe();
+  const subscription = await target.subscribe();
   const reading = (async () => {
     for await (const event of subscription.events) {
       lastDeliveryAt = Date.now();

@@ -5,6 +5,7 @@ import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import {
   appendToStream,
   getPostgreSQLEventStore,
+  readLastMessageGlobalPosition,
   readMessagesBatch,
 } from '@event-driven-io/emmett-postgresql';
 import type { DeliveredEvent } from '../../event-store/no-skip-stress.ts';
@@ -71,11 +72,12 @@ export async function emmettSubject(connectionString: string): Promise<BenchSubj
           holdMs > 0 ? { beforeCommitHook: () => sleep(holdMs) } : {},
         );
       },
-      subscribe() {
+      async subscribe() {
         let stopped = false;
+        const head = await readLastMessageGlobalPosition(pool.execute);
         return {
           events: (async function* (): AsyncGenerator<DeliveredEvent> {
-            let after = -1n;
+            let after = head.currentGlobalPosition ?? -1n;
             while (!stopped) {
               const batch = await readMessagesBatch(pool.execute, { after, batchSize: 1000 });
               for (const message of batch.messages) {

@@ -16,8 +16,8 @@ export function postgresStressTarget(store: PostgresEventStore): StressTarget {
         await sleep(holdMs);
       });
     },
-    subscribe() {
-      const subscription = store.subscribeToAll();
+    async subscribe() {
+      const subscription = store.subscribeToAll({ fromPosition: await store.headPosition() });
       return {
         events: (async function* (): AsyncGenerator<DeliveredEvent> {
           for await (const message of subscription) {
