@@ -17,6 +17,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
+import { canonicalJson } from '../../domain/canonical-json.ts';
 import { assertValidAppend, ConcurrencyError, EventIdConflictError } from '../errors.ts';
 import type {
   AppendResult,
@@ -34,7 +35,6 @@ import type {
   SubscriptionMessage,
 } from '../port.ts';
 import { comparePositions, START } from '../position.ts';
-import { canonicalJson } from './canonical-json.ts';
 
 /** Marks which append wrote an event, so that an identical retry can be told from a fresh write. */
 const APPEND_ID = '$zhucanAppendId';

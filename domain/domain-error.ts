@@ -1,0 +1,24 @@
+/** How a domain refusal reads to a caller; the HTTP layer maps each kind to one status. */
+export type DomainErrorKind =
+  /** 400: the input itself is wrong. */
+  | 'invalid'
+  /** 404: the thing named does not exist. */
+  | 'not-found'
+  /** 409: it clashes with what is already recorded. */
+  | 'conflict'
+  /** 422: well-formed, but not allowed in the current state. */
+  | 'not-allowed';
+
+/** A refusal by the domain, with a stable machine code (e.g. `policy-overlap`, `card-taken`). */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+    /** The offending field, e.g. `periods.lunch` or `items[1].itemId`. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}

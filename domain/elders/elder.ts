@@ -1,0 +1,251 @@
+import { canonicalJson } from '../canonical-json.ts';
+import type { Decider } from '../decider.ts';
+import { DomainError } from '../domain-error.ts';
+import type { Fen } from '../money.ts';
+import type { CapHistoryEntry } from '../policy/caps.ts';
+import type { CategoryHolding } from '../policy/meal-facts.ts';
+import type { MealPeriod } from '../policy/policy-types.ts';
+import type { SubsidyLine } from '../policy/subsidy-lines.ts';
+import type { BusinessDate } from '../time/calendar.ts';
+import type { EpochMs } from '../time/shanghai-time.ts';
+
+export const elderStream = (elderId: string) => `elder-${elderId}`;
+
+/**
+ * 身份证号 as the domain keeps it: never in clear. The edge seals it with the bureau's key, keeps a
+ * keyed hash to find elders by it, and a masked form for people to read.
+ */
+export interface ProtectedIdNumber {
+  readonly sealed: string;
+  readonly lookupHash: string;
+  readonly masked: string;
+}
+
+/** 老人档案: what the bureau registers about an elder. */
+export interface ElderProfile {
+  readonly name: string;
+  /** Taken from the ID number. */
+  readonly birthDate: BusinessDate;
+  readonly idNumber: ProtectedIdNumber;
+  /** 区 and 街镇 of residence. */
+  readonly district: string;
+  readonly town: string;
+  /** 签约食堂 */
+  readonly homeCanteenId: string | null;
+  /** 补贴类别 with their dates (低保, 特困, 失能 …). */
+  readonly categories: readonly CategoryHolding[];
+}
+
+/** A decided meal as the elder's allowance remembers it (the caps count these). */
+export interface DecidedMeal extends CapHistoryEntry {
+  readonly saleId: string;
+}
+
+export type ElderEvent =
+  | {
+      readonly type: 'ElderRegistered';
+      readonly data: { readonly elderId: string; readonly profile: ElderProfile };
+    }
+  | {
+      readonly type: 'ElderProfileChanged';
+      readonly data: {
+        readonly elderId: string;
+        readonly profile: ElderProfile;
+        readonly effectiveFrom: EpochMs;
+      };
+    }
+  | {
+      readonly type: 'CardBound';
+      readonly data: {
+        readonly elderId: string;
+        readonly cardUid: string;
+        readonly previousCardUid: string | null;
+        readonly effectiveFrom: EpochMs | null;
+      };
+    }
+  | { readonly type: 'ElderDied'; readonly data: { readonly elderId: string; readonly date: BusinessDate } }
+  | {
+      readonly type: 'MealSubsidyDecided';
+      readonly data: {
+        readonly elderId: string;
+        readonly saleId: string;
+        readonly businessDate: BusinessDate;
+        readonly period: MealPeriod | null;
+        /** The reimbursable lines; an offline sale's are cut to what the terminal applied. */
+        readonly lines: readonly SubsidyLine[];
+        /** Offline subsidy the elder owes the canteen (`offlineExcess: elder-owes`). */
+        readonly owedFen: Fen;
+      };
+    }
+  | {
+      readonly type: 'MealSubsidyVoided';
+      readonly data: { readonly elderId: string; readonly saleId: string };
+    };
+
+export type ElderState =
+  | { readonly status: 'unregistered' }
+  | {
+      readonly status: 'registered';
+      readonly elderId: string;
+      readonly profiles: readonly {
+        readonly effectiveFrom: EpochMs | null;
+        readonly profile: ElderProfile;
+      }[];
+      readonly cardUid: string | null;
+      readonly deathDate: BusinessDate | null;
+      /** Non-voided decided meals in arrival order. */
+      readonly meals: readonly DecidedMeal[];
+      /** Every sale ever decided for this elder, voided or not: a retry must not decide it twice. */
+      readonly decidedSaleIds: ReadonlySet<string>;
+    };
+
+export type ElderCommand =
+  | {
+      readonly type: 'RegisterElder';
+      readonly elderId: string;
+      readonly profile: ElderProfile;
+      readonly effectiveFrom: EpochMs;
+      /** The elder registered under this ID number already, if any other. */
+      readonly sameIdNumberElderId: string | null;
+    }
+  | { readonly type: 'BindCard'; readonly cardUid: string; readonly at: EpochMs }
+  | { readonly type: 'RecordDeath'; readonly date: BusinessDate };
+
+export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
+  initialState: { status: 'unregistered' },
+  decide(command, state) {
+    switch (command.type) {
+      case 'RegisterElder': {
+        if (command.sameIdNumberElderId !== null && command.sameIdNumberElderId !== command.elderId) {
+          throw new DomainError(
+            'conflict',
+            'id-number-taken',
+            `this ID number is registered for elder ${command.sameIdNumberElderId}`,
+            'idNumber',
+          );
+        }
+        if (state.status === 'unregistered') {
+          return [{ type: 'ElderRegistered', data: { elderId: command.elderId, profile: command.profile } }];
+        }
+        const current = currentProfile(state);
+        if (current && sameProfile(current, command.profile)) return [];
+        return [
+          {
+            type: 'ElderProfileChanged',
+            data: {
+              elderId: command.elderId,
+              profile: command.profile,
+              effectiveFrom: command.effectiveFrom,
+            },
+          },
+        ];
+      }
+      case 'BindCard': {
+        const registered = requireRegistered(state);
+        if (registered.cardUid === command.cardUid) return [];
+        return [
+          {
+            type: 'CardBound',
+            data: {
+              elderId: registered.elderId,
+              cardUid: command.cardUid,
+              previousCardUid: registered.cardUid,
+              // An elder's first card counts for earlier sales too (a bureau migrating its history).
+              effectiveFrom: registered.cardUid === null ? null : command.at,
+            },
+          },
+        ];
+      }
+      case 'RecordDeath': {
+        const registered = requireRegistered(state);
+        if (registered.deathDate === command.date) return [];
+        return [{ type: 'ElderDied', data: { elderId: registered.elderId, date: command.date } }];
+      }
+      default: {
+        const _exhaustive: never = command;
+        return _exhaustive;
+      }
+    }
+  },
+  evolve(state, event) {
+    if (event.type === 'ElderRegistered') {
+      return {
+        status: 'registered',
+        elderId: event.data.elderId,
+        profiles: [{ effectiveFrom: null, profile: event.data.profile }],
+        cardUid: null,
+        deathDate: null,
+        meals: [],
+        decidedSaleIds: new Set(),
+      };
+    }
+    if (state.status !== 'registered') return state;
+    switch (event.type) {
+      case 'ElderProfileChanged':
+        return {
+          ...state,
+          profiles: [
+            ...state.profiles,
+            { effectiveFrom: event.data.effectiveFrom, profile: event.data.profile },
+          ],
+        };
+      case 'CardBound':
+        return { ...state, cardUid: event.data.cardUid };
+      case 'ElderDied':
+        return { ...state, deathDate: event.data.date };
+      case 'MealSubsidyDecided': {
+        const { saleId, businessDate, period, lines } = event.data;
+        const paying = lines.filter((line) => line.fen > 0);
+        const meal: DecidedMeal = {
+          saleId,
+          businessDate,
+          period,
+          subsidised: paying.length > 0,
+          paidStackGroups: [
+            ...new Set(paying.flatMap((line) => (line.stackGroup === null ? [] : [line.stackGroup]))),
+          ],
+        };
+        return {
+          ...state,
+          meals: [...state.meals, meal],
+          decidedSaleIds: new Set([...state.decidedSaleIds, saleId]),
+        };
+      }
+      case 'MealSubsidyVoided':
+        return { ...state, meals: state.meals.filter((meal) => meal.saleId !== event.data.saleId) };
+      default: {
+        const _exhaustive: never = event;
+        return _exhaustive;
+      }
+    }
+  },
+};
+
+export function requireRegistered(state: ElderState): Extract<ElderState, { status: 'registered' }> {
+  if (state.status !== 'registered') throw new DomainError('not-found', 'not-found', 'no such elder');
+  return state;
+}
+
+function currentProfile(state: Extract<ElderState, { status: 'registered' }>): ElderProfile | undefined {
+  return state.profiles.at(-1)?.profile;
+}
+
+/** The profile in force at `at`; the first registration counts for every earlier time too. */
+export function elderProfileAt(
+  state: Extract<ElderState, { status: 'registered' }>,
+  at: EpochMs,
+): ElderProfile {
+  let found = state.profiles[0]?.profile;
+  for (const version of state.profiles) {
+    if (version.effectiveFrom === null || version.effectiveFrom <= at) found = version.profile;
+  }
+  if (!found) throw new Error(`elder ${state.elderId} has no profile`);
+  return found;
+}
+
+/** Equal apart from the sealed ID number, which is encrypted afresh (new IV) on every request. */
+function sameProfile(a: ElderProfile, b: ElderProfile): boolean {
+  const { idNumber: idA, ...restA } = a;
+  const { idNumber: idB, ...restB } = b;
+  return idA.lookupHash === idB.lookupHash && canonicalJson(restA) === canonicalJson(restB);
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { stateFrom } from '../decider.ts';
+import { fen } from '../money.ts';
+import { deciderSpec } from '../testing/decider-spec.ts';
+import { type ElderEvent, type ElderProfile, elder, elderProfileAt, requireRegistered } from './elder.ts';
+
+const profile: ElderProfile = {
+  name: '张三明',
+  birthDate: '1944-05-01',
+  idNumber: { sealed: 'v1.sealed-a', lookupHash: 'hash-1', masked: '1101**********1234' },
+  district: '西城区',
+  town: '德胜街道',
+  homeCanteenId: null,
+  categories: [{ category: 'dibao', from: '2020-01-01', to: null }],
+};
+const T = Date.parse('2026-10-08T12:00:00+08:00');
+const registeredEvent: ElderEvent = { type: 'ElderRegistered', data: { elderId: 'e1', profile } };
+const spec = deciderSpec(elder);
+const register = (p: ElderProfile, sameIdNumberElderId: string | null = null) =>
+  ({ type: 'RegisterElder', elderId: 'e1', profile: p, effectiveFrom: T, sameIdNumberElderId }) as const;
+
+describe('elder', () => {
+  it('registers; the same profile again records nothing even though its ID number was sealed afresh', () => {
+    spec.given([]).when(register(profile)).then([registeredEvent]);
+    const resealed = { ...profile, idNumber: { ...profile.idNumber, sealed: 'v1.sealed-b' } };
+    spec.given([registeredEvent]).when(register(resealed)).then([]);
+  });
+
+  it('records a moved elder from the moment of the change; earlier sales keep the old district', () => {
+    const moved = { ...profile, district: '东城区', town: '和平里街道' };
+    const changed: ElderEvent = {
+      type: 'ElderProfileChanged',
+      data: { elderId: 'e1', profile: moved, effectiveFrom: T },
+    };
+    spec.given([registeredEvent]).when(register(moved)).then([changed]);
+    const state = requireRegistered(stateFrom(elder, [registeredEvent, changed]));
+    expect(elderProfileAt(state, T - 1).district).toBe('西城区');
+    expect(elderProfileAt(state, T).district).toBe('东城区');
+  });
+
+  it('refuses an ID number registered for another elder', () => {
+    spec.given([]).when(register(profile, 'e9')).thenRefused('id-number-taken', 'idNumber');
+  });
+
+  it('binds a first card for all earlier times, and a replacement from the moment it is bound', () => {
+    spec
+      .given([registeredEvent])
+      .when({ type: 'BindCard', cardUid: 'K1', at: T })
+      .then([
+        {
+          type: 'CardBound',
+          data: { elderId: 'e1', cardUid: 'K1', previousCardUid: null, effectiveFrom: null },
+        },
+      ]);
+    const first: ElderEvent = {
+      type: 'CardBound',
+      data: { elderId: 'e1', cardUid: 'K1', previousCardUid: null, effectiveFrom: null },
+    };
+    spec
+      .given([registeredEvent, first])
+      .when({ type: 'BindCard', cardUid: 'K2', at: T })
+      .then([
+        {
+          type: 'CardBound',
+          data: { elderId: 'e1', cardUid: 'K2', previousCardUid: 'K1', effectiveFrom: T },
+        },
+      ]);
+    spec.given([registeredEvent, first]).when({ type: 'BindCard', cardUid: 'K1', at: T }).then([]);
+  });
+
+  it('records a death once; cards and deaths need a registered elder', () => {
+    const died: ElderEvent = { type: 'ElderDied', data: { elderId: 'e1', date: '2026-10-01' } };
+    spec.given([registeredEvent]).when({ type: 'RecordDeath', date: '2026-10-01' }).then([died]);
+    spec.given([registeredEvent, died]).when({ type: 'RecordDeath', date: '2026-10-01' }).then([]);
+    spec.given([]).when({ type: 'RecordDeath', date: '2026-10-01' }).thenRefused('not-found');
+  });
+
+  it('remembers decided meals for the caps, and forgets a voided one', () => {
+    const line = {
+      ruleId: 'r',
+      stackGroup: 'base',
+      fen: fen(300),
+      funding: [{ source: 'city', fen: fen(300) }],
+    };
+    const decided = (saleId: string): ElderEvent => ({
+      type: 'MealSubsidyDecided',
+      data: {
+        elderId: 'e1',
+        saleId,
+        businessDate: '2026-10-08',
+        period: 'lunch',
+        lines: [line],
+        owedFen: fen(0),
+      },
+    });
+    const state = requireRegistered(
+      stateFrom(elder, [
+        registeredEvent,
+        decided('s1'),
+        decided('s2'),
+        { type: 'MealSubsidyVoided', data: { elderId: 'e1', saleId: 's1' } },
+      ]),
+    );
+    expect(state.meals.map((meal) => meal.saleId)).toEqual(['s2']);
+    expect(state.meals[0]).toMatchObject({ subsidised: true, paidStackGroups: ['base'] });
+    expect([...state.decidedSaleIds]).toEqual(['s1', 's2']);
+  });
+});

@@ -1,0 +1,292 @@
+import type { CanteenDetails } from '../canteens/canteen.ts';
+import type { CardAtTime } from '../cards/card.ts';
+import type { Decider } from '../decider.ts';
+import { DomainError } from '../domain-error.ts';
+import { type ElderEvent, type ElderState, elderProfileAt } from '../elders/elder.ts';
+import { add, type Fen, subtract, ZERO } from '../money.ts';
+import { decideMealSubsidy, mealPriceOf } from '../policy/decide-subsidy.ts';
+import type { ElderFacts } from '../policy/meal-facts.ts';
+import { type ExcludedSubsidy, reconcileOfflineSale } from '../policy/offline.ts';
+import type { Channel, MealPeriod, PolicyDocument } from '../policy/policy-types.ts';
+import type { SubsidyReasonCode } from '../policy/reasons.ts';
+import type { SubsidyLine } from '../policy/subsidy-lines.ts';
+import type { BusinessDate } from '../time/calendar.ts';
+import type { EpochMs } from '../time/shanghai-time.ts';
+
+export const saleStream = (saleId: string) => `sale-${saleId}`;
+
+/** 售餐请求: a sale as a terminal sends it, validated and normalised at the edge. */
+export interface SellMeal {
+  readonly saleId: string;
+  readonly terminalSeq: number;
+  readonly occurredAt: EpochMs;
+  readonly channel: Channel;
+  readonly cardUid: string | null;
+  readonly items: readonly { readonly itemId: string; readonly qty: number }[];
+  readonly payment: { readonly method: string } | null;
+  /** Sold while the terminal could not reach the service, with the subsidy it applied then. */
+  readonly offline: { readonly appliedSubsidyFen: Fen } | null;
+  /** Identifies the request's content: the same sale id with another fingerprint is a conflict. */
+  readonly fingerprint: string;
+}
+
+/** Everything the decision needs, loaded by the caller as it stood when the sale arrived. */
+export interface SaleContext {
+  readonly terminalId: string;
+  readonly cashierId: string | null;
+  readonly canteenId: string;
+  /** The canteen's details in force at the sale's time. */
+  readonly canteen: CanteenDetails;
+  /** What the card meant at the sale's time; null for a sale without a card. */
+  readonly card: CardAtTime | null;
+  /** The card's elder, with the allowance used so far. */
+  readonly elder: Extract<ElderState, { status: 'registered' }> | null;
+  /** The policy in force on the sale's business date, if any. */
+  readonly policy: PolicyDocument | null;
+}
+
+export interface SoldItem {
+  readonly itemId: string;
+  readonly name: string;
+  readonly unitPriceFen: Fen;
+  readonly qty: number;
+}
+
+/** 售餐记录: a sale as recorded; settlement, statements and audits read this. */
+export interface MealSoldData {
+  readonly saleId: string;
+  readonly terminalId: string;
+  readonly terminalSeq: number;
+  readonly cashierId: string | null;
+  readonly canteenId: string;
+  readonly occurredAt: EpochMs;
+  readonly businessDate: BusinessDate;
+  readonly period: MealPeriod | null;
+  readonly channel: Channel;
+  readonly items: readonly SoldItem[];
+  readonly totalFen: Fen;
+  readonly cardUid: string | null;
+  readonly elderId: string | null;
+  readonly policyId: string | null;
+  /** The subsidy deducted at the till (for an offline sale: what the terminal applied). */
+  readonly subsidyFen: Fen;
+  readonly elderPaysFen: Fen;
+  /** The reimbursable subsidy by rule and funding source. */
+  readonly lines: readonly SubsidyLine[];
+  /** Subsidy deducted at the till that will not be reimbursed, and why. */
+  readonly excluded: readonly ExcludedSubsidy[];
+  /** Why the subsidy is missing or smaller, for the cashier. */
+  readonly reasons: readonly SubsidyReasonCode[];
+  readonly offline: boolean;
+  readonly payment: { readonly method: string } | null;
+  readonly fingerprint: string;
+}
+
+export type SaleEvent =
+  | { readonly type: 'MealSold'; readonly data: MealSoldData }
+  | {
+      readonly type: 'SaleVoided';
+      readonly data: { readonly saleId: string; readonly reason: string; readonly voidedAt: EpochMs };
+    };
+
+export type SaleState =
+  | { readonly status: 'none' }
+  | { readonly status: 'sold'; readonly sale: MealSoldData }
+  | {
+      readonly status: 'voided';
+      readonly sale: MealSoldData;
+      readonly reason: string;
+      readonly voidedAt: EpochMs;
+    };
+
+export interface SaleDecision {
+  readonly sold: Extract<SaleEvent, { type: 'MealSold' }>;
+  /** What the elder's allowance records; null for a guest sale. */
+  readonly allowance: Extract<ElderEvent, { type: 'MealSubsidyDecided' }> | null;
+}
+
+/**
+ * 售餐决定: prices the meal from the canteen's menu at the sale's time and decides its subsidy by the
+ * policy in force (POLICY.md). An offline sale is decided the same way and reconciled with what the
+ * terminal applied; it is never refused for its card's or elder's state.
+ */
+export function decideSale(command: SellMeal, context: SaleContext): SaleDecision {
+  const items = priceItems(command.items, context.canteen);
+  const totalFen = mealPriceOf(items);
+  if (command.offline && command.offline.appliedSubsidyFen > totalFen) {
+    throw new DomainError(
+      'invalid',
+      'invalid-body',
+      'the applied subsidy exceeds the price',
+      'appliedSubsidyFen',
+    );
+  }
+  if (command.cardUid !== null && context.card?.status === 'unknown') {
+    throw new DomainError(
+      'not-allowed',
+      'card-unknown',
+      `card ${command.cardUid} is not registered`,
+      'cardUid',
+    );
+  }
+  const elder = context.card === null ? null : context.elder;
+  const decision = decideMealSubsidy({
+    policy: context.policy,
+    sale: {
+      occurredAt: command.occurredAt,
+      channel: command.channel,
+      priceFen: totalFen,
+      canteen: {
+        canteenId: context.canteenId,
+        district: context.canteen.district,
+        town: context.canteen.town,
+        periods: context.canteen.periods,
+      },
+    },
+    elder: elder ? elderFacts(elder, command.occurredAt, context.card?.status === 'retired') : null,
+    capHistory: elder?.meals ?? [],
+  });
+
+  let subsidyFen = decision.subsidyFen;
+  let lines = decision.lines;
+  let excluded: readonly ExcludedSubsidy[] = [];
+  if (command.offline) {
+    const reconciled = reconcileOfflineSale(decision, command.offline.appliedSubsidyFen);
+    subsidyFen = reconciled.appliedSubsidyFen;
+    lines = reconciled.lines;
+    excluded = reconciled.excluded;
+  }
+  const sold: MealSoldData = {
+    saleId: command.saleId,
+    terminalId: context.terminalId,
+    terminalSeq: command.terminalSeq,
+    cashierId: context.cashierId,
+    canteenId: context.canteenId,
+    occurredAt: command.occurredAt,
+    businessDate: decision.businessDate,
+    period: decision.period,
+    channel: command.channel,
+    items,
+    totalFen,
+    cardUid: command.cardUid,
+    elderId: elder?.elderId ?? null,
+    policyId: decision.policyId,
+    subsidyFen,
+    elderPaysFen: subtract(totalFen, subsidyFen),
+    lines,
+    excluded,
+    reasons: decision.reasons,
+    offline: command.offline !== null,
+    payment: command.payment,
+    fingerprint: command.fingerprint,
+  };
+  const owedFen =
+    context.policy?.offlineExcess === 'elder-owes' ? add(...excluded.map((entry) => entry.fen)) : ZERO;
+  return {
+    sold: { type: 'MealSold', data: sold },
+    allowance: elder
+      ? {
+          type: 'MealSubsidyDecided',
+          data: {
+            elderId: elder.elderId,
+            saleId: command.saleId,
+            businessDate: decision.businessDate,
+            period: decision.period,
+            lines,
+            owedFen,
+          },
+        }
+      : null,
+  };
+}
+
+function priceItems(requested: SellMeal['items'], canteen: CanteenDetails): SoldItem[] {
+  return requested.map((line, index) => {
+    const item = canteen.menu.find((candidate) => candidate.itemId === line.itemId);
+    if (!item) {
+      throw new DomainError(
+        'not-allowed',
+        'item-unknown',
+        `item ${line.itemId} is not on the menu`,
+        `items[${index}].itemId`,
+      );
+    }
+    return { itemId: item.itemId, name: item.name, unitPriceFen: item.priceFen, qty: line.qty };
+  });
+}
+
+/**
+ * Residence and home canteen as they stood at the sale's time; categories as recorded when the sale
+ * is decided (POLICY.md, "Dates and facts").
+ */
+function elderFacts(
+  elder: Extract<ElderState, { status: 'registered' }>,
+  occurredAt: EpochMs,
+  cardRetired: boolean,
+): ElderFacts {
+  const atSale = elderProfileAt(elder, occurredAt);
+  const latest = elder.profiles.at(-1)?.profile ?? atSale;
+  return {
+    elderId: elder.elderId,
+    birthDate: latest.birthDate,
+    categories: latest.categories,
+    district: atSale.district,
+    town: atSale.town,
+    homeCanteenId: atSale.homeCanteenId,
+    deathDate: elder.deathDate,
+    cardRetiredBeforeSale: cardRetired,
+  };
+}
+
+export interface VoidSale {
+  readonly saleId: string;
+  readonly reason: string;
+  readonly at: EpochMs;
+}
+
+/** 作废: a voided sale leaves every figure; voiding it again changes nothing. */
+export const sale: Decider<VoidSale, SaleEvent, SaleState> = {
+  initialState: { status: 'none' },
+  decide(command, state) {
+    switch (state.status) {
+      case 'none':
+        throw new DomainError('not-found', 'not-found', `sale ${command.saleId} is not recorded`);
+      case 'voided':
+        return [];
+      case 'sold':
+        return [
+          {
+            type: 'SaleVoided',
+            data: { saleId: command.saleId, reason: command.reason, voidedAt: command.at },
+          },
+        ];
+      default: {
+        const _exhaustive: never = state;
+        return _exhaustive;
+      }
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'MealSold':
+        return { status: 'sold', sale: event.data };
+      case 'SaleVoided':
+        return state.status === 'sold'
+          ? { status: 'voided', sale: state.sale, reason: event.data.reason, voidedAt: event.data.voidedAt }
+          : state;
+      default: {
+        const _exhaustive: never = event;
+        return _exhaustive;
+      }
+    }
+  },
+};
+
+/** The voided sale's trace on its elder's allowance: it stops counting for later caps. */
+export function allowanceRelease(
+  saleData: MealSoldData,
+): Extract<ElderEvent, { type: 'MealSubsidyVoided' }> | null {
+  return saleData.elderId
+    ? { type: 'MealSubsidyVoided', data: { elderId: saleData.elderId, saleId: saleData.saleId } }
+    : null;
+}

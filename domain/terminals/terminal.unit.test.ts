@@ -1,0 +1,39 @@
+import { describe, it } from 'vitest';
+import { deciderSpec } from '../testing/decider-spec.ts';
+import { type TerminalEvent, terminal } from './terminal.ts';
+
+const spec = deciderSpec(terminal);
+const registered = (canteenId: string, generation: number, tokenHash: string): TerminalEvent => ({
+  type: 'TerminalRegistered',
+  data: { terminalId: 't1', canteenId, generation, tokenHash },
+});
+
+describe('terminal', () => {
+  it('registers a terminal for a registered canteen', () => {
+    spec
+      .given([])
+      .when({ terminalId: 't1', canteenId: 'c1', canteenRegistered: true, tokenHash: 'h1' })
+      .then([registered('c1', 1, 'h1')]);
+  });
+
+  it('records nothing when registered for the same canteen again (the same token is derived)', () => {
+    spec
+      .given([registered('c1', 1, 'h1')])
+      .when({ terminalId: 't1', canteenId: 'c1', canteenRegistered: true, tokenHash: 'h1' })
+      .then([]);
+  });
+
+  it('moves to another canteen under a new generation, whose token replaces the old one', () => {
+    spec
+      .given([registered('c1', 1, 'h1')])
+      .when({ terminalId: 't1', canteenId: 'c2', canteenRegistered: true, tokenHash: 'h2' })
+      .then([registered('c2', 2, 'h2')]);
+  });
+
+  it('refuses an unknown canteen', () => {
+    spec
+      .given([])
+      .when({ terminalId: 't1', canteenId: 'nowhere', canteenRegistered: false, tokenHash: 'h' })
+      .thenRefused('canteen-unknown', 'canteenId');
+  });
+});
