@@ -21,7 +21,10 @@ export interface StressOptions {
   /** Share of appends whose transaction is held open for a random while before commit. */
   readonly holdingShare?: number;
   readonly maxHoldMs?: number;
-  /** How long the subscriber may see nothing new after the writers finish before it gives up. */
+  /**
+   * How long the subscriber may see nothing new after the writers finish before it gives up; it
+   * gives up at ten times this in any case.
+   */
   readonly quietMs?: number;
 }
 
@@ -58,8 +61,9 @@ export async function runNoSkipStress(
   const subscription = await target.subscribe();
   const reading = (async () => {
     for await (const event of subscription.events) {
-      lastDeliveryAt = Date.now();
       if (!event.stream.startsWith('stress-')) continue;
+      // Only news counts as progress: a reader that keeps re-reading old events must still time out.
+      if (!deliveries.has(event.id)) lastDeliveryAt = Date.now();
       deliveries.set(event.id, (deliveries.get(event.id) ?? 0) + 1);
       const previous = lastRevision.get(event.stream) ?? -1;
       if (event.revision <= previous) outOfOrder++;
@@ -79,7 +83,12 @@ export async function runNoSkipStress(
     }),
   );
 
-  while ([...appended].some((id) => !deliveries.has(id)) && Date.now() - lastDeliveryAt < quietMs) {
+  const giveUpAt = Date.now() + 10 * quietMs;
+  while (
+    [...appended].some((id) => !deliveries.has(id)) &&
+    Date.now() - lastDeliveryAt < quietMs &&
+    Date.now() < giveUpAt
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   await subscription.stop();

@@ -6,6 +6,7 @@ import type { CapHistoryEntry } from '../policy/caps.ts';
 import type { CategoryHolding } from '../policy/meal-facts.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
+import type { MealSoldData } from '../sales/sale.ts';
 import type { BusinessDate } from '../time/calendar.ts';
 import type { EpochMs } from '../time/shanghai-time.ts';
 
@@ -75,6 +76,8 @@ export type ElderEvent =
         readonly lines: readonly SubsidyLine[];
         /** Offline subsidy the elder owes the canteen (`offlineExcess: elder-owes`). */
         readonly owedFen: Fen;
+        /** The sale as decided: recorded here too, so that the decision is never made twice. */
+        readonly sale: MealSoldData;
       };
     }
   | {

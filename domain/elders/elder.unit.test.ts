@@ -82,17 +82,19 @@ describe('elder', () => {
       fen: fen(300),
       funding: [{ source: 'city', fen: fen(300) }],
     };
-    const decided = (saleId: string): ElderEvent => ({
-      type: 'MealSubsidyDecided',
-      data: {
-        elderId: 'e1',
-        saleId,
-        businessDate: '2026-10-08',
-        period: 'lunch',
-        lines: [line],
-        owedFen: fen(0),
-      },
-    });
+    // The caps read only the dates and lines, not the sale record the event also carries.
+    const decided = (saleId: string) =>
+      ({
+        type: 'MealSubsidyDecided',
+        data: {
+          elderId: 'e1',
+          saleId,
+          businessDate: '2026-10-08',
+          period: 'lunch',
+          lines: [line],
+          owedFen: fen(0),
+        },
+      }) as unknown as ElderEvent;
     const state = requireRegistered(
       stateFrom(elder, [
         registeredEvent,

@@ -194,6 +194,7 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
             period: decision.period,
             lines,
             owedFen,
+            sale: sold,
           },
         }
       : null,

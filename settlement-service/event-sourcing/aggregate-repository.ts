@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { Decider } from '../../domain/decider.ts';
+import type { Actor, EventStore, ExpectedRevision, JsonObject } from '../../event-store/port.ts';
+
+/** Domain events as every aggregate writes them: a discriminated union on `type` with its `data`. */
+export interface DomainEvent {
+  readonly type: string;
+  readonly data: object;
+}
+
+export interface Loaded<State> {
+  readonly state: State;
+  /** The revision to expect when appending, `no-stream` when there is no stream yet. */
+  readonly expectedRevision: ExpectedRevision;
+}
+
+/** What every recorded event carries besides its data: who caused it and within which request. */
+export interface EventContext {
+  readonly actor: Actor;
+  readonly correlationId: string;
+}
+
+export const SCHEMA_VERSION = 1;
+
+/** Loads aggregates by folding their streams and appends their new events with the expected revision. */
+export class AggregateRepository {
+  constructor(private readonly store: EventStore) {}
+
+  async load<State, Event extends DomainEvent>(
+    stream: string,
+    decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  ): Promise<Loaded<State>> {
+    const recorded = await this.store.readStream(stream);
+    const state = recorded.reduce(
+      (current, event) => decider.evolve(current, { type: event.type, data: event.data } as unknown as Event),
+      decider.initialState,
+    );
+    const last = recorded.at(-1);
+    return { state, expectedRevision: last ? last.revision : 'no-stream' };
+  }
+
+  /** The stream's events as domain events, for the rare reader that needs more than the folded state. */
+  async events<Event extends DomainEvent>(stream: string): Promise<Event[]> {
+    const recorded = await this.store.readStream(stream);
+    return recorded.map((event) => ({ type: event.type, data: event.data }) as unknown as Event);
+  }
+
+  /**
+   * Appends `events`; an event id can be given per event (`idOf`) so that a retried request writes
+   * the same ids and the store answers it as the first time.
+   */
+  async append(
+    stream: string,
+    events: readonly DomainEvent[],
+    expectedRevision: ExpectedRevision,
+    context: EventContext,
+    idOf: (event: DomainEvent, index: number) => string = () => randomUUID(),
+  ) {
+    if (events.length === 0) return undefined;
+    return this.store.append(
+      stream,
+      events.map((event, index) => ({
+        id: idOf(event, index),
+        type: event.type,
+        data: event.data as JsonObject,
+        metadata: {
+          actor: context.actor,
+          correlationId: context.correlationId,
+          schemaVersion: SCHEMA_VERSION,
+        },
+      })),
+      { expectedRevision },
+    );
+  }
+}

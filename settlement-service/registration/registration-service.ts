@@ -1,0 +1,192 @@
+import { type CanteenDetails, canteen, canteenStream } from '../../domain/canteens/canteen.ts';
+import { card, cardStream } from '../../domain/cards/card.ts';
+import { DomainError } from '../../domain/domain-error.ts';
+import { type ElderProfile, elder, elderStream, requireRegistered } from '../../domain/elders/elder.ts';
+import { maskNationalId, parseNationalId } from '../../domain/identity/national-id.ts';
+import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
+import type { CategoryHolding } from '../../domain/policy/meal-facts.ts';
+import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
+import { nextGeneration, terminal, terminalStream } from '../../domain/terminals/terminal.ts';
+import type { BusinessDate } from '../../domain/time/calendar.ts';
+import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
+import { retryOnConflict } from '../event-sourcing/retry.ts';
+import type { PiiVault } from '../security/pii-vault.ts';
+import { deriveTerminalToken, hashToken } from '../security/tokens.ts';
+
+/** A unique index kept as a stream: which elder holds an ID number (by its keyed hash). */
+const idNumberStream = (lookupHash: string) => `id-number-${lookupHash}`;
+
+export interface ElderRegistration {
+  readonly name: string;
+  readonly idNumber: string;
+  readonly district: string;
+  readonly town: string;
+  readonly homeCanteenId: string | null;
+  readonly categories: readonly CategoryHolding[];
+}
+
+export interface RegistrationDependencies {
+  readonly repository: AggregateRepository;
+  readonly vault: PiiVault;
+  readonly tokenSecret: Buffer;
+  readonly now: () => number;
+}
+
+/** 登记: what the bureau registers; each call is safe to repeat. */
+export class RegistrationService {
+  constructor(private readonly deps: RegistrationDependencies) {}
+
+  /** Answers whether the policy was newly stored (201) or was already there (200). */
+  registerPolicy(policy: PolicyDocument, context: EventContext): Promise<{ created: boolean }> {
+    return retryOnConflict(async () => {
+      const { state, expectedRevision } = await this.deps.repository.load(
+        POLICY_REGISTER_STREAM,
+        policyRegister,
+      );
+      const events = policyRegister.decide({ policy }, state);
+      await this.deps.repository.append(POLICY_REGISTER_STREAM, events, expectedRevision, context);
+      return { created: events.length > 0 };
+    });
+  }
+
+  registerCanteen(canteenId: string, details: CanteenDetails, from: number | null, context: EventContext) {
+    return retryOnConflict(async () => {
+      const stream = canteenStream(canteenId);
+      const { state, expectedRevision } = await this.deps.repository.load(stream, canteen);
+      const events = canteen.decide({ canteenId, details, effectiveFrom: from ?? this.deps.now() }, state);
+      await this.deps.repository.append(stream, events, expectedRevision, context);
+    });
+  }
+
+  async registerElder(
+    elderId: string,
+    registration: ElderRegistration,
+    from: number | null,
+    context: EventContext,
+  ) {
+    const parsed = parseNationalId(registration.idNumber);
+    if (!parsed.ok) throw new DomainError('invalid', 'invalid-id-number', parsed.message, 'idNumber');
+    const lookupHash = this.deps.vault.lookupHash(parsed.value.normalized);
+    const profile: ElderProfile = {
+      name: registration.name,
+      birthDate: parsed.value.birthDate,
+      idNumber: {
+        sealed: this.deps.vault.seal(parsed.value.normalized),
+        lookupHash,
+        masked: maskNationalId(parsed.value.normalized),
+      },
+      district: registration.district,
+      town: registration.town,
+      homeCanteenId: registration.homeCanteenId,
+      categories: registration.categories,
+    };
+    await retryOnConflict(async () => {
+      // Claim the ID number first: a second elder with the same number is refused.
+      const claim = await this.deps.repository.load(idNumberStream(lookupHash), idNumberClaim);
+      const holder = claim.state.elderId;
+      const stream = elderStream(elderId);
+      const { state, expectedRevision } = await this.deps.repository.load(stream, elder);
+      const events = elder.decide(
+        {
+          type: 'RegisterElder',
+          elderId,
+          profile,
+          effectiveFrom: from ?? this.deps.now(),
+          sameIdNumberElderId: holder,
+        },
+        state,
+      );
+      if (holder === null) {
+        await this.deps.repository.append(
+          idNumberStream(lookupHash),
+          [{ type: 'IdNumberClaimed', data: { elderId } }],
+          claim.expectedRevision,
+          context,
+        );
+      }
+      await this.deps.repository.append(stream, events, expectedRevision, context);
+    });
+  }
+
+  /** Binds a card; the elder's previous card stops working at once. Answers false when already bound. */
+  bindCard(elderId: string, cardUid: string, context: EventContext): Promise<{ bound: boolean }> {
+    return retryOnConflict(async () => {
+      const at = this.deps.now();
+      const stream = elderStream(elderId);
+      const { state, expectedRevision } = await this.deps.repository.load(stream, elder);
+      const events = elder.decide({ type: 'BindCard', cardUid, at }, state);
+      const bound = events[0];
+      if (!bound || bound.type !== 'CardBound') return { bound: false };
+      // The card's own stream keeps it with one elder at a time; then the old card is retired.
+      const newCard = await this.deps.repository.load(cardStream(cardUid), card);
+      const assign = card.decide(
+        { type: 'AssignCard', cardUid, elderId, effectiveFrom: bound.data.effectiveFrom },
+        newCard.state,
+      );
+      await this.deps.repository.append(cardStream(cardUid), assign, newCard.expectedRevision, context);
+      const previous = bound.data.previousCardUid;
+      if (previous !== null) {
+        const old = await this.deps.repository.load(cardStream(previous), card);
+        const retire = card.decide(
+          { type: 'RetireCard', cardUid: previous, elderId, effectiveFrom: at },
+          old.state,
+        );
+        await this.deps.repository.append(cardStream(previous), retire, old.expectedRevision, context);
+      }
+      await this.deps.repository.append(stream, events, expectedRevision, context);
+      return { bound: true };
+    });
+  }
+
+  recordDeath(elderId: string, date: BusinessDate, context: EventContext) {
+    return retryOnConflict(async () => {
+      const stream = elderStream(elderId);
+      const { state, expectedRevision } = await this.deps.repository.load(stream, elder);
+      requireRegistered(state);
+      await this.deps.repository.append(
+        stream,
+        elder.decide({ type: 'RecordDeath', date }, state),
+        expectedRevision,
+        context,
+      );
+    });
+  }
+
+  /** Registers a terminal and answers its token; the same registration again answers the same token. */
+  registerTerminal(terminalId: string, canteenId: string, context: EventContext): Promise<{ token: string }> {
+    return retryOnConflict(async () => {
+      const stream = terminalStream(terminalId);
+      const { state, expectedRevision } = await this.deps.repository.load(stream, terminal);
+      const canteenState = await this.deps.repository.load(canteenStream(canteenId), canteen);
+      const generation = nextGeneration(state, canteenId);
+      const token = terminalToken(this.deps.tokenSecret, terminalId, canteenId, generation);
+      const events = terminal.decide(
+        {
+          terminalId,
+          canteenId,
+          canteenRegistered: canteenState.state.status === 'registered',
+          tokenHash: hashToken(token),
+        },
+        state,
+      );
+      await this.deps.repository.append(stream, events, expectedRevision, context);
+      return { token };
+    });
+  }
+}
+
+/** A terminal's bearer token names its terminal after the secret part: `zt_<hmac>.<terminalId>`. */
+export function terminalToken(
+  secret: Buffer,
+  terminalId: string,
+  canteenId: string,
+  generation: number,
+): string {
+  return `${deriveTerminalToken(secret, terminalId, canteenId, generation)}.${terminalId}`;
+}
+
+type IdNumberEvent = { readonly type: 'IdNumberClaimed'; readonly data: { readonly elderId: string } };
+const idNumberClaim = {
+  initialState: { elderId: null as string | null },
+  evolve: (_state: { elderId: string | null }, event: IdNumberEvent) => ({ elderId: event.data.elderId }),
+};
