@@ -18,8 +18,8 @@ const NOON = Date.parse('2026-10-08T12:00:00+08:00');
 
 describe('canteen', () => {
   it('registers a canteen, and records nothing when the same details come again', () => {
-    spec.given([]).when({ canteenId: 'c1', details, effectiveFrom: NOON }).then([registered]);
-    spec.given([registered]).when({ canteenId: 'c1', details, effectiveFrom: NOON }).then([]);
+    spec.given([]).when({ canteenId: 'c1', details, effectiveFrom: NOON }).expect([registered]);
+    spec.given([registered]).when({ canteenId: 'c1', details, effectiveFrom: NOON }).expect([]);
   });
 
   it('records a change from the moment it is made, and old sales keep old prices', () => {
@@ -28,7 +28,10 @@ describe('canteen', () => {
       type: 'CanteenChanged',
       data: { canteenId: 'c1', details: dearer, effectiveFrom: NOON },
     };
-    spec.given([registered]).when({ canteenId: 'c1', details: dearer, effectiveFrom: NOON }).then([changed]);
+    spec
+      .given([registered])
+      .when({ canteenId: 'c1', details: dearer, effectiveFrom: NOON })
+      .expect([changed]);
 
     const state = stateFrom(canteen, [registered, changed]);
     expect(canteenDetailsAt(state, NOON - 1)?.menu[0]?.priceFen).toBe(1200);
@@ -45,11 +48,11 @@ describe('canteen', () => {
     spec
       .given([])
       .when({ canteenId: 'c1', details: overlapping, effectiveFrom: NOON })
-      .thenRefused('invalid-body');
+      .expectRefusal('invalid-body');
     const twice = { ...details, menu: [...details.menu, ...details.menu] };
     spec
       .given([])
       .when({ canteenId: 'c1', details: twice, effectiveFrom: NOON })
-      .thenRefused('invalid-body', 'menu[1].itemId');
+      .expectRefusal('invalid-body', 'menu[1].itemId');
   });
 });

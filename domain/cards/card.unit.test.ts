@@ -19,25 +19,25 @@ describe('card', () => {
     spec
       .given([])
       .when({ type: 'AssignCard', cardUid: 'K1', elderId: 'e1', effectiveFrom: null })
-      .then([assigned('e1', null)]);
+      .expect([assigned('e1', null)]);
     spec
       .given([assigned('e1', null)])
       .when({ type: 'AssignCard', cardUid: 'K1', elderId: 'e1', effectiveFrom: T })
-      .then([]);
+      .expect([]);
   });
 
   it('refuses a card that belongs to another elder', () => {
     spec
       .given([assigned('e1', null)])
       .when({ type: 'AssignCard', cardUid: 'K1', elderId: 'e2', effectiveFrom: T })
-      .thenRefused('card-taken', 'cardUid');
+      .expectRefusal('card-taken', 'cardUid');
   });
 
   it('may go to another elder once retired', () => {
     spec
       .given([assigned('e1', null), retired('e1', T)])
       .when({ type: 'AssignCard', cardUid: 'K1', elderId: 'e2', effectiveFrom: T + 1000 })
-      .then([assigned('e2', T + 1000)]);
+      .expect([assigned('e2', T + 1000)]);
   });
 
   it('stops working at once when retired, and keeps its history', () => {
@@ -48,6 +48,6 @@ describe('card', () => {
     spec
       .given([assigned('e1', null), retired('e1', T)])
       .when({ type: 'RetireCard', cardUid: 'K1', elderId: 'e1', effectiveFrom: T })
-      .then([]);
+      .expect([]);
   });
 });

@@ -21,9 +21,9 @@ const register = (p: ElderProfile, sameIdNumberElderId: string | null = null) =>
 
 describe('elder', () => {
   it('registers; the same profile again records nothing even though its ID number was sealed afresh', () => {
-    spec.given([]).when(register(profile)).then([registeredEvent]);
+    spec.given([]).when(register(profile)).expect([registeredEvent]);
     const resealed = { ...profile, idNumber: { ...profile.idNumber, sealed: 'v1.sealed-b' } };
-    spec.given([registeredEvent]).when(register(resealed)).then([]);
+    spec.given([registeredEvent]).when(register(resealed)).expect([]);
   });
 
   it('records a moved elder from the moment of the change; earlier sales keep the old district', () => {
@@ -32,21 +32,21 @@ describe('elder', () => {
       type: 'ElderProfileChanged',
       data: { elderId: 'e1', profile: moved, effectiveFrom: T },
     };
-    spec.given([registeredEvent]).when(register(moved)).then([changed]);
+    spec.given([registeredEvent]).when(register(moved)).expect([changed]);
     const state = requireRegistered(stateFrom(elder, [registeredEvent, changed]));
     expect(elderProfileAt(state, T - 1).district).toBe('西城区');
     expect(elderProfileAt(state, T).district).toBe('东城区');
   });
 
   it('refuses an ID number registered for another elder', () => {
-    spec.given([]).when(register(profile, 'e9')).thenRefused('id-number-taken', 'idNumber');
+    spec.given([]).when(register(profile, 'e9')).expectRefusal('id-number-taken', 'idNumber');
   });
 
   it('binds a first card for all earlier times, and a replacement from the moment it is bound', () => {
     spec
       .given([registeredEvent])
       .when({ type: 'BindCard', cardUid: 'K1', at: T })
-      .then([
+      .expect([
         {
           type: 'CardBound',
           data: { elderId: 'e1', cardUid: 'K1', previousCardUid: null, effectiveFrom: null },
@@ -59,20 +59,20 @@ describe('elder', () => {
     spec
       .given([registeredEvent, first])
       .when({ type: 'BindCard', cardUid: 'K2', at: T })
-      .then([
+      .expect([
         {
           type: 'CardBound',
           data: { elderId: 'e1', cardUid: 'K2', previousCardUid: 'K1', effectiveFrom: T },
         },
       ]);
-    spec.given([registeredEvent, first]).when({ type: 'BindCard', cardUid: 'K1', at: T }).then([]);
+    spec.given([registeredEvent, first]).when({ type: 'BindCard', cardUid: 'K1', at: T }).expect([]);
   });
 
   it('records a death once; cards and deaths need a registered elder', () => {
     const died: ElderEvent = { type: 'ElderDied', data: { elderId: 'e1', date: '2026-10-01' } };
-    spec.given([registeredEvent]).when({ type: 'RecordDeath', date: '2026-10-01' }).then([died]);
-    spec.given([registeredEvent, died]).when({ type: 'RecordDeath', date: '2026-10-01' }).then([]);
-    spec.given([]).when({ type: 'RecordDeath', date: '2026-10-01' }).thenRefused('not-found');
+    spec.given([registeredEvent]).when({ type: 'RecordDeath', date: '2026-10-01' }).expect([died]);
+    spec.given([registeredEvent, died]).when({ type: 'RecordDeath', date: '2026-10-01' }).expect([]);
+    spec.given([]).when({ type: 'RecordDeath', date: '2026-10-01' }).expectRefusal('not-found');
   });
 
   it('remembers decided meals for the caps, and forgets a voided one', () => {

@@ -38,21 +38,21 @@ describe('policy register', () => {
     spec
       .given([])
       .when({ policy: y2026 })
-      .then([registered(y2026)]);
+      .expect([registered(y2026)]);
   });
 
   it('accepts the same document again and records nothing', () => {
     spec
       .given([registered(y2026)])
       .when({ policy: y2026 })
-      .then([]);
+      .expect([]);
   });
 
   it('refuses another document under a stored policy id', () => {
     spec
       .given([registered(y2026)])
       .when({ policy: { ...y2026, name: '改过的' } })
-      .thenRefused('policy-immutable');
+      .expectRefusal('policy-immutable');
   });
 
   it('refuses overlapping dates', () => {
@@ -60,7 +60,7 @@ describe('policy register', () => {
     spec
       .given([registered(y2026)])
       .when({ policy: overlapping })
-      .thenRefused('policy-overlap', 'effectiveFrom');
+      .expectRefusal('policy-overlap', 'effectiveFrom');
   });
 
   it('accepts a policy that names the one it supersedes, and one that starts where another ends', () => {
@@ -68,16 +68,16 @@ describe('policy register', () => {
     spec
       .given([registered(y2026)])
       .when({ policy: successor })
-      .then([registered(successor)]);
+      .expect([registered(successor)]);
     const next = policy({ policyId: 'y2027', effectiveFrom: '2027-01-01' });
     spec
       .given([registered(y2026)])
       .when({ policy: next })
-      .then([registered(next)]);
+      .expect([registered(next)]);
   });
 
   it('refuses to supersede a policy that is not stored', () => {
     const successor = policy({ policyId: 'mid-2026', effectiveFrom: '2026-07-01', supersedes: 'nothing' });
-    spec.given([]).when({ policy: successor }).thenRefused('policy-unknown', 'supersedes');
+    spec.given([]).when({ policy: successor }).expectRefusal('policy-unknown', 'supersedes');
   });
 });

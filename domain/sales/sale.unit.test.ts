@@ -245,11 +245,11 @@ describe('voiding a sale', () => {
       type: 'SaleVoided',
       data: { saleId: 'sale-1', reason: '点错餐', voidedAt: NOON + 5000 },
     };
-    spec.given([soldEvent()]).when(voidIt).then([voided]);
-    spec.given([soldEvent(), voided]).when(voidIt).then([]);
+    spec.given([soldEvent()]).when(voidIt).expect([voided]);
+    spec.given([soldEvent(), voided]).when(voidIt).expect([]);
   });
 
   it('refuses to void a sale that was never recorded', () => {
-    spec.given([]).when(voidIt).thenRefused('not-found');
+    spec.given([]).when(voidIt).expectRefusal('not-found');
   });
 });

@@ -13,27 +13,27 @@ describe('terminal', () => {
     spec
       .given([])
       .when({ terminalId: 't1', canteenId: 'c1', canteenRegistered: true, tokenHash: 'h1' })
-      .then([registered('c1', 1, 'h1')]);
+      .expect([registered('c1', 1, 'h1')]);
   });
 
   it('records nothing when registered for the same canteen again (the same token is derived)', () => {
     spec
       .given([registered('c1', 1, 'h1')])
       .when({ terminalId: 't1', canteenId: 'c1', canteenRegistered: true, tokenHash: 'h1' })
-      .then([]);
+      .expect([]);
   });
 
   it('moves to another canteen under a new generation, whose token replaces the old one', () => {
     spec
       .given([registered('c1', 1, 'h1')])
       .when({ terminalId: 't1', canteenId: 'c2', canteenRegistered: true, tokenHash: 'h2' })
-      .then([registered('c2', 2, 'h2')]);
+      .expect([registered('c2', 2, 'h2')]);
   });
 
   it('refuses an unknown canteen', () => {
     spec
       .given([])
       .when({ terminalId: 't1', canteenId: 'nowhere', canteenRegistered: false, tokenHash: 'h' })
-      .thenRefused('canteen-unknown', 'canteenId');
+      .expectRefusal('canteen-unknown', 'canteenId');
   });
 });

@@ -2,15 +2,15 @@ import { expect } from 'vitest';
 import { type Decider, stateFrom } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
 
-/** Given events, when a command, then events (or a refusal with its code): the shape of every decider test. */
+/** Given events, when a command, expect events (or a refusal with its code): the shape of every decider test. */
 export function deciderSpec<Command, Event, State>(decider: Decider<Command, Event, State>) {
   return {
     given: (events: readonly Event[]) => ({
       when: (command: Command) => {
         const decide = () => decider.decide(command, stateFrom(decider, events));
         return {
-          then: (expected: readonly Event[]) => expect(decide()).toEqual(expected),
-          thenRefused: (code: string, field?: string) => {
+          expect: (expected: readonly Event[]) => expect(decide()).toEqual(expected),
+          expectRefusal: (code: string, field?: string) => {
             let refusal: unknown;
             try {
               decide();

@@ -116,7 +116,7 @@ export class RegistrationService {
       const { state, expectedRevision } = await this.deps.repository.load(stream, elder);
       const events = elder.decide({ type: 'BindCard', cardUid, at }, state);
       const bound = events[0];
-      if (!bound || bound.type !== 'CardBound') return { bound: false };
+      if (bound?.type !== 'CardBound') return { bound: false };
       // The card's own stream keeps it with one elder at a time; then the old card is retired.
       const newCard = await this.deps.repository.load(cardStream(cardUid), card);
       const assign = card.decide(
