@@ -1,20 +1,62 @@
-import express, { type Express } from 'express';
+import express, { type Express, Router } from 'express';
 import type { EventStore } from '../event-store/port.ts';
+import { Authenticator } from './auth/authenticate.ts';
+import { AggregateRepository } from './event-sourcing/aggregate-repository.ts';
 import { healthRoute } from './health/health-route.ts';
+import { createJsonBodyParser } from './http/json-body.ts';
+import { OPENAPI_DOCUMENT_PATH, openApiDocumentHandler } from './http/openapi.ts';
 import { notFound, problemHandler } from './http/problem.ts';
+import { mountRoutes } from './http/route.ts';
+import { registrationRoutes } from './registration/registration-routes.ts';
+import { RegistrationService } from './registration/registration-service.ts';
+import { salesRoutes } from './sales/sales-routes.ts';
+import { SalesService } from './sales/sales-service.ts';
+import type { PiiVault } from './security/pii-vault.ts';
 
 export interface AppDependencies {
   readonly eventStore: EventStore;
   readonly log: (line: string) => void;
+  readonly adminToken: string;
+  readonly vault: PiiVault;
+  /** Secret from which terminal tokens are derived. */
+  readonly tokenSecret: Buffer;
+  readonly now?: () => number;
+}
+
+export interface Services {
+  readonly registration: RegistrationService;
+  readonly sales: SalesService;
+}
+
+/** The services on top of the event store, without HTTP (demo data and tests use them directly too). */
+export function createServices(deps: AppDependencies): Services & { readonly auth: Authenticator } {
+  const repository = new AggregateRepository(deps.eventStore);
+  const now = deps.now ?? Date.now;
+  return {
+    auth: new Authenticator(deps.adminToken, repository),
+    registration: new RegistrationService({
+      repository,
+      vault: deps.vault,
+      tokenSecret: deps.tokenSecret,
+      now,
+    }),
+    sales: new SalesService(repository),
+  };
 }
 
 /** The settlement service's HTTP application, wired to its dependencies (no I/O of its own). */
-export function createApp({ eventStore, log }: AppDependencies): Express {
+export function createApp(deps: AppDependencies): Express {
+  const now = deps.now ?? Date.now;
+  const { auth, registration, sales } = createServices(deps);
+  const routes = [...registrationRoutes(registration, auth), ...salesRoutes(sales, auth, now)];
+
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '1mb' }));
-  app.use(healthRoute(eventStore));
+  app.use(createJsonBodyParser());
+  app.use(healthRoute(deps.eventStore));
+  app.get(OPENAPI_DOCUMENT_PATH, openApiDocumentHandler(routes, { title: '助餐通 API', version: '1' }));
+  app.use(mountRoutes(Router(), routes));
   app.use(notFound);
-  app.use(problemHandler(log));
+  app.use(problemHandler(deps.log));
   return app;
 }

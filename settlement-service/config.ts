@@ -6,6 +6,8 @@ export interface ServiceConfig {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly kurrentDbUrl: string | undefined;
+  /** Start with a demo canteen, elders, cards and a terminal (unless `ZHUCAN_DEMO=off`). */
+  readonly demo: boolean;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -17,5 +19,6 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ser
     dataDir: path.resolve(env.ZHUCAN_DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     kurrentDbUrl: env.KURRENTDB_URL || undefined,
+    demo: env.ZHUCAN_DEMO !== 'off',
   };
 }

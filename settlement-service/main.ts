@@ -1,9 +1,13 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { openDatabase } from '../database/connect.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
-import { createApp } from './app.ts';
+import { type AppDependencies, createApp, createServices } from './app.ts';
 import { configFromEnvironment } from './config.ts';
+import { seedDemoData } from './demo/demo-data.ts';
+import { loadOrCreateKey, PiiVault } from './security/pii-vault.ts';
+import { loadOrCreateAdminToken, loadOrCreateSecret } from './security/tokens.ts';
 
 const log = (line: string) => console.log(`[zhucan] ${line}`);
 
@@ -14,7 +18,21 @@ async function main(): Promise<void> {
   const eventStore = openEventStore({ kurrentDbUrl: config.kurrentDbUrl, database });
   log(`event store: ${eventStore.kind}`);
 
-  const server = createApp({ eventStore, log }).listen(config.port);
+  const secret = (name: string, envValue: string | undefined) => ({
+    envValue,
+    file: path.join(config.dataDir, name),
+    log,
+  });
+  const deps: AppDependencies = {
+    eventStore,
+    log,
+    adminToken: await loadOrCreateAdminToken(secret('admin-token', process.env.ZHUCAN_ADMIN_TOKEN)),
+    vault: new PiiVault(await loadOrCreateKey(secret('pii-key', process.env.ZHUCAN_PII_KEY))),
+    tokenSecret: await loadOrCreateSecret(secret('token-secret', process.env.ZHUCAN_TOKEN_SECRET)),
+  };
+  if (config.demo) await seedDemoData(createServices(deps), { dataDir: config.dataDir, log });
+
+  const server = createApp(deps).listen(config.port);
   await once(server, 'listening');
   log(`助餐通 settlement service listening on http://localhost:${(server.address() as AddressInfo).port}`);
 

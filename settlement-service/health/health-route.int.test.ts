@@ -5,6 +5,7 @@ import { positionToString } from '../../event-store/position.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database.ts';
 import { type RunningApp, serve } from '../../tests/support/http.ts';
+import { testDependencies } from '../../tests/support/service.ts';
 import { createApp } from '../app.ts';
 
 describe('GET /health', () => {
@@ -14,7 +15,7 @@ describe('GET /health', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     store = new PostgresEventStore(database);
-    app = await serve(createApp({ eventStore: store, log: () => {} }));
+    app = await serve(createApp(testDependencies(store)));
   });
   afterAll(async () => {
     await app.close();
@@ -39,7 +40,7 @@ describe('GET /health', () => {
 
   it('answers 503 problem+json when the database is gone', async () => {
     const broken = new PostgresEventStore(connect('postgres://nobody:x@127.0.0.1:1/none', 1));
-    const brokenApp = await serve(createApp({ eventStore: broken, log: () => {} }));
+    const brokenApp = await serve(createApp(testDependencies(broken)));
     try {
       const response = await fetch(`${brokenApp.url}/health`);
       expect(response.status).toBe(503);

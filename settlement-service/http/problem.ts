@@ -1,4 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { DomainError, type DomainErrorKind } from '../../domain/domain-error.ts';
+// A cycle, but both sides use each other only inside functions.
+import { PROBLEM_CATALOGUE, type ProblemCode } from './problem-catalogue.ts';
 
 /** An error answered as `application/problem+json` with a stable machine `code`. */
 export class Problem extends Error {
@@ -35,21 +38,44 @@ export const notFound: RequestHandler = (request, response) => {
   );
 };
 
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  'not-found': 404,
+  conflict: 409,
+  'not-allowed': 422,
+};
+
+/** A domain refusal as an answer: its code, its message, and the field it names. */
+export function problemOfDomainError(error: DomainError): Problem {
+  const status = error.code === 'forbidden' ? 403 : STATUS_OF_KIND[error.kind];
+  const extra = error.field ? { errors: [{ path: error.field, message: error.message }] } : {};
+  const detail = error.field ? `${error.field}: ${error.message}` : error.message;
+  const title =
+    error.code in PROBLEM_CATALOGUE ? PROBLEM_CATALOGUE[error.code as ProblemCode].title : error.code;
+  return new Problem(status, error.code, title, detail, extra);
+}
+
 /** The one place where errors become HTTP answers. Unknown errors are logged and answered as 500. */
 export function problemHandler(log: (line: string) => void): ErrorRequestHandler {
   return (error, _request, response, _next) => {
     if (error instanceof Problem) return sendProblem(response, error);
-    const bodyError = error as { type?: string; status?: number };
-    if (bodyError.type === 'entity.parse.failed') {
+    if (error instanceof DomainError) return sendProblem(response, problemOfDomainError(error));
+    if (isStoreUnavailable(error)) {
       return sendProblem(
         response,
-        new Problem(400, 'invalid-body', 'Malformed JSON', 'the body is not valid JSON'),
+        new Problem(503, 'unavailable', 'Service unavailable', 'the database is not reachable; try again'),
       );
-    }
-    if (bodyError.type === 'entity.too.large') {
-      return sendProblem(response, new Problem(413, 'body-too-large', 'Body too large'));
     }
     log(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     sendProblem(response, new Problem(500, 'internal', 'Internal error', 'the error was logged'));
   };
+}
+
+/** The database is down, restarting or unreachable: the request can be repeated later. */
+function isStoreUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    typeof code === 'string' &&
+    (/^(08|57P)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code))
+  );
 }

@@ -2,10 +2,8 @@ import { canteen, canteenDetailsAt, canteenStream } from '../../domain/canteens/
 import { card, cardAt, cardStream } from '../../domain/cards/card.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { type ElderEvent, elder, elderStream } from '../../domain/elders/elder.ts';
-import { maskName } from '../../domain/identity/national-id.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import { policyInForceOn } from '../../domain/policy/policy-validity.ts';
-import { SUBSIDY_REASON_TEXT, type SubsidyReasonCode } from '../../domain/policy/reasons.ts';
 import {
   allowanceRelease,
   decideSale,
@@ -20,31 +18,11 @@ import { ConcurrencyError, EventIdConflictError } from '../../event-store/errors
 import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { deterministicEventId } from '../event-sourcing/deterministic-id.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
+import { answerOf, type SaleAnswer } from './sale-answer.ts';
 
 export interface TerminalIdentity {
   readonly terminalId: string;
   readonly canteenId: string;
-}
-
-/** The answer to a sale (API.md), derived from the recorded sale alone so that a retry gets the same. */
-export interface SaleAnswer {
-  readonly saleId: string;
-  readonly status: 'recorded' | 'voided';
-  readonly businessDate: string;
-  readonly period: string | null;
-  readonly totalFen: number;
-  readonly subsidyFen: number;
-  readonly elderPaysFen: number;
-  readonly lines: readonly {
-    ruleId: string;
-    fen: number;
-    funding: readonly { source: string; fen: number }[];
-  }[];
-  readonly excluded?: readonly { reason: string; fen: number }[];
-  /** Why there is no (or a smaller) subsidy, in words for the cashier; never the elder's category. */
-  readonly reason?: { readonly code: SubsidyReasonCode; readonly zh: string; readonly en: string };
-  /** The elder as the counter may show them: masked name only. */
-  readonly elder?: { readonly maskedName: string };
 }
 
 /** 售餐: records sales exactly once and decides their subsidy under the elder's allowance. */
@@ -53,8 +31,9 @@ export class SalesService {
 
   async sell(command: SellMeal, terminal: TerminalIdentity, cashierId: string | null, context: EventContext) {
     const existing = await this.repository.load(saleStream(command.saleId), sale);
-    if (existing.state.status !== 'none')
-      return { created: false, answer: this.answerFor(existing.state, command) };
+    if (existing.state.status !== 'none') {
+      return { created: false, answer: await this.answerFor(existing.state, command) };
+    }
 
     const canteenState = (await this.repository.load(canteenStream(terminal.canteenId), canteen)).state;
     const details = canteenDetailsAt(canteenState, command.occurredAt);
@@ -119,7 +98,7 @@ export class SalesService {
       // The same sale id recorded at the same moment by a concurrent retry: answer from what is stored.
       if (!(error instanceof ConcurrencyError || error instanceof EventIdConflictError)) throw error;
       const stored = await this.repository.load(saleStream(command.saleId), sale);
-      return { created: false, answer: this.answerFor(stored.state, command) };
+      return { created: false, answer: await this.answerFor(stored.state, command) };
     }
     return { created: true, answer: answerOf(sold, 'recorded', elderName) };
   }
@@ -168,7 +147,8 @@ export class SalesService {
     return answerOf(after.state.sale, after.state.status === 'voided' ? 'voided' : 'recorded', null);
   }
 
-  private answerFor(state: SaleState, command: SellMeal): SaleAnswer {
+  /** The first answer again, for a repeated request (a sale already recorded). */
+  private async answerFor(state: SaleState, command: SellMeal): Promise<SaleAnswer> {
     if (state.status === 'none') throw new Error('no sale to answer for');
     if (state.sale.fingerprint !== command.fingerprint) {
       throw new DomainError(
@@ -177,29 +157,13 @@ export class SalesService {
         `sale ${command.saleId} was recorded with another body`,
       );
     }
-    return answerOf(state.sale, state.status === 'voided' ? 'voided' : 'recorded', null);
+    const status = state.status === 'voided' ? 'voided' : 'recorded';
+    return answerOf(state.sale, status, await this.elderName(state.sale.elderId));
   }
-}
 
-function answerOf(sold: MealSoldData, status: SaleAnswer['status'], elderName: string | null): SaleAnswer {
-  const firstReason = sold.reasons[0];
-  return {
-    saleId: sold.saleId,
-    status,
-    businessDate: sold.businessDate,
-    period: sold.period,
-    totalFen: sold.totalFen,
-    subsidyFen: sold.subsidyFen,
-    elderPaysFen: sold.elderPaysFen,
-    lines: sold.lines.map((line) => ({
-      ruleId: line.ruleId,
-      fen: line.fen,
-      funding: line.funding.map(({ source, fen }) => ({ source, fen })),
-    })),
-    ...(sold.excluded.length > 0
-      ? { excluded: sold.excluded.map(({ reason, fen }) => ({ reason, fen })) }
-      : {}),
-    ...(firstReason ? { reason: { code: firstReason, ...SUBSIDY_REASON_TEXT[firstReason] } } : {}),
-    ...(elderName ? { elder: { maskedName: maskName(elderName) } } : {}),
-  };
+  private async elderName(elderId: string | null): Promise<string | null> {
+    if (elderId === null) return null;
+    const { state } = await this.repository.load(elderStream(elderId), elder);
+    return state.status === 'registered' ? (state.profiles.at(-1)?.profile.name ?? null) : null;
+  }
 }

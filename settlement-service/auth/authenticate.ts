@@ -1,0 +1,56 @@
+import type { Request } from 'express';
+import { terminal, terminalStream } from '../../domain/terminals/terminal.ts';
+import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
+import { Problem } from '../http/problem.ts';
+import { constantTimeEqualHex, hashToken } from '../security/tokens.ts';
+
+/** Who is calling, as established from the bearer token. */
+export type Principal =
+  | { readonly role: 'admin' }
+  | { readonly role: 'terminal'; readonly terminalId: string; readonly canteenId: string };
+
+export type Role = Principal['role'];
+
+/**
+ * Bearer tokens: the bureau admin's (from `ZHUCAN_ADMIN_TOKEN` or the data folder), and terminal
+ * tokens `zt_<secret part>.<terminalId>`, whose hash is recorded with the terminal's registration.
+ * Nothing is written for a refused request.
+ */
+export class Authenticator {
+  private readonly adminTokenHash: string;
+
+  constructor(
+    adminToken: string,
+    private readonly repository: AggregateRepository,
+  ) {
+    this.adminTokenHash = hashToken(adminToken);
+  }
+
+  async authenticate(request: Request): Promise<Principal> {
+    const token = /^Bearer (\S+)$/.exec(request.get('authorization') ?? '')?.[1];
+    if (!token) throw unauthenticated('a bearer token is required');
+    const tokenHash = hashToken(token);
+    if (constantTimeEqualHex(tokenHash, this.adminTokenHash)) return { role: 'admin' };
+    const terminalId = token.startsWith('zt_') ? token.slice(token.indexOf('.') + 1) : '';
+    if (terminalId.length > 0 && token.indexOf('.') > 0) {
+      const { state } = await this.repository.load(terminalStream(terminalId), terminal);
+      if (state.status === 'registered' && constantTimeEqualHex(tokenHash, state.tokenHash)) {
+        return { role: 'terminal', terminalId, canteenId: state.canteenId };
+      }
+    }
+    throw unauthenticated('the token is not known');
+  }
+
+  /** Authenticates and refuses every role not listed (403). */
+  async require(request: Request, ...roles: readonly Role[]): Promise<Principal> {
+    const principal = await this.authenticate(request);
+    if (!roles.includes(principal.role)) {
+      throw new Problem(403, 'forbidden', 'Forbidden', `this needs one of: ${roles.join(', ')}`);
+    }
+    return principal;
+  }
+}
+
+function unauthenticated(detail: string): Problem {
+  return new Problem(401, 'unauthenticated', 'Unauthenticated', detail);
+}

@@ -1,0 +1,158 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import type { Problem } from './problem.ts';
+import { problemFor } from './problem-catalogue.ts';
+
+/** 1 MB: a sale or a policy document is a few kilobytes; anything near this is a mistake or an attack. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface JsonBodyOptions {
+  /** The largest body accepted, in bytes. */
+  readonly limitBytes?: number;
+}
+
+/**
+ * Reads JSON request bodies into `request.body`, refusing with problems instead of guessing:
+ * a body that is not JSON (415), larger than the limit (413), not UTF-8 or not well-formed (400).
+ * A request without a body (none announced, or zero bytes) passes with `request.body` undefined,
+ * so that body-less POSTs need no Content-Type. Mount it before the routes and before any other
+ * body parser.
+ */
+export function createJsonBodyParser({
+  limitBytes = DEFAULT_BODY_LIMIT_BYTES,
+}: JsonBodyOptions = {}): RequestHandler {
+  if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) {
+    throw new Error(`the body limit must be a whole number of bytes, got ${limitBytes}`);
+  }
+  return (request, response, next) => {
+    if (!announcesBody(request)) return next();
+    const refusal = refusalBeforeReading(request, limitBytes);
+    if (refusal !== undefined) {
+      // The body stays unread: closing is the only way not to receive it, however large it is.
+      response.setHeader('Connection', 'close');
+      return next(refusal);
+    }
+    readUpTo(request, limitBytes).then((read) => {
+      if (read.kind === 'too-large') {
+        response.setHeader('Connection', 'close');
+        return next(tooLarge(limitBytes));
+      }
+      if (read.kind === 'broken') {
+        return next(problemFor('invalid-body', 'the body ended before it was complete'));
+      }
+      if (read.bytes.length === 0) return next();
+      const parsed = parseJson(read.bytes);
+      if (!parsed.ok) return next(parsed.problem);
+      request.body = parsed.value;
+      next();
+    }, next);
+  };
+}
+
+function announcesBody(request: IncomingMessage): boolean {
+  if (request.headers['transfer-encoding'] !== undefined) return true;
+  const length = request.headers['content-length'];
+  return length !== undefined && Number(length) > 0;
+}
+
+function refusalBeforeReading(request: IncomingMessage, limitBytes: number): Problem | undefined {
+  const mediaType = parseMediaType(request.headers['content-type']);
+  if (mediaType === undefined || !isJsonType(mediaType.type)) {
+    return problemFor(
+      'unsupported-media-type',
+      `the body must be application/json, not ${request.headers['content-type'] ?? 'untyped'}`,
+    );
+  }
+  if (mediaType.charset !== undefined && mediaType.charset !== 'utf-8') {
+    return problemFor('unsupported-media-type', `JSON is read as utf-8, not ${mediaType.charset}`);
+  }
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    return problemFor('unsupported-media-type', `Content-Encoding ${encoding} is not accepted`);
+  }
+  const declaredLength = Number(request.headers['content-length']);
+  if (declaredLength > limitBytes) return tooLarge(limitBytes);
+  return undefined;
+}
+
+function tooLarge(limitBytes: number): Problem {
+  return problemFor('body-too-large', `the body may have at most ${limitBytes} bytes`);
+}
+
+interface MediaType {
+  readonly type: string;
+  readonly charset: string | undefined;
+}
+
+function parseMediaType(header: string | undefined): MediaType | undefined {
+  if (header === undefined) return undefined;
+  const [type = '', ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
+  const charset = parameters
+    .map((parameter) => parameter.match(/^charset\s*=\s*"?([^"]*)"?$/)?.[1])
+    .find((value) => value !== undefined);
+  return { type, charset };
+}
+
+/** `application/json`, or a JSON-based type such as `application/merge-patch+json`. */
+function isJsonType(type: string): boolean {
+  return type === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type);
+}
+
+type BodyRead =
+  | { readonly kind: 'complete'; readonly bytes: Buffer }
+  | { readonly kind: 'too-large' }
+  | { readonly kind: 'broken' };
+
+/**
+ * Collects the body, but stops reading at the first byte over the limit: a chunked upload has no
+ * length to refuse up front, and draining it to the end would let a client keep the server busy.
+ */
+function readUpTo(request: IncomingMessage, limitBytes: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const settle = (read: BodyRead) => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onBroken);
+      request.off('close', onBroken);
+      resolve(read);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limitBytes) {
+        request.pause();
+        settle({ kind: 'too-large' });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => settle({ kind: 'complete', bytes: Buffer.concat(chunks, received) });
+    const onBroken = () => settle({ kind: 'broken' });
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onBroken);
+    request.on('close', onBroken);
+  });
+}
+
+type JsonParse =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly problem: Problem };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseJson(bytes: Buffer): JsonParse {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { ok: false, problem: problemFor('invalid-body', 'the body is not valid UTF-8') };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    const reason = error instanceof Error ? `: ${error.message}` : '';
+    return { ok: false, problem: problemFor('invalid-body', `the body is not valid JSON${reason}`) };
+  }
+}

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { fen } from '../../domain/money.ts';
+import { parsePolicyDocument, policyDocumentSchema } from '../../domain/policy/policy-document.ts';
+import type { Authenticator } from '../auth/authenticate.ts';
+import type { EventContext } from '../event-sourcing/aggregate-repository.ts';
+import { businessDateSchema, fenSchema, idSchema, instantSchema } from '../http/common-schemas.ts';
+import { problemFor } from '../http/problem-catalogue.ts';
+import { defineRoute, type ImplementedRoute } from '../http/route.ts';
+import type { RegistrationService } from './registration-service.ts';
+
+const hoursSchema = z.strictObject({
+  from: z.string().regex(/^\d\d:\d\d$/, 'expected HH:MM'),
+  to: z.string().regex(/^\d\d:\d\d$/, 'expected HH:MM'),
+});
+
+const canteenBody = z
+  .strictObject({
+    name: z.string().min(1).max(100),
+    district: z.string().min(1).max(50),
+    town: z.string().min(1).max(50),
+    location: z
+      .strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+      .optional(),
+    periods: z.strictObject({
+      breakfast: hoursSchema.optional(),
+      lunch: hoursSchema.optional(),
+      dinner: hoursSchema.optional(),
+    }),
+    menu: z
+      .array(z.strictObject({ itemId: idSchema, name: z.string().min(1).max(100), priceFen: fenSchema }))
+      .max(500),
+    from: instantSchema.optional().describe('when this change takes effect (default: now)'),
+  })
+  .meta({ id: 'CanteenRegistration' });
+
+const elderBody = z
+  .strictObject({
+    name: z.string().min(1).max(50),
+    idNumber: z.string().min(1).max(20).describe('身份证号, 18 characters; stored encrypted, never answered'),
+    district: z.string().min(1).max(50),
+    town: z.string().min(1).max(50),
+    homeCanteenId: idSchema.optional(),
+    categories: z
+      .array(
+        z.strictObject({
+          category: z.string().min(1).max(50),
+          from: businessDateSchema,
+          to: businessDateSchema.optional(),
+        }),
+      )
+      .max(50)
+      .default([]),
+    from: instantSchema.optional().describe('when this change takes effect (default: now)'),
+  })
+  .meta({ id: 'ElderRegistration' });
+
+const okSchema = z.object({ status: z.literal('ok') });
+
+/** The bureau's registration endpoints (API.md): policies, canteens, elders, cards, deaths, terminals. */
+export function registrationRoutes(service: RegistrationService, auth: Authenticator): ImplementedRoute[] {
+  const asAdmin = async (request: Parameters<Authenticator['require']>[0]): Promise<EventContext> => {
+    await auth.require(request, 'admin');
+    return {
+      actor: { type: 'admin', userId: 'bureau-admin' },
+      correlationId: request.get('x-request-id') ?? crypto.randomUUID(),
+    };
+  };
+
+  return [
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/policies/:policyId',
+      summary: 'Store a subsidy policy (POLICY.md); the same document again is accepted',
+      tags: ['policies'],
+      callers: ['admin'],
+      params: z.object({ policyId: idSchema }),
+      body: policyDocumentSchema,
+      success: { status: [201, 200], schema: z.object({ policyId: z.string(), created: z.boolean() }) },
+      problems: ['policy-overlap', 'policy-immutable', 'policy-unknown'],
+    }).implement(async ({ params, body, request }) => {
+      const context = await asAdmin(request);
+      // Validated already; parsing again fills the defaults the engine relies on.
+      const parsed = parsePolicyDocument(body);
+      if (!parsed.ok) throw new Error('a validated policy document failed to parse');
+      if (parsed.policy.policyId !== params.policyId) {
+        throw problemFor('invalid-body', 'policyId: must equal the policy id in the path', {
+          errors: [{ path: 'policyId', message: 'must equal the policy id in the path' }],
+        });
+      }
+      const { created } = await service.registerPolicy(parsed.policy, context);
+      return { status: created ? 201 : 200, body: { policyId: params.policyId, created } };
+    }),
+
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/canteens/:canteenId',
+      summary: 'Register a canteen or change its details, periods and menu',
+      tags: ['canteens'],
+      callers: ['admin'],
+      params: z.object({ canteenId: idSchema }),
+      body: canteenBody,
+      success: { status: 200, schema: okSchema },
+      problems: [],
+    }).implement(async ({ params, body, request }) => {
+      const context = await asAdmin(request);
+      await service.registerCanteen(
+        params.canteenId,
+        {
+          name: body.name,
+          district: body.district,
+          town: body.town,
+          location: body.location ?? null,
+          periods: body.periods,
+          menu: body.menu.map((item) => ({ ...item, priceFen: fen(item.priceFen) })),
+        },
+        body.from ?? null,
+        context,
+      );
+      return { status: 200, body: { status: 'ok' } };
+    }),
+
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/elders/:elderId',
+      summary: 'Register an elder or change their details; the birth date comes from the ID number',
+      tags: ['elders'],
+      callers: ['admin'],
+      params: z.object({ elderId: idSchema }),
+      body: elderBody,
+      success: { status: 200, schema: okSchema },
+      problems: ['invalid-id-number', 'id-number-taken'],
+    }).implement(async ({ params, body, request }) => {
+      const context = await asAdmin(request);
+      await service.registerElder(
+        params.elderId,
+        {
+          name: body.name,
+          idNumber: body.idNumber,
+          district: body.district,
+          town: body.town,
+          homeCanteenId: body.homeCanteenId ?? null,
+          categories: body.categories.map((holding) => ({ ...holding, to: holding.to ?? null })),
+        },
+        body.from ?? null,
+        context,
+      );
+      return { status: 200, body: { status: 'ok' } };
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/elders/:elderId/cards',
+      summary: "Bind a card to an elder; the elder's previous card stops working at once",
+      tags: ['elders'],
+      callers: ['admin'],
+      params: z.object({ elderId: idSchema }),
+      body: z.strictObject({
+        cardUid: z.string().regex(/^[A-Za-z0-9:-]{1,64}$/, 'letters, digits, : and - only'),
+      }),
+      success: { status: 201, schema: z.object({ elderId: z.string(), cardUid: z.string() }) },
+      problems: ['not-found', 'card-taken'],
+    }).implement(async ({ params, body, request }) => {
+      const context = await asAdmin(request);
+      await service.bindCard(params.elderId, body.cardUid, context);
+      return { status: 201, body: { elderId: params.elderId, cardUid: body.cardUid } };
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/elders/:elderId/death',
+      summary: "Record an elder's death: no subsidy for meals after that date",
+      tags: ['elders'],
+      callers: ['admin'],
+      params: z.object({ elderId: idSchema }),
+      body: z.strictObject({ date: businessDateSchema }),
+      success: { status: 200, schema: okSchema },
+      problems: ['not-found'],
+    }).implement(async ({ params, body, request }) => {
+      const context = await asAdmin(request);
+      await service.recordDeath(params.elderId, body.date, context);
+      return { status: 200, body: { status: 'ok' } };
+    }),
+
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/terminals/:terminalId',
+      summary: 'Register a counter terminal for a canteen and issue its token',
+      tags: ['terminals'],
+      callers: ['admin'],
+      params: z.object({ terminalId: idSchema }),
+      body: z.strictObject({ canteenId: idSchema }),
+      success: { status: 201, schema: z.object({ terminalId: z.string(), token: z.string() }) },
+      problems: ['canteen-unknown'],
+    }).implement(async ({ params, body, request }) => {
+      const context = await asAdmin(request);
+      const { token } = await service.registerTerminal(params.terminalId, body.canteenId, context);
+      return { status: 201, body: { terminalId: params.terminalId, token } };
+    }),
+  ];
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { maskName } from '../../domain/identity/national-id.ts';
+import { SUBSIDY_REASON_TEXT } from '../../domain/policy/reasons.ts';
+import type { MealSoldData } from '../../domain/sales/sale.ts';
+
+const fundingSchema = z.object({ source: z.string(), fen: z.number().int() });
+/** The answer to a sale (API.md), derived from the recorded sale alone so that a retry gets the same. */
+export const saleAnswerSchema = z
+  .object({
+    saleId: z.string(),
+    status: z.enum(['recorded', 'voided']),
+    businessDate: z.string(),
+    period: z.string().nullable(),
+    totalFen: z.number().int(),
+    subsidyFen: z.number().int(),
+    elderPaysFen: z.number().int(),
+    lines: z.array(z.object({ ruleId: z.string(), fen: z.number().int(), funding: z.array(fundingSchema) })),
+    excluded: z.array(z.object({ reason: z.string(), fen: z.number().int() })).optional(),
+    reason: z.object({ code: z.string(), zh: z.string(), en: z.string() }).optional(),
+    elder: z.object({ maskedName: z.string() }).optional(),
+  })
+  .meta({ id: 'SaleAnswer' });
+
+export type SaleAnswer = z.output<typeof saleAnswerSchema>;
+
+/** The counter shows the elder by masked name only; the eligibility category never. */
+export function answerOf(
+  sold: MealSoldData,
+  status: SaleAnswer['status'],
+  elderName: string | null,
+): SaleAnswer {
+  const firstReason = sold.reasons[0];
+  return {
+    saleId: sold.saleId,
+    status,
+    businessDate: sold.businessDate,
+    period: sold.period,
+    totalFen: sold.totalFen,
+    subsidyFen: sold.subsidyFen,
+    elderPaysFen: sold.elderPaysFen,
+    lines: sold.lines.map((line) => ({
+      ruleId: line.ruleId,
+      fen: line.fen,
+      funding: line.funding.map(({ source, fen }) => ({ source, fen })),
+    })),
+    ...(sold.excluded.length > 0
+      ? { excluded: sold.excluded.map(({ reason, fen }) => ({ reason, fen })) }
+      : {}),
+    ...(firstReason ? { reason: { code: firstReason, ...SUBSIDY_REASON_TEXT[firstReason] } } : {}),
+    ...(elderName ? { elder: { maskedName: maskName(elderName) } } : {}),
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { Authenticator } from '../auth/authenticate.ts';
+import { idSchema } from '../http/common-schemas.ts';
+import { defineRoute, type ImplementedRoute } from '../http/route.ts';
+import { saleAnswerSchema } from './sale-answer.ts';
+import { assertClockWithinAllowance, saleBodySchema, toSellMeal } from './sale-request.ts';
+import type { SalesService } from './sales-service.ts';
+
+/** Selling and voiding meals (API.md). */
+export function salesRoutes(
+  service: SalesService,
+  auth: Authenticator,
+  now: () => number,
+): ImplementedRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/sales',
+      summary: 'Record a sale and decide its subsidy; the same sale again gets the first answer',
+      tags: ['sales'],
+      callers: ['terminal'],
+      body: saleBodySchema,
+      success: { status: [201, 200], schema: saleAnswerSchema },
+      problems: ['card-unknown', 'item-unknown', 'clock-skew', 'sale-conflict', 'canteen-unknown'],
+    }).implement(async ({ body, request }) => {
+      const principal = await auth.require(request, 'terminal');
+      if (principal.role !== 'terminal') throw new Error('unreachable');
+      assertClockWithinAllowance(body, now());
+      const { created, answer } = await service.sell(
+        toSellMeal(body),
+        { terminalId: principal.terminalId, canteenId: principal.canteenId },
+        body.cashierId ?? null,
+        {
+          actor: {
+            type: 'terminal',
+            terminalId: principal.terminalId,
+            ...(body.cashierId ? { cashierId: body.cashierId } : {}),
+          },
+          correlationId: body.saleId,
+        },
+      );
+      return { status: created ? 201 : 200, body: answer };
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/sales/:saleId/void',
+      summary: 'Void a sale: its meal and subsidy leave the figures; voiding again answers the same',
+      tags: ['sales'],
+      callers: ['terminal', 'admin'],
+      params: z.object({ saleId: z.uuid() }),
+      body: z.strictObject({ reason: z.string().min(1).max(200) }),
+      success: { status: 200, schema: saleAnswerSchema },
+      problems: ['not-found'],
+    }).implement(async ({ params, body, request }) => {
+      const principal = await auth.require(request, 'terminal', 'admin');
+      const byCanteen = principal.role === 'terminal' ? principal.canteenId : null;
+      const actor =
+        principal.role === 'terminal'
+          ? ({ type: 'terminal', terminalId: principal.terminalId } as const)
+          : ({ type: 'admin', userId: 'bureau-admin' } as const);
+      const answer = await service.void(
+        params.saleId,
+        body.reason,
+        byCanteen,
+        { actor, correlationId: params.saleId },
+        now(),
+      );
+      return { status: 200, body: answer };
+    }),
+  ];
+}

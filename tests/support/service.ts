@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { EventStore } from '../../event-store/port.ts';
+import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
+import { type AppDependencies, createApp } from '../../settlement-service/app.ts';
+import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { type RunningApp, serve } from './http.ts';
+
+/** Dependencies with fresh random secrets. */
+export function testDependencies(
+  eventStore: EventStore,
+  overrides: Partial<AppDependencies> = {},
+): AppDependencies {
+  return {
+    eventStore,
+    log: () => {},
+    adminToken: `za_${randomBytes(16).toString('hex')}`,
+    vault: new PiiVault(randomBytes(32)),
+    tokenSecret: randomBytes(32),
+    ...overrides,
+  };
+}
+
+export interface TestService {
+  readonly url: string;
+  readonly adminToken: string;
+  readonly database: TestDatabase;
+  readonly store: PostgresEventStore;
+  /** Sends JSON with a bearer token; answers status and parsed body. */
+  call(
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/** The real settlement service over HTTP on a fresh database. */
+export async function startTestService(overrides: Partial<AppDependencies> = {}): Promise<TestService> {
+  const database = await createTestDatabase();
+  const store = new PostgresEventStore(database, { pollIntervalMs: 20 });
+  const deps = testDependencies(store, overrides);
+  const app: RunningApp = await serve(createApp(deps));
+  return {
+    url: app.url,
+    adminToken: deps.adminToken,
+    database,
+    store,
+    async call(method, path, token, body) {
+      const response = await fetch(`${app.url}${path}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      await database.drop();
+    },
+  };
+}
