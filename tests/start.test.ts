@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,7 +16,7 @@ describe('npm start on the embedded default', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('serves /health from the embedded database and stops its server on SIGTERM', async () => {
+  it('serves /health and the demo bureau from the embedded database, and stops its server on SIGTERM', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'zhucan-start-'));
     await chmod(dataDir, 0o755);
     child = spawn('npm', ['start', '--silent'], {
@@ -41,9 +41,31 @@ describe('npm start on the embedded default', () => {
       child?.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
     });
 
-    const health = await (await fetch(`${url}/health`)).json();
-    expect(health).toEqual({ status: 'ok', eventStore: { kind: 'postgresql', position: '0/0' } });
+    const health = (await (await fetch(`${url}/health`)).json()) as { eventStore: { position: string } };
+    expect(health).toMatchObject({ status: 'ok', eventStore: { kind: 'postgresql' } });
+    expect(health.eventStore.position).not.toBe('0/0'); // the demo bureau is there
     expect(output).toMatch(/database: embedded postgres:\/\/postgres:\*\*\*@/);
+
+    // The demo terminal's token is in a file only its owner can read; the log names the file only.
+    const tokenFile = path.join(dataDir, 'demo-terminal-token');
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+    const token = (await readFile(tokenFile, 'utf8')).trim();
+    expect(output).toContain(tokenFile);
+    expect(output).not.toContain(token);
+    const sale = await fetch(`${url}/api/v1/sales`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        saleId: crypto.randomUUID(),
+        terminalSeq: 1,
+        occurredAt: '2026-10-08T12:00:00+08:00',
+        channel: 'dine-in',
+        cardUid: 'CARD0001',
+        items: [{ itemId: 'set-a', qty: 1 }],
+      }),
+    });
+    expect(sale.status).toBe(201);
+    expect(await sale.json()).toMatchObject({ totalFen: 1200, subsidyFen: 300, elderPaysFen: 900 });
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
 
     // npm forwards the signal to the service and then ends by that signal itself.
