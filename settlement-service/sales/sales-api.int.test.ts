@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bureau, LUNCH, saleBody, setUpBureau } from '../../tests/support/bureau.ts';
+import { type Bureau, saleBody, setUpBureau } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 
 describe('selling meals over HTTP', () => {

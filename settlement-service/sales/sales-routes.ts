@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Authenticator } from '../auth/authenticate.ts';
-import { idSchema } from '../http/common-schemas.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { saleAnswerSchema } from './sale-answer.ts';
 import { assertClockWithinAllowance, saleBodySchema, toSellMeal } from './sale-request.ts';

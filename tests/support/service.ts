@@ -21,6 +21,9 @@ export function testDependencies(
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: answers of any route, whose shape each test asserts
+type AnyAnswer = any;
+
 export interface TestService {
   readonly url: string;
   readonly adminToken: string;
@@ -32,7 +35,7 @@ export interface TestService {
     path: string,
     token: string | null,
     body?: unknown,
-  ): Promise<{ status: number; body: any }>;
+  ): Promise<{ status: number; body: AnyAnswer }>;
   close(): Promise<void>;
 }
 
