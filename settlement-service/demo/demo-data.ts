@@ -129,7 +129,7 @@ export async function seedDemoData(
       null,
       context,
     );
-    await services.registration.bindCard(elder.id, elder.card, context);
+    await services.registration.bindCard(elder.id, elder.card, null, context);
   }
   const { token } = await services.registration.registerTerminal('heping-01-t1', 'heping-01', context);
   const tokenFile = path.join(options.dataDir, 'demo-terminal-token');

@@ -156,12 +156,13 @@ export function registrationRoutes(service: RegistrationService, auth: Authentic
       params: z.object({ elderId: idSchema }),
       body: z.strictObject({
         cardUid: z.string().regex(/^[A-Za-z0-9:-]{1,64}$/, 'letters, digits, : and - only'),
+        from: instantSchema.optional().describe('when a replacement card takes effect (default: now)'),
       }),
       success: { status: 201, schema: z.object({ elderId: z.string(), cardUid: z.string() }) },
       problems: ['not-found', 'card-taken'],
     }).implement(async ({ params, body, request }) => {
       const context = await asAdmin(request);
-      await service.bindCard(params.elderId, body.cardUid, context);
+      await service.bindCard(params.elderId, body.cardUid, body.from ?? null, context);
       return { status: 201, body: { elderId: params.elderId, cardUid: body.cardUid } };
     }),
 

@@ -109,9 +109,14 @@ export class RegistrationService {
   }
 
   /** Binds a card; the elder's previous card stops working at once. Answers false when already bound. */
-  bindCard(elderId: string, cardUid: string, context: EventContext): Promise<{ bound: boolean }> {
+  bindCard(
+    elderId: string,
+    cardUid: string,
+    from: number | null,
+    context: EventContext,
+  ): Promise<{ bound: boolean }> {
     return retryOnConflict(async () => {
-      const at = this.deps.now();
+      const at = from ?? this.deps.now();
       const stream = elderStream(elderId);
       const { state, expectedRevision } = await this.deps.repository.load(stream, elder);
       const events = elder.decide({ type: 'BindCard', cardUid, at }, state);

@@ -127,9 +127,25 @@ describe('selling meals over HTTP', () => {
     expect(after.body).toMatchObject({ subsidyFen: 0, reason: { code: 'elder-deceased' } });
   });
 
+  it('reconciles an offline sale: the applied subsidy stands for the elder, the over-cap part is not reimbursed', async () => {
+    const online = await sell(bureau.tokens.t1, saleBody({ occurredAt: '2026-10-16T12:00:00+08:00' }));
+    expect(online.body.subsidyFen).toBe(300);
+    const offline = await sell(
+      bureau.tokens.t2,
+      saleBody({ occurredAt: '2026-10-16T12:05:00+08:00', offline: true, appliedSubsidyFen: 300 }),
+    );
+    expect(offline.status).toBe(201);
+    expect(offline.body).toMatchObject({
+      subsidyFen: 300,
+      elderPaysFen: 900,
+      lines: [],
+      excluded: [{ reason: 'offline-over-cap', fen: 300 }],
+    });
+  });
+
   it('voids a sale once; its subsidy stops counting for later meals', async () => {
-    const body = saleBody({ cardUid: 'K65-NEW', occurredAt: '2026-10-12T12:00:00+08:00' });
-    await sell(bureau.tokens.t1, body);
+    const body = saleBody({ occurredAt: '2026-10-12T12:00:00+08:00' });
+    expect((await sell(bureau.tokens.t1, body)).body.subsidyFen).toBe(300);
     const voided = await service.call('POST', `/api/v1/sales/${body.saleId}/void`, bureau.tokens.t2, {
       reason: '点错餐',
     });
@@ -139,6 +155,9 @@ describe('selling meals over HTTP', () => {
       reason: '点错餐',
     });
     expect(again.body).toMatchObject({ status: 'voided' });
+    // The voided meal no longer counts: dinner that day is subsidised under the one-a-day cap.
+    const dinner = await sell(bureau.tokens.t1, saleBody({ occurredAt: '2026-10-12T17:30:00+08:00' }));
+    expect(dinner.body.subsidyFen).toBe(300);
     const otherCanteen = await service.call('POST', `/api/v1/sales/${body.saleId}/void`, bureau.tokens.t3, {
       reason: 'x',
     });
