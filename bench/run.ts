@@ -1,9 +1,12 @@
 import os from 'node:os';
 import { benchEventStore } from './event-store/event-store.bench.ts';
+import { benchSales } from './sales/sales.bench.ts';
 
 /**
  * `npm run bench`: prints figures, asserts nothing. Sizes can be lowered for a quick look with
- * ZHUCAN_BENCH_EVENTS (default 1,000,000) and ZHUCAN_BENCH_SECONDS (default 5).
+ * ZHUCAN_BENCH_EVENTS (default 1,000,000), ZHUCAN_BENCH_SECONDS (default 5) and
+ * ZHUCAN_BENCH_ELDERS_PER_CANTEEN (default 20, over 1,000 canteens). ZHUCAN_BENCH_ONLY=sales or
+ * =event-store runs one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -13,4 +16,18 @@ const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.
 console.log(
   `# 助餐通 benchmarks\n\nMachine: ${machine}. PostgreSQL: embedded, durable defaults (fsync and synchronous commit on).\n`,
 );
-console.log(`## Event store\n\n${await benchEventStore({ events, seconds, log })}\n`);
+const only = process.env.ZHUCAN_BENCH_ONLY;
+if (!only || only === 'event-store') {
+  console.log(`## Event store\n\n${await benchEventStore({ events, seconds, log })}\n`);
+}
+if (!only || only === 'sales') {
+  const eldersPerCanteen = Number(process.env.ZHUCAN_BENCH_ELDERS_PER_CANTEEN ?? 20);
+  const sales = await benchSales({
+    canteens: 1000,
+    eldersPerCanteen,
+    terminals: 50,
+    seconds: seconds * 4,
+    log,
+  });
+  console.log(`## Sales API\n\n${sales}\n`);
+}

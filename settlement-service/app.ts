@@ -1,4 +1,5 @@
 import express, { type Express, Router } from 'express';
+import { POLICY_REGISTER_STREAM } from '../domain/policies/policy-register.ts';
 import type { EventStore } from '../event-store/port.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { AggregateRepository } from './event-sourcing/aggregate-repository.ts';
@@ -28,10 +29,15 @@ export interface Services {
   readonly sales: SalesService;
 }
 
+/** Read on every sale, changed by the bureau now and then. */
+function isRarelyChanging(stream: string): boolean {
+  return stream === POLICY_REGISTER_STREAM || stream.startsWith('terminal-') || stream.startsWith('canteen-');
+}
+
 /** The services on top of the event store, without HTTP (demo data and tests use them directly too). */
 export function createServices(deps: AppDependencies): Services & { readonly auth: Authenticator } {
-  const repository = new AggregateRepository(deps.eventStore);
   const now = deps.now ?? Date.now;
+  const repository = new AggregateRepository(deps.eventStore, { cached: isRarelyChanging, now });
   return {
     auth: new Authenticator(deps.adminToken, repository),
     registration: new RegistrationService({

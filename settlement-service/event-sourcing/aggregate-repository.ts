@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider } from '../../domain/decider.ts';
-import type { Actor, EventStore, ExpectedRevision, JsonObject } from '../../event-store/port.ts';
+import type {
+  Actor,
+  EventStore,
+  ExpectedRevision,
+  JsonObject,
+  RecordedEvent,
+} from '../../event-store/port.ts';
 
 /** Domain events as every aggregate writes them: a discriminated union on `type` with its `data`. */
 export interface DomainEvent {
@@ -22,15 +28,44 @@ export interface EventContext {
 
 export const SCHEMA_VERSION = 1;
 
+export interface RepositoryOptions {
+  /**
+   * Streams that change rarely and are read on every sale (terminals, canteens, policies): kept in
+   * memory, dropped when this process appends to them or meets a conflict on them, and reread at the
+   * latest after `cacheMs` (another instance may have written).
+   */
+  readonly cached?: (stream: string) => boolean;
+  readonly cacheMs?: number;
+  readonly now?: () => number;
+}
+
 /** Loads aggregates by folding their streams and appends their new events with the expected revision. */
 export class AggregateRepository {
-  constructor(private readonly store: EventStore) {}
+  private readonly cache = new Map<
+    string,
+    { readonly events: readonly RecordedEvent[]; readonly at: number }
+  >();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: RepositoryOptions = {},
+  ) {}
+
+  private async read(stream: string): Promise<readonly RecordedEvent[]> {
+    if (!this.options.cached?.(stream)) return this.store.readStream(stream);
+    const now = (this.options.now ?? Date.now)();
+    const hit = this.cache.get(stream);
+    if (hit && now - hit.at < (this.options.cacheMs ?? 1000)) return hit.events;
+    const events = await this.store.readStream(stream);
+    this.cache.set(stream, { events, at: now });
+    return events;
+  }
 
   async load<State, Event extends DomainEvent>(
     stream: string,
     decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
   ): Promise<Loaded<State>> {
-    const recorded = await this.store.readStream(stream);
+    const recorded = await this.read(stream);
     const state = recorded.reduce(
       (current, event) => decider.evolve(current, { type: event.type, data: event.data } as unknown as Event),
       decider.initialState,
@@ -41,7 +76,7 @@ export class AggregateRepository {
 
   /** The stream's events as domain events, for the rare reader that needs more than the folded state. */
   async events<Event extends DomainEvent>(stream: string): Promise<Event[]> {
-    const recorded = await this.store.readStream(stream);
+    const recorded = await this.read(stream);
     return recorded.map((event) => ({ type: event.type, data: event.data }) as unknown as Event);
   }
 
@@ -57,19 +92,24 @@ export class AggregateRepository {
     idOf: (event: DomainEvent, index: number) => string = () => randomUUID(),
   ) {
     if (events.length === 0) return undefined;
-    return this.store.append(
-      stream,
-      events.map((event, index) => ({
-        id: idOf(event, index),
-        type: event.type,
-        data: event.data as JsonObject,
-        metadata: {
-          actor: context.actor,
-          correlationId: context.correlationId,
-          schemaVersion: SCHEMA_VERSION,
-        },
-      })),
-      { expectedRevision },
-    );
+    try {
+      return await this.store.append(
+        stream,
+        events.map((event, index) => ({
+          id: idOf(event, index),
+          type: event.type,
+          data: event.data as JsonObject,
+          metadata: {
+            actor: context.actor,
+            correlationId: context.correlationId,
+            schemaVersion: SCHEMA_VERSION,
+          },
+        })),
+        { expectedRevision },
+      );
+    } finally {
+      // Also drops what a read made while the append was under way, and a copy that caused a conflict.
+      this.cache.delete(stream);
+    }
   }
 }

@@ -30,11 +30,8 @@ export class SalesService {
   constructor(private readonly repository: AggregateRepository) {}
 
   async sell(command: SellMeal, terminal: TerminalIdentity, cashierId: string | null, context: EventContext) {
-    const existing = await this.repository.load(saleStream(command.saleId), sale);
-    if (existing.state.status !== 'none') {
-      return { created: false, answer: await this.answerFor(existing.state, command) };
-    }
-
+    // No read of the sale stream first: a repeated sale is caught by the elder's record of decided
+    // sales and by the sale stream's expectation below, and then answered from what is stored.
     const canteenState = (await this.repository.load(canteenStream(terminal.canteenId), canteen)).state;
     const details = canteenDetailsAt(canteenState, command.occurredAt);
     if (!details)
@@ -86,17 +83,28 @@ export class SalesService {
         return decision.sold.data;
       });
     }
+    if (sold.fingerprint !== command.fingerprint) {
+      throw new DomainError(
+        'conflict',
+        'sale-conflict',
+        `sale ${command.saleId} was recorded with another body`,
+      );
+    }
+    let written = false;
     try {
-      await this.repository.append(
+      const result = await this.repository.append(
         saleStream(command.saleId),
         [{ type: 'MealSold', data: sold }],
         'no-stream',
         context,
         () => deterministicEventId(`sold:${command.saleId}`),
       );
+      written = result?.written ?? false;
     } catch (error) {
-      // The same sale id recorded at the same moment by a concurrent retry: answer from what is stored.
+      // Recorded before with other content, or at the same moment by a concurrent retry.
       if (!(error instanceof ConcurrencyError || error instanceof EventIdConflictError)) throw error;
+    }
+    if (!written) {
       const stored = await this.repository.load(saleStream(command.saleId), sale);
       return { created: false, answer: await this.answerFor(stored.state, command) };
     }

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { connect } from '../../database/connect.ts';
+import { migrateToLatest } from '../../database/migrations.ts';
+import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
+import { fen } from '../../domain/money.ts';
+import { parsePolicyDocument } from '../../domain/policy/policy-document.ts';
+import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
+import { type AppDependencies, createApp, createServices } from '../../settlement-service/app.ts';
+import { DEMO_POLICY } from '../../settlement-service/demo/demo-data.ts';
+import type { EventContext } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
+import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
+import { serve } from '../../tests/support/http.ts';
+import { startDurableServer } from '../durable-server.ts';
+import { perSecond } from '../measure.ts';
+import type { TerminalLoad, TerminalLoadResult } from './terminal-load.ts';
+
+export interface SalesBenchOptions {
+  readonly canteens: number;
+  readonly eldersPerCanteen: number;
+  readonly terminals: number;
+  readonly seconds: number;
+  readonly log: (line: string) => void;
+}
+
+const context: EventContext = { actor: { type: 'system', component: 'bench' }, correlationId: 'bench' };
+
+/** Sales per second through the HTTP API on the durable embedded default, with latency percentiles. */
+export async function benchSales(options: SalesBenchOptions): Promise<string> {
+  const server = await startDurableServer();
+  try {
+    const connection = connect(await server.database('bench_sales'), 30);
+    await migrateToLatest(connection.db);
+    const store = new PostgresEventStore(connection);
+    const deps: AppDependencies = {
+      eventStore: store,
+      log: options.log,
+      adminToken: randomBytes(16).toString('hex'),
+      vault: new PiiVault(randomBytes(32)),
+      tokenSecret: randomBytes(32),
+    };
+    const tokens = await seed(deps, options);
+    const app = await serve(createApp(deps));
+    options.log(`sales: ${options.terminals} terminals selling for ${options.seconds} s`);
+    const elders = options.canteens * options.eldersPerCanteen;
+    const load: TerminalLoad = { url: app.url, tokens, cards: elders, seconds: options.seconds };
+    const worker = new Worker(new URL('./terminal-load-worker.mjs', import.meta.url), { workerData: load });
+    const [result] = (await once(worker, 'message')) as [TerminalLoadResult];
+    const { latencies, subsidised } = result;
+    const seconds = result.seconds;
+    await app.close();
+    await connection.db.destroy();
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    return [
+      '| measure | value | target |',
+      '|---|---:|---:|',
+      `| elders registered (with cards), canteens | ${elders.toLocaleString('en-US')}, ${options.canteens} | |`,
+      `| concurrent terminals | ${options.terminals} | 50 |`,
+      `| sales through POST /api/v1/sales | ${perSecond(latencies.length / seconds)} | ≥ 2,000/s |`,
+      `| latency median / p99 | ${at(0.5).toFixed(1)} ms / ${at(0.99).toFixed(1)} ms | p99 < 50 ms |`,
+      `| sales recorded, of them subsidised | ${latencies.length.toLocaleString('en-US')}, ${subsidised.toLocaleString('en-US')} | |`,
+    ].join('\n');
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Registers the bureau through the services (not HTTP): a policy, canteens, elders with cards, terminals. */
+async function seed(deps: AppDependencies, options: SalesBenchOptions): Promise<string[]> {
+  const { registration } = createServices(deps);
+  const policy = parsePolicyDocument({ ...DEMO_POLICY, caps: [{ per: 'day', max: 1 }] });
+  if (!policy.ok) throw new Error('bench policy is invalid');
+  await registration.registerPolicy(policy.policy, context);
+  const periods = { lunch: { from: '11:00', to: '13:30' }, dinner: { from: '17:00', to: '19:00' } };
+  const menu = [{ itemId: 'set-a', name: '套餐', priceFen: fen(1200) }];
+  const started = Date.now();
+  await inParallel(options.canteens, 8, (canteen) =>
+    registration.registerCanteen(
+      `canteen-${canteen}`,
+      {
+        name: `食堂${canteen}`,
+        district: `区${canteen % 16}`,
+        town: `街道${canteen % 100}`,
+        location: null,
+        periods,
+        menu,
+      },
+      null,
+      context,
+    ),
+  );
+  const elders = options.canteens * options.eldersPerCanteen;
+  await inParallel(elders, 16, async (n) => {
+    const canteen = n % options.canteens;
+    // Unique per elder: region from the thousand, birth year and sequence from the rest.
+    const first17 = `${110000 + Math.floor(n / 1000)}${1930 + (n % 35)}0101${String(n % 1000).padStart(3, '0')}`;
+    await registration.registerElder(
+      `elder-${n}`,
+      {
+        name: '测试老人',
+        idNumber: `${first17}${nationalIdCheckCharacter(first17)}`,
+        district: `区${canteen % 16}`,
+        town: `街道${canteen % 100}`,
+        homeCanteenId: `canteen-${canteen}`,
+        categories: [],
+      },
+      null,
+      context,
+    );
+    await registration.bindCard(`elder-${n}`, `BENCH${n}`, null, context);
+  });
+  options.log(
+    `sales: registered ${options.canteens} canteens and ${elders} elders in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const tokens: string[] = [];
+  for (let terminal = 0; terminal < options.terminals; terminal++) {
+    const { token } = await registration.registerTerminal(
+      `terminal-${terminal}`,
+      `canteen-${terminal % options.canteens}`,
+      context,
+    );
+    tokens.push(token);
+  }
+  return tokens;
+}
+
+async function inParallel(
+  count: number,
+  lanes: number,
+  work: (index: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
