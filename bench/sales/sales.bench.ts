@@ -42,26 +42,39 @@ export async function benchSales(options: SalesBenchOptions): Promise<string> {
     };
     const tokens = await seed(deps, options);
     const app = await serve(createApp(deps));
-    options.log(`sales: ${options.terminals} terminals selling for ${options.seconds} s`);
     const elders = options.canteens * options.eldersPerCanteen;
-    const load: TerminalLoad = { url: app.url, tokens, cards: elders, seconds: options.seconds };
-    const worker = new Worker(new URL('./terminal-load-worker.mjs', import.meta.url), { workerData: load });
-    const [result] = (await once(worker, 'message')) as [TerminalLoadResult];
-    const { latencies, subsidised } = result;
-    const seconds = result.seconds;
+    const runLoad = async (paceMs: number) => {
+      options.log(
+        `sales: ${options.terminals} terminals selling for ${options.seconds} s, ${paceMs} ms between sales`,
+      );
+      const load: TerminalLoad = { url: app.url, tokens, cards: elders, seconds: options.seconds, paceMs };
+      const worker = new Worker(new URL('./terminal-load-worker.mjs', import.meta.url), { workerData: load });
+      const [result] = (await once(worker, 'message')) as [TerminalLoadResult];
+      const latencies = [...result.latencies].sort((a, b) => a - b);
+      const at = (q: number) =>
+        latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+      return {
+        rate: latencies.length / result.seconds,
+        median: at(0.5),
+        p99: at(0.99),
+        sales: latencies.length,
+        subsidised: result.subsidised,
+      };
+    };
+    const flatOut = await runLoad(0);
+    const lunchPeak = await runLoad(1000);
     await app.close();
     await connection.db.destroy();
-    latencies.sort((a, b) => a - b);
-    const at = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    const ms = (value: number) => `${value.toFixed(1)} ms`;
     return [
       '| measure | value | target |',
       '|---|---:|---:|',
       `| elders registered (with cards), canteens | ${elders.toLocaleString('en-US')}, ${options.canteens} | |`,
-      `| concurrent terminals | ${options.terminals} | 50 |`,
-      `| sales through POST /api/v1/sales | ${perSecond(latencies.length / seconds)} | ≥ 2,000/s |`,
-      `| latency median / p99 | ${at(0.5).toFixed(1)} ms / ${at(0.99).toFixed(1)} ms | p99 < 50 ms |`,
-      `| sales recorded, of them subsidised | ${latencies.length.toLocaleString('en-US')}, ${subsidised.toLocaleString('en-US')} | |`,
+      `| sales/s, ${options.terminals} terminals as fast as answers come | ${perSecond(flatOut.rate)} | ≥ 2,000/s |`,
+      `| latency median / p99 at that rate | ${ms(flatOut.median)} / ${ms(flatOut.p99)} | p99 < 50 ms |`,
+      `| sales/s, ${options.terminals} terminals one sale a second each (lunch peak) | ${perSecond(lunchPeak.rate)} | |`,
+      `| latency median / p99 at the lunch peak | ${ms(lunchPeak.median)} / ${ms(lunchPeak.p99)} | |`,
+      `| sales recorded, of them subsidised | ${(flatOut.sales + lunchPeak.sales).toLocaleString('en-US')}, ${(flatOut.subsidised + lunchPeak.subsidised).toLocaleString('en-US')} | |`,
     ].join('\n');
   } finally {
     await server.stop();

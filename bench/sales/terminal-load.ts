@@ -7,6 +7,8 @@ export interface TerminalLoad {
   readonly tokens: readonly string[];
   readonly cards: number;
   readonly seconds: number;
+  /** Each terminal waits this long between sales (0: as fast as answers come). */
+  readonly paceMs: number;
 }
 
 export interface TerminalLoadResult {
@@ -15,13 +17,16 @@ export interface TerminalLoadResult {
   readonly seconds: number;
 }
 
-async function run({ url, tokens, cards, seconds }: TerminalLoad): Promise<TerminalLoadResult> {
+async function run({ url, tokens, cards, seconds, paceMs }: TerminalLoad): Promise<TerminalLoadResult> {
   const latencies: number[] = [];
   let subsidised = 0;
   const until = Date.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
     tokens.map(async (token, terminal) => {
+      // Counters are not in step: paced terminals start at random moments and vary their pauses.
+      const pause = () => new Promise((resolve) => setTimeout(resolve, paceMs * (0.5 + Math.random())));
+      if (paceMs > 0) await pause();
       for (let seq = 1; Date.now() < until; seq++) {
         const day = 1 + Math.floor(Math.random() * 28);
         const body = JSON.stringify({
@@ -44,6 +49,7 @@ async function run({ url, tokens, cards, seconds }: TerminalLoad): Promise<Termi
           throw new Error(`sale answered ${response.status}: ${JSON.stringify(answer)}`);
         latencies.push(performance.now() - sent);
         if ((answer.subsidyFen ?? 0) > 0) subsidised++;
+        if (paceMs > 0) await pause();
       }
     }),
   );
