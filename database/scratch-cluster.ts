@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   type EmbeddedServer,
   type EmbeddedServerOptions,
+  isAlive,
   startEmbeddedPostgres,
 } from './embedded-postgres.ts';
 
@@ -40,14 +41,5 @@ async function removeScratchClustersOfDeadProcesses(prefix: string): Promise<voi
       // a half-initialised folder: nothing is running in it
     }
     await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -14,8 +14,6 @@ describe('registration over HTTP', () => {
 
   const admin = (method: string, path: string, body?: unknown) =>
     service.call(method, path, service.adminToken, body);
-  const eventCount = async () =>
-    Number((await service.database.pool.query('SELECT count(*) FROM event_store.events')).rows[0].count);
 
   describe('policies', () => {
     it('stores a policy (201), accepts the same document again (200), refuses another one under its id (409)', async () => {
@@ -26,9 +24,9 @@ describe('registration over HTTP', () => {
         effectiveTo: '2026-01-01',
       };
       expect((await admin('PUT', '/api/v1/policies/p-2025', policy)).status).toBe(201);
-      const events = await eventCount();
+      const events = await service.eventCount();
       expect((await admin('PUT', '/api/v1/policies/p-2025', policy)).status).toBe(200);
-      expect(await eventCount()).toBe(events);
+      expect(await service.eventCount()).toBe(events);
       const changed = await admin('PUT', '/api/v1/policies/p-2025', { ...policy, name: '改过' });
       expect(changed).toMatchObject({ status: 409, body: { code: 'policy-immutable' } });
     });
@@ -133,7 +131,7 @@ describe('registration over HTTP', () => {
 
     it('refuses missing, unknown and misplaced tokens and writes nothing', async () => {
       const bureau = await setUpBureau(service);
-      const before = await eventCount();
+      const before = await service.eventCount();
       const canteen = { name: '食堂', district: '西城区', town: '一街道', periods: {}, menu: [] };
       expect((await service.call('PUT', '/api/v1/canteens/c9', null, canteen)).status).toBe(401);
       expect((await service.call('PUT', '/api/v1/canteens/c9', 'za_wrong', canteen)).status).toBe(401);
@@ -150,7 +148,7 @@ describe('registration over HTTP', () => {
         items: [{ itemId: 'set-a', qty: 1 }],
       });
       expect(adminSelling.status).toBe(403);
-      expect(await eventCount()).toBe(before);
+      expect(await service.eventCount()).toBe(before);
     });
 
     it('moves a terminal to another canteen: the old token stops working', async () => {

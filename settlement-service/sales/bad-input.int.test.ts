@@ -13,9 +13,6 @@ describe('bad sales get a clear 4xx and leave no event behind', () => {
     await service.close();
   });
 
-  const eventCount = async () =>
-    Number((await service.database.pool.query('SELECT count(*) FROM event_store.events')).rows[0].count);
-
   const cases: [string, () => Record<string, unknown>, number, string, string?][] = [
     ['an unknown card', () => saleBody({ cardUid: 'NO-SUCH-CARD' }), 422, 'card-unknown', 'cardUid'],
     [
@@ -80,17 +77,17 @@ describe('bad sales get a clear 4xx and leave no event behind', () => {
   ];
 
   it.each(cases)('refuses %s', async (_name, body, status, code, field) => {
-    const before = await eventCount();
+    const before = await service.eventCount();
     const answer = await service.call('POST', '/api/v1/sales', bureau.tokens.t1, body());
     expect(answer.status).toBe(status);
     expect(answer.body).toMatchObject({ status, code });
     if (field)
       expect(answer.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
-    expect(await eventCount()).toBe(before);
+    expect(await service.eventCount()).toBe(before);
   });
 
   it('refuses a 10 MB body with 413 and a wrong content type with 415', async () => {
-    const before = await eventCount();
+    const before = await service.eventCount();
     const huge = await fetch(`${service.url}/api/v1/sales`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${bureau.tokens.t1}` },
@@ -111,6 +108,6 @@ describe('bad sales get a clear 4xx and leave no event behind', () => {
       body: '{"saleId":',
     });
     expect(malformed.status).toBe(400);
-    expect(await eventCount()).toBe(before);
+    expect(await service.eventCount()).toBe(before);
   });
 });

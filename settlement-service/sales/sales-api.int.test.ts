@@ -14,8 +14,6 @@ describe('selling meals over HTTP', () => {
   });
 
   const sell = (token: string, body: unknown) => service.call('POST', '/api/v1/sales', token, body);
-  const eventCount = async () =>
-    Number((await service.database.pool.query('SELECT count(*) FROM event_store.events')).rows[0].count);
 
   it('subsidises an 80+ elder at the canteen in their district, split by funding source', async () => {
     const { status, body } = await sell(
@@ -76,7 +74,7 @@ describe('selling meals over HTTP', () => {
   it('answers a repeated sale with the first answer and writes nothing; another body under its id is a conflict', async () => {
     const body = saleBody({ occurredAt: '2026-10-10T12:00:00+08:00', sentAt: new Date().toISOString() });
     const first = await sell(bureau.tokens.t1, body);
-    const events = await eventCount();
+    const events = await service.eventCount();
     // The same sale: sentAt differs, occurredAt is the same instant written in UTC.
     const again = await sell(bureau.tokens.t1, {
       ...body,
@@ -88,7 +86,7 @@ describe('selling meals over HTTP', () => {
     const conflict = await sell(bureau.tokens.t1, { ...body, items: [{ itemId: 'soup', qty: 1 }] });
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ code: 'sale-conflict' });
-    expect(await eventCount()).toBe(events);
+    expect(await service.eventCount()).toBe(events);
   });
 
   it('replaces a lost card: the old card stops working at once, history stays', async () => {

@@ -36,6 +36,8 @@ export interface TestService {
     token: string | null,
     body?: unknown,
   ): Promise<{ status: number; body: AnyAnswer }>;
+  /** How many events the store holds: a refused request must leave it unchanged. */
+  eventCount(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,12 @@ export async function startTestService(overrides: Partial<AppDependencies> = {})
       });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async eventCount() {
+      const { rows } = await database.pool.query<{ count: string }>(
+        'SELECT count(*) FROM event_store.events',
+      );
+      return Number(rows[0]?.count);
     },
     async close() {
       await app.close();
