@@ -45,6 +45,18 @@ type EventTuple = [string, string, string, string, string, string, JsonObject, E
 const COLUMN_LIST = `position, transaction_id::text AS xid, stream_id, stream_revision, event_id, event_type,
   data, metadata, (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms`;
 
+/** A stream's events from a revision: read for every command, so prepared once per connection. */
+const READ_STREAM_FORWARDS = {
+  name: 'event_store.read_stream_forwards',
+  text: `SELECT ${COLUMN_LIST} FROM event_store.events
+          WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
+};
+const READ_STREAM_BACKWARDS = {
+  name: 'event_store.read_stream_backwards',
+  text: `SELECT ${COLUMN_LIST} FROM event_store.events
+          WHERE stream_id = $1 AND stream_revision <= $2 ORDER BY stream_revision DESC LIMIT $3`,
+};
+
 /** All events after a position in global order, up to a limit: the hot path of every catch-up. */
 const READ_ALL = `SELECT ${COLUMN_LIST} FROM event_store.events
    WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
@@ -162,11 +174,7 @@ export class PostgresEventStore implements EventStore {
     const bound =
       from === 'start' ? Number.MIN_SAFE_INTEGER : from === 'end' ? Number.MAX_SAFE_INTEGER : from;
     const { rows } = await this.pool.query<EventTuple>({
-      text: `SELECT ${COLUMN_LIST} FROM event_store.events WHERE stream_id = $1 AND ${
-        backwards
-          ? 'stream_revision <= $2 ORDER BY stream_revision DESC'
-          : 'stream_revision >= $2 ORDER BY stream_revision'
-      } LIMIT $3`,
+      ...(backwards ? READ_STREAM_BACKWARDS : READ_STREAM_FORWARDS),
       values: [stream, bound, limit],
       rowMode: 'array',
     });
