@@ -282,12 +282,3 @@ export const sale: Decider<VoidSale, SaleEvent, SaleState> = {
     }
   },
 };
-
-/** The voided sale's trace on its elder's allowance: it stops counting for later caps. */
-export function allowanceRelease(
-  saleData: MealSoldData,
-): Extract<ElderEvent, { type: 'MealSubsidyVoided' }> | null {
-  return saleData.elderId
-    ? { type: 'MealSubsidyVoided', data: { elderId: saleData.elderId, saleId: saleData.saleId } }
-    : null;
-}

@@ -89,6 +89,15 @@ describe('selling meals over HTTP', () => {
     expect(await service.eventCount()).toBe(events);
   });
 
+  it("refuses a repeat with another card without spending that card's elder's allowance", async () => {
+    const original = saleBody({ cardUid: 'K65', occurredAt: '2026-10-17T12:00:00+08:00' });
+    expect((await sell(bureau.tokens.t1, original)).status).toBe(201);
+    const withOtherCard = await sell(bureau.tokens.t1, { ...original, cardUid: 'K80' });
+    expect(withOtherCard).toMatchObject({ status: 409, body: { code: 'sale-conflict' } });
+    const k80Lunch = await sell(bureau.tokens.t1, saleBody({ occurredAt: '2026-10-17T12:30:00+08:00' }));
+    expect(k80Lunch.body.subsidyFen).toBe(300);
+  });
+
   it('replaces a lost card: the old card stops working at once, history stays', async () => {
     const before = await sell(
       bureau.tokens.t1,

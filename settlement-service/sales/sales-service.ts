@@ -5,7 +5,6 @@ import { type ElderEvent, elder, elderStream } from '../../domain/elders/elder.t
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import { policyInForceOn } from '../../domain/policy/policy-validity.ts';
 import {
-  allowanceRelease,
   decideSale,
   type MealSoldData,
   type SaleState,
@@ -30,8 +29,12 @@ export class SalesService {
   constructor(private readonly repository: AggregateRepository) {}
 
   async sell(command: SellMeal, terminal: TerminalIdentity, cashierId: string | null, context: EventContext) {
-    // No read of the sale stream first: a repeated sale is caught by the elder's record of decided
-    // sales and by the sale stream's expectation below, and then answered from what is stored.
+    // A repeated sale is answered from what is stored, before anything else is touched: a repeat
+    // with another card must not spend that card's elder's allowance.
+    const existing = await this.repository.load(saleStream(command.saleId), sale);
+    if (existing.state.status !== 'none') {
+      return { created: false, answer: await this.answerFor(existing.state, command) };
+    }
     const canteenState = (await this.repository.load(canteenStream(terminal.canteenId), canteen)).state;
     const details = canteenDetailsAt(canteenState, command.occurredAt);
     if (!details)
@@ -57,6 +60,7 @@ export class SalesService {
     };
     let sold: MealSoldData;
     let elderName: string | null = null;
+    let spentAllowanceOf: string | null = null;
     if (cardState === null || cardState.status === 'unknown') {
       sold = decideSale(command, { ...base, elder: null }).sold.data;
     } else {
@@ -80,6 +84,7 @@ export class SalesService {
           context,
           () => deterministicEventId(`allowance:${command.saleId}`),
         );
+        spentAllowanceOf = elderId;
         return decision.sold.data;
       });
     }
@@ -106,6 +111,11 @@ export class SalesService {
     }
     if (!written) {
       const stored = await this.repository.load(saleStream(command.saleId), sale);
+      const sameSale =
+        stored.state.status !== 'none' && stored.state.sale.fingerprint === command.fingerprint;
+      // A concurrent request recorded this sale id with another body: give back what we spent.
+      if (!sameSale && spentAllowanceOf !== null)
+        await this.release(spentAllowanceOf, command.saleId, context);
       return { created: false, answer: await this.answerFor(stored.state, command) };
     }
     return { created: true, answer: answerOf(sold, 'recorded', elderName) };
@@ -131,28 +141,29 @@ export class SalesService {
       deterministicEventId(`voided:${saleId}`),
     );
     const sold = loaded.state.status === 'none' ? null : loaded.state.sale;
-    const release = sold ? allowanceRelease(sold) : null;
-    if (sold && release) {
-      const elderId = release.data.elderId;
-      await retryOnConflict(async () => {
-        const allowance = await this.repository.load(elderStream(elderId), elder);
-        const stillCounted =
-          allowance.state.status === 'registered' &&
-          allowance.state.meals.some((meal) => meal.saleId === saleId);
-        if (!stillCounted) return;
-        await this.repository.append(
-          elderStream(elderId),
-          [release],
-          allowance.expectedRevision,
-          context,
-          () => deterministicEventId(`released:${saleId}`),
-        );
-      });
-    }
+    if (sold?.elderId) await this.release(sold.elderId, saleId, context);
     const after = await this.repository.load(saleStream(saleId), sale);
     if (after.state.status === 'none')
       throw new DomainError('not-found', 'not-found', `sale ${saleId} is not recorded`);
     return answerOf(after.state.sale, after.state.status === 'voided' ? 'voided' : 'recorded', null);
+  }
+
+  /** Stops a sale counting against its elder's caps (once, whatever the retries). */
+  private release(elderId: string, saleId: string, context: EventContext): Promise<void> {
+    return retryOnConflict(async () => {
+      const allowance = await this.repository.load(elderStream(elderId), elder);
+      const counted =
+        allowance.state.status === 'registered' &&
+        allowance.state.meals.some((meal) => meal.saleId === saleId);
+      if (!counted) return;
+      await this.repository.append(
+        elderStream(elderId),
+        [{ type: 'MealSubsidyVoided', data: { elderId, saleId } }],
+        allowance.expectedRevision,
+        context,
+        () => deterministicEventId(`released:${saleId}`),
+      );
+    });
   }
 
   /** The first answer again, for a repeated request (a sale already recorded). */
