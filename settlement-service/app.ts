@@ -54,14 +54,14 @@ export function createServices(deps: AppDependencies): Services & { readonly aut
 export function createApp(deps: AppDependencies): Express {
   const now = deps.now ?? Date.now;
   const { auth, registration, sales } = createServices(deps);
-  const routes = [...registrationRoutes(registration, auth), ...salesRoutes(sales, auth, now)];
+  const routes = [...registrationRoutes(registration), ...salesRoutes(sales, now)];
 
   const app = express();
   app.disable('x-powered-by');
   app.use(createJsonBodyParser());
   app.use(healthRoute(deps.eventStore));
   app.get(OPENAPI_DOCUMENT_PATH, openApiDocumentHandler(routes, { title: '助餐通 API', version: '1' }));
-  app.use(mountRoutes(Router(), routes));
+  app.use(mountRoutes(Router(), routes, auth.guard()));
   app.use(notFound);
   app.use(problemHandler(deps.log));
   return app;

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { terminal, terminalStream } from '../../domain/terminals/terminal.ts';
 import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
 import { Problem } from '../http/problem.ts';
+import { ANYONE, type RouteGuard } from '../http/route.ts';
 import { constantTimeEqualHex, hashToken } from '../security/tokens.ts';
 
 /** Who is calling, as established from the bearer token. */
@@ -27,7 +28,7 @@ export class Authenticator {
   }
 
   async authenticate(request: Request): Promise<Principal> {
-    const token = /^Bearer (\S+)$/.exec(request.get('authorization') ?? '')?.[1];
+    const token = /^Bearer (\S+)$/i.exec(request.get('authorization') ?? '')?.[1];
     if (!token) throw unauthenticated('a bearer token is required');
     const tokenHash = hashToken(token);
     if (constantTimeEqualHex(tokenHash, this.adminTokenHash)) return { role: 'admin' };
@@ -41,6 +42,17 @@ export class Authenticator {
     throw unauthenticated('the token is not known');
   }
 
+  /**
+   * A route guard: authenticates the caller against the route's declared callers (routes open to
+   * `anyone` need no token) and keeps the principal for the handler (`principalOf`).
+   */
+  guard(): RouteGuard {
+    return async (route, request) => {
+      if (route.callers.includes(ANYONE)) return;
+      principals.set(request, await this.require(request, ...(route.callers as Role[])));
+    };
+  }
+
   /** Authenticates and refuses every role not listed (403). */
   async require(request: Request, ...roles: readonly Role[]): Promise<Principal> {
     const principal = await this.authenticate(request);
@@ -49,6 +61,15 @@ export class Authenticator {
     }
     return principal;
   }
+}
+
+const principals = new WeakMap<Request, Principal>();
+
+/** The caller a route guard authenticated for this request. */
+export function principalOf(request: Request): Principal {
+  const principal = principals.get(request);
+  if (!principal) throw new Error('no principal: the route was mounted without the authentication guard');
+  return principal;
 }
 
 function unauthenticated(detail: string): Problem {

@@ -178,10 +178,15 @@ function parsePart(part: RequestPart, schema: z.ZodType, value: unknown): unknow
   return parsed.data;
 }
 
+/** Runs before a route validates its input, e.g. to check the caller against the route's `callers`. */
+export type RouteGuard = (route: RouteDescription, request: Request) => Promise<void>;
+
 /** Mounts the routes on the router; each answers with its handler's reply as JSON. */
-export function mountRoutes(router: Router, routes: readonly ImplementedRoute[]): Router {
+export function mountRoutes(router: Router, routes: readonly ImplementedRoute[], guard?: RouteGuard): Router {
   for (const declared of routes) {
     router[declared.method](declared.path, async (request, response) => {
+      // Who may call comes before what was sent: a caller without a token learns nothing about the body.
+      await guard?.(declared, request);
       const reply = await declared.answer(request);
       response.status(reply.status);
       if (reply.headers !== undefined) response.set(reply.headers);

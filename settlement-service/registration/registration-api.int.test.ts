@@ -151,6 +151,23 @@ describe('registration over HTTP', () => {
       expect(await service.eventCount()).toBe(before);
     });
 
+    it('checks who calls before what is sent, and takes the Bearer scheme in any case', async () => {
+      const bureau = await setUpBureau(service);
+      const noTokenBadBody = await service.call('POST', '/api/v1/sales', null, {});
+      expect(noTokenBadBody).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
+      expect(noTokenBadBody.body.errors).toBeUndefined();
+      const terminalBadAdminBody = await service.call('PUT', '/api/v1/canteens/c1', bureau.tokens.t1, {
+        nonsense: true,
+      });
+      expect(terminalBadAdminBody.status).toBe(403);
+      const lowercase = await fetch(`${service.url}/api/v1/terminals/t1`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `bearer ${service.adminToken}` },
+        body: JSON.stringify({ canteenId: 'c1' }),
+      });
+      expect(lowercase.status).toBe(201);
+    });
+
     it('moves a terminal to another canteen: the old token stops working', async () => {
       const bureau = await setUpBureau(service);
       const moved = await admin('PUT', '/api/v1/terminals/t2', { canteenId: 'c2' });

@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import type { Authenticator } from '../auth/authenticate.ts';
+import { principalOf } from '../auth/authenticate.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { saleAnswerSchema } from './sale-answer.ts';
 import { assertClockWithinAllowance, saleBodySchema, toSellMeal } from './sale-request.ts';
 import type { SalesService } from './sales-service.ts';
 
 /** Selling and voiding meals (API.md). */
-export function salesRoutes(
-  service: SalesService,
-  auth: Authenticator,
-  now: () => number,
-): ImplementedRoute[] {
+export function salesRoutes(service: SalesService, now: () => number): ImplementedRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -22,8 +18,8 @@ export function salesRoutes(
       success: { status: [201, 200], schema: saleAnswerSchema },
       problems: ['card-unknown', 'item-unknown', 'clock-skew', 'sale-conflict', 'canteen-unknown'],
     }).implement(async ({ body, request }) => {
-      const principal = await auth.require(request, 'terminal');
-      if (principal.role !== 'terminal') throw new Error('unreachable');
+      const principal = principalOf(request);
+      if (principal.role !== 'terminal') throw new Error('the route guard admits terminals only');
       assertClockWithinAllowance(body, now());
       const { created, answer } = await service.sell(
         toSellMeal(body),
@@ -52,7 +48,7 @@ export function salesRoutes(
       success: { status: 200, schema: saleAnswerSchema },
       problems: ['not-found'],
     }).implement(async ({ params, body, request }) => {
-      const principal = await auth.require(request, 'terminal', 'admin');
+      const principal = principalOf(request);
       const byCanteen = principal.role === 'terminal' ? principal.canteenId : null;
       const actor =
         principal.role === 'terminal'
