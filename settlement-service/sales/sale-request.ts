@@ -50,10 +50,12 @@ export type SaleBody = z.output<typeof saleBodySchema>;
 
 /**
  * The sale as a command. Its fingerprint identifies the request's content per API.md: `sentAt`
- * dropped, defaults filled, `occurredAt` as an instant.
+ * dropped, defaults filled, `occurredAt` as an instant; and the terminal that sent it, so that
+ * another terminal replaying a sale id gets a conflict, not someone else's sale.
  */
-export function toSellMeal(body: SaleBody): SellMeal {
+export function toSellMeal(body: SaleBody, terminalId: string): SellMeal {
   const normalized = {
+    terminalId,
     saleId: body.saleId,
     terminalSeq: body.terminalSeq,
     occurredAt: body.occurredAt,
@@ -64,7 +66,7 @@ export function toSellMeal(body: SaleBody): SellMeal {
     offline: body.offline ? { appliedSubsidyFen: fen(body.appliedSubsidyFen ?? 0) } : null,
     cashierId: body.cashierId ?? null,
   };
-  const { cashierId: _cashierId, ...command } = normalized;
+  const { cashierId: _cashierId, terminalId: _terminalId, ...command } = normalized;
   return { ...command, fingerprint: createHash('sha256').update(canonicalJson(normalized)).digest('hex') };
 }
 

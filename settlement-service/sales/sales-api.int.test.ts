@@ -83,6 +83,9 @@ describe('selling meals over HTTP', () => {
     });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
+    const fromAnotherCanteen = await sell(bureau.tokens.t3, body);
+    expect(fromAnotherCanteen).toMatchObject({ status: 409, body: { code: 'sale-conflict' } });
+    expect(JSON.stringify(fromAnotherCanteen.body)).not.toContain('maskedName');
     const conflict = await sell(bureau.tokens.t1, { ...body, items: [{ itemId: 'soup', qty: 1 }] });
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ code: 'sale-conflict' });

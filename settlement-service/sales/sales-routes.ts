@@ -22,7 +22,7 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
       if (principal.role !== 'terminal') throw new Error('the route guard admits terminals only');
       assertClockWithinAllowance(body, now());
       const { created, answer } = await service.sell(
-        toSellMeal(body),
+        toSellMeal(body, principal.terminalId),
         { terminalId: principal.terminalId, canteenId: principal.canteenId },
         body.cashierId ?? null,
         {

@@ -82,7 +82,7 @@ export class SalesService {
           decision.allowance ? [decision.allowance] : [],
           loaded.expectedRevision,
           context,
-          () => deterministicEventId(`allowance:${command.saleId}`),
+          () => deterministicEventId(`allowance:${elderId}:${command.saleId}`),
         );
         spentAllowanceOf = elderId;
         return decision.sold.data;
@@ -161,7 +161,7 @@ export class SalesService {
         [{ type: 'MealSubsidyVoided', data: { elderId, saleId } }],
         allowance.expectedRevision,
         context,
-        () => deterministicEventId(`released:${saleId}`),
+        () => deterministicEventId(`released:${elderId}:${saleId}`),
       );
     });
   }
