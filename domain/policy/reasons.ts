@@ -9,6 +9,7 @@ export const SUBSIDY_REASON_CODES = [
   'elder-deceased',
   'out-of-scope',
   'card-retired',
+  'card-unknown',
   'not-eligible',
   'period-not-subsidised',
   'channel-not-subsidised',
@@ -39,6 +40,7 @@ export const SUBSIDY_REASON_TEXT: Readonly<Record<SubsidyReasonCode, ReasonText>
   'elder-deceased': { zh: '持卡老人已身故，不予补贴', en: 'The cardholder has died: no subsidy' },
   'out-of-scope': { zh: '本食堂不在该卡补贴范围内', en: 'This canteen is outside the card’s subsidy area' },
   'card-retired': { zh: '卡已挂失或换卡', en: 'Card reported lost or replaced' },
+  'card-unknown': { zh: '卡片未登记', en: 'Card not registered' },
   'not-eligible': { zh: '不符合补贴条件', en: 'Not eligible for a subsidy' },
   'period-not-subsidised': { zh: '本餐次无补贴', en: 'No subsidy for this meal period' },
   'channel-not-subsidised': {

@@ -121,7 +121,9 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
       'appliedSubsidyFen',
     );
   }
-  if (command.cardUid !== null && context.card?.status === 'unknown') {
+  const unknownCard = command.cardUid !== null && context.card?.status === 'unknown';
+  // An offline sale was served already: it is recorded and decided at zero, never refused.
+  if (unknownCard && !command.offline) {
     throw new DomainError(
       'not-allowed',
       'card-unknown',
@@ -175,7 +177,7 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
     elderPaysFen: subtract(totalFen, subsidyFen),
     lines,
     excluded,
-    reasons: decision.reasons,
+    reasons: unknownCard ? ['card-unknown'] : decision.reasons,
     offline: command.offline !== null,
     payment: command.payment,
     fingerprint: command.fingerprint,

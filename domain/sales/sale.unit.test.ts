@@ -222,6 +222,22 @@ describe('deciding a sale', () => {
     expect(allowance?.data).toMatchObject({ lines: [], owedFen: 300 });
   });
 
+  it('records an offline sale with an unknown card at zero reimbursement instead of refusing it', () => {
+    const { sold, allowance } = decideSale(
+      command({ cardUid: 'K-UNKNOWN', offline: { appliedSubsidyFen: fen(300) } }),
+      context([elderRegistered], { card: { status: 'unknown' }, elder: null }),
+    );
+    expect(sold.data).toMatchObject({
+      subsidyFen: 300,
+      elderPaysFen: 900,
+      lines: [],
+      excluded: [{ reason: 'offline-mismatch', fen: 300 }],
+      reasons: ['card-unknown'],
+      elderId: null,
+    });
+    expect(allowance).toBeNull();
+  });
+
   it('refuses an offline subsidy above the price', () => {
     expect(
       refusal(() => decideSale(command({ offline: { appliedSubsidyFen: fen(5000) } }), context())),
