@@ -101,6 +101,30 @@ describe('registration over HTTP', () => {
       });
     });
 
+    it('refuses a birth date in the future, an unknown home canteen and categories that end before they start', async () => {
+      expect(await admin('PUT', '/api/v1/elders/x4', elder(idNumber('2030-01-01', '111')))).toMatchObject({
+        status: 400,
+        body: { code: 'invalid-id-number' },
+      });
+      expect(
+        await admin('PUT', '/api/v1/elders/x4', {
+          ...elder(idNumber('1950-01-01', '111')),
+          homeCanteenId: 'nowhere',
+        }),
+      ).toMatchObject({
+        status: 422,
+        body: { code: 'canteen-unknown', errors: [{ path: 'homeCanteenId' }] },
+      });
+      const backwards = {
+        ...elder(idNumber('1950-01-01', '111')),
+        categories: [{ category: 'dibao', from: '2026-01-01', to: '2025-01-01' }],
+      };
+      expect(await admin('PUT', '/api/v1/elders/x4', backwards)).toMatchObject({
+        status: 400,
+        body: { errors: [{ path: 'categories[0].to' }] },
+      });
+    });
+
     it('never stores, answers or logs the ID number in clear', async () => {
       const secretNumber = idNumber('1950-02-28', '377');
       const answer = await admin('PUT', '/api/v1/elders/x3', elder(secretNumber));

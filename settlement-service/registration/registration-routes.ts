@@ -52,6 +52,17 @@ const elderBody = z
       .default([]),
     from: instantSchema.optional().describe('when this change takes effect (default: now)'),
   })
+  .superRefine((elder, context) => {
+    elder.categories.forEach((holding, index) => {
+      if (holding.to !== undefined && holding.to <= holding.from) {
+        context.addIssue({
+          code: 'custom',
+          path: ['categories', index, 'to'],
+          message: 'must be after from',
+        });
+      }
+    });
+  })
   .meta({ id: 'ElderRegistration' });
 
 const okSchema = z.object({ status: z.literal('ok') });

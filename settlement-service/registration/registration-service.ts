@@ -2,12 +2,13 @@ import { type CanteenDetails, canteen, canteenStream } from '../../domain/cantee
 import { card, cardStream } from '../../domain/cards/card.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { type ElderProfile, elder, elderStream, requireRegistered } from '../../domain/elders/elder.ts';
-import { maskNationalId, parseNationalId } from '../../domain/identity/national-id.ts';
+import { isBornOnOrBefore, maskNationalId, parseNationalId } from '../../domain/identity/national-id.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import type { CategoryHolding } from '../../domain/policy/meal-facts.ts';
 import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
 import { nextGeneration, terminal, terminalStream } from '../../domain/terminals/terminal.ts';
 import type { BusinessDate } from '../../domain/time/calendar.ts';
+import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import type { PiiVault } from '../security/pii-vault.ts';
@@ -66,6 +67,25 @@ export class RegistrationService {
   ) {
     const parsed = parseNationalId(registration.idNumber);
     if (!parsed.ok) throw new DomainError('invalid', 'invalid-id-number', parsed.message, 'idNumber');
+    if (!isBornOnOrBefore(parsed.value.birthDate, businessDateOf(this.deps.now()))) {
+      throw new DomainError(
+        'invalid',
+        'invalid-id-number',
+        'the birth date in the ID number lies in the future',
+        'idNumber',
+      );
+    }
+    if (registration.homeCanteenId !== null) {
+      const home = await this.deps.repository.load(canteenStream(registration.homeCanteenId), canteen);
+      if (home.state.status !== 'registered') {
+        throw new DomainError(
+          'not-allowed',
+          'canteen-unknown',
+          `canteen ${registration.homeCanteenId} is not registered`,
+          'homeCanteenId',
+        );
+      }
+    }
     const lookupHash = this.deps.vault.lookupHash(parsed.value.normalized);
     const profile: ElderProfile = {
       name: registration.name,
