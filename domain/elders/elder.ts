@@ -1,7 +1,7 @@
 import { canonicalJson } from '../canonical-json.ts';
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
-import type { Fen } from '../money.ts';
+import { add, type Fen, fen } from '../money.ts';
 import type { CapHistoryEntry } from '../policy/caps.ts';
 import type { CategoryHolding } from '../policy/meal-facts.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
@@ -100,6 +100,8 @@ export type ElderState =
       readonly meals: readonly DecidedMeal[];
       /** Every sale ever decided for this elder, voided or not: a retry must not decide it twice. */
       readonly decidedSaleIds: ReadonlySet<string>;
+      /** Offline subsidy owed to canteens (`elder-owes`) not yet shown at a sale. */
+      readonly owedNotShownFen: Fen;
     };
 
 export type ElderCommand =
@@ -180,6 +182,7 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
         deathDate: null,
         meals: [],
         decidedSaleIds: new Set(),
+        owedNotShownFen: fen(0),
       };
     }
     if (state.status !== 'registered') return state;
@@ -197,7 +200,7 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
       case 'ElderDied':
         return { ...state, deathDate: event.data.date };
       case 'MealSubsidyDecided': {
-        const { saleId, businessDate, period, lines } = event.data;
+        const { saleId, businessDate, period, lines, owedFen, sale } = event.data;
         const paying = lines.filter((line) => line.fen > 0);
         const meal: DecidedMeal = {
           saleId,
@@ -212,6 +215,8 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
           ...state,
           meals: [...state.meals, meal],
           decidedSaleIds: new Set([...state.decidedSaleIds, saleId]),
+          // A sale that showed the debt as its notice starts the count afresh.
+          owedNotShownFen: add(sale.notice ? fen(0) : state.owedNotShownFen, owedFen),
         };
       }
       case 'MealSubsidyVoided':

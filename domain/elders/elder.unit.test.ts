@@ -82,7 +82,7 @@ describe('elder', () => {
       fen: fen(300),
       funding: [{ source: 'city', fen: fen(300) }],
     };
-    // The caps read only the dates and lines, not the sale record the event also carries.
+    // The caps read only the dates and lines; of the sale record only its notice matters here.
     const decided = (saleId: string) =>
       ({
         type: 'MealSubsidyDecided',
@@ -93,6 +93,7 @@ describe('elder', () => {
           period: 'lunch',
           lines: [line],
           owedFen: fen(0),
+        sale: { notice: null },
         },
       }) as unknown as ElderEvent;
     const state = requireRegistered(

@@ -80,6 +80,8 @@ export interface MealSoldData {
   readonly offline: boolean;
   readonly payment: { readonly method: string } | null;
   readonly fingerprint: string;
+  /** Shown with this sale: offline subsidy the elder owes canteens (`offlineExcess: elder-owes`). */
+  readonly notice: { readonly owedFen: Fen } | null;
 }
 
 export type SaleEvent =
@@ -181,6 +183,7 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
     offline: command.offline !== null,
     payment: command.payment,
     fingerprint: command.fingerprint,
+    notice: elder && elder.owedNotShownFen > 0 ? { owedFen: elder.owedNotShownFen } : null,
   };
   const owedFen =
     context.policy?.offlineExcess === 'elder-owes' ? add(...excluded.map((entry) => entry.fen)) : ZERO;

@@ -222,6 +222,24 @@ describe('deciding a sale', () => {
     expect(allowance?.data).toMatchObject({ lines: [], owedFen: 300 });
   });
 
+  it("shows an offline debt once, at the elder's next sale", () => {
+    const first = decideSale(command(), context()).allowance as ElderEvent;
+    const overCap = decideSale(
+      command({ saleId: 'sale-2', offline: { appliedSubsidyFen: fen(300) } }),
+      context([elderRegistered, first]),
+    ).allowance as ElderEvent;
+    const next = decideSale(
+      command({ saleId: 'sale-3', occurredAt: NOON + 86_400_000 }),
+      context([elderRegistered, first, overCap]),
+    );
+    expect(next.sold.data.notice).toEqual({ owedFen: 300 });
+    const after = decideSale(
+      command({ saleId: 'sale-4', occurredAt: NOON + 2 * 86_400_000 }),
+      context([elderRegistered, first, overCap, next.allowance as ElderEvent]),
+    );
+    expect(after.sold.data.notice).toBeNull();
+  });
+
   it('records an offline sale with an unknown card at zero reimbursement instead of refusing it', () => {
     const { sold, allowance } = decideSale(
       command({ cardUid: 'K-UNKNOWN', offline: { appliedSubsidyFen: fen(300) } }),

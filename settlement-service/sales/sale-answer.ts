@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { maskName } from '../../domain/identity/national-id.ts';
+import { fen, formatYuan } from '../../domain/money.ts';
 import { SUBSIDY_REASON_TEXT } from '../../domain/policy/reasons.ts';
 import type { MealSoldData } from '../../domain/sales/sale.ts';
 
@@ -18,6 +19,10 @@ export const saleAnswerSchema = z
     excluded: z.array(z.object({ reason: z.string(), fen: z.number().int() })).optional(),
     reason: z.object({ code: z.string(), zh: z.string(), en: z.string() }).optional(),
     elder: z.object({ maskedName: z.string() }).optional(),
+    notice: z
+      .object({ code: z.literal('offline-debt'), owedFen: z.number().int(), zh: z.string(), en: z.string() })
+      .optional()
+      .describe('offline subsidy the elder owes canteens, shown once at the next sale'),
   })
   .meta({ id: 'SaleAnswer' });
 
@@ -48,5 +53,16 @@ export function answerOf(
       : {}),
     ...(firstReason ? { reason: { code: firstReason, ...SUBSIDY_REASON_TEXT[firstReason] } } : {}),
     ...(elderName ? { elder: { maskedName: maskName(elderName) } } : {}),
+    ...(sold.notice ? { notice: debtNotice(sold.notice.owedFen) } : {}),
+  };
+}
+
+function debtNotice(owedFen: number) {
+  const yuan = formatYuan(fen(owedFen));
+  return {
+    code: 'offline-debt' as const,
+    owedFen,
+    zh: `您有脱机消费欠款${yuan}元，请向食堂补交`,
+    en: `You owe canteens ${yuan} yuan from offline sales`,
   };
 }
