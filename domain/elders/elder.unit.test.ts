@@ -93,7 +93,7 @@ describe('elder', () => {
           period: 'lunch',
           lines: [line],
           owedFen: fen(0),
-        sale: { notice: null },
+          sale: { notice: null },
         },
       }) as unknown as ElderEvent;
     const state = requireRegistered(

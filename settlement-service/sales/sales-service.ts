@@ -145,7 +145,8 @@ export class SalesService {
     const after = await this.repository.load(saleStream(saleId), sale);
     if (after.state.status === 'none')
       throw new DomainError('not-found', 'not-found', `sale ${saleId} is not recorded`);
-    return answerOf(after.state.sale, after.state.status === 'voided' ? 'voided' : 'recorded', null);
+    const status = after.state.status === 'voided' ? 'voided' : 'recorded';
+    return answerOf(after.state.sale, status, await this.elderName(after.state.sale.elderId));
   }
 
   /** Stops a sale counting against its elder's caps (once, whatever the retries). */
