@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idNumber, saleBody } from '../../tests/support/bureau.ts';
+import { startTestService, type TestService } from '../../tests/support/service.ts';
+
+/** The three example policies at the end of POLICY.md, one after the other, each selling real meals. */
+const BEIJING_LIKE = {
+  policyId: 'beijing-like',
+  name: '北京式:基本养老服务对象每日5元',
+  effectiveFrom: '2025-01-01',
+  effectiveTo: '2025-05-01',
+  scope: 'citywide',
+  offlineExcess: 'canteen-bears',
+  rules: [
+    {
+      ruleId: 'basic-care',
+      eligible: { minAge: 60, categoriesAny: ['dibao', 'tekun', 'low-income', 'disabled'] },
+      periods: ['lunch', 'dinner'],
+      minSpendFen: 501,
+      benefit: { kind: 'fixed', fen: 500 },
+      funding: [{ source: 'city-finance', shareBp: 10000 }],
+    },
+  ],
+  caps: [{ per: 'day', max: 1 }],
+  operatingSubsidy: [{ kind: 'perElderDay', fen: 300 }],
+};
+const TIANJIN_LIKE = {
+  policyId: 'tianjin-like',
+  name: '天津式:80周岁以上或失能困难每餐3元',
+  effectiveFrom: '2025-05-01',
+  effectiveTo: '2025-09-01',
+  scope: 'citywide',
+  offlineExcess: 'elder-owes',
+  rules: ['age-80', 'disabled-hardship'].map((ruleId) => ({
+    ruleId,
+    eligible:
+      ruleId === 'age-80'
+        ? { minAge: 80 }
+        : { minAge: 60, categoriesAll: ['disabled'], categoriesAny: ['dibao', 'low-income'] },
+    periods: ['lunch', 'dinner'],
+    benefit: { kind: 'fixed', fen: 300 },
+    stackGroup: 'base',
+    funding: [
+      { source: 'city-welfare-lottery', shareBp: 6000 },
+      { source: 'district-finance', shareBp: 4000, locality: 'district' },
+    ],
+  })),
+  caps: [
+    { per: 'day', max: 1 },
+    { per: 'week', max: 5 },
+  ],
+};
+const ZENGCHENG_FUNDING = [
+  { source: 'city-finance', fen: 300 },
+  { source: 'district-finance', fen: 300, locality: 'district' },
+  { source: 'town-finance', rest: true, locality: 'town' },
+];
+const ZENGCHENG_LIKE = {
+  policyId: 'zengcheng-like',
+  name: '增城式:长者每餐最多付1/3/5元',
+  effectiveFrom: '2025-09-01',
+  scope: 'citywide',
+  offlineExcess: 'canteen-bears',
+  rules: [
+    {
+      ruleId: 'hardship-60',
+      eligible: { minAge: 60, categoriesAny: ['tekun', 'dibao', 'low-income', 'veteran'] },
+      pay: 100,
+    },
+    { ruleId: 'age-80', eligible: { minAge: 80 }, pay: 300 },
+    { ruleId: 'age-60-79', eligible: { minAge: 60, maxAge: 79 }, pay: 500 },
+  ].map(({ ruleId, eligible, pay }) => ({
+    ruleId,
+    eligible,
+    benefit: { kind: 'payAtMost', fen: pay },
+    stackGroup: 'meal',
+    funding: ZENGCHENG_FUNDING,
+  })),
+};
+
+describe('the example policies of POLICY.md over HTTP', () => {
+  let service: TestService;
+  let home: string;
+  let otherTown: string;
+  beforeAll(async () => {
+    service = await startTestService();
+    const admin = async (method: string, path: string, body: unknown) => {
+      const answer = await service.call(method, path, service.adminToken, body);
+      expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+      return answer.body;
+    };
+    for (const policy of [BEIJING_LIKE, TIANJIN_LIKE, ZENGCHENG_LIKE]) {
+      await admin('PUT', `/api/v1/policies/${policy.policyId}`, policy);
+    }
+    const periods = { lunch: { from: '11:00', to: '13:30' }, dinner: { from: '17:00', to: '19:00' } };
+    const menu = [
+      { itemId: 'set-a', name: '套餐', priceFen: 1200 },
+      { itemId: 'rice', name: '盖饭', priceFen: 500 },
+    ];
+    await admin('PUT', '/api/v1/canteens/home', {
+      name: '荔城街食堂',
+      district: '增城区',
+      town: '荔城街',
+      periods,
+      menu,
+    });
+    await admin('PUT', '/api/v1/canteens/other-town', {
+      name: '新塘镇食堂',
+      district: '增城区',
+      town: '新塘镇',
+      periods,
+      menu,
+    });
+    const elder = (birth: string, sequence: string, categories: unknown[]) => ({
+      name: '陈桂芳',
+      idNumber: idNumber(birth, sequence, '440118'),
+      district: '增城区',
+      town: '荔城街',
+      categories,
+    });
+    await admin(
+      'PUT',
+      '/api/v1/elders/dibao-75',
+      elder('1950-03-01', '224', [{ category: 'dibao', from: '2020-01-01' }]),
+    );
+    await admin('PUT', '/api/v1/elders/age-85', elder('1940-03-01', '113', []));
+    await admin('POST', '/api/v1/elders/dibao-75/cards', { cardUid: 'DIBAO75' });
+    await admin('POST', '/api/v1/elders/age-85/cards', { cardUid: 'AGE85' });
+    home = (await admin('PUT', '/api/v1/terminals/home-1', { canteenId: 'home' })).token;
+    otherTown = (await admin('PUT', '/api/v1/terminals/other-1', { canteenId: 'other-town' })).token;
+  });
+  afterAll(async () => {
+    await service.close();
+  });
+
+  const sell = async (token: string, card: string, occurredAt: string, itemId = 'set-a') =>
+    (
+      await service.call(
+        'POST',
+        '/api/v1/sales',
+        token,
+        saleBody({ cardUid: card, occurredAt, items: [{ itemId, qty: 1 }] }),
+      )
+    ).body;
+
+  it('Beijing-like: 5 元 a day for basic-care recipients, only when the bill exceeds it', async () => {
+    expect(await sell(home, 'DIBAO75', '2025-03-03T12:00:00+08:00')).toMatchObject({
+      subsidyFen: 500,
+      elderPaysFen: 700,
+      lines: [{ ruleId: 'basic-care', fen: 500, funding: [{ source: 'city-finance', fen: 500 }] }],
+    });
+    expect(await sell(home, 'DIBAO75', '2025-03-04T12:00:00+08:00', 'rice')).toMatchObject({
+      subsidyFen: 0,
+      reason: { code: 'below-min-spend' },
+    });
+    expect(await sell(home, 'AGE85', '2025-03-04T12:00:00+08:00')).toMatchObject({
+      subsidyFen: 0,
+      reason: { code: 'not-eligible' },
+    });
+  });
+
+  it('Tianjin-like: 3 元 for 80+, split city 60 % and district 40 %', async () => {
+    expect(await sell(home, 'AGE85', '2025-06-02T12:00:00+08:00')).toMatchObject({
+      subsidyFen: 300,
+      lines: [
+        {
+          ruleId: 'age-80',
+          funding: [
+            { source: 'city-welfare-lottery', fen: 180 },
+            { source: 'district-finance', fen: 120 },
+          ],
+        },
+      ],
+    });
+    // 75 and on dibao but not disabled: neither rule of the group applies.
+    expect(await sell(home, 'DIBAO75', '2025-06-02T12:00:00+08:00')).toMatchObject({ subsidyFen: 0 });
+  });
+
+  it('Zengcheng-like: the elder pays at most 1 元; eating in another town loses the town share', async () => {
+    expect(await sell(home, 'DIBAO75', '2025-10-08T12:00:00+08:00')).toMatchObject({
+      subsidyFen: 1100,
+      elderPaysFen: 100,
+      lines: [
+        {
+          ruleId: 'hardship-60',
+          funding: [
+            { source: 'city-finance', fen: 300 },
+            { source: 'district-finance', fen: 300 },
+            { source: 'town-finance', fen: 500 },
+          ],
+        },
+      ],
+    });
+    expect(await sell(otherTown, 'DIBAO75', '2025-10-09T12:00:00+08:00')).toMatchObject({
+      subsidyFen: 600,
+      elderPaysFen: 600,
+      lines: [
+        {
+          funding: [
+            { source: 'city-finance', fen: 300 },
+            { source: 'district-finance', fen: 300 },
+          ],
+        },
+      ],
+    });
+    expect(await sell(home, 'AGE85', '2025-10-08T12:00:00+08:00')).toMatchObject({
+      subsidyFen: 900,
+      elderPaysFen: 300,
+    });
+  });
+});
