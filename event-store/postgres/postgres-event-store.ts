@@ -57,6 +57,12 @@ const READ_STREAM_BACKWARDS = {
           WHERE stream_id = $1 AND stream_revision <= $2 ORDER BY stream_revision DESC LIMIT $3`,
 };
 
+const READ_STREAMS = {
+  name: 'event_store.read_streams',
+  text: `SELECT ${COLUMN_LIST} FROM event_store.events
+          WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
+};
+
 /** All events after a position in global order, up to a limit: the hot path of every catch-up. */
 const READ_ALL = `SELECT ${COLUMN_LIST} FROM event_store.events
    WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
@@ -78,6 +84,8 @@ export class PostgresEventStore implements EventStore {
   readonly kind = 'postgresql';
   private readonly appended: AppendSignal;
   private readonly batcher: Batcher<AppendRequest, AppendResult>;
+  /** Whole-stream reads (what loading an aggregate does), coalesced like appends. */
+  private readonly wholeStreams: Batcher<string, RecordedEvent[]>;
 
   private readonly pool: pg.Pool;
 
@@ -88,6 +96,11 @@ export class PostgresEventStore implements EventStore {
       maxInFlight: options.maxConcurrentBatches ?? 2,
       maxBatchWeight: 5000,
       weigh: (request) => request.events.length,
+    });
+    this.wholeStreams = new Batcher((streams) => this.readWholeStreams(streams), {
+      maxInFlight: 2,
+      maxBatchWeight: 200,
+      weigh: () => 1,
     });
   }
 
@@ -168,6 +181,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const whole =
+      options.fromRevision === undefined && options.limit === undefined && options.direction !== 'backwards';
+    if (whole) return this.wholeStreams.submit(stream);
     const backwards = options.direction === 'backwards';
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     const from = options.fromRevision ?? (backwards ? 'end' : 'start');
@@ -179,6 +195,25 @@ export class PostgresEventStore implements EventStore {
       rowMode: 'array',
     });
     return rows.map(recordedEventMapper());
+  }
+
+  /** Many whole streams in one round trip: concurrent commands each load their aggregate. */
+  private async readWholeStreams(streams: string[]): Promise<RecordedEvent[][]> {
+    const { rows } = await this.pool.query<EventTuple>({
+      ...READ_STREAMS,
+      values: [[...new Set(streams)]],
+      rowMode: 'array',
+    });
+    const byStream = new Map<string, RecordedEvent[]>();
+    const toEvent = recordedEventMapper();
+    for (const row of rows) {
+      const event = toEvent(row);
+      const events = byStream.get(event.stream);
+      if (events) events.push(event);
+      else byStream.set(event.stream, [event]);
+    }
+    // Each caller gets its own array: callers may keep or change what they are given.
+    return streams.map((stream) => [...(byStream.get(stream) ?? [])]);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -31,40 +31,42 @@ export class SalesService {
   async sell(command: SellMeal, terminal: TerminalIdentity, cashierId: string | null, context: EventContext) {
     // A repeated sale is answered from what is stored, before anything else is touched: a repeat
     // with another card must not spend that card's elder's allowance.
-    const existing = await this.repository.load(saleStream(command.saleId), sale);
+    // Everything that does not depend on the card's elder is loaded at once.
+    const [existing, canteenState, policies, cardHistory] = await Promise.all([
+      this.repository.load(saleStream(command.saleId), sale),
+      this.repository.load(canteenStream(terminal.canteenId), canteen),
+      this.repository.load(POLICY_REGISTER_STREAM, policyRegister),
+      command.cardUid === null ? null : this.repository.load(cardStream(command.cardUid), card),
+    ]);
     if (existing.state.status !== 'none') {
       return { created: false, answer: await this.answerFor(existing.state, command) };
     }
-    const canteenState = (await this.repository.load(canteenStream(terminal.canteenId), canteen)).state;
-    const details = canteenDetailsAt(canteenState, command.occurredAt);
-    if (!details)
+    const details = canteenDetailsAt(canteenState.state, command.occurredAt);
+    if (!details) {
       throw new DomainError(
         'not-allowed',
         'canteen-unknown',
         `canteen ${terminal.canteenId} is not registered`,
       );
-    const policies = (await this.repository.load(POLICY_REGISTER_STREAM, policyRegister)).state.policies;
-    const policy = policyInForceOn(policies, businessDateOf(command.occurredAt));
-    const cardState =
-      command.cardUid === null
-        ? null
-        : cardAt((await this.repository.load(cardStream(command.cardUid), card)).state, command.occurredAt);
+    }
+    const policy = policyInForceOn(policies.state.policies, businessDateOf(command.occurredAt));
+    const tapped = cardHistory === null ? null : cardAt(cardHistory.state, command.occurredAt);
 
     const base = {
       terminalId: terminal.terminalId,
       cashierId,
       canteenId: terminal.canteenId,
       canteen: details,
-      card: cardState,
+      card: tapped,
       policy,
     };
     let sold: MealSoldData;
     let elderName: string | null = null;
     let spentAllowanceOf: string | null = null;
-    if (cardState === null || cardState.status === 'unknown') {
+    if (tapped === null || tapped.status === 'unknown') {
       sold = decideSale(command, { ...base, elder: null }).sold.data;
     } else {
-      const elderId = cardState.elderId;
+      const elderId = tapped.elderId;
       // The elder's stream is the allowance's consistency boundary: two terminals tapping the same
       // card at once cannot both spend the last subsidised meal, the slower one decides again.
       sold = await retryOnConflict(async () => {
