@@ -263,6 +263,16 @@ export function describeEventStoreContract(
         const result = await store.append(newStream(), [event()], { expectedRevision: 'no-stream' });
         expect(comparePositions(await store.headPosition(), result.position)).toBeGreaterThanOrEqual(0);
       });
+
+      it('counts the events after a position, up to a bound', async () => {
+        const start = await store.headPosition();
+        expect(await store.countEventsAfter(start)).toBe(0);
+        const first = await store.append(newStream(), [event()], { expectedRevision: 'no-stream' });
+        await store.append(newStream(), [event(), event(), event()], { expectedRevision: 'no-stream' });
+        expect(await store.countEventsAfter(start)).toBe(4);
+        expect(await store.countEventsAfter(first.position)).toBe(3);
+        expect(await store.countEventsAfter(start, 2)).toBe(2);
+      });
     });
 
     describe('catch-up subscription', () => {

@@ -93,5 +93,10 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** The position of the last event a reader can see now (START when empty). */
   headPosition(): Promise<Position>;
+  /**
+   * How many events a reader can see after `position` (how far a consumer is behind), counting at
+   * most `upTo` of them.
+   */
+  countEventsAfter(position: Position, upTo?: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,13 +1,17 @@
 import express, { type Express, Router } from 'express';
+import type { Kysely } from 'kysely';
 import { POLICY_REGISTER_STREAM } from '../domain/policies/policy-register.ts';
 import type { EventStore } from '../event-store/port.ts';
+import type { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { AggregateRepository } from './event-sourcing/aggregate-repository.ts';
 import { healthRoute } from './health/health-route.ts';
+import { metricsRoute } from './health/metrics-route.ts';
 import { createJsonBodyParser } from './http/json-body.ts';
 import { OPENAPI_DOCUMENT_PATH, openApiDocumentHandler } from './http/openapi.ts';
 import { notFound, problemHandler } from './http/problem.ts';
 import { mountRoutes } from './http/route.ts';
+import { readModelRoutes } from './read-models/read-model-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
 import { RegistrationService } from './registration/registration-service.ts';
 import { salesRoutes } from './sales/sales-routes.ts';
@@ -22,6 +26,8 @@ export interface AppDependencies {
   /** Secret from which terminal tokens are derived. */
   readonly tokenSecret: Buffer;
   readonly now?: () => number;
+  /** The read models and the runner that keeps them; without them only the write side is served. */
+  readonly readModels?: { readonly db: Kysely<unknown>; readonly projections: ProjectionRunner };
 }
 
 export interface Services {
@@ -54,12 +60,17 @@ export function createServices(deps: AppDependencies): Services & { readonly aut
 export function createApp(deps: AppDependencies): Express {
   const now = deps.now ?? Date.now;
   const { auth, registration, sales } = createServices(deps);
-  const routes = [...registrationRoutes(registration), ...salesRoutes(sales, now)];
+  const routes = [
+    ...registrationRoutes(registration),
+    ...salesRoutes(sales, now),
+    ...(deps.readModels ? readModelRoutes(deps.readModels.db) : []),
+  ];
 
   const app = express();
   app.disable('x-powered-by');
   app.use(createJsonBodyParser());
-  app.use(healthRoute(deps.eventStore));
+  app.use(healthRoute(deps.eventStore, deps.readModels?.projections));
+  app.use(metricsRoute(deps.readModels?.projections));
   app.get(OPENAPI_DOCUMENT_PATH, openApiDocumentHandler(routes, { title: '助餐通 API', version: '1' }));
   app.use(mountRoutes(Router(), routes, auth.guard()));
   app.use(notFound);

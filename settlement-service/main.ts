@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { openDatabase } from '../database/connect.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
+import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
+import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { type AppDependencies, createApp, createServices } from './app.ts';
 import { configFromEnvironment } from './config.ts';
 import { seedDemoData } from './demo/demo-data.ts';
@@ -23,8 +25,11 @@ async function main(): Promise<void> {
     file: path.join(config.dataDir, name),
     log,
   });
+  const projections = new ProjectionRunner(eventStore, database.db, ALL_PROJECTIONS, { log });
+  projections.start();
   const deps: AppDependencies = {
     eventStore,
+    readModels: { db: database.db, projections },
     log,
     adminToken: await loadOrCreateAdminToken(secret('admin-token', process.env.ZHUCAN_ADMIN_TOKEN)),
     vault: new PiiVault(await loadOrCreateKey(secret('pii-key', process.env.ZHUCAN_PII_KEY))),
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
     log(`${signal}: stopping`);
     server.close();
     server.closeAllConnections();
+    await projections.stop();
     await eventStore.close();
     await database.close();
     process.exit(0);

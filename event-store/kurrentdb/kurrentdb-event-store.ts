@@ -196,6 +196,21 @@ export class KurrentDbEventStore implements EventStore {
     return START;
   }
 
+  /** Reads forwards and counts: KurrentDB keeps no count by position. `upTo` bounds the work. */
+  async countEventsAfter(position: Position, upTo = 100_000): Promise<number> {
+    let count = 0;
+    for await (const resolved of this.client.readAll({
+      fromPosition: toReadPosition(position),
+      maxCount: upTo + 1,
+      filter: excludeSystemEvents(),
+    })) {
+      const event = toRecordedEvent(resolved);
+      if (!event || comparePositions(event.position, position) <= 0) continue;
+      if (++count === upTo) break;
+    }
+    return count;
+  }
+
   async close(): Promise<void> {
     await this.client.dispose();
   }

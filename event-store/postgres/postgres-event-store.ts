@@ -246,6 +246,17 @@ export class PostgresEventStore implements EventStore {
     return row ? { commit: BigInt(row.xid), prepare: BigInt(row.position) } : START;
   }
 
+  async countEventsAfter(position: Position, upTo = Number.MAX_SAFE_INTEGER): Promise<number> {
+    const { rows } = await this.pool.query<{ count: string }>(
+      `SELECT count(*) AS count FROM (SELECT 1 FROM event_store.events
+        WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        LIMIT $3) AS behind`,
+      [position.commit.toString(), position.prepare.toString(), upTo],
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
   async close(): Promise<void> {
     this.appended.notify();
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider } from '../../domain/decider.ts';
+import { schemaVersionOf } from '../../domain/event-schema.ts';
 import type {
   Actor,
   EventStore,
@@ -7,6 +8,7 @@ import type {
   JsonObject,
   RecordedEvent,
 } from '../../event-store/port.ts';
+import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
 
 /** Domain events as every aggregate writes them: a discriminated union on `type` with its `data`. */
 export interface DomainEvent {
@@ -25,8 +27,6 @@ export interface EventContext {
   readonly actor: Actor;
   readonly correlationId: string;
 }
-
-export const SCHEMA_VERSION = 1;
 
 export interface RepositoryOptions {
   /**
@@ -52,11 +52,11 @@ export class AggregateRepository {
   ) {}
 
   private async read(stream: string): Promise<readonly RecordedEvent[]> {
-    if (!this.options.cached?.(stream)) return this.store.readStream(stream);
+    if (!this.options.cached?.(stream)) return (await this.store.readStream(stream)).map(upcastRecorded);
     const now = (this.options.now ?? Date.now)();
     const hit = this.cache.get(stream);
     if (hit && now - hit.at < (this.options.cacheMs ?? 1000)) return hit.events;
-    const events = await this.store.readStream(stream);
+    const events = (await this.store.readStream(stream)).map(upcastRecorded);
     this.cache.set(stream, { events, at: now });
     return events;
   }
@@ -102,7 +102,7 @@ export class AggregateRepository {
           metadata: {
             actor: context.actor,
             correlationId: context.correlationId,
-            schemaVersion: SCHEMA_VERSION,
+            schemaVersion: schemaVersionOf(event.type),
           },
         })),
         { expectedRevision },

@@ -1,10 +1,14 @@
 import { Router } from 'express';
 import type { EventStore } from '../../event-store/port.ts';
 import { positionToString } from '../../event-store/position.ts';
+import type { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { Problem } from '../http/problem.ts';
 
-/** `GET /health`: the event store that is in use and the position of its last event. */
-export function healthRoute(store: EventStore): Router {
+/**
+ * `GET /health`: the event store in use and the position of its last event, and each projection's
+ * lag. A failed projection makes the status `degraded` (sales still work); no event store is a 503.
+ */
+export function healthRoute(store: EventStore, projections?: ProjectionRunner): Router {
   return Router().get('/health', async (_request, response) => {
     let position: string;
     try {
@@ -17,6 +21,11 @@ export function healthRoute(store: EventStore): Router {
         error instanceof Error ? error.message : undefined,
       );
     }
-    response.json({ status: 'ok', eventStore: { kind: store.kind, position } });
+    const statuses = projections ? await projections.status() : [];
+    response.json({
+      status: statuses.some((status) => status.state === 'failed') ? 'degraded' : 'ok',
+      eventStore: { kind: store.kind, position },
+      projections: statuses,
+    });
   });
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '../../event-store/port.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
+import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
+import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { type AppDependencies, createApp } from '../../settlement-service/app.ts';
 import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -29,6 +31,8 @@ export interface TestService {
   readonly adminToken: string;
   readonly database: TestDatabase;
   readonly store: PostgresEventStore;
+  /** The read models' runner, not started: call `catchUp()` or `start()`. */
+  readonly projections: ProjectionRunner;
   /** Sends JSON with a bearer token; answers status and parsed body. */
   call(
     method: string,
@@ -45,13 +49,15 @@ export interface TestService {
 export async function startTestService(overrides: Partial<AppDependencies> = {}): Promise<TestService> {
   const database = await createTestDatabase();
   const store = new PostgresEventStore(database, { pollIntervalMs: 20 });
-  const deps = testDependencies(store, overrides);
+  const projections = new ProjectionRunner(store, database.db, ALL_PROJECTIONS, { idleMs: 20 });
+  const deps = testDependencies(store, { readModels: { db: database.db, projections }, ...overrides });
   const app: RunningApp = await serve(createApp(deps));
   return {
     url: app.url,
     adminToken: deps.adminToken,
     database,
     store,
+    projections,
     async call(method, path, token, body) {
       const response = await fetch(`${app.url}${path}`, {
         method,
@@ -72,6 +78,7 @@ export async function startTestService(overrides: Partial<AppDependencies> = {})
     },
     async close() {
       await app.close();
+      await projections.stop();
       await store.close();
       await database.drop();
     },

@@ -1,0 +1,15 @@
+import { directoryProjection } from './directory/directory.projection.ts';
+import type { Projection } from './runner/projection.ts';
+import { salesProjection } from './sales/sales.projection.ts';
+
+/** Every read model the service keeps. */
+export const ALL_PROJECTIONS: readonly Projection[] = [salesProjection, directoryProjection];
+
+export function projectionNamed(name: string): Projection {
+  const found = ALL_PROJECTIONS.find((projection) => projection.name === name);
+  if (!found)
+    throw new Error(
+      `no projection named ${name}; known: ${ALL_PROJECTIONS.map((known) => known.name).join(', ')}`,
+    );
+  return found;
+}

@@ -1,0 +1,104 @@
+import { type Kysely, sql } from 'kysely';
+
+export interface DirectoryElder {
+  readonly elderId: string;
+  readonly name: string;
+  readonly idNumberMasked: string;
+  readonly birthDate: string;
+  readonly district: string;
+  readonly town: string;
+  readonly homeCanteenId: string | null;
+  readonly categories: unknown;
+  readonly cardUid: string | null;
+  readonly diedOn: string | null;
+}
+
+export async function elderIsListed(db: Kysely<unknown>, elderId: string): Promise<boolean> {
+  const { rows } = await sql`SELECT 1 FROM read_models.elders WHERE elder_id = ${elderId}`.execute(db);
+  return rows.length > 0;
+}
+
+/** Elders by card (any card they ever held) or by the keyed hash of their ID number. */
+export async function findElders(
+  db: Kysely<unknown>,
+  by: { readonly cardUid: string } | { readonly idLookupHash: string },
+): Promise<DirectoryElder[]> {
+  const where =
+    'cardUid' in by
+      ? sql`elder_id IN (SELECT elder_id FROM read_models.cards WHERE card_uid = ${by.cardUid})`
+      : sql`id_lookup_hash = ${by.idLookupHash}`;
+  const { rows } = await sql<{
+    elder_id: string;
+    name: string;
+    id_number_masked: string;
+    birth_date: string;
+    district: string;
+    town: string;
+    home_canteen_id: string | null;
+    categories: unknown;
+    card_uid: string | null;
+    died_on: string | null;
+  }>`
+    SELECT elder_id, name, id_number_masked, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, district, town,
+      home_canteen_id, categories, card_uid, to_char(died_on, 'YYYY-MM-DD') AS died_on
+      FROM read_models.elders WHERE ${where} ORDER BY elder_id`.execute(db);
+  return rows.map((row) => ({
+    elderId: row.elder_id,
+    name: row.name,
+    idNumberMasked: row.id_number_masked,
+    birthDate: row.birth_date,
+    district: row.district,
+    town: row.town,
+    homeCanteenId: row.home_canteen_id,
+    categories: row.categories,
+    cardUid: row.card_uid,
+    diedOn: row.died_on,
+  }));
+}
+
+/** 终端状态: each terminal with its last contact and what it sent offline. */
+export interface TerminalOverview {
+  readonly terminalId: string;
+  readonly canteenId: string;
+  readonly registeredAt: string;
+  /** When the service last recorded a sale from it (null: none yet). */
+  readonly lastContactAt: string | null;
+  readonly sales: number;
+  readonly offlineSales: number;
+  /** Offline sales whose subsidy the service did not (fully) accept. */
+  readonly refusedOfflineSales: number;
+  /** The longest an offline sale waited before it reached the service. */
+  readonly longestOfflineDelaySeconds: number;
+}
+
+export async function terminalsOverview(
+  db: Kysely<unknown>,
+  canteenId?: string,
+): Promise<TerminalOverview[]> {
+  const { rows } = await sql<{
+    terminal_id: string;
+    canteen_id: string;
+    registered_at: Date;
+    last_sale_recorded_at: Date | null;
+    sales: number | null;
+    offline_sales: number | null;
+    refused_offline_sales: number | null;
+    longest_offline_delay_seconds: number | null;
+  }>`
+    SELECT terminal.terminal_id, terminal.canteen_id, terminal.registered_at, activity.last_sale_recorded_at,
+      activity.sales, activity.offline_sales, activity.refused_offline_sales, activity.longest_offline_delay_seconds
+      FROM read_models.terminals AS terminal
+      LEFT JOIN read_models.terminal_activity AS activity USING (terminal_id)
+     WHERE ${canteenId === undefined ? sql`true` : sql`terminal.canteen_id = ${canteenId}`}
+     ORDER BY terminal.canteen_id, terminal.terminal_id`.execute(db);
+  return rows.map((row) => ({
+    terminalId: row.terminal_id,
+    canteenId: row.canteen_id,
+    registeredAt: row.registered_at.toISOString(),
+    lastContactAt: row.last_sale_recorded_at?.toISOString() ?? null,
+    sales: row.sales ?? 0,
+    offlineSales: row.offline_sales ?? 0,
+    refusedOfflineSales: row.refused_offline_sales ?? 0,
+    longestOfflineDelaySeconds: row.longest_offline_delay_seconds ?? 0,
+  }));
+}

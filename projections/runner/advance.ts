@@ -1,0 +1,123 @@
+import { type Kysely, sql } from 'kysely';
+import type { EventStore, RecordedEvent } from '../../event-store/port.ts';
+import { positionToString } from '../../event-store/position.ts';
+import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
+import { type Generation, schemaOf } from './generations.ts';
+import type { Projection } from './projection.ts';
+
+/** Thrown when a projection meets an event it cannot apply: it names the event and its position. */
+export class ProjectionFailure extends Error {
+  override readonly name = 'ProjectionFailure';
+  constructor(
+    readonly projection: string,
+    readonly event: RecordedEvent,
+    cause: unknown,
+  ) {
+    super(
+      `projection ${projection} cannot apply ${event.type} ${event.id} at ${positionToString(event.position)} ` +
+        `(stream ${event.stream}@${event.revision}): ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+export interface Advanced {
+  readonly applied: number;
+  /** The generation after the page, or null when another runner moved it on first. */
+  readonly generation: Generation | null;
+}
+
+export interface AdvanceOptions {
+  readonly batchSize: number;
+  /**
+   * Commit without waiting for the disk (rebuilds): a crash may lose the last pages, but always
+   * with their checkpoint, so they are applied again and nothing is doubled.
+   */
+  readonly relaxedCommit?: boolean;
+}
+
+class ApplyError extends Error {}
+class MovedOn extends Error {}
+
+/**
+ * Reads one page after the generation's checkpoint and applies it in one transaction together with
+ * the new checkpoint. The checkpoint is guarded by the position the page was read from, so two
+ * runners never both apply a page; the loser rolls back and answers `generation: null`.
+ */
+export async function advance(
+  store: EventStore,
+  db: Kysely<unknown>,
+  projection: Projection,
+  generation: Generation,
+  options: AdvanceOptions,
+): Promise<Advanced> {
+  const read = await store.readAll({ fromPosition: generation.position, limit: options.batchSize });
+  const events = read.map(upcastRecorded);
+  const last = events.at(-1);
+  if (!last) return { applied: 0, generation };
+  const schema = schemaOf(generation.name, generation.generation);
+  try {
+    await db.transaction().execute(async (trx) => {
+      if (options.relaxedCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+      try {
+        await projection.apply(trx, schema, events);
+      } catch (error) {
+        throw new ApplyError('apply failed', { cause: error });
+      }
+      const moved = await sql`
+        UPDATE projections.generations
+           SET position = ${positionToString(last.position)}, events_applied = events_applied + ${events.length},
+               updated_at = now(), failure = NULL, failed_at = NULL
+         WHERE name = ${generation.name} AND generation = ${generation.generation}
+           AND position = ${positionToString(generation.position)} AND state <> 'retired'`.execute(trx);
+      if (moved.numAffectedRows !== 1n) throw new MovedOn();
+    });
+  } catch (error) {
+    if (error instanceof MovedOn) return { applied: 0, generation: null };
+    if (error instanceof ApplyError) throw await explain(db, projection, schema, events, error.cause);
+    throw error;
+  }
+  return {
+    applied: events.length,
+    generation: {
+      ...generation,
+      position: last.position,
+      eventsApplied: generation.eventsApplied + events.length,
+      failure: null,
+    },
+  };
+}
+
+/**
+ * Finds the event of a failed page that fails on top of the ones before it, applying them one at a
+ * time in a transaction that is always rolled back. When none fails alone the cause was not an
+ * event (a lost connection, say) and is answered as it was, to be tried again.
+ */
+async function explain(
+  db: Kysely<unknown>,
+  projection: Projection,
+  schema: string,
+  events: readonly RecordedEvent[],
+  cause: unknown,
+): Promise<unknown> {
+  let failure: unknown = cause;
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      for (const event of events) {
+        try {
+          await projection.apply(trx, schema, [event]);
+        } catch (error) {
+          failure = new ProjectionFailure(projection.name, event, error);
+          break;
+        }
+      }
+      throw new RollBack();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof RollBack)) failure = cause;
+    });
+  return failure;
+}
+
+class RollBack extends Error {}

@@ -1,0 +1,136 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Position } from '../../event-store/port.ts';
+import { positionFromString } from '../../event-store/position.ts';
+import type { Projection } from './projection.ts';
+import { READ_MODELS_SCHEMA } from './schema.ts';
+
+export type GenerationState = 'building' | 'active' | 'retired';
+
+/** One build of a projection's tables, and how far it has got. */
+export interface Generation {
+  readonly name: string;
+  readonly generation: number;
+  readonly version: number;
+  readonly state: GenerationState;
+  readonly position: Position;
+  readonly eventsApplied: number;
+  readonly failure: string | null;
+}
+
+/** The schema that holds a generation's tables. */
+export function schemaOf(name: string, generation: number): string {
+  return `rm_${name.replaceAll('-', '_')}_${generation}`;
+}
+
+interface GenerationRow {
+  name: string;
+  generation: number;
+  version: number;
+  state: GenerationState;
+  position: string;
+  events_applied: string;
+  failure: string | null;
+}
+
+function fromRow(row: GenerationRow): Generation {
+  return {
+    name: row.name,
+    generation: row.generation,
+    version: row.version,
+    state: row.state,
+    position: positionFromString(row.position),
+    eventsApplied: Number(row.events_applied),
+    failure: row.failure,
+  };
+}
+
+export async function generationsOf(db: Kysely<unknown>, name: string): Promise<Generation[]> {
+  const { rows } = await sql<GenerationRow>`
+    SELECT name, generation, version, state, position, events_applied, failure
+      FROM projections.generations WHERE name = ${name} AND state <> 'retired' ORDER BY generation`.execute(
+    db,
+  );
+  return rows.map(fromRow);
+}
+
+/**
+ * Starts a generation with empty tables. The first generation of a projection is active at once
+ * (there is nothing else to answer queries); later ones build beside the active one.
+ */
+export async function createGeneration(db: Kysely<unknown>, projection: Projection): Promise<Generation> {
+  const created = await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`projection:${projection.name}`}))`.execute(trx);
+    const { rows } = await sql<{ last: number | null; active: number | null }>`
+      SELECT max(generation) AS last, max(generation) FILTER (WHERE state = 'active') AS active
+        FROM projections.generations WHERE name = ${projection.name}`.execute(trx);
+    const generation = (rows[0]?.last ?? 0) + 1;
+    const state: GenerationState = rows[0]?.active ? 'building' : 'active';
+    const schema = schemaOf(projection.name, generation);
+    await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(trx);
+    await projection.createTables(trx, schema);
+    await sql`
+      INSERT INTO projections.generations (name, generation, version, state)
+      VALUES (${projection.name}, ${generation}, ${projection.version}, ${state})`.execute(trx);
+    if (state === 'active') await pointViewsAt(trx, projection, schema);
+    return generation;
+  });
+  await dropRetiredTables(db, projection.name);
+  const generation = (await generationsOf(db, projection.name)).find((row) => row.generation === created);
+  if (!generation) throw new Error(`generation ${created} of ${projection.name} vanished`);
+  return generation;
+}
+
+/**
+ * Makes a built generation the one readers see: in one transaction the views move to its tables and
+ * the generation before it retires (its tables are dropped afterwards).
+ */
+export async function switchTo(
+  db: Kysely<unknown>,
+  projection: Projection,
+  generation: number,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT 1 FROM projections.generations WHERE name = ${projection.name} FOR UPDATE`.execute(trx);
+    await sql`
+      UPDATE projections.generations SET state = 'retired', updated_at = now()
+       WHERE name = ${projection.name} AND state = 'active'`.execute(trx);
+    const { numAffectedRows } = await sql`
+      UPDATE projections.generations SET state = 'active', switched_at = now(), updated_at = now()
+       WHERE name = ${projection.name} AND generation = ${generation} AND state = 'building'`.execute(trx);
+    if (numAffectedRows !== 1n)
+      throw new Error(`generation ${generation} of ${projection.name} is not building`);
+    await pointViewsAt(trx, projection, schemaOf(projection.name, generation));
+  });
+  await dropRetiredTables(db, projection.name);
+}
+
+async function pointViewsAt(
+  trx: Transaction<unknown>,
+  projection: Projection,
+  schema: string,
+): Promise<void> {
+  for (const table of projection.tables) {
+    await sql`DROP VIEW IF EXISTS ${sql.id(READ_MODELS_SCHEMA, table)}`.execute(trx);
+    await sql`CREATE VIEW ${sql.id(READ_MODELS_SCHEMA, table)} AS SELECT * FROM ${sql.id(schema, table)}`.execute(
+      trx,
+    );
+  }
+}
+
+/** Retired generations keep their row (when they were built and replaced) but lose their tables. */
+async function dropRetiredTables(db: Kysely<unknown>, name: string): Promise<void> {
+  const { rows } = await sql<{ generation: number }>`
+    SELECT generation FROM projections.generations WHERE name = ${name} AND state = 'retired'`.execute(db);
+  for (const { generation } of rows)
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(schemaOf(name, generation))} CASCADE`.execute(db);
+}
+
+export async function recordFailure(
+  db: Kysely<unknown>,
+  generation: Generation,
+  failure: string,
+): Promise<void> {
+  await sql`
+    UPDATE projections.generations SET failure = ${failure}, failed_at = now()
+     WHERE name = ${generation.name} AND generation = ${generation.generation}`.execute(db);
+}

@@ -1,0 +1,178 @@
+import type { Kysely } from 'kysely';
+import type { EventStore } from '../../event-store/port.ts';
+import { positionToString } from '../../event-store/position.ts';
+import { advance, ProjectionFailure } from './advance.ts';
+import { createGeneration, type Generation, generationsOf, recordFailure, switchTo } from './generations.ts';
+import type { Projection } from './projection.ts';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly generation: number | null;
+  readonly state: 'running' | 'stopped' | 'failed';
+  /** A generation being built beside the active one (a rebuild or a new version). */
+  readonly building: { readonly generation: number; readonly eventsApplied: number } | null;
+  readonly position: string;
+  readonly eventsApplied: number;
+  readonly eventsBehind: number;
+  /** How long the oldest event not yet applied has waited; 0 when caught up. */
+  readonly secondsBehind: number;
+  readonly failure: string | null;
+}
+
+export interface RunnerOptions {
+  /** Events per transaction at most; while live a page holds what has arrived since the last one. */
+  readonly batchSize?: number;
+  /** How long to wait when caught up before looking again. */
+  readonly idleMs?: number;
+  readonly log?: (line: string) => void;
+  readonly now?: () => number;
+}
+
+/**
+ * Keeps projections up to date, each in a loop of its own: read the events after its checkpoint,
+ * apply them with the new checkpoint in one transaction, repeat. A projection that meets an event it
+ * cannot apply stops and says which; the others keep running. A projection whose version changed is
+ * built anew beside the old tables, which keep answering until the new ones have caught up.
+ */
+export class ProjectionRunner {
+  private readonly running = new Map<string, ProjectionStatus['state']>();
+  private readonly stopper = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Kysely<unknown>,
+    readonly projections: readonly Projection[],
+    private readonly options: RunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 2000;
+    const tables = projections.flatMap((projection) => projection.tables);
+    const repeated = tables.find((table, index) => tables.indexOf(table) !== index);
+    if (repeated) throw new Error(`two projections name the table ${repeated}`);
+  }
+
+  start(): void {
+    for (const projection of this.projections) {
+      this.running.set(projection.name, 'running');
+      this.loops.push(this.run(projection));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    await Promise.all(this.loops);
+  }
+
+  /** Applies everything there is now and answers; throws the first failure (tools and tests). */
+  async catchUp(): Promise<void> {
+    for (const projection of this.projections) {
+      while ((await this.step(projection)) > 0) {}
+    }
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    return Promise.all(
+      this.projections.map(async (projection) => {
+        const generations = await generationsOf(this.db, projection.name);
+        const active = generations.find((generation) => generation.state === 'active');
+        const building = generations.find((generation) => generation.state === 'building');
+        const failure = active?.failure ?? building?.failure ?? null;
+        const position = active?.position;
+        const eventsBehind = position ? await this.store.countEventsAfter(position) : 0;
+        const [next] =
+          position && eventsBehind > 0 ? await this.store.readAll({ fromPosition: position, limit: 1 }) : [];
+        const now = (this.options.now ?? Date.now)();
+        return {
+          name: projection.name,
+          generation: active?.generation ?? null,
+          state: failure ? 'failed' : (this.running.get(projection.name) ?? 'stopped'),
+          building: building
+            ? { generation: building.generation, eventsApplied: building.eventsApplied }
+            : null,
+          position: position ? positionToString(position) : '0/0',
+          eventsApplied: active?.eventsApplied ?? 0,
+          eventsBehind,
+          secondsBehind: next ? Math.max(0, (now - next.recordedAt.getTime()) / 1000) : 0,
+          failure,
+        };
+      }),
+    );
+  }
+
+  private async run(projection: Projection): Promise<void> {
+    const signal = this.stopper.signal;
+    while (!signal.aborted) {
+      try {
+        if ((await this.step(projection)) === 0) await sleep(this.options.idleMs ?? 100, signal);
+      } catch (error) {
+        if (error instanceof ProjectionFailure) {
+          this.running.set(projection.name, 'failed');
+          this.options.log?.(error.message);
+          return;
+        }
+        // The database or the store is away for a moment: try again shortly.
+        this.options.log?.(
+          `projection ${projection.name}: ${error instanceof Error ? error.message : error}`,
+        );
+        await sleep(1000, signal);
+      }
+    }
+    this.running.set(projection.name, 'stopped');
+  }
+
+  /** Applies one page to the generation that needs it; answers how many events it applied. */
+  private async step(projection: Projection): Promise<number> {
+    const generation = await this.target(projection);
+    try {
+      const { applied, generation: after } = await advance(this.store, this.db, projection, generation, {
+        batchSize: this.batchSize,
+        relaxedCommit: generation.state === 'building',
+      });
+      if (after?.state === 'building' && applied < this.batchSize) {
+        await switchTo(this.db, projection, after.generation);
+        this.options.log?.(`projection ${projection.name}: generation ${after.generation} is now active`);
+      }
+      return after ? applied : 1;
+    } catch (error) {
+      if (error instanceof ProjectionFailure) await recordFailure(this.db, generation, error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * The active generation when it is of this projection's version; otherwise the generation being
+   * built for this version, started here if there is none.
+   */
+  private async target(projection: Projection): Promise<Generation> {
+    const generations = await generationsOf(this.db, projection.name);
+    const current = (state: Generation['state']) =>
+      generations.find(
+        (generation) => generation.state === state && generation.version === projection.version,
+      );
+    const found = current('active') ?? current('building');
+    if (found) return found;
+    const newer = generations.find((generation) => generation.version > projection.version);
+    if (newer)
+      throw new Error(
+        `projection ${projection.name}: version ${newer.version} is built here, this runner knows ${projection.version}`,
+      );
+    this.options.log?.(`projection ${projection.name}: building version ${projection.version}`);
+    return createGeneration(this.db, projection);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
