@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EventStore } from '../../event-store/port.ts';
-import { positionToString } from '../../event-store/position.ts';
+import { positionToString, START } from '../../event-store/position.ts';
 import { advance, ProjectionFailure } from './advance.ts';
 import { createGeneration, type Generation, generationsOf, recordFailure, switchTo } from './generations.ts';
 import type { Projection } from './projection.ts';
@@ -78,10 +78,9 @@ export class ProjectionRunner {
         const active = generations.find((generation) => generation.state === 'active');
         const building = generations.find((generation) => generation.state === 'building');
         const failure = active?.failure ?? building?.failure ?? null;
-        const position = active?.position;
-        const eventsBehind = position ? await this.store.countEventsAfter(position) : 0;
-        const [next] =
-          position && eventsBehind > 0 ? await this.store.readAll({ fromPosition: position, limit: 1 }) : [];
+        const position = active?.position ?? START;
+        const eventsBehind = await this.store.countEventsAfter(position);
+        const [next] = eventsBehind > 0 ? await this.store.readAll({ fromPosition: position, limit: 1 }) : [];
         const now = (this.options.now ?? Date.now)();
         return {
           name: projection.name,
@@ -90,7 +89,7 @@ export class ProjectionRunner {
           building: building
             ? { generation: building.generation, eventsApplied: building.eventsApplied }
             : null,
-          position: position ? positionToString(position) : '0/0',
+          position: positionToString(position),
           eventsApplied: active?.eventsApplied ?? 0,
           eventsBehind,
           secondsBehind: next ? Math.max(0, (now - next.recordedAt.getTime()) / 1000) : 0,

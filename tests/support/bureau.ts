@@ -91,3 +91,44 @@ export function saleBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/**
+ * Sells `count` meals through the API, a few at a time, on days and periods spread over October
+ * (so that some are subsidised and some meet the cap), voiding every seventh. Answers the sale ids.
+ */
+export async function sellMany(
+  service: TestService,
+  tokens: Bureau['tokens'],
+  count: number,
+  startAt = 0,
+): Promise<{ sold: string[]; voided: string[] }> {
+  const sold: string[] = [];
+  const voided: string[] = [];
+  const terminals = [tokens.t1, tokens.t2, tokens.t3];
+  for (let first = startAt; first < startAt + count; first += 8) {
+    const batch = Array.from({ length: Math.min(8, startAt + count - first) }, (_, offset) => first + offset);
+    await Promise.all(
+      batch.map(async (n) => {
+        const token = terminals[n % 3] as string;
+        const day = String(1 + (n % 28)).padStart(2, '0');
+        const time = n % 2 === 0 ? '12:00' : '17:30';
+        const body = saleBody({
+          terminalSeq: n + 1,
+          occurredAt: `2026-10-${day}T${time}:00+08:00`,
+          ...(n % 5 === 4 ? { cardUid: undefined } : n % 3 === 1 ? { cardUid: 'K65' } : {}),
+        });
+        const answer = await service.call('POST', '/api/v1/sales', token, body);
+        expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+        sold.push(body.saleId);
+        if (n % 7 === 6) {
+          const voiding = await service.call('POST', `/api/v1/sales/${body.saleId}/void`, token, {
+            reason: '测试',
+          });
+          expect(voiding.status).toBe(200);
+          voided.push(body.saleId);
+        }
+      }),
+    );
+  }
+  return { sold, voided };
+}

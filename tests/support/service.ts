@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventStore } from '../../event-store/port.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
 import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
+import type { Projection } from '../../projections/runner/projection.ts';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { type AppDependencies, createApp } from '../../settlement-service/app.ts';
 import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
@@ -46,10 +47,13 @@ export interface TestService {
 }
 
 /** The real settlement service over HTTP on a fresh database. */
-export async function startTestService(overrides: Partial<AppDependencies> = {}): Promise<TestService> {
+export async function startTestService(
+  overrides: Partial<AppDependencies> = {},
+  readModels: readonly Projection[] = ALL_PROJECTIONS,
+): Promise<TestService> {
   const database = await createTestDatabase();
   const store = new PostgresEventStore(database, { pollIntervalMs: 20 });
-  const projections = new ProjectionRunner(store, database.db, ALL_PROJECTIONS, { idleMs: 20 });
+  const projections = new ProjectionRunner(store, database.db, readModels, { idleMs: 20 });
   const deps = testDependencies(store, { readModels: { db: database.db, projections }, ...overrides });
   const app: RunningApp = await serve(createApp(deps));
   return {
