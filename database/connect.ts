@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { type EmbeddedServer, startEmbeddedPostgres } from './embedded-postgres.ts';
+import { type EmbeddedServer, runningEmbeddedServer, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateToLatest } from './migrations.ts';
 
 /** Kysely for queries and migrations, and its pg pool for the few hot paths that need prepared statements. */
@@ -29,6 +29,8 @@ const EMBEDDED_DATABASE = 'zhucan';
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   let server: EmbeddedServer | undefined;
   let connectionString = options.databaseUrl;
+  const running = connectionString ? null : await runningEmbeddedServer(options.dataDir);
+  if (running) connectionString = running.connectionString(EMBEDDED_DATABASE);
   if (!connectionString) {
     server = await startEmbeddedPostgres({
       dataDir: options.dataDir,
@@ -48,7 +50,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return {
     db,
     pool,
-    description: `${server ? 'embedded ' : ''}${maskPassword(connectionString)}`,
+    description: `${server ? 'embedded ' : running ? 'embedded (shared) ' : ''}${maskPassword(connectionString)}`,
     async close() {
       await db.destroy();
       await server?.stop();

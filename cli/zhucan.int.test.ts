@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
+import { readModelSnapshot } from '../projections/runner/testing/read-model-snapshot.ts';
+import { sellMany, setUpBureau } from '../tests/support/bureau.ts';
+import { startTestService, type TestService } from '../tests/support/service.ts';
+
+function zhucan(
+  args: string[],
+  databaseUrl: string,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/zhucan.mjs', ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, KURRENTDB_URL: '' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('zhucan projections (CLI)', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService();
+    const { tokens } = await setUpBureau(service);
+    await sellMany(service, tokens, 30);
+    await service.projections.catchUp();
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it('rebuilds every projection with a progress bar and switches to the same rows', async () => {
+    const before = await readModelSnapshot(service.database.db, ALL_PROJECTIONS);
+    const { code, out, err } = await zhucan(['projections', 'rebuild'], service.database.connectionString);
+    expect(code, err).toBe(0);
+    expect(out).toMatch(/^sales: generation 2 is active \(\d+\.\d s\)$/m);
+    expect(out).toMatch(/^directory: generation 2 is active/m);
+    expect(err).toMatch(/sales \[=+\] 100% \| \d+\/\d+ events \| [\d,]+ events\/s \| 0s left/);
+    expect(await readModelSnapshot(service.database.db, ALL_PROJECTIONS)).toEqual(before);
+  });
+
+  it('tells each projection’s generation and lag', async () => {
+    const { code, out } = await zhucan(['projections', 'status'], service.database.connectionString);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^sales: generation 2, \d+ events applied, 0 behind \(0\.0 s\)$/m);
+  });
+
+  it('refuses an unknown projection by name, listing the known ones', async () => {
+    const { code, err } = await zhucan(['projections', 'rebuild', 'nope'], service.database.connectionString);
+    expect(code).toBe(2);
+    expect(err).toContain('zhucan: no projection named nope; known: sales, directory');
+  });
+});

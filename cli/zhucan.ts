@@ -1,0 +1,94 @@
+/**
+ * zhucan: the operator's command line. `zhucan projections status`, `zhucan projections rebuild [name]`.
+ * It opens the same database and event store as the service (DATABASE_URL, KURRENTDB_URL,
+ * ZHUCAN_DATA_DIR) and may run while the service runs.
+ */
+import { Command, CommanderError } from 'commander';
+import { openDatabase } from '../database/connect.ts';
+import { openEventStore } from '../event-store/open-event-store.ts';
+import { ALL_PROJECTIONS, projectionNamed } from '../projections/all-projections.ts';
+import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
+import { rebuildProjection } from '../projections/runner/rebuild.ts';
+import { configFromEnvironment } from '../settlement-service/config.ts';
+import { rebuildProgressBar } from './progress.ts';
+
+async function withStore<T>(
+  work: (
+    store: ReturnType<typeof openEventStore>,
+    database: Awaited<ReturnType<typeof openDatabase>>,
+  ) => Promise<T>,
+): Promise<T> {
+  const config = configFromEnvironment();
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: 4,
+  });
+  const store = openEventStore({ kurrentDbUrl: config.kurrentDbUrl, database });
+  try {
+    return await work(store, database);
+  } finally {
+    await store.close();
+    await database.close();
+  }
+}
+
+const program = new Command('zhucan').description('助餐通 operations').exitOverride();
+const projections = program.command('projections').description('read models built from the events');
+
+projections
+  .command('status')
+  .description('each projection: generation, events applied, how far behind')
+  .action(() =>
+    withStore(async (store, database) => {
+      const statuses = await new ProjectionRunner(store, database.db, ALL_PROJECTIONS).status();
+      for (const status of statuses) {
+        const building = status.building ? `, building generation ${status.building.generation}` : '';
+        console.log(
+          `${status.name}: generation ${status.generation ?? '-'}, ${status.eventsApplied} events applied, ` +
+            `${status.eventsBehind} behind (${status.secondsBehind.toFixed(1)} s)${building}` +
+            (status.failure ? `\n  FAILED: ${status.failure}` : ''),
+        );
+      }
+    }),
+  );
+
+projections
+  .command('rebuild')
+  .argument(
+    '[name]',
+    `one of ${ALL_PROJECTIONS.map((projection) => projection.name).join(', ')}; all when left out`,
+  )
+  .description('rebuild into fresh tables and switch over when caught up; queries keep answering meanwhile')
+  .option('--batch-size <events>', 'events per transaction', (value) => positiveInteger(value), 5000)
+  .action((name: string | undefined, options: { batchSize: number }) => {
+    const chosen = name === undefined ? ALL_PROJECTIONS : [projectionNamed(name)];
+    return withStore(async (store, database) => {
+      for (const projection of chosen) {
+        const bar = rebuildProgressBar(projection.name);
+        const started = Date.now();
+        const generation = await rebuildProjection(store, database.db, projection, {
+          batchSize: options.batchSize,
+          onProgress: bar.update,
+        }).finally(bar.stop);
+        console.log(
+          `${projection.name}: generation ${generation} is active (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
+      }
+    });
+  });
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new Error(`expected a positive whole number, got ${value}`);
+  return parsed;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  console.error(`zhucan: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
