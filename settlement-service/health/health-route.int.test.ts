@@ -24,7 +24,11 @@ describe('GET /health', () => {
 
   it('reports the event store and the position of its last event', async () => {
     const empty = await (await fetch(`${app.url}/health`)).json();
-    expect(empty).toEqual({ status: 'ok', eventStore: { kind: 'postgresql', position: '0/0' } });
+    expect(empty).toEqual({
+      status: 'ok',
+      eventStore: { kind: 'postgresql', position: '0/0' },
+      projections: [],
+    });
 
     const { position } = await store.append(
       'health-check',

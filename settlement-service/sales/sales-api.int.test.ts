@@ -101,7 +101,7 @@ describe('selling meals over HTTP', () => {
     expect(k80Lunch.body.subsidyFen).toBe(300);
   });
 
-  it('replaces a lost card: the old card stops working at once, history stays', async () => {
+  it('replaces a lost card: the old card stops working from the replacement, history stays', async () => {
     const before = await sell(
       bureau.tokens.t1,
       saleBody({ cardUid: 'K65', occurredAt: '2026-10-11T12:00:00+08:00' }),
@@ -109,11 +109,12 @@ describe('selling meals over HTTP', () => {
     expect(before.status).toBe(201);
     const bound = await service.call('POST', '/api/v1/elders/e65/cards', service.adminToken, {
       cardUid: 'K65-NEW',
+      from: '2026-10-12T00:00:00+08:00',
     });
     expect(bound.status).toBe(201);
     const withOld = await sell(
       bureau.tokens.t1,
-      saleBody({ cardUid: 'K65', occurredAt: new Date().toISOString() }),
+      saleBody({ cardUid: 'K65', occurredAt: '2026-10-12T12:00:00+08:00' }),
     );
     expect(withOld.body).toMatchObject({
       subsidyFen: 0,
