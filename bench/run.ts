@@ -1,12 +1,14 @@
 import os from 'node:os';
 import { benchEventStore } from './event-store/event-store.bench.ts';
+import { benchProjections } from './projections/projections.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
 
 /**
  * `npm run bench`: prints figures, asserts nothing. Sizes can be lowered for a quick look with
  * ZHUCAN_BENCH_EVENTS (default 1,000,000), ZHUCAN_BENCH_SECONDS (default 5) and
- * ZHUCAN_BENCH_ELDERS_PER_CANTEEN (default 20, over 1,000 canteens). ZHUCAN_BENCH_ONLY=sales or
- * =event-store runs one part.
+ * ZHUCAN_BENCH_ELDERS_PER_CANTEEN (default 20, over 1,000 canteens), ZHUCAN_BENCH_HISTORY (events
+ * for the projection rebuild, default 2,000,000). ZHUCAN_BENCH_ONLY=event-store, =projections or
+ * =sales runs one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -19,6 +21,10 @@ console.log(
 const only = process.env.ZHUCAN_BENCH_ONLY;
 if (!only || only === 'event-store') {
   console.log(`## Event store\n\n${await benchEventStore({ events, seconds, log })}\n`);
+}
+if (!only || only === 'projections') {
+  const history = Number(process.env.ZHUCAN_BENCH_HISTORY ?? 2_000_000);
+  console.log(`## Projections\n\n${await benchProjections({ events: history, log })}\n`);
 }
 if (!only || only === 'sales') {
   const eldersPerCanteen = Number(process.env.ZHUCAN_BENCH_ELDERS_PER_CANTEEN ?? 20);

@@ -264,6 +264,40 @@ export function describeEventStoreContract(
         expect(comparePositions(await store.headPosition(), result.position)).toBeGreaterThanOrEqual(0);
       });
 
+      it('reads a page of chosen types only, saying how far it read', async () => {
+        const start = await store.headPosition();
+        const stream = newStream();
+        await store.append(
+          stream,
+          [event('Kept', { n: 1 }), event('Skipped'), event('Kept', { n: 2 }), event('Skipped')],
+          {
+            expectedRevision: 'no-stream',
+          },
+        );
+        const all = await store.readAll({ fromPosition: start, limit: 10 });
+        const page = await store.readAllOfTypes({ fromPosition: start, limit: 3, eventTypes: ['Kept'] });
+        expect(page.events.map((recorded) => [recorded.type, recorded.data.n, recorded.revision])).toEqual([
+          ['Kept', 1, 0],
+          ['Kept', 2, 2],
+        ]);
+        expect(page.events[1]?.metadata).toEqual(all[2]?.metadata);
+        expect(page.lastPosition).toEqual(all[2]?.position);
+        expect(page.read).toBe(3);
+        const rest = await store.readAllOfTypes({
+          fromPosition: page.lastPosition ?? START,
+          limit: 3,
+          eventTypes: ['Kept'],
+        });
+        expect(rest).toEqual({ events: [], lastPosition: all[3]?.position, read: 1 });
+        expect(
+          await store.readAllOfTypes({ fromPosition: all[3]?.position ?? START, eventTypes: ['Kept'] }),
+        ).toEqual({
+          events: [],
+          lastPosition: null,
+          read: 0,
+        });
+      });
+
       it('counts the events after a position, up to a bound', async () => {
         const start = await store.headPosition();
         expect(await store.countEventsAfter(start)).toBe(0);

@@ -65,6 +65,20 @@ export interface ReadAllOptions {
   readonly limit?: number;
 }
 
+export interface ReadAllOfTypesOptions extends ReadAllOptions {
+  readonly eventTypes: readonly string[];
+}
+
+/** A page of the global order filtered by event type. */
+export interface FilteredPage {
+  /** The events of the asked types among those read. */
+  readonly events: RecordedEvent[];
+  /** The position of the last event read, of any type (where the next page starts); null when none. */
+  readonly lastPosition: Position | null;
+  /** How many events were read, of any type: fewer than the limit means the end was reached. */
+  readonly read: number;
+}
+
 export type SubscriptionMessage =
   | { readonly type: 'event'; readonly event: RecordedEvent }
   /** Everything up to `position` has been delivered; from now on events arrive as they are written. */
@@ -90,6 +104,12 @@ export interface EventStore {
   ): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Reads up to `limit` events after a position, like `readAll`, but answers only those of the given
+   * types (the others are not even loaded) with the position reached, so that a consumer that needs
+   * few types moves its checkpoint past the rest.
+   */
+  readAllOfTypes(options: ReadAllOfTypesOptions): Promise<FilteredPage>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** The position of the last event a reader can see now (START when empty). */
   headPosition(): Promise<Position>;

@@ -42,6 +42,7 @@ describe('events stored in an old schema version', () => {
     const spy: Projection = {
       name: 'spy',
       version: 1,
+      eventTypes: ['MealSold'],
       tables: [],
       createTables: async () => {},
       apply: async (_trx, _schema, events) => {

@@ -25,8 +25,10 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  FilteredPage,
   JsonObject,
   Position,
+  ReadAllOfTypesOptions,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -147,6 +149,17 @@ export class KurrentDbEventStore implements EventStore {
       if (events.length === limit) break;
     }
     return events;
+  }
+
+  /** Filters on the client: KurrentDB's filtered reads do not say how far they have scanned. */
+  async readAllOfTypes(options: ReadAllOfTypesOptions): Promise<FilteredPage> {
+    const read = await this.readAll(options);
+    const types = new Set(options.eventTypes);
+    return {
+      events: read.filter((event) => types.has(event.type)),
+      lastPosition: read.at(-1)?.position ?? null,
+      read: read.length,
+    };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

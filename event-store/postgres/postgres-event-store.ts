@@ -9,8 +9,10 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  FilteredPage,
   JsonObject,
   Position,
+  ReadAllOfTypesOptions,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -65,6 +67,17 @@ const READ_STREAMS = {
 
 /** All events after a position in global order, up to a limit: the hot path of every catch-up. */
 const READ_ALL = `SELECT ${COLUMN_LIST} FROM event_store.events
+   WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   ORDER BY transaction_id, position
+   LIMIT $3`;
+
+/** Like READ_ALL, but only events of the given types carry their data and metadata (the rest are skipped). */
+const READ_ALL_OF_TYPES = `SELECT position, transaction_id::text AS xid, stream_id, stream_revision, event_id, event_type,
+  CASE WHEN event_type = ANY($4::text[]) THEN data END AS data,
+  CASE WHEN event_type = ANY($4::text[]) THEN metadata END AS metadata,
+  (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms
+  FROM event_store.events
    WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
    ORDER BY transaction_id, position
@@ -226,6 +239,25 @@ export class PostgresEventStore implements EventStore {
       rowMode: 'array',
     });
     return rows.map(recordedEventMapper());
+  }
+
+  async readAllOfTypes(options: ReadAllOfTypesOptions): Promise<FilteredPage> {
+    const from = options.fromPosition ?? START;
+    const { rows } = await this.pool.query<EventTuple>({
+      name: 'event_store.read_all_of_types',
+      text: READ_ALL_OF_TYPES,
+      values: [from.commit.toString(), from.prepare.toString(), options.limit ?? 1000, options.eventTypes],
+      rowMode: 'array',
+    });
+    const toEvent = recordedEventMapper();
+    const events: RecordedEvent[] = [];
+    let lastPosition: Position | null = null;
+    for (const row of rows) {
+      const event = toEvent(row);
+      lastPosition = event.position;
+      if (event.data !== null) events.push(event);
+    }
+    return { events, lastPosition, read: rows.length };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { EventStore, RecordedEvent } from '../../event-store/port.ts';
-import { positionToString } from '../../event-store/position.ts';
+import type { EventStore, Position, RecordedEvent } from '../../event-store/port.ts';
+import { comparePositions, positionToString } from '../../event-store/position.ts';
 import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
 import { type Generation, schemaOf } from './generations.ts';
 import type { Projection } from './projection.ts';
@@ -22,6 +22,7 @@ export class ProjectionFailure extends Error {
 }
 
 export interface Advanced {
+  /** Events read past (of any type): fewer than the batch size means the projection caught up. */
   readonly applied: number;
   /** The generation after the page, or null when another runner moved it on first. */
   readonly generation: Generation | null;
@@ -39,10 +40,36 @@ export interface AdvanceOptions {
 class ApplyError extends Error {}
 class MovedOn extends Error {}
 
+/** Events read after a position: those the projection handles, and where the reading stopped. */
+export interface Page {
+  readonly from: Position;
+  readonly events: readonly RecordedEvent[];
+  /** The last event read, of any type; null when there was nothing after `from`. */
+  readonly last: Position | null;
+  /** How many events were read, of any type. */
+  readonly read: number;
+}
+
+/** Reads the next page for a projection, only of the event types it handles, in their current shape. */
+export async function readPage(
+  store: EventStore,
+  projection: Projection,
+  from: Position,
+  batchSize: number,
+): Promise<Page> {
+  const page = await store.readAllOfTypes({
+    fromPosition: from,
+    limit: batchSize,
+    eventTypes: projection.eventTypes,
+  });
+  return { from, events: page.events.map(upcastRecorded), last: page.lastPosition, read: page.read };
+}
+
 /**
- * Reads one page after the generation's checkpoint and applies it in one transaction together with
- * the new checkpoint. The checkpoint is guarded by the position the page was read from, so two
- * runners never both apply a page; the loser rolls back and answers `generation: null`.
+ * Reads one page after the generation's checkpoint (or takes the one given, read from there) and
+ * applies it in one transaction together with the new checkpoint. The checkpoint is guarded by the
+ * position the page was read from, so two runners never both apply a page; the loser rolls back and
+ * answers `generation: null`.
  */
 export async function advance(
   store: EventStore,
@@ -50,23 +77,24 @@ export async function advance(
   projection: Projection,
   generation: Generation,
   options: AdvanceOptions,
+  prefetched?: Promise<Page>,
 ): Promise<Advanced> {
-  const read = await store.readAll({ fromPosition: generation.position, limit: options.batchSize });
-  const events = read.map(upcastRecorded);
-  const last = events.at(-1);
+  const page = await (prefetched ?? readPage(store, projection, generation.position, options.batchSize));
+  if (comparePositions(page.from, generation.position) !== 0) throw new Error('a page read from elsewhere');
+  const { events, last } = page;
   if (!last) return { applied: 0, generation };
   const schema = schemaOf(generation.name, generation.generation);
   try {
     await db.transaction().execute(async (trx) => {
       if (options.relaxedCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
       try {
-        await projection.apply(trx, schema, events);
+        if (events.length > 0) await projection.apply(trx, schema, events);
       } catch (error) {
         throw new ApplyError('apply failed', { cause: error });
       }
       const moved = await sql`
         UPDATE projections.generations
-           SET position = ${positionToString(last.position)}, events_applied = events_applied + ${events.length},
+           SET position = ${positionToString(last)}, events_applied = events_applied + ${page.read},
                updated_at = now(), failure = NULL, failed_at = NULL
          WHERE name = ${generation.name} AND generation = ${generation.generation}
            AND position = ${positionToString(generation.position)} AND state <> 'retired'`.execute(trx);
@@ -78,11 +106,11 @@ export async function advance(
     throw error;
   }
   return {
-    applied: events.length,
+    applied: page.read,
     generation: {
       ...generation,
-      position: last.position,
-      eventsApplied: generation.eventsApplied + events.length,
+      position: last,
+      eventsApplied: generation.eventsApplied + page.read,
       failure: null,
     },
   };

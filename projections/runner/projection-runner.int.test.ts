@@ -43,6 +43,7 @@ function eventCounts(version: number, factor = 1): Projection {
   return {
     name: 'event-counts',
     version,
+    eventTypes: ['MealSold', 'SaleVoided'],
     tables: ['event_counts'],
     async createTables(db, schema) {
       await sql`CREATE TABLE ${sql.id(schema, 'event_counts')} (type text PRIMARY KEY, n integer NOT NULL)`.execute(

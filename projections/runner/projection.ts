@@ -10,6 +10,8 @@ export interface Projection {
   readonly name: string;
   /** Raise it when the tables or the way events are applied change: the runner then builds anew. */
   readonly version: number;
+  /** The event types it applies; it never sees the others. */
+  readonly eventTypes: readonly string[];
   /** Its tables, unique across all projections: each becomes a view `read_models.<table>`. */
   readonly tables: readonly string[];
   createTables(db: Kysely<unknown>, schema: string): Promise<void>;

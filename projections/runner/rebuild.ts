@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EventStore } from '../../event-store/port.ts';
-import { advance, ProjectionFailure } from './advance.ts';
+import { advance, ProjectionFailure, readPage } from './advance.ts';
 import { createGeneration, generationsOf, recordFailure, switchTo } from './generations.ts';
 import type { Projection } from './projection.ts';
 
@@ -43,10 +43,22 @@ export async function rebuildProjection(
       eventsBehind,
     });
   report();
+  let next = readPage(store, projection, generation.position, batchSize);
   for (;;) {
+    const page = await next;
+    // The next page is read while this one is applied.
+    next = readPage(store, projection, page.last ?? page.from, batchSize);
+    next.catch(() => {}); // a failure surfaces when it is awaited
     let step: Awaited<ReturnType<typeof advance>>;
     try {
-      step = await advance(store, db, projection, generation, { batchSize, relaxedCommit: true });
+      step = await advance(
+        store,
+        db,
+        projection,
+        generation,
+        { batchSize, relaxedCommit: true },
+        Promise.resolve(page),
+      );
     } catch (error) {
       if (error instanceof ProjectionFailure) await recordFailure(db, generation, error.message);
       throw error;
@@ -58,6 +70,7 @@ export async function rebuildProjection(
       );
       if (!again) throw new Error(`generation ${generation.generation} of ${projection.name} was retired`);
       generation = again;
+      next = readPage(store, projection, generation.position, batchSize);
       continue;
     }
     generation = step.generation;

@@ -14,11 +14,12 @@ import { createSalesTables } from './sales.tables.ts';
 export const salesProjection: Projection = {
   name: 'sales',
   version: 1,
+  eventTypes: ['MealSold', 'SaleVoided'],
   tables: ['sales', 'canteen_days', 'canteen_day_subsidies', 'terminal_activity'],
   createTables: createSalesTables,
   async apply(trx, schema, events) {
     const sold: object[] = [];
-    const voided: object[] = [];
+    const voided: { sale_id: string }[] = [];
     for (const event of events) {
       if (event.type === 'MealSold') sold.push(saleRow(event));
       else if (event.type === 'SaleVoided') voided.push(voidRow(event));
@@ -59,7 +60,7 @@ function saleRow(event: RecordedEvent): object {
   };
 }
 
-function voidRow(event: RecordedEvent): object {
+function voidRow(event: RecordedEvent): { sale_id: string; [column: string]: unknown } {
   const data = event.data as { saleId: string; reason: string; voidedAt: number };
   return {
     sale_id: data.saleId,
@@ -79,7 +80,7 @@ async function insertSales(trx: Transaction<unknown>, schema: string, rows: obje
   const table = (name: string) => sql.id(schema, name);
   await sql`
     WITH incoming AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS sale(${SALE_COLUMNS})
+      SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS sale(${SALE_COLUMNS})
     ), inserted AS (
       INSERT INTO ${table('sales')} (sale_id, canteen_id, terminal_id, terminal_seq, cashier_id, elder_id, card_uid,
         policy_id, business_date, month, period, channel, occurred_at, recorded_at, items, total_fen, subsidy_fen,
@@ -128,8 +129,14 @@ async function insertSales(trx: Transaction<unknown>, schema: string, rows: obje
         excluded.longest_offline_delay_seconds)`.execute(trx);
 }
 
-async function markVoids(trx: Transaction<unknown>, schema: string, rows: object[]): Promise<void> {
+async function markVoids(
+  trx: Transaction<unknown>,
+  schema: string,
+  rows: { sale_id: string }[],
+): Promise<void> {
   const table = (name: string) => sql.id(schema, name);
+  // The sales are named by id too, so that the planner finds them by key however few rows it expects.
+  const ids = rows.map((row) => row.sale_id);
   const { rows: unknown } = await sql<{ sale_id: string }>`
     WITH incoming AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
@@ -137,7 +144,7 @@ async function markVoids(trx: Transaction<unknown>, schema: string, rows: object
     ), voided AS (
       UPDATE ${table('sales')} AS sale SET voided = true, void_reason = incoming.reason,
         voided_at = to_timestamp(incoming.voided_ms / 1000), void_recorded_at = to_timestamp(incoming.recorded_ms / 1000)
-        FROM incoming WHERE sale.sale_id = incoming.sale_id AND NOT sale.voided
+        FROM incoming WHERE sale.sale_id = incoming.sale_id AND sale.sale_id = ANY(${ids}::uuid[]) AND NOT sale.voided
       RETURNING sale.*
     ), days AS (
       UPDATE ${table('canteen_days')} AS day SET meals = day.meals - gone.meals,
@@ -163,10 +170,8 @@ async function markVoids(trx: Transaction<unknown>, schema: string, rows: object
        WHERE part.canteen_id = gone.canteen_id AND part.business_date = gone.business_date
          AND part.period = gone.period AND part.rule_id = gone.rule_id AND part.source = gone.source
     )
-    SELECT incoming.sale_id FROM incoming
-     WHERE NOT EXISTS (SELECT 1 FROM ${table('sales')} AS sale WHERE sale.sale_id = incoming.sale_id)`.execute(
-    trx,
-  );
+    SELECT sale_id FROM unnest(${ids}::uuid[]) AS sale_id
+     EXCEPT SELECT sale_id FROM ${table('sales')} WHERE sale_id = ANY(${ids}::uuid[])`.execute(trx);
   if (unknown.length > 0)
     throw new Error(`void of a sale never recorded: ${unknown.map((row) => row.sale_id).join(', ')}`);
 }

@@ -1,0 +1,166 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import type { JsonObject, RecordedEvent } from '../../event-store/port.ts';
+import type { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
+import { createServices } from '../../settlement-service/app.ts';
+import { seedDemoData } from '../../settlement-service/demo/demo-data.ts';
+import type { EventContext } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
+import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
+
+export interface HistoryOptions {
+  readonly events: number;
+  readonly elders: number;
+  readonly canteens: number;
+  readonly log: (line: string) => void;
+}
+
+const context: EventContext = { actor: { type: 'system', component: 'bench' }, correlationId: 'bench' };
+const CHUNK = 5000;
+
+/**
+ * Writes a city's history of about `events` events: elders with cards, then a month of sales (each a
+ * MealSold and the elder's MealSubsidyDecided), one in twenty voided. The first events are made by
+ * the real services; the rest are copies of them with new ids, inserted in chunks of one transaction
+ * each (far faster than appending one sale at a time, with rows exactly as the store writes them).
+ */
+export async function writeHistory(
+  store: PostgresEventStore,
+  pool: pg.Pool,
+  options: HistoryOptions,
+): Promise<number> {
+  const templates = await recordTemplates(store);
+  const template = (type: string) => {
+    const found = templates.find((event) => event.type === type);
+    if (!found) throw new Error(`no ${type} to copy`);
+    return found;
+  };
+  const revisions = new Map<string, number>();
+  const rows: object[] = [];
+  let written = 0;
+  const flush = async () => {
+    if (rows.length === 0) return;
+    await pool.query(
+      `INSERT INTO event_store.events (stream_id, stream_revision, event_id, event_type, data, metadata)
+       SELECT stream_id, stream_revision, event_id, event_type, data, metadata
+         FROM jsonb_to_recordset($1::jsonb)
+           AS e(stream_id text, stream_revision bigint, event_id uuid, event_type text, data jsonb, metadata jsonb)`,
+      [JSON.stringify(rows)],
+    );
+    written += rows.length;
+    rows.length = 0;
+  };
+  const add = async (stream: string, source: RecordedEvent, data: JsonObject) => {
+    const revision = revisions.get(stream) ?? 0;
+    revisions.set(stream, revision + 1);
+    rows.push({
+      stream_id: stream,
+      stream_revision: revision,
+      event_id: randomUUID(),
+      event_type: source.type,
+      data,
+      metadata: source.metadata,
+    });
+    if (rows.length >= CHUNK) await flush();
+  };
+
+  const started = Date.now();
+  for (let n = 0; n < options.elders; n++) {
+    const elderId = `bench-elder-${n}`;
+    const cardUid = `BENCH${n}`;
+    const registered = template('ElderRegistered');
+    await add(`elder-${elderId}`, registered, { ...registered.data, elderId });
+    await add(`card-${cardUid}`, template('CardAssigned'), {
+      ...template('CardAssigned').data,
+      cardUid,
+      elderId,
+    });
+    await add(`elder-${elderId}`, template('CardBound'), { ...template('CardBound').data, cardUid, elderId });
+  }
+  const sold = template('MealSold');
+  const decided = template('MealSubsidyDecided');
+  const voided = template('SaleVoided');
+  const subsidyVoided = template('MealSubsidyVoided');
+  for (let n = 0; written + rows.length < options.events; n++) {
+    const elder = n % options.elders;
+    const elderId = `bench-elder-${elder}`;
+    const canteenId = `canteen-${elder % options.canteens}`;
+    const saleId = randomUUID();
+    const day = 1 + (Math.floor(n / options.elders) % 30);
+    const dinner = Math.floor(n / (options.elders * 30)) % 2 === 1;
+    const businessDate = `2026-09-${String(day).padStart(2, '0')}`;
+    const occurredAt = Date.parse(`${businessDate}T${dinner ? '17:30' : '12:00'}:00+08:00`);
+    const sale = {
+      ...sold.data,
+      saleId,
+      elderId,
+      cardUid: `BENCH${elder}`,
+      canteenId,
+      terminalId: `${canteenId}-t1`,
+      terminalSeq: n,
+      businessDate,
+      occurredAt,
+      period: dinner ? 'dinner' : 'lunch',
+      fingerprint: randomBytes(8).toString('hex'),
+    };
+    await add(`sale-${saleId}`, sold, sale);
+    await add(`elder-${elderId}`, decided, {
+      ...decided.data,
+      elderId,
+      saleId,
+      businessDate,
+      period: sale.period,
+      sale,
+    });
+    if (n % 20 === 19) {
+      await add(`sale-${saleId}`, voided, { ...voided.data, saleId });
+      await add(`elder-${elderId}`, subsidyVoided, { ...subsidyVoided.data, elderId, saleId });
+    }
+    if (n % 100_000 === 0 && n > 0)
+      options.log(
+        `history: ${written.toLocaleString('en-US')} events (${Math.round(written / ((Date.now() - started) / 1000))}/s)`,
+      );
+  }
+  await flush();
+  await pool.query('ANALYZE event_store.events');
+  return written + templates.length;
+}
+
+/** The demo bureau, one subsidised sale and one voided, made by the services: the events to copy. */
+async function recordTemplates(store: PostgresEventStore): Promise<RecordedEvent[]> {
+  const services = createServices({
+    eventStore: store,
+    log: () => {},
+    adminToken: 'bench',
+    vault: new PiiVault(randomBytes(32)),
+    tokenSecret: randomBytes(32),
+  });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zhucan-bench-'));
+  await seedDemoData(services, { dataDir, log: () => {} });
+  await rm(dataDir, { recursive: true });
+  const terminal = { terminalId: 'heping-01-t1', canteenId: 'heping-01' };
+  const sell = (saleId: string, occurredAt: string) =>
+    services.sales.sell(
+      {
+        saleId,
+        terminalSeq: 1,
+        occurredAt: Date.parse(occurredAt),
+        channel: 'dine-in',
+        cardUid: 'CARD0001',
+        items: [{ itemId: 'set-a', qty: 1 }],
+        payment: { method: 'cash' },
+        offline: null,
+        fingerprint: saleId,
+      },
+      terminal,
+      'cashier-1',
+      context,
+    );
+  await sell(randomUUID(), '2026-09-01T12:00:00+08:00');
+  const toVoid = randomUUID();
+  await sell(toVoid, '2026-09-02T12:00:00+08:00');
+  await services.sales.void(toVoid, '录错', null, context, Date.now());
+  return store.readAll({ limit: 1000 });
+}
