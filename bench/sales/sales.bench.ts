@@ -7,6 +7,8 @@ import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
 import { fen } from '../../domain/money.ts';
 import { parsePolicyDocument } from '../../domain/policy/policy-document.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
+import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
+import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { type AppDependencies, createApp, createServices } from '../../settlement-service/app.ts';
 import { DEMO_POLICY } from '../../settlement-service/demo/demo-data.ts';
 import type { EventContext } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
@@ -41,6 +43,10 @@ export async function benchSales(options: SalesBenchOptions): Promise<string> {
       tokenSecret: randomBytes(32),
     };
     const tokens = await seed(deps, options);
+    // The read models are kept in the same process, as the service does.
+    const projections = new ProjectionRunner(store, connection.db, ALL_PROJECTIONS, { log: options.log });
+    await projections.catchUp();
+    projections.start();
     const app = await serve(createApp(deps));
     const elders = options.canteens * options.eldersPerCanteen;
     const runLoad = async (paceMs: number) => {
@@ -49,7 +55,9 @@ export async function benchSales(options: SalesBenchOptions): Promise<string> {
       );
       const load: TerminalLoad = { url: app.url, tokens, cards: elders, seconds: options.seconds, paceMs };
       const worker = new Worker(new URL('./terminal-load-worker.mjs', import.meta.url), { workerData: load });
+      const lag = sampleLag(projections);
       const [result] = (await once(worker, 'message')) as [TerminalLoadResult];
+      const lags = (await lag.stop()).sort((a, b) => a - b);
       const latencies = [...result.latencies].sort((a, b) => a - b);
       const at = (q: number) =>
         latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
@@ -59,13 +67,17 @@ export async function benchSales(options: SalesBenchOptions): Promise<string> {
         p99: at(0.99),
         sales: latencies.length,
         subsidised: result.subsidised,
+        lagP99: lags[Math.min(lags.length - 1, Math.floor(0.99 * lags.length))] ?? 0,
+        lagMax: lags.at(-1) ?? 0,
       };
     };
     const flatOut = await runLoad(0);
     const lunchPeak = await runLoad(1000);
     await app.close();
+    await projections.stop();
     await connection.db.destroy();
     const ms = (value: number) => `${value.toFixed(1)} ms`;
+    const seconds = (value: number) => `${value.toFixed(2)} s`;
     return [
       '| measure | value | target |',
       '|---|---:|---:|',
@@ -74,6 +86,8 @@ export async function benchSales(options: SalesBenchOptions): Promise<string> {
       `| latency median / p99 at that rate | ${ms(flatOut.median)} / ${ms(flatOut.p99)} | p99 < 50 ms |`,
       `| sales/s, ${options.terminals} terminals one sale a second each (lunch peak) | ${perSecond(lunchPeak.rate)} | |`,
       `| latency median / p99 at the lunch peak | ${ms(lunchPeak.median)} / ${ms(lunchPeak.p99)} | |`,
+      `| read-model lag p99 / max while selling flat out (sampled every 250 ms) | ${seconds(flatOut.lagP99)} / ${seconds(flatOut.lagMax)} | p99 < 1 s |`,
+      `| read-model lag p99 / max at the lunch peak | ${seconds(lunchPeak.lagP99)} / ${seconds(lunchPeak.lagMax)} | |`,
       `| sales recorded, of them subsidised | ${(flatOut.sales + lunchPeak.sales).toLocaleString('en-US')}, ${(flatOut.subsidised + lunchPeak.subsidised).toLocaleString('en-US')} | |`,
     ].join('\n');
   } finally {
@@ -138,6 +152,26 @@ async function seed(deps: AppDependencies, options: SalesBenchOptions): Promise<
     tokens.push(token);
   }
   return tokens;
+}
+
+/** Samples how far behind the slowest projection is, every 250 ms, until stopped. */
+function sampleLag(projections: ProjectionRunner): { stop: () => Promise<number[]> } {
+  const samples: number[] = [];
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      const statuses = await projections.status();
+      samples.push(Math.max(0, ...statuses.map((status) => status.secondsBehind)));
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await sampling;
+      return samples;
+    },
+  };
 }
 
 async function inParallel(
