@@ -17,6 +17,7 @@ import { RegistrationService } from './registration/registration-service.ts';
 import { salesRoutes } from './sales/sales-routes.ts';
 import { SalesService } from './sales/sales-service.ts';
 import type { PiiVault } from './security/pii-vault.ts';
+import { terminalQueueRoutes } from './terminals/terminal-queue-routes.ts';
 
 export interface AppDependencies {
   readonly eventStore: EventStore;
@@ -41,10 +42,13 @@ function isRarelyChanging(stream: string): boolean {
 }
 
 /** The services on top of the event store, without HTTP (demo data and tests use them directly too). */
-export function createServices(deps: AppDependencies): Services & { readonly auth: Authenticator } {
+export function createServices(
+  deps: AppDependencies,
+): Services & { readonly auth: Authenticator; readonly repository: AggregateRepository } {
   const now = deps.now ?? Date.now;
   const repository = new AggregateRepository(deps.eventStore, { cached: isRarelyChanging, now });
   return {
+    repository,
     auth: new Authenticator(deps.adminToken, repository),
     registration: new RegistrationService({
       repository,
@@ -59,10 +63,11 @@ export function createServices(deps: AppDependencies): Services & { readonly aut
 /** The settlement service's HTTP application, wired to its dependencies (no I/O of its own). */
 export function createApp(deps: AppDependencies): Express {
   const now = deps.now ?? Date.now;
-  const { auth, registration, sales } = createServices(deps);
+  const { auth, registration, sales, repository } = createServices(deps);
   const routes = [
     ...registrationRoutes(registration),
     ...salesRoutes(sales, now),
+    ...terminalQueueRoutes(repository, now),
     ...(deps.readModels ? readModelRoutes(deps.readModels.db) : []),
   ];
 

@@ -61,7 +61,7 @@ export interface TerminalOverview {
   readonly terminalId: string;
   readonly canteenId: string;
   readonly registeredAt: string;
-  /** When the service last recorded a sale from it (null: none yet). */
+  /** When the service last recorded a sale or a queue report from it (null: neither yet). */
   readonly lastContactAt: string | null;
   readonly sales: number;
   readonly offlineSales: number;
@@ -69,6 +69,12 @@ export interface TerminalOverview {
   readonly refusedOfflineSales: number;
   /** The longest an offline sale waited before it reached the service. */
   readonly longestOfflineDelaySeconds: number;
+  /** Sales the terminal last said it still holds, and since when; null before any report. */
+  readonly queue: {
+    readonly queuedSales: number;
+    readonly oldestQueuedAt: string | null;
+    readonly reportedAt: string;
+  } | null;
 }
 
 export async function terminalsOverview(
@@ -79,14 +85,19 @@ export async function terminalsOverview(
     terminal_id: string;
     canteen_id: string;
     registered_at: Date;
-    last_sale_recorded_at: Date | null;
+    last_contact_at: Date | null;
     sales: number | null;
     offline_sales: number | null;
     refused_offline_sales: number | null;
     longest_offline_delay_seconds: number | null;
+    queued_sales: number;
+    oldest_queued_at: Date | null;
+    queue_reported_at: Date | null;
   }>`
-    SELECT terminal.terminal_id, terminal.canteen_id, terminal.registered_at, activity.last_sale_recorded_at,
-      activity.sales, activity.offline_sales, activity.refused_offline_sales, activity.longest_offline_delay_seconds
+    SELECT terminal.terminal_id, terminal.canteen_id, terminal.registered_at,
+      greatest(activity.last_sale_recorded_at, terminal.queue_reported_at) AS last_contact_at,
+      activity.sales, activity.offline_sales, activity.refused_offline_sales, activity.longest_offline_delay_seconds,
+      terminal.queued_sales, terminal.oldest_queued_at, terminal.queue_reported_at
       FROM read_models.terminals AS terminal
       LEFT JOIN read_models.terminal_activity AS activity USING (terminal_id)
      WHERE ${canteenId === undefined ? sql`true` : sql`terminal.canteen_id = ${canteenId}`}
@@ -95,10 +106,17 @@ export async function terminalsOverview(
     terminalId: row.terminal_id,
     canteenId: row.canteen_id,
     registeredAt: row.registered_at.toISOString(),
-    lastContactAt: row.last_sale_recorded_at?.toISOString() ?? null,
+    lastContactAt: row.last_contact_at?.toISOString() ?? null,
     sales: row.sales ?? 0,
     offlineSales: row.offline_sales ?? 0,
     refusedOfflineSales: row.refused_offline_sales ?? 0,
     longestOfflineDelaySeconds: row.longest_offline_delay_seconds ?? 0,
+    queue: row.queue_reported_at
+      ? {
+          queuedSales: row.queued_sales,
+          oldestQueuedAt: row.oldest_queued_at?.toISOString() ?? null,
+          reportedAt: row.queue_reported_at.toISOString(),
+        }
+      : null,
   }));
 }

@@ -3,11 +3,12 @@ import type { CanteenEvent } from '../../domain/canteens/canteen.ts';
 import type { CardEvent } from '../../domain/cards/card.ts';
 import type { ElderEvent, ElderProfile } from '../../domain/elders/elder.ts';
 import type { TerminalEvent } from '../../domain/terminals/terminal.ts';
+import type { TerminalQueueEvent } from '../../domain/terminals/terminal-queue.ts';
 import type { RecordedEvent } from '../../event-store/port.ts';
 import type { Projection } from '../runner/projection.ts';
 import { createDirectoryTables } from './directory.tables.ts';
 
-type DirectoryEvent = ElderEvent | CardEvent | TerminalEvent | CanteenEvent;
+type DirectoryEvent = ElderEvent | CardEvent | TerminalEvent | TerminalQueueEvent | CanteenEvent;
 
 /**
  * Elders, cards, terminals and canteens as they stand now. A page is first folded in memory into
@@ -26,6 +27,7 @@ export const directoryProjection: Projection = {
     'CardAssigned',
     'CardRetired',
     'TerminalRegistered',
+    'TerminalQueueReported',
     'CanteenRegistered',
     'CanteenChanged',
   ],
@@ -100,6 +102,21 @@ export const directoryProjection: Projection = {
           AS t(terminal_id text, canteen_id text, generation integer, registered_at timestamptz)
         ON CONFLICT (terminal_id) DO UPDATE SET canteen_id = excluded.canteen_id, generation = excluded.generation,
           registered_at = excluded.registered_at`.execute(trx);
+    if (changes.queues.size > 0) {
+      const { rows } = await sql<{ terminal_id: string }>`
+        WITH incoming AS (
+          SELECT * FROM json_to_recordset(${json(changes.queues.values())}::json) AS q(terminal_id text,
+            queued_sales integer, oldest_queued_at timestamptz, queue_reported_at timestamptz)),
+        changed AS (
+          UPDATE ${table('terminals')} AS t SET queued_sales = q.queued_sales, oldest_queued_at = q.oldest_queued_at,
+            queue_reported_at = q.queue_reported_at
+            FROM incoming AS q WHERE t.terminal_id = q.terminal_id RETURNING t.terminal_id)
+        SELECT terminal_id FROM incoming WHERE terminal_id NOT IN (SELECT terminal_id FROM changed)`.execute(
+        trx,
+      );
+      if (rows.length > 0)
+        throw new Error(`terminal ${rows.map((row) => row.terminal_id).join(', ')} is not in the directory`);
+    }
     if (changes.canteens.size > 0)
       await sql`
         INSERT INTO ${table('canteens')} (canteen_id, name, district, town, registered_at, updated_at)
@@ -129,6 +146,8 @@ interface DirectoryChanges {
   /** Retirements of cards assigned before the page. */
   readonly retirements: Map<string, Date>;
   readonly terminals: Map<string, object>;
+  /** The last queue each terminal reported. */
+  readonly queues: Map<string, object>;
   readonly canteens: Map<string, { registered_at: Date } & Record<string, unknown>>;
 }
 
@@ -139,6 +158,7 @@ function fold(events: readonly RecordedEvent[]): DirectoryChanges {
     cards: new Map(),
     retirements: new Map(),
     terminals: new Map(),
+    queues: new Map(),
     canteens: new Map(),
   };
   const patch = (elderId: string, at: Date, columns: Record<string, unknown>) => {
@@ -188,6 +208,14 @@ function fold(events: readonly RecordedEvent[]): DirectoryChanges {
           canteen_id: event.data.canteenId,
           generation: event.data.generation,
           registered_at: at,
+        });
+        break;
+      case 'TerminalQueueReported':
+        changes.queues.set(event.data.terminalId, {
+          terminal_id: event.data.terminalId,
+          queued_sales: event.data.queuedSales,
+          oldest_queued_at: event.data.oldestQueuedAt === null ? null : new Date(event.data.oldestQueuedAt),
+          queue_reported_at: new Date(event.data.reportedAt),
         });
         break;
       case 'CanteenRegistered':

@@ -38,7 +38,10 @@ export async function createDirectoryTables(db: Kysely<unknown>, schema: string)
       terminal_id text PRIMARY KEY,
       canteen_id text NOT NULL,
       generation integer NOT NULL,
-      registered_at timestamptz NOT NULL
+      registered_at timestamptz NOT NULL,
+      queued_sales integer NOT NULL DEFAULT 0,
+      oldest_queued_at timestamptz,
+      queue_reported_at timestamptz
     )`.execute(db);
   await sql`
     CREATE TABLE ${table('canteens')} (

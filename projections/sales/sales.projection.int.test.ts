@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LUNCH, saleBody, setUpBureau } from '../../tests/support/bureau.ts';
+import { type Bureau, LUNCH, saleBody, setUpBureau } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 import { canteenDay } from './canteen-day.ts';
 import { settlementInputs } from './settlement-inputs.ts';
@@ -8,9 +8,11 @@ import { settlementInputs } from './settlement-inputs.ts';
 describe('sales projection: elder ledger, canteen days, terminal activity, settlement inputs', () => {
   let service: TestService;
   const ids: Record<string, string> = {};
+  let bureau: Bureau;
   beforeAll(async () => {
     service = await startTestService();
-    const { tokens } = await setUpBureau(service);
+    bureau = await setUpBureau(service);
+    const { tokens } = bureau;
     const sell = async (name: string, token: string, overrides: Record<string, unknown>) => {
       const body = saleBody(overrides);
       const { status, body: answer } = await service.call('POST', '/api/v1/sales', token, body);
@@ -156,6 +158,31 @@ describe('sales projection: elder ledger, canteen days, terminal activity, settl
     expect(t2).toMatchObject({ sales: 2, offlineSales: 1, refusedOfflineSales: 1 });
     expect(Date.parse(t2.lastContactAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(t2.longestOfflineDelaySeconds).toBeGreaterThan(3600);
+    expect(t2.queue).toBeNull();
+  });
+
+  it('shows the sales a terminal still holds, as it reports them; only changes are recorded', async () => {
+    const report = { queuedSales: 3, oldestQueuedAt: '2026-10-10T11:40:00+08:00' };
+    const path = '/api/v1/terminals/t2/queue';
+    expect((await service.call('PUT', path, bureau.tokens.t2, report)).status).toBe(200);
+    const events = await service.eventCount();
+    expect((await service.call('PUT', path, bureau.tokens.t2, report)).status).toBe(200);
+    expect(await service.eventCount()).toBe(events);
+    expect(await service.call('PUT', path, bureau.tokens.t1, report)).toMatchObject({
+      status: 403,
+      body: { code: 'forbidden' },
+    });
+    expect((await service.call('PUT', path, bureau.tokens.t2, { queuedSales: -1 })).status).toBe(400);
+
+    await service.projections.catchUp();
+    const { body } = await service.call('GET', '/api/v1/terminals?canteenId=c1', service.adminToken);
+    const t2 = body.terminals.find((terminal: { terminalId: string }) => terminal.terminalId === 't2');
+    expect(t2.queue).toEqual({
+      queuedSales: 3,
+      oldestQueuedAt: new Date(report.oldestQueuedAt).toISOString(),
+      reportedAt: expect.any(String),
+    });
+    expect(t2.lastContactAt).toBe(t2.queue.reportedAt);
   });
 
   it('gathers the settlement inputs per canteen, with ages for the operating subsidy, as of a moment', async () => {

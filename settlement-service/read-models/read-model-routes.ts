@@ -86,6 +86,9 @@ const terminalsSchema = z.object({
       offlineSales: z.number(),
       refusedOfflineSales: z.number(),
       longestOfflineDelaySeconds: z.number(),
+      queue: z
+        .object({ queuedSales: z.number(), oldestQueuedAt: z.string().nullable(), reportedAt: z.string() })
+        .nullable(),
     }),
   ),
 });
@@ -128,7 +131,7 @@ export function readModelRoutes(db: Kysely<unknown>): ImplementedRoute[] {
     defineRoute({
       method: 'get',
       path: '/api/v1/terminals',
-      summary: 'Terminals with their last contact and the offline sales they sent',
+      summary: 'Terminals with their last contact, the sales they still hold and the offline sales they sent',
       tags: ['read models'],
       callers: ['admin'],
       query: z.object({ canteenId: idSchema.optional() }),
