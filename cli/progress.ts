@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { RebuildProgress } from '../projections/runner/rebuild.ts';
 
-/** A progress bar for a rebuild: events applied of all there are, events per second, time left. */
+/** A progress bar for a rebuild: events processed of all there are, events per second, time left. */
 export function rebuildProgressBar(name: string): {
   update: (progress: RebuildProgress) => void;
   stop: () => void;
@@ -17,13 +17,13 @@ export function rebuildProgressBar(name: string): {
   let first: number | null = null;
   return {
     update(progress) {
-      first ??= progress.eventsApplied;
-      const total = progress.eventsApplied + progress.eventsBehind;
+      first ??= progress.eventsProcessed;
+      const total = progress.eventsProcessed + progress.eventsBehind;
       const seconds = (Date.now() - started) / 1000;
-      const rate = seconds > 0 ? Math.round((progress.eventsApplied - first) / seconds) : 0;
-      if (!bar.isActive) bar.start(total, progress.eventsApplied, { rate });
+      const rate = seconds > 0 ? Math.round((progress.eventsProcessed - first) / seconds) : 0;
+      if (!bar.isActive) bar.start(total, progress.eventsProcessed, { rate });
       bar.setTotal(total);
-      bar.update(progress.eventsApplied, { rate: rate.toLocaleString('en-US') });
+      bar.update(progress.eventsProcessed, { rate: rate.toLocaleString('en-US') });
     },
     stop: () => bar.stop(),
   };

@@ -51,7 +51,7 @@ describe('zhucan projections (CLI)', () => {
   it('tells each projection’s generation and lag', async () => {
     const { code, out } = await zhucan(['projections', 'status'], service.database.connectionString);
     expect(code).toBe(0);
-    expect(out).toMatch(/^sales: generation 2, \d+ events applied, 0 behind \(0\.0 s\)$/m);
+    expect(out).toMatch(/^sales: generation 2, \d+ events processed, 0 behind \(0\.0 s\)$/m);
   });
 
   it('refuses an unknown projection by name, listing the known ones', async () => {

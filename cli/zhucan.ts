@@ -38,14 +38,14 @@ const projections = program.command('projections').description('read models buil
 
 projections
   .command('status')
-  .description('each projection: generation, events applied, how far behind')
+  .description('each projection: generation, events processed, how far behind')
   .action(() =>
     withStore(async (store, database) => {
       const statuses = await new ProjectionRunner(store, database.db, ALL_PROJECTIONS).status();
       for (const status of statuses) {
         const building = status.building ? `, building generation ${status.building.generation}` : '';
         console.log(
-          `${status.name}: generation ${status.generation ?? '-'}, ${status.eventsApplied} events applied, ` +
+          `${status.name}: generation ${status.generation ?? '-'}, ${status.eventsProcessed} events processed, ` +
             `${status.eventsBehind} behind (${status.secondsBehind.toFixed(1)} s)${building}` +
             (status.failure ? `\n  FAILED: ${status.failure}` : ''),
         );

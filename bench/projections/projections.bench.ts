@@ -38,10 +38,10 @@ export async function benchProjections(options: ProjectionsBenchOptions): Promis
       const { seconds } = await timed(() =>
         rebuildProjection(store, connection.db, projection, {
           onProgress: (progress) => {
-            if (progress.eventsApplied - last >= 500_000) {
-              last = progress.eventsApplied;
+            if (progress.eventsProcessed - last >= 500_000) {
+              last = progress.eventsProcessed;
               options.log(
-                `projections: ${projection.name} at ${progress.eventsApplied.toLocaleString('en-US')}`,
+                `projections: ${projection.name} at ${progress.eventsProcessed.toLocaleString('en-US')}`,
               );
             }
           },

@@ -5,7 +5,9 @@ export const terminalQueueStream = (terminalId: string) => `terminal-queue-${ter
 
 /**
  * 待同步: how many sales a terminal holds that the service has not yet recorded, as the terminal
- * reports when it reconnects and as its queue drains. Only changes are recorded.
+ * reports when it reconnects and as its queue drains. A report is recorded when it is the first, when
+ * the queue changed, or when the last recorded one is older than `QUIET_REPORT_MS` (so that an idle
+ * terminal still shows when it was last in contact).
  */
 export type TerminalQueueEvent = {
   readonly type: 'TerminalQueueReported';
@@ -29,13 +31,19 @@ export interface ReportQueue {
 export interface TerminalQueueState {
   readonly queuedSales: number;
   readonly oldestQueuedAt: EpochMs | null;
+  /** When the last recorded report arrived; null before the first. */
+  readonly reportedAt: EpochMs | null;
 }
 
+export const QUIET_REPORT_MS = 30 * 60_000;
+
 export const terminalQueue: Decider<ReportQueue, TerminalQueueEvent, TerminalQueueState> = {
-  initialState: { queuedSales: 0, oldestQueuedAt: null },
+  initialState: { queuedSales: 0, oldestQueuedAt: null, reportedAt: null },
   decide(command, state) {
     const oldestQueuedAt = command.queuedSales === 0 ? null : command.oldestQueuedAt;
-    if (command.queuedSales === state.queuedSales && oldestQueuedAt === state.oldestQueuedAt) return [];
+    const unchanged = command.queuedSales === state.queuedSales && oldestQueuedAt === state.oldestQueuedAt;
+    const recent = state.reportedAt !== null && command.reportedAt - state.reportedAt < QUIET_REPORT_MS;
+    if (unchanged && recent) return [];
     return [
       {
         type: 'TerminalQueueReported',
@@ -49,6 +57,7 @@ export const terminalQueue: Decider<ReportQueue, TerminalQueueEvent, TerminalQue
     ];
   },
   evolve(_state, event) {
-    return { queuedSales: event.data.queuedSales, oldestQueuedAt: event.data.oldestQueuedAt };
+    const { queuedSales, oldestQueuedAt, reportedAt } = event.data;
+    return { queuedSales, oldestQueuedAt, reportedAt };
   },
 };

@@ -37,14 +37,29 @@ describe('terminal queue', () => {
       .expect([reported(0, null, 9900)]);
   });
 
-  it('records nothing when the same queue is reported again', () => {
+  it('records nothing when the same queue is reported again soon', () => {
     spec
       .given([reported(5, 1000, 9000)])
       .when(report(5, 1000, 9100))
       .expect([]);
+  });
+
+  it('records the first report, even of an empty queue', () => {
     spec
       .given([])
       .when(report(0, null, 9100))
+      .expect([reported(0, null, 9100)]);
+  });
+
+  it('records the same queue again only once the last record is half an hour old', () => {
+    const minute = 60_000;
+    spec
+      .given([reported(5, 1000, 9000)])
+      .when(report(5, 1000, 9000 + 29 * minute))
       .expect([]);
+    spec
+      .given([reported(0, null, 9000)])
+      .when(report(0, null, 9000 + 30 * minute))
+      .expect([reported(0, null, 9000 + 30 * minute)]);
   });
 });

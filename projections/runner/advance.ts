@@ -87,22 +87,35 @@ export async function advance(
   try {
     await db.transaction().execute(async (trx) => {
       if (options.relaxedCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+      // Locked before anything is applied: a switch that retires this generation (and then drops
+      // its tables) waits for this page, or this page sees it retired and is not applied.
+      const { rows } = await sql<{ state: string; position: string }>`
+        SELECT state, position FROM projections.generations
+         WHERE name = ${generation.name} AND generation = ${generation.generation} FOR UPDATE`.execute(trx);
+      const current = rows[0];
+      if (
+        !current ||
+        current.state === 'retired' ||
+        current.position !== positionToString(generation.position)
+      )
+        throw new MovedOn();
       try {
         if (events.length > 0) await projection.apply(trx, schema, events);
       } catch (error) {
         throw new ApplyError('apply failed', { cause: error });
       }
-      const moved = await sql`
+      await sql`
         UPDATE projections.generations
-           SET position = ${positionToString(last)}, events_applied = events_applied + ${page.read},
+           SET position = ${positionToString(last)}, events_processed = events_processed + ${page.read},
                updated_at = now(), failure = NULL, failed_at = NULL
-         WHERE name = ${generation.name} AND generation = ${generation.generation}
-           AND position = ${positionToString(generation.position)} AND state <> 'retired'`.execute(trx);
-      if (moved.numAffectedRows !== 1n) throw new MovedOn();
+         WHERE name = ${generation.name} AND generation = ${generation.generation}`.execute(trx);
     });
   } catch (error) {
     if (error instanceof MovedOn) return { applied: 0, generation: null };
-    if (error instanceof ApplyError) throw await explain(db, projection, schema, events, error.cause);
+    if (error instanceof ApplyError) {
+      if (!(await isLive(db, generation))) return { applied: 0, generation: null };
+      throw await explain(db, projection, schema, events, error.cause);
+    }
     throw error;
   }
   return {
@@ -110,10 +123,18 @@ export async function advance(
     generation: {
       ...generation,
       position: last,
-      eventsApplied: generation.eventsApplied + page.read,
+      eventsProcessed: generation.eventsProcessed + page.read,
       failure: null,
     },
   };
+}
+
+/** Whether the generation is still active or building (a switch may have retired it meanwhile). */
+async function isLive(db: Kysely<unknown>, generation: Generation): Promise<boolean> {
+  const { rows } = await sql<{ state: string }>`
+    SELECT state FROM projections.generations
+     WHERE name = ${generation.name} AND generation = ${generation.generation}`.execute(db);
+  return rows[0] !== undefined && rows[0].state !== 'retired';
 }
 
 /**

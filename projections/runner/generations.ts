@@ -13,7 +13,7 @@ export interface Generation {
   readonly version: number;
   readonly state: GenerationState;
   readonly position: Position;
-  readonly eventsApplied: number;
+  readonly eventsProcessed: number;
   readonly failure: string | null;
 }
 
@@ -28,7 +28,7 @@ interface GenerationRow {
   version: number;
   state: GenerationState;
   position: string;
-  events_applied: string;
+  events_processed: string;
   failure: string | null;
 }
 
@@ -39,14 +39,14 @@ function fromRow(row: GenerationRow): Generation {
     version: row.version,
     state: row.state,
     position: positionFromString(row.position),
-    eventsApplied: Number(row.events_applied),
+    eventsProcessed: Number(row.events_processed),
     failure: row.failure,
   };
 }
 
 export async function generationsOf(db: Kysely<unknown>, name: string): Promise<Generation[]> {
   const { rows } = await sql<GenerationRow>`
-    SELECT name, generation, version, state, position, events_applied, failure
+    SELECT name, generation, version, state, position, events_processed, failure
       FROM projections.generations WHERE name = ${name} AND state <> 'retired' ORDER BY generation`.execute(
     db,
   );
@@ -88,20 +88,27 @@ export async function switchTo(
   db: Kysely<unknown>,
   projection: Projection,
   generation: number,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await sql`SELECT 1 FROM projections.generations WHERE name = ${projection.name} FOR UPDATE`.execute(trx);
+): Promise<boolean> {
+  const switched = await db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ generation: number; state: GenerationState }>`
+      SELECT generation, state FROM projections.generations WHERE name = ${projection.name} FOR UPDATE`.execute(
+      trx,
+    );
+    const target = rows.find((row) => row.generation === generation);
+    if (target?.state === 'active') return false; // another process switched first
+    if (target?.state !== 'building')
+      throw new Error(`generation ${generation} of ${projection.name} is not building`);
     await sql`
       UPDATE projections.generations SET state = 'retired', updated_at = now()
        WHERE name = ${projection.name} AND state = 'active'`.execute(trx);
-    const { numAffectedRows } = await sql`
+    await sql`
       UPDATE projections.generations SET state = 'active', switched_at = now(), updated_at = now()
-       WHERE name = ${projection.name} AND generation = ${generation} AND state = 'building'`.execute(trx);
-    if (numAffectedRows !== 1n)
-      throw new Error(`generation ${generation} of ${projection.name} is not building`);
+       WHERE name = ${projection.name} AND generation = ${generation}`.execute(trx);
     await pointViewsAt(trx, projection, schemaOf(projection.name, generation));
+    return true;
   });
   await dropRetiredTables(db, projection.name);
+  return switched;
 }
 
 async function pointViewsAt(
@@ -110,10 +117,18 @@ async function pointViewsAt(
   schema: string,
 ): Promise<void> {
   for (const table of projection.tables) {
-    await sql`DROP VIEW IF EXISTS ${sql.id(READ_MODELS_SCHEMA, table)}`.execute(trx);
-    await sql`CREATE VIEW ${sql.id(READ_MODELS_SCHEMA, table)} AS SELECT * FROM ${sql.id(schema, table)}`.execute(
-      trx,
-    );
+    const view = sql.id(READ_MODELS_SCHEMA, table);
+    const select = sql`SELECT * FROM ${sql.id(schema, table)}`;
+    // Replaced in place when the columns are the same (grants on the view stay); otherwise anew.
+    await sql`SAVEPOINT point_view`.execute(trx);
+    try {
+      await sql`CREATE OR REPLACE VIEW ${view} AS ${select}`.execute(trx);
+    } catch {
+      await sql`ROLLBACK TO SAVEPOINT point_view`.execute(trx);
+      await sql`DROP VIEW IF EXISTS ${view}`.execute(trx);
+      await sql`CREATE VIEW ${view} AS ${select}`.execute(trx);
+    }
+    await sql`RELEASE SAVEPOINT point_view`.execute(trx);
   }
 }
 

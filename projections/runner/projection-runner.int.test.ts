@@ -6,6 +6,7 @@ import { sellMany, setUpBureau } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 import { ALL_PROJECTIONS } from '../all-projections.ts';
 import { salesProjection } from '../sales/sales.projection.ts';
+import { advance, readPage } from './advance.ts';
 import { generationsOf, schemaOf } from './generations.ts';
 import type { Projection } from './projection.ts';
 import { ProjectionRunner } from './projection-runner.ts';
@@ -113,17 +114,25 @@ describe('projection runner', () => {
       }
     })();
     const progress: number[] = [];
-    const generation = await rebuildProjection(service.store, db, salesProjection, {
-      batchSize: 25,
-      onProgress: (report) => progress.push(report.eventsApplied),
-    });
+    // Rebuilt again and again: each switch retires the generation the live runner is writing.
+    let generation = 0;
+    for (let round = 0; round < 4; round++) {
+      generation = await rebuildProjection(service.store, db, salesProjection, {
+        batchSize: 25,
+        onProgress: (report) => progress.push(report.eventsProcessed),
+      });
+      expect((await service.projections.status()).map((status) => status.state)).toEqual([
+        'running',
+        'running',
+      ]);
+    }
     const later = await more;
     await reading;
     await waitFor(async () =>
       (await service.projections.status()).every((status) => status.eventsBehind === 0),
     );
 
-    expect(generation).toBe((before?.generation ?? 0) + 1);
+    expect(generation).toBe((before?.generation ?? 0) + 4);
     expect(answered).toBeGreaterThan(0);
     expect(progress.length).toBeGreaterThan(2);
     expect(await schemaExists(db, schemaOf('sales', before?.generation ?? 0))).toBe(false);
@@ -142,7 +151,32 @@ describe('projection runner', () => {
     });
   });
 
-  it('stops a projection at an event it cannot apply, naming it, while the others keep running', async () => {
+  it('leaves a page alone whose generation a switch retired and dropped while it was read', async () => {
+    const { service, bureau } = await serviceWithSales(10);
+    const db = service.database.db;
+    await service.projections.catchUp();
+    await sellMany(service, bureau.tokens, 5, 10);
+    const [old] = (await generationsOf(db, 'sales')).filter((generation) => generation.state === 'active');
+    if (!old) throw new Error('no active generation');
+    const page = await readPage(service.store, salesProjection, old.position, 100);
+    expect(page.events.length).toBeGreaterThan(0);
+
+    await rebuildProjection(service.store, db, salesProjection);
+    expect(await schemaExists(db, schemaOf('sales', old.generation))).toBe(false);
+    const late = await advance(
+      service.store,
+      db,
+      salesProjection,
+      old,
+      { batchSize: 100 },
+      Promise.resolve(page),
+    );
+    expect(late).toEqual({ applied: 0, generation: null });
+    expect((await generationsOf(db, 'sales')).map((generation) => generation.failure)).toEqual([null]);
+  });
+
+  it('stops a projection at an event it cannot apply, naming it, while the others keep running; it resumes once it can', async () => {
+    let broken = true;
     const picky: Projection = {
       ...eventCounts(1),
       name: 'picky',
@@ -151,7 +185,8 @@ describe('projection runner', () => {
         await sql`CREATE TABLE ${sql.id(schema, 'picky_counts')} (n integer)`.execute(db);
       },
       async apply(_trx, _schema, events) {
-        for (const event of events) if (event.type === 'MealSold') throw new Error('cannot read a sale');
+        for (const event of events)
+          if (broken && event.type === 'MealSold') throw new Error('cannot read a sale');
       },
     };
     const lines: string[] = [];
@@ -160,6 +195,7 @@ describe('projection runner', () => {
     const { sold } = await sellMany(service, bureau.tokens, 3);
     const runner = new ProjectionRunner(service.store, service.database.db, [picky, ...ALL_PROJECTIONS], {
       idleMs: 10,
+      failedRetryMs: 50,
       log: (line) => lines.push(line),
     });
     runner.start();
@@ -170,7 +206,6 @@ describe('projection runner', () => {
       (await runner.status()).every((s) => s.name === 'picky' || s.eventsBehind === 0),
     );
     const [pickyStatus, ...others] = await runner.status();
-    await runner.stop();
 
     const [first] = await service.store
       .readAll({ limit: 1000 })
@@ -191,6 +226,14 @@ describe('projection runner', () => {
     const metrics = await fetch(`${service.url}/metrics`).then((response) => response.text());
     expect(metrics).toMatch(/^zhucan_projection_failed\{projection="picky"\} 1$/m);
     expect(metrics).toMatch(/^zhucan_projection_failed\{projection="sales"\} 0$/m);
+
+    broken = false; // the fix is deployed
+    await waitFor(async () =>
+      (await runner.status()).every((s) => s.state === 'running' && s.eventsBehind === 0),
+    );
+    await runner.stop();
+    expect((await service.call('GET', '/health', null)).body.status).toBe('ok');
+    expect(lines.filter((line) => line.includes('cannot read a sale'))).toHaveLength(1);
   });
 
   it('shows its lag in events and seconds at /health and /metrics', async () => {

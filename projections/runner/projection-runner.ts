@@ -5,14 +5,21 @@ import { advance, ProjectionFailure } from './advance.ts';
 import { createGeneration, type Generation, generationsOf, recordFailure, switchTo } from './generations.ts';
 import type { Projection } from './projection.ts';
 
+const COUNT_BEHIND_UP_TO = 1_000_000;
+
 export interface ProjectionStatus {
   readonly name: string;
   readonly generation: number | null;
   readonly state: 'running' | 'stopped' | 'failed';
   /** A generation being built beside the active one (a rebuild or a new version). */
-  readonly building: { readonly generation: number; readonly eventsApplied: number } | null;
+  readonly building: {
+    readonly generation: number;
+    readonly eventsProcessed: number;
+    readonly failure: string | null;
+  } | null;
   readonly position: string;
-  readonly eventsApplied: number;
+  readonly eventsProcessed: number;
+  /** Counted up to a million (a count costs a scan); more reads as 1,000,000. */
   readonly eventsBehind: number;
   /** How long the oldest event not yet applied has waited; 0 when caught up. */
   readonly secondsBehind: number;
@@ -24,6 +31,8 @@ export interface RunnerOptions {
   readonly batchSize?: number;
   /** How long to wait when caught up before looking again. */
   readonly idleMs?: number;
+  /** How long a projection that stopped at an event waits before trying again. */
+  readonly failedRetryMs?: number;
   readonly log?: (line: string) => void;
   readonly now?: () => number;
 }
@@ -77,9 +86,9 @@ export class ProjectionRunner {
         const generations = await generationsOf(this.db, projection.name);
         const active = generations.find((generation) => generation.state === 'active');
         const building = generations.find((generation) => generation.state === 'building');
-        const failure = active?.failure ?? building?.failure ?? null;
+        const failure = active?.failure ?? null;
         const position = active?.position ?? START;
-        const eventsBehind = await this.store.countEventsAfter(position);
+        const eventsBehind = await this.store.countEventsAfter(position, COUNT_BEHIND_UP_TO);
         const [next] = eventsBehind > 0 ? await this.store.readAll({ fromPosition: position, limit: 1 }) : [];
         const now = (this.options.now ?? Date.now)();
         return {
@@ -87,10 +96,14 @@ export class ProjectionRunner {
           generation: active?.generation ?? null,
           state: failure ? 'failed' : (this.running.get(projection.name) ?? 'stopped'),
           building: building
-            ? { generation: building.generation, eventsApplied: building.eventsApplied }
+            ? {
+                generation: building.generation,
+                eventsProcessed: building.eventsProcessed,
+                failure: building.failure,
+              }
             : null,
           position: positionToString(position),
-          eventsApplied: active?.eventsApplied ?? 0,
+          eventsProcessed: active?.eventsProcessed ?? 0,
           eventsBehind,
           secondsBehind: next ? Math.max(0, (now - next.recordedAt.getTime()) / 1000) : 0,
           failure,
@@ -103,12 +116,17 @@ export class ProjectionRunner {
     const signal = this.stopper.signal;
     while (!signal.aborted) {
       try {
-        if ((await this.step(projection)) === 0) await sleep(this.options.idleMs ?? 100, signal);
+        const applied = await this.step(projection);
+        this.running.set(projection.name, 'running');
+        if (applied === 0) await sleep(this.options.idleMs ?? 100, signal);
       } catch (error) {
         if (error instanceof ProjectionFailure) {
+          // Stopped at that event. Tried again now and then: after a fix is deployed or a rebuild
+          // switched to a new generation, it carries on without a restart.
+          if (this.running.get(projection.name) !== 'failed') this.options.log?.(error.message);
           this.running.set(projection.name, 'failed');
-          this.options.log?.(error.message);
-          return;
+          await sleep(this.options.failedRetryMs ?? 30_000, signal);
+          continue;
         }
         // The database or the store is away for a moment: try again shortly.
         this.options.log?.(
@@ -128,10 +146,12 @@ export class ProjectionRunner {
         batchSize: this.batchSize,
         relaxedCommit: generation.state === 'building',
       });
-      if (after?.state === 'building' && applied < this.batchSize) {
-        await switchTo(this.db, projection, after.generation);
+      if (
+        after?.state === 'building' &&
+        applied < this.batchSize &&
+        (await switchTo(this.db, projection, after.generation))
+      )
         this.options.log?.(`projection ${projection.name}: generation ${after.generation} is now active`);
-      }
       return after ? applied : 1;
     } catch (error) {
       if (error instanceof ProjectionFailure) await recordFailure(this.db, generation, error.message);

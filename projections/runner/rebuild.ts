@@ -6,7 +6,7 @@ import type { Projection } from './projection.ts';
 
 export interface RebuildProgress {
   readonly generation: number;
-  readonly eventsApplied: number;
+  readonly eventsProcessed: number;
   /** Events in the store not yet applied, as last counted. */
   readonly eventsBehind: number;
 }
@@ -39,7 +39,7 @@ export async function rebuildProjection(
   const report = () =>
     options.onProgress?.({
       generation: generation.generation,
-      eventsApplied: generation.eventsApplied,
+      eventsProcessed: generation.eventsProcessed,
       eventsBehind,
     });
   report();

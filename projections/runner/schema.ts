@@ -19,7 +19,7 @@ export async function createProjectionsSchema(db: Kysely<unknown>): Promise<void
       version integer NOT NULL,
       state text NOT NULL CHECK (state IN ('building', 'active', 'retired')),
       position text NOT NULL DEFAULT '0/0',
-      events_applied bigint NOT NULL DEFAULT 0,
+      events_processed bigint NOT NULL DEFAULT 0,
       started_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
       switched_at timestamptz,

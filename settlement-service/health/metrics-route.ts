@@ -16,7 +16,10 @@ export function metricsRoute(projections?: ProjectionRunner): Router {
     'zhucan_projection_seconds_behind',
     'How long the oldest event not yet applied has waited (0 when caught up)',
   );
-  const applied = gauge('zhucan_projection_events_applied', 'Events applied to the active generation');
+  const processed = gauge(
+    'zhucan_projection_events_processed',
+    'Events the active generation has read past (applied, or of types it does not use)',
+  );
   const failed = gauge(
     'zhucan_projection_failed',
     '1 when the projection stopped at an event it cannot apply',
@@ -28,7 +31,7 @@ export function metricsRoute(projections?: ProjectionRunner): Router {
       const labels = { projection: status.name };
       behind.set(labels, status.eventsBehind);
       seconds.set(labels, status.secondsBehind);
-      applied.set(labels, status.eventsApplied);
+      processed.set(labels, status.eventsProcessed);
       failed.set(labels, status.state === 'failed' ? 1 : 0);
       generation.set(labels, status.generation ?? 0);
     }
