@@ -1,5 +1,6 @@
 /**
- * zhucan: the operator's command line. `zhucan projections status`, `zhucan projections rebuild [name]`.
+ * zhucan: the operator's command line. `zhucan projections status`, `zhucan projections rebuild [name]`,
+ * `zhucan projections abandon <name>`.
  * It opens the same database and event store as the service (DATABASE_URL, KURRENTDB_URL,
  * ZHUCAN_DATA_DIR) and may run while the service runs.
  */
@@ -7,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { openDatabase } from '../database/connect.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
 import { ALL_PROJECTIONS, projectionNamed } from '../projections/all-projections.ts';
+import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
 import { configFromEnvironment } from '../settlement-service/config.ts';
@@ -75,6 +77,22 @@ projections
           `${projection.name}: generation ${generation} is active (${((Date.now() - started) / 1000).toFixed(1)} s)`,
         );
       }
+    });
+  });
+
+projections
+  .command('abandon')
+  .argument('<name>', 'the projection whose rebuild to give up')
+  .description('give up a generation being built (its tables are dropped; the active one keeps answering)')
+  .action((name: string) => {
+    const projection = projectionNamed(name);
+    return withStore(async (_store, database) => {
+      const abandoned = await abandonBuilding(database.db, projection.name);
+      console.log(
+        abandoned.length === 0
+          ? `${projection.name}: no generation is being built`
+          : `${projection.name}: gave up generation ${abandoned.join(', ')}`,
+      );
     });
   });
 

@@ -140,6 +140,18 @@ async function dropRetiredTables(db: Kysely<unknown>, name: string): Promise<voi
     await sql`DROP SCHEMA IF EXISTS ${sql.id(schemaOf(name, generation))} CASCADE`.execute(db);
 }
 
+/**
+ * Gives up a generation being built (a rebuild of a version that cannot be built): it is retired and
+ * its tables dropped; the active one is untouched. Answers the generations given up.
+ */
+export async function abandonBuilding(db: Kysely<unknown>, name: string): Promise<number[]> {
+  const { rows } = await sql<{ generation: number }>`
+    UPDATE projections.generations SET state = 'retired', updated_at = now()
+     WHERE name = ${name} AND state = 'building' RETURNING generation`.execute(db);
+  await dropRetiredTables(db, name);
+  return rows.map((row) => row.generation);
+}
+
 export async function recordFailure(
   db: Kysely<unknown>,
   generation: Generation,
