@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/port.ts';
 import { comparePositions, positionToString } from '../../event-store/position.ts';
 import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
-import { type Generation, schemaOf } from './generations.ts';
+import { type Generation, recordFailure, schemaOf } from './generations.ts';
 import type { Projection } from './projection.ts';
 
 /** Thrown when a projection meets an event it cannot apply: it names the event and its position. */
@@ -114,7 +114,10 @@ export async function advance(
     if (error instanceof MovedOn) return { applied: 0, generation: null };
     if (error instanceof ApplyError) {
       if (!(await isLive(db, generation))) return { applied: 0, generation: null };
-      throw await explain(db, projection, schema, events, error.cause);
+      const explained = await explain(db, projection, schema, events, error.cause);
+      // Recorded on the generation, so that /health and the CLI tell it wherever the runner is.
+      if (explained instanceof ProjectionFailure) await recordFailure(db, generation, explained.message);
+      throw explained;
     }
     throw error;
   }

@@ -1,8 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { EventStore } from '../../event-store/port.ts';
 import { positionToString, START } from '../../event-store/position.ts';
 import { advance, ProjectionFailure } from './advance.ts';
-import { createGeneration, type Generation, generationsOf, recordFailure, switchTo } from './generations.ts';
+import { createGeneration, type Generation, generationsOf, switchTo } from './generations.ts';
 import type { Projection } from './projection.ts';
 
 const COUNT_BEHIND_UP_TO = 1_000_000;
@@ -141,22 +142,17 @@ export class ProjectionRunner {
   /** Applies one page to the generation that needs it; answers how many events it applied. */
   private async step(projection: Projection): Promise<number> {
     const generation = await this.target(projection);
-    try {
-      const { applied, generation: after } = await advance(this.store, this.db, projection, generation, {
-        batchSize: this.batchSize,
-        relaxedCommit: generation.state === 'building',
-      });
-      if (
-        after?.state === 'building' &&
-        applied < this.batchSize &&
-        (await switchTo(this.db, projection, after.generation))
-      )
-        this.options.log?.(`projection ${projection.name}: generation ${after.generation} is now active`);
-      return after ? applied : 1;
-    } catch (error) {
-      if (error instanceof ProjectionFailure) await recordFailure(this.db, generation, error.message);
-      throw error;
-    }
+    const { applied, generation: after } = await advance(this.store, this.db, projection, generation, {
+      batchSize: this.batchSize,
+      relaxedCommit: generation.state === 'building',
+    });
+    if (
+      after?.state === 'building' &&
+      applied < this.batchSize &&
+      (await switchTo(this.db, projection, after.generation))
+    )
+      this.options.log?.(`projection ${projection.name}: generation ${after.generation} is now active`);
+    return after ? applied : 1;
   }
 
   /**
@@ -181,15 +177,7 @@ export class ProjectionRunner {
   }
 }
 
+/** Waits, or less when the runner is stopped. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => {});
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { EventStore } from '../../event-store/port.ts';
-import { advance, ProjectionFailure, readPage } from './advance.ts';
-import { createGeneration, generationsOf, recordFailure, switchTo } from './generations.ts';
+import { advance, readPage } from './advance.ts';
+import { createGeneration, generationsOf, switchTo } from './generations.ts';
 import type { Projection } from './projection.ts';
 
 export interface RebuildProgress {
@@ -49,20 +49,14 @@ export async function rebuildProjection(
     // The next page is read while this one is applied.
     next = readPage(store, projection, page.last ?? page.from, batchSize);
     next.catch(() => {}); // a failure surfaces when it is awaited
-    let step: Awaited<ReturnType<typeof advance>>;
-    try {
-      step = await advance(
-        store,
-        db,
-        projection,
-        generation,
-        { batchSize, relaxedCommit: true },
-        Promise.resolve(page),
-      );
-    } catch (error) {
-      if (error instanceof ProjectionFailure) await recordFailure(db, generation, error.message);
-      throw error;
-    }
+    const step = await advance(
+      store,
+      db,
+      projection,
+      generation,
+      { batchSize, relaxedCommit: true },
+      Promise.resolve(page),
+    );
     if (!step.generation) {
       // Another process advanced this generation: carry on from where it got to.
       const again = (await generationsOf(db, projection.name)).find(
