@@ -1,16 +1,38 @@
 import type { Request } from 'express';
 import { terminal, terminalStream } from '../../domain/terminals/terminal.ts';
+import { bureauUser, userStream } from '../../domain/users/bureau-user.ts';
+import type { Actor } from '../../event-store/port.ts';
 import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
 import { Problem } from '../http/problem.ts';
 import { ANYONE, type RouteGuard } from '../http/route.ts';
-import { constantTimeEqualHex, hashToken } from '../security/tokens.ts';
+import { constantTimeEqualHex, hashToken, USER_TOKEN_PREFIX } from '../security/tokens.ts';
 
 /** Who is calling, as established from the bearer token. */
 export type Principal =
-  | { readonly role: 'admin' }
+  | { readonly role: 'admin' | 'reviewer' | 'auditor'; readonly userId: string; readonly name: string }
+  | {
+      readonly role: 'canteen-manager';
+      readonly userId: string;
+      readonly name: string;
+      readonly canteenId: string;
+    }
   | { readonly role: 'terminal'; readonly terminalId: string; readonly canteenId: string };
 
 export type Role = Principal['role'];
+
+/** The bureau admin of `ZHUCAN_ADMIN_TOKEN`: the built-in user every installation has. */
+export const BUILT_IN_ADMIN = {
+  role: 'admin',
+  userId: 'bureau-admin',
+  name: '系统管理员',
+} as const satisfies Principal;
+
+/** Who an event records as its cause. */
+export function actorOf(principal: Principal): Actor {
+  if (principal.role === 'terminal') return { type: 'terminal', terminalId: principal.terminalId };
+  if (principal.userId === BUILT_IN_ADMIN.userId) return { type: 'admin', userId: principal.userId };
+  return { type: 'bureau-user', userId: principal.userId, role: principal.role };
+}
 
 /**
  * Bearer tokens: the bureau admin's (from `ZHUCAN_ADMIN_TOKEN` or the data folder), and terminal
@@ -31,7 +53,17 @@ export class Authenticator {
     const token = /^Bearer (\S+)$/i.exec(request.get('authorization') ?? '')?.[1];
     if (!token) throw unauthenticated('a bearer token is required');
     const tokenHash = hashToken(token);
-    if (constantTimeEqualHex(tokenHash, this.adminTokenHash)) return { role: 'admin' };
+    if (constantTimeEqualHex(tokenHash, this.adminTokenHash)) return BUILT_IN_ADMIN;
+    if (token.startsWith(USER_TOKEN_PREFIX) && token.indexOf('.') > 0) {
+      const userId = token.slice(token.indexOf('.') + 1);
+      const { state } = await this.repository.load(userStream(userId), bureauUser);
+      if (state.status === 'registered' && constantTimeEqualHex(tokenHash, state.tokenHash)) {
+        return state.role === 'canteen-manager'
+          ? { role: state.role, userId, name: state.name, canteenId: state.canteenId ?? '' }
+          : { role: state.role, userId, name: state.name };
+      }
+      throw unauthenticated('the token is not known');
+    }
     const terminalId = token.startsWith('zt_') ? token.slice(token.indexOf('.') + 1) : '';
     if (terminalId.length > 0 && token.indexOf('.') > 0) {
       const { state } = await this.repository.load(terminalStream(terminalId), terminal);

@@ -4,6 +4,7 @@ import { PROBLEM_CATALOGUE, type ProblemCode, problemSchema } from './problem-ca
 import {
   ANYONE,
   type HttpMethod,
+  JSON_MEDIA_TYPE,
   type ObjectSchema,
   pathParameterNames,
   type RouteDescription,
@@ -79,7 +80,11 @@ export function buildOpenApiDocument(
   const components = new SchemaComponents();
   const problem = components.add(problemSchema, 'output');
   // Answers before requests: a component name both sides use goes to the answer's form.
-  const answers = routes.map((declared) => components.add(declared.success.schema, 'output'));
+  const answers = routes.map((declared) =>
+    declared.success.mediaType === JSON_MEDIA_TYPE
+      ? components.add(declared.success.schema, 'output')
+      : ({ type: 'string', contentMediaType: declared.success.mediaType } as const),
+  );
 
   const paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>> = {
     [OPENAPI_DOCUMENT_PATH]: { get: documentOperation() },
@@ -134,7 +139,7 @@ function operationOf(
       String(status),
       {
         description: declared.success.description ?? STATUS_CODES[status] ?? 'Success',
-        content: { 'application/json': { schema: answer } },
+        content: { [declared.success.mediaType]: { schema: answer } },
       },
     ]),
   );

@@ -47,11 +47,13 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
 
 /** A domain refusal as an answer: its code, its message, and the field it names. */
 export function problemOfDomainError(error: DomainError): Problem {
-  const status = error.code === 'forbidden' ? 403 : STATUS_OF_KIND[error.kind];
+  const catalogued = error.code in PROBLEM_CATALOGUE;
+  const status = catalogued
+    ? PROBLEM_CATALOGUE[error.code as ProblemCode].status
+    : STATUS_OF_KIND[error.kind];
   const extra = error.field ? { errors: [{ path: error.field, message: error.message }] } : {};
   const detail = error.field ? `${error.field}: ${error.message}` : error.message;
-  const title =
-    error.code in PROBLEM_CATALOGUE ? PROBLEM_CATALOGUE[error.code as ProblemCode].title : error.code;
+  const title = catalogued ? PROBLEM_CATALOGUE[error.code as ProblemCode].title : error.code;
   return new Problem(status, error.code, title, detail, extra);
 }
 

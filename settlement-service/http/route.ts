@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { invalidInputProblem, type RequestPart } from './field-errors.ts';
 import type { ProblemCode } from './problem-catalogue.ts';
 
+export const JSON_MEDIA_TYPE = 'application/json';
+
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Path parameters and query strings are flat maps of names, so they are described by object schemas. */
@@ -57,6 +59,8 @@ export interface RouteDefinition<
     readonly status: Status | readonly Status[];
     readonly schema: Response;
     readonly description?: string;
+    /** `application/json` unless the route answers a document (a PDF, a spreadsheet) as bytes. */
+    readonly mediaType?: string;
   };
   /**
    * The codes this route answers beyond those every route of its kind can answer: invalid input,
@@ -81,6 +85,7 @@ export interface RouteDescription {
     readonly statuses: readonly number[];
     readonly schema: z.ZodType;
     readonly description: string | undefined;
+    readonly mediaType: string;
   };
   readonly problems: readonly ProblemCode[];
 }
@@ -150,6 +155,7 @@ export function defineRoute<
       statuses: typeof success.status === 'number' ? [success.status] : [...success.status],
       schema: success.schema,
       description: success.description,
+      mediaType: success.mediaType ?? JSON_MEDIA_TYPE,
     },
     problems: definition.problems,
   };
@@ -190,7 +196,8 @@ export function mountRoutes(router: Router, routes: readonly ImplementedRoute[],
       const reply = await declared.answer(request);
       response.status(reply.status);
       if (reply.headers !== undefined) response.set(reply.headers);
-      response.json(reply.body);
+      if (declared.success.mediaType === JSON_MEDIA_TYPE) response.json(reply.body);
+      else response.type(declared.success.mediaType).send(reply.body);
     });
   }
   return router;

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { fen } from '../../domain/money.ts';
 import { parsePolicyDocument, policyDocumentSchema } from '../../domain/policy/policy-document.ts';
+import { actorOf, principalOf } from '../auth/authenticate.ts';
 import type { EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { businessDateSchema, fenSchema, idSchema, instantSchema } from '../http/common-schemas.ts';
 import { problemFor } from '../http/problem-catalogue.ts';
@@ -71,7 +72,7 @@ const okSchema = z.object({ status: z.literal('ok') });
 export function registrationRoutes(service: RegistrationService): ImplementedRoute[] {
   // Every route here is for the admin only; the route guard has checked the token.
   const asAdmin = async (request: Request): Promise<EventContext> => ({
-    actor: { type: 'admin', userId: 'bureau-admin' },
+    actor: actorOf(principalOf(request)),
     correlationId: request.get('x-request-id') ?? crypto.randomUUID(),
   });
 

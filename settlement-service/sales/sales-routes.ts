@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { principalOf } from '../auth/authenticate.ts';
+import { actorOf, principalOf } from '../auth/authenticate.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { saleAnswerSchema } from './sale-answer.ts';
 import { assertClockWithinAllowance, saleBodySchema, toSellMeal } from './sale-request.ts';
@@ -50,10 +50,7 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
     }).implement(async ({ params, body, request }) => {
       const principal = principalOf(request);
       const byCanteen = principal.role === 'terminal' ? principal.canteenId : null;
-      const actor =
-        principal.role === 'terminal'
-          ? ({ type: 'terminal', terminalId: principal.terminalId } as const)
-          : ({ type: 'admin', userId: 'bureau-admin' } as const);
+      const actor = actorOf(principal);
       const answer = await service.void(
         params.saleId,
         body.reason,

@@ -4,6 +4,7 @@ import { loadOrCreateSecretFile, randomKeyKind, type SecretKind, type SecretSour
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 const TERMINAL_TOKEN_PREFIX = 'zt_';
 const ADMIN_TOKEN_PREFIX = 'za_';
+export const USER_TOKEN_PREFIX = 'zu_';
 const MIN_SECRET_BYTES = 32;
 // Bearer tokens travel in a header: no spaces, no control characters.
 const BEARER_TOKEN = /^[\x21-\x7e]+$/;
@@ -34,16 +35,33 @@ export function deriveTerminalToken(
   canteenId: string,
   generation: number,
 ): string {
+  checkSecretAndGeneration(secret, generation);
+  return `${TERMINAL_TOKEN_PREFIX}${macOf(secret, ['zhucan terminal token v1', terminalId, canteenId, String(generation)])}`;
+}
+
+/** A bureau user's token (用户令牌), derived like a terminal's from the user, role, canteen and generation. */
+export function deriveUserToken(
+  secret: Buffer,
+  userId: string,
+  role: string,
+  canteenId: string | null,
+  generation: number,
+): string {
+  checkSecretAndGeneration(secret, generation);
+  return `${USER_TOKEN_PREFIX}${macOf(secret, ['zhucan user token v1', userId, role, canteenId ?? '', String(generation)])}`;
+}
+
+function checkSecretAndGeneration(secret: Buffer, generation: number): void {
   if (secret.length < MIN_SECRET_BYTES) {
-    throw new RangeError(`the terminal-token secret must have at least ${MIN_SECRET_BYTES} bytes`);
+    throw new RangeError(`the token secret must have at least ${MIN_SECRET_BYTES} bytes`);
   }
   if (!Number.isSafeInteger(generation) || generation < 0) {
     throw new RangeError(`a token generation is a whole number ≥ 0, got ${generation}`);
   }
-  const mac = createHmac('sha256', secret)
-    .update(lengthPrefixed(['zhucan terminal token v1', terminalId, canteenId, String(generation)]))
-    .digest('base64url');
-  return `${TERMINAL_TOKEN_PREFIX}${mac}`;
+}
+
+function macOf(secret: Buffer, fields: readonly string[]): string {
+  return createHmac('sha256', secret).update(lengthPrefixed(fields)).digest('base64url');
 }
 
 /** Each field preceded by its byte length, so that ('ab', 'c') and ('a', 'bc') never collide. */

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.ts';
+
+/** An event as the digest sees it: everything that gives it meaning, nothing the store adds later. */
+export interface DigestedEvent {
+  readonly id: string;
+  readonly stream: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The leaf of one event: SHA-256 over its canonical JSON (keys sorted). */
+export function eventLeaf(event: DigestedEvent): string {
+  const { id, stream, revision, type, data } = event;
+  return sha256(canonicalJson({ data, id, revision, stream, type }));
+}
+
+/**
+ * 摘要: the root of a binary hash tree over leaves in their given order. A node is SHA-256 over its
+ * children's hex joined by nothing; an odd node at the end of a level moves up unchanged. No leaves:
+ * the hash of the empty string.
+ */
+export function merkleRoot(leaves: readonly string[]): string {
+  if (leaves.length === 0) return sha256('');
+  let level = [...leaves];
+  while (level.length > 1) {
+    const next: string[] = [];
+    for (let index = 0; index < level.length; index += 2) {
+      const left = level[index] as string;
+      const right = level[index + 1];
+      next.push(right === undefined ? left : sha256(left + right));
+    }
+    level = next;
+  }
+  return level[0] as string;
+}
+
+/** Hex characters per leaf kept with a closed month to find where a recomputation first differs. */
+export const LEAF_PREFIX_LENGTH = 16;
+
+/** The leaves' prefixes joined: enough to point at the first differing event, small enough to record. */
+export function leafTrail(leaves: readonly string[]): string {
+  return leaves.map((leaf) => leaf.slice(0, LEAF_PREFIX_LENGTH)).join('');
+}
+
+/** The index of the first leaf whose prefix differs from the trail (or the first missing one); null when all match. */
+export function firstDifference(trail: string, leaves: readonly string[]): number | null {
+  const recorded = trail.length / LEAF_PREFIX_LENGTH;
+  for (let index = 0; index < Math.max(recorded, leaves.length); index += 1) {
+    const expected = trail.slice(index * LEAF_PREFIX_LENGTH, (index + 1) * LEAF_PREFIX_LENGTH);
+    if (leaves[index]?.slice(0, LEAF_PREFIX_LENGTH) !== expected) return index;
+  }
+  return null;
+}

@@ -1,0 +1,501 @@
+import type { ExcludedSubsidy } from '../policy/offline.ts';
+import { computeOperatingSubsidy, type OperatingSubsidyStatement } from '../policy/operating-subsidy.ts';
+import type { PolicyDocument } from '../policy/policy-types.ts';
+import { policyInForceOn } from '../policy/policy-validity.ts';
+import type { SubsidyLine } from '../policy/subsidy-lines.ts';
+import {
+  ageOn,
+  type BusinessDate,
+  isAfter,
+  lastDayOfMonth,
+  type MonthKey,
+  monthKeyOf,
+} from '../time/calendar.ts';
+import { leafTrail, merkleRoot } from './digest.ts';
+
+/** A sale as settlement needs it, taken from its `MealSold` event. */
+export interface SettledSale {
+  readonly saleId: string;
+  readonly canteenId: string;
+  readonly businessDate: BusinessDate;
+  readonly elderId: string | null;
+  /** The subsidy deducted at the till. */
+  readonly subsidyFen: number;
+  /** The reimbursable subsidy by rule and funding source. */
+  readonly lines: readonly SubsidyLine[];
+  /** What of the subsidy is not reimbursed, and why. */
+  readonly excluded: readonly ExcludedSubsidy[];
+}
+
+/** The event behind a change: its id and its digest leaf. */
+export interface ChangeEvent {
+  readonly eventId: string;
+  readonly leaf: string;
+}
+
+/** A recorded change to the month's figures. */
+export type SettlementChange =
+  | { readonly kind: 'sold'; readonly sale: SettledSale; readonly event: ChangeEvent }
+  | {
+      readonly kind: 'voided';
+      readonly saleId: string;
+      readonly reason: string;
+      readonly event: ChangeEvent;
+    };
+
+/** A change's event with its place in the recorded order. */
+interface EventMark extends ChangeEvent {
+  readonly order: number;
+}
+
+/** What settlement knows of an elder as of the cut-off (masked: statements are handed around). */
+export interface SettlementElder {
+  readonly elderId: string;
+  readonly birthDate: BusinessDate;
+  readonly diedOn: BusinessDate | null;
+  readonly maskedName: string;
+  readonly maskedIdNumber: string;
+}
+
+export interface Adjustment {
+  /** The closed month the sale belongs to. */
+  readonly month: MonthKey;
+  readonly saleId: string;
+  readonly kind: 'late-sale' | 'late-void';
+  /** The change in that month's reimbursement, operating subsidy included (signed). */
+  readonly fen: number;
+}
+
+export interface SourceAmount {
+  readonly source: string;
+  readonly fen: number;
+}
+
+/** 食堂月结算: one canteen's month, as the bureau pays it. */
+export interface CanteenSettlement {
+  readonly canteenId: string;
+  readonly mealsSold: number;
+  readonly subsidisedMeals: number;
+  readonly subsidyFen: number;
+  readonly excludedFen: number;
+  readonly bySource: readonly SourceAmount[];
+  readonly byRule: readonly { readonly ruleId: string; readonly fen: number }[];
+  readonly excluded: readonly { readonly saleId: string; readonly reason: string; readonly fen: number }[];
+  /** Sales voided within the month: in none of the figures, listed for the record. */
+  readonly voided: readonly {
+    readonly saleId: string;
+    readonly reason: string;
+    readonly subsidyFen: number;
+  }[];
+  readonly adjustments: readonly Adjustment[];
+  readonly adjustmentsFen: number;
+  readonly operatingSubsidyFen: number;
+  readonly operatingSubsidy: OperatingSubsidyStatement;
+  readonly reimbursementFen: number;
+  readonly days: readonly {
+    readonly date: BusinessDate;
+    readonly meals: number;
+    readonly subsidisedMeals: number;
+    readonly subsidyFen: number;
+    readonly reimbursableFen: number;
+    readonly elderDays: number;
+  }[];
+  readonly elders: readonly {
+    readonly elderId: string;
+    readonly maskedName: string;
+    readonly maskedIdNumber: string;
+    readonly meals: number;
+    readonly subsidisedMeals: number;
+    readonly subsidyFen: number;
+    readonly reimbursableFen: number;
+  }[];
+  /** Root of the hash tree over every event that went into these figures, in recorded order. */
+  readonly digest: string;
+  readonly eventCount: number;
+  /** The leaves' prefixes, to point at the first event a recomputation disagrees with. */
+  readonly leafTrail: string;
+}
+
+export interface SettlementTotals {
+  readonly canteens: number;
+  readonly mealsSold: number;
+  readonly subsidisedMeals: number;
+  readonly subsidyFen: number;
+  readonly excludedFen: number;
+  readonly bySource: readonly SourceAmount[];
+  readonly operatingSubsidyFen: number;
+  readonly adjustmentsFen: number;
+  readonly reimbursementFen: number;
+}
+
+/** 月结算: every canteen's month, with the digest over the canteens' digests. */
+export interface MonthSettlement {
+  readonly month: MonthKey;
+  readonly digest: string;
+  readonly canteens: readonly CanteenSettlement[];
+  readonly totals: SettlementTotals;
+}
+
+/** The events behind one canteen-month, in the digest's order: what a verification compares. */
+export interface CanteenEvidence {
+  readonly canteenId: string;
+  readonly events: readonly { readonly saleId: string; readonly eventId: string; readonly leaf: string }[];
+}
+
+interface SaleRecord {
+  readonly sale: SettledSale;
+  readonly month: MonthKey;
+  readonly sold: EventMark;
+  voided: (EventMark & { readonly reason: string }) | null;
+}
+
+export interface SettlementFacts {
+  /** Every stored policy as of the cut-off. */
+  readonly policies: readonly PolicyDocument[];
+  readonly elders: ReadonlyMap<string, SettlementElder>;
+}
+
+/**
+ * 结算账: folds the recorded sale changes (up to the cut-off, in recorded order) into one month's
+ * settlement. Only the month itself and the months closed before it are kept. A change to a closed
+ * month's sale after that month's cut-off is late: it never changes the closed month; the closed
+ * month is recomputed with it, and the difference is carried, sale by sale, into the first month after
+ * it that was still open when the change was recorded.
+ */
+export class SettlementLedger {
+  private readonly sales = new Map<string, SaleRecord>();
+  private readonly closedEarlier: ReadonlySet<MonthKey>;
+  /** Per month closed earlier, how many changes had been recorded at its cut-off. */
+  private readonly cutoffs = new Map<MonthKey, number>();
+  private recorded = 0;
+
+  /** `closedEarlier`: the months closed before the cut-off of the one being settled. */
+  constructor(
+    readonly month: MonthKey,
+    closedEarlier: readonly MonthKey[],
+  ) {
+    this.closedEarlier = new Set(closedEarlier);
+  }
+
+  /** Takes the next change in recorded order. */
+  record(change: SettlementChange): void {
+    this.recorded += 1;
+    const mark = { ...change.event, order: this.recorded };
+    if (change.kind === 'sold') {
+      const month = monthKeyOf(change.sale.businessDate);
+      if (!this.matters(month) || this.sales.has(change.sale.saleId)) return;
+      this.sales.set(change.sale.saleId, { sale: change.sale, month, sold: mark, voided: null });
+      return;
+    }
+    const record = this.sales.get(change.saleId);
+    if (record && record.voided === null) record.voided = { ...mark, reason: change.reason };
+  }
+
+  /** Marks the cut-off of a month closed earlier: the changes recorded so far were before it. */
+  cutOff(month: MonthKey): void {
+    if (this.closedEarlier.has(month)) this.cutoffs.set(month, this.recorded);
+  }
+
+  settle(facts: SettlementFacts): { settlement: MonthSettlement; evidence: CanteenEvidence[] } {
+    // A month closed earlier whose cut-off was not passed had seen every change recorded.
+    for (const month of this.closedEarlier)
+      if (!this.cutoffs.has(month)) this.cutoffs.set(month, this.recorded);
+    const own = groupBy(
+      [...this.sales.values()].filter((record) => record.month === this.month),
+      (record) => record.sale.canteenId,
+    );
+    const adjustments = this.adjustmentsCarried(facts);
+    const canteenIds = [...new Set([...own.keys(), ...adjustments.keys()])].sort();
+    const computed = canteenIds.map((canteenId) =>
+      this.canteenMonth(canteenId, own.get(canteenId) ?? [], adjustments.get(canteenId) ?? [], facts),
+    );
+    const canteens = computed.map((entry) => entry.settlement);
+    return {
+      settlement: {
+        month: this.month,
+        digest: merkleRoot(canteens.map((canteen) => canteen.digest)),
+        canteens,
+        totals: totalsOf(canteens),
+      },
+      evidence: computed.map((entry) => entry.evidence),
+    };
+  }
+
+  private matters(month: MonthKey): boolean {
+    return month === this.month || (month < this.month && this.closedEarlier.has(month));
+  }
+
+  /** The first month after `month` that was still open when the change at `order` was recorded. */
+  private carriedInto(month: MonthKey, order: number): MonthKey {
+    let next = nextMonth(month);
+    for (;;) {
+      const cutoff = this.cutoffs.get(next);
+      if (cutoff === undefined || cutoff >= order) return next;
+      next = nextMonth(next);
+    }
+  }
+
+  /** Per canteen, the adjustments from closed months carried into this one, in recorded order. */
+  private adjustmentsCarried(
+    facts: SettlementFacts,
+  ): Map<string, { adjustment: Adjustment; mark: EventMark }[]> {
+    const lateByCanteenMonth = new Map<
+      string,
+      { record: SaleRecord; mark: EventMark; kind: Adjustment['kind'] }[]
+    >();
+    const inMonth = new Map<string, SaleRecord[]>();
+    for (const record of this.sales.values()) {
+      const cutoff = this.cutoffs.get(record.month);
+      if (cutoff === undefined || record.month === this.month) continue;
+      const key = `${record.month}|${record.sale.canteenId}`;
+      const records = inMonth.get(key);
+      if (records) records.push(record);
+      else inMonth.set(key, [record]);
+      const late = lateByCanteenMonth.get(key) ?? [];
+      if (record.sold.order > cutoff) late.push({ record, mark: record.sold, kind: 'late-sale' });
+      if (record.voided && record.voided.order > cutoff)
+        late.push({ record, mark: record.voided, kind: 'late-void' });
+      if (late.length > 0) lateByCanteenMonth.set(key, late);
+    }
+    const carried = new Map<string, { adjustment: Adjustment; mark: EventMark }[]>();
+    for (const [key, late] of lateByCanteenMonth) {
+      const [month, canteenId] = key.split('|') as [MonthKey, string];
+      if (!late.some((change) => this.carriedInto(month, change.mark.order) === this.month)) continue;
+      late.sort((a, b) => a.mark.order - b.mark.order);
+      const records = inMonth.get(key) ?? [];
+      const reimbursementAt = (order: number) =>
+        reimbursementOf(
+          month,
+          records.filter((record) => isCounted(record, order)),
+          facts,
+        );
+      let before = reimbursementAt(this.cutoffs.get(month) ?? 0);
+      for (const change of late) {
+        const after = reimbursementAt(change.mark.order);
+        if (this.carriedInto(month, change.mark.order) === this.month) {
+          const entries = carried.get(canteenId) ?? [];
+          entries.push({
+            adjustment: { month, saleId: change.record.sale.saleId, kind: change.kind, fen: after - before },
+            mark: change.mark,
+          });
+          carried.set(canteenId, entries);
+        }
+        before = after;
+      }
+    }
+    for (const entries of carried.values()) entries.sort((a, b) => a.mark.order - b.mark.order);
+    return carried;
+  }
+
+  private canteenMonth(
+    canteenId: string,
+    records: readonly SaleRecord[],
+    carried: readonly { adjustment: Adjustment; mark: EventMark }[],
+    facts: SettlementFacts,
+  ): { settlement: CanteenSettlement; evidence: CanteenEvidence } {
+    const counted = records.filter((record) => record.voided === null);
+    const voided = records.filter((record) => record.voided !== null);
+    const excluded = counted.flatMap((record) =>
+      record.sale.excluded.map((entry) => ({
+        saleId: record.sale.saleId,
+        reason: entry.reason,
+        fen: entry.fen,
+      })),
+    );
+    const subsidyFen = sum(counted, (record) => record.sale.subsidyFen);
+    const excludedFen = sum(excluded, (entry) => entry.fen);
+    const operatingSubsidy = operatingSubsidyOf(this.month, counted, facts);
+    const adjustments = carried.map((entry) => entry.adjustment);
+    const adjustmentsFen = sum(adjustments, (entry) => entry.fen);
+    const marks = [
+      ...records.flatMap(({ sale: { saleId }, sold, voided }) =>
+        voided
+          ? [
+              { mark: sold, saleId },
+              { mark: voided, saleId },
+            ]
+          : [{ mark: sold, saleId }],
+      ),
+      ...carried.map((entry) => ({ mark: entry.mark, saleId: entry.adjustment.saleId })),
+    ].sort((a, b) => a.mark.order - b.mark.order);
+    const leaves = marks.map((entry) => entry.mark.leaf);
+    return {
+      settlement: {
+        canteenId,
+        mealsSold: counted.length,
+        subsidisedMeals: counted.filter((record) => reimbursableOf(record.sale) > 0).length,
+        subsidyFen,
+        excludedFen,
+        bySource: amountsBy(
+          counted.flatMap((record) => record.sale.lines.flatMap((line) => line.funding)),
+          'source',
+        ).map(([source, fen]) => ({ source, fen })),
+        byRule: amountsBy(
+          counted.flatMap((record) => record.sale.lines),
+          'ruleId',
+        ).map(([ruleId, fen]) => ({
+          ruleId,
+          fen,
+        })),
+        excluded,
+        voided: voided.map((record) => ({
+          saleId: record.sale.saleId,
+          reason: record.voided?.reason ?? '',
+          subsidyFen: record.sale.subsidyFen,
+        })),
+        adjustments,
+        adjustmentsFen,
+        operatingSubsidyFen: operatingSubsidy.totalFen,
+        operatingSubsidy,
+        reimbursementFen: subsidyFen - excludedFen + operatingSubsidy.totalFen + adjustmentsFen,
+        days: daysOf(counted, facts),
+        elders: eldersOf(counted, facts),
+        digest: merkleRoot(leaves),
+        eventCount: leaves.length,
+        leafTrail: leafTrail(leaves),
+      },
+      evidence: {
+        canteenId,
+        events: marks.map(({ mark, saleId }) => ({ saleId, eventId: mark.eventId, leaf: mark.leaf })),
+      },
+    };
+  }
+}
+
+/** Sold by `order` and not voided by then. */
+function isCounted(record: SaleRecord, order: number): boolean {
+  return record.sold.order <= order && !(record.voided !== null && record.voided.order <= order);
+}
+
+function reimbursableOf(sale: SettledSale): number {
+  return sale.lines.reduce((total, line) => total + line.fen, 0);
+}
+
+/** What the bureau pays a canteen for these sales of a month: reimbursable subsidy plus operating subsidy. */
+function reimbursementOf(month: MonthKey, counted: readonly SaleRecord[], facts: SettlementFacts): number {
+  return (
+    sum(counted, (record) => reimbursableOf(record.sale)) + operatingSubsidyOf(month, counted, facts).totalFen
+  );
+}
+
+function operatingSubsidyOf(
+  month: MonthKey,
+  counted: readonly SaleRecord[],
+  facts: SettlementFacts,
+): OperatingSubsidyStatement {
+  return computeOperatingSubsidy({
+    policy: policyInForceOn(facts.policies, lastDayOfMonth(month)),
+    month,
+    sales: counted.map(({ sale }) => {
+      const elder = sale.elderId === null ? null : elderOf(facts, sale.elderId);
+      return {
+        businessDate: sale.businessDate,
+        elder:
+          elder === null
+            ? null
+            : {
+                elderId: elder.elderId,
+                ageOnDate: ageOn(elder.birthDate, sale.businessDate),
+                aliveOnDate: elder.diedOn === null || !isAfter(sale.businessDate, elder.diedOn),
+              },
+        reimbursedSubsidy: reimbursableOf(sale) > 0,
+      };
+    }),
+  });
+}
+
+function elderOf(facts: SettlementFacts, elderId: string): SettlementElder {
+  const elder = facts.elders.get(elderId);
+  if (!elder) throw new Error(`elder ${elderId} has sales but no registration`);
+  return elder;
+}
+
+function daysOf(counted: readonly SaleRecord[], facts: SettlementFacts): CanteenSettlement['days'] {
+  return [...groupBy(counted, (record) => record.sale.businessDate)]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([date, records]) => ({
+      date,
+      meals: records.length,
+      subsidisedMeals: records.filter((record) => reimbursableOf(record.sale) > 0).length,
+      subsidyFen: sum(records, (record) => record.sale.subsidyFen),
+      reimbursableFen: sum(records, (record) => reimbursableOf(record.sale)),
+      elderDays: new Set(
+        records
+          .map((record) => record.sale.elderId)
+          .filter((elderId): elderId is string => {
+            if (elderId === null) return false;
+            const elder = elderOf(facts, elderId);
+            return elder.diedOn === null || !isAfter(date, elder.diedOn);
+          }),
+      ).size,
+    }));
+}
+
+function eldersOf(counted: readonly SaleRecord[], facts: SettlementFacts): CanteenSettlement['elders'] {
+  const withElder = counted.filter((record) => record.sale.elderId !== null);
+  return [...groupBy(withElder, (record) => record.sale.elderId as string)]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([elderId, records]) => {
+      const elder = elderOf(facts, elderId);
+      return {
+        elderId,
+        maskedName: elder.maskedName,
+        maskedIdNumber: elder.maskedIdNumber,
+        meals: records.length,
+        subsidisedMeals: records.filter((record) => reimbursableOf(record.sale) > 0).length,
+        subsidyFen: sum(records, (record) => record.sale.subsidyFen),
+        reimbursableFen: sum(records, (record) => reimbursableOf(record.sale)),
+      };
+    });
+}
+
+function totalsOf(canteens: readonly CanteenSettlement[]): SettlementTotals {
+  return {
+    canteens: canteens.length,
+    mealsSold: sum(canteens, (canteen) => canteen.mealsSold),
+    subsidisedMeals: sum(canteens, (canteen) => canteen.subsidisedMeals),
+    subsidyFen: sum(canteens, (canteen) => canteen.subsidyFen),
+    excludedFen: sum(canteens, (canteen) => canteen.excludedFen),
+    bySource: amountsBy(
+      canteens.flatMap((canteen) => canteen.bySource),
+      'source',
+    ).map(([source, fen]) => ({ source, fen })),
+    operatingSubsidyFen: sum(canteens, (canteen) => canteen.operatingSubsidyFen),
+    adjustmentsFen: sum(canteens, (canteen) => canteen.adjustmentsFen),
+    reimbursementFen: sum(canteens, (canteen) => canteen.reimbursementFen),
+  };
+}
+
+function sum<T>(items: readonly T[], amount: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += amount(item);
+  return total;
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** Sums `fen` by a key, sorted by key. */
+function amountsBy<K extends string, T extends { readonly fen: number } & Record<K, string>>(
+  items: readonly T[],
+  key: K,
+): [string, number][] {
+  const totals = new Map<string, number>();
+  for (const item of items) totals.set(item[key], (totals.get(item[key]) ?? 0) + item.fen);
+  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+export function nextMonth(month: MonthKey): MonthKey {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  return monthNumber === 12
+    ? `${String(year + 1).padStart(4, '0')}-01`
+    : `${String(year).padStart(4, '0')}-${String(monthNumber + 1).padStart(2, '0')}`;
+}

@@ -1,0 +1,187 @@
+import type { Decider } from '../decider.ts';
+import { DomainError } from '../domain-error.ts';
+import { lastDayOfMonth, type MonthKey } from '../time/calendar.ts';
+import { businessDateOf, type EpochMs } from '../time/shanghai-time.ts';
+import type { CanteenSettlement, MonthSettlement, SettlementTotals } from './settlement-ledger.ts';
+
+export const settlementStream = (month: MonthKey) => `settlement-${month}`;
+
+/** A named bureau user acting on a settlement. */
+export interface BureauUser {
+  readonly userId: string;
+  readonly name: string;
+}
+
+/** Where the month was cut: the store position of the last event counted, and when. */
+export interface Cutoff {
+  readonly position: string;
+  readonly at: EpochMs;
+}
+
+export type SettlementStep = 'reviewed' | 'approved' | 'paid';
+
+export type SettlementEvent =
+  | {
+      readonly type: 'MonthClosed';
+      readonly data: {
+        readonly month: MonthKey;
+        readonly cutoff: Cutoff;
+        readonly closedBy: BureauUser;
+        readonly digest: string;
+        readonly totals: SettlementTotals;
+        readonly canteenIds: readonly string[];
+      };
+    }
+  | {
+      readonly type: 'CanteenMonthSettled';
+      readonly data: { readonly month: MonthKey; readonly canteen: CanteenSettlement };
+    }
+  | {
+      readonly type: 'SettlementReviewed' | 'SettlementApproved' | 'SettlementPaid';
+      readonly data: {
+        readonly month: MonthKey;
+        readonly by: BureauUser;
+        readonly at: EpochMs;
+        readonly note: string | null;
+      };
+    };
+
+export type SettlementStatus = 'open' | 'closed' | SettlementStep;
+
+/** Who took each step after the close, and when. */
+export type SettlementSteps = Partial<
+  Record<SettlementStep, { readonly by: BureauUser; readonly at: EpochMs; readonly note: string | null }>
+>;
+
+export type SettlementState =
+  | { readonly status: 'open' }
+  | {
+      readonly status: Exclude<SettlementStatus, 'open'>;
+      readonly month: MonthKey;
+      readonly cutoff: Cutoff;
+      readonly closedBy: BureauUser;
+      readonly digest: string;
+      readonly totals: SettlementTotals;
+      readonly canteens: readonly CanteenSettlement[];
+      readonly steps: SettlementSteps;
+    };
+
+export type SettlementCommand =
+  | {
+      readonly type: 'CloseMonth';
+      readonly month: MonthKey;
+      readonly now: EpochMs;
+      readonly by: BureauUser;
+      readonly cutoff: Cutoff;
+      /** The month's figures computed from the events up to the cut-off. */
+      readonly settlement: MonthSettlement;
+    }
+  | {
+      readonly type: 'TakeStep';
+      readonly step: SettlementStep;
+      readonly by: BureauUser;
+      readonly at: EpochMs;
+      readonly note: string | null;
+    };
+
+const STEP_ORDER: readonly SettlementStatus[] = ['open', 'closed', 'reviewed', 'approved', 'paid'];
+const STEP_EVENT = {
+  reviewed: 'SettlementReviewed',
+  approved: 'SettlementApproved',
+  paid: 'SettlementPaid',
+} as const;
+
+/** The month has ended in Asia/Shanghai by `now`. */
+export function monthHasEnded(month: MonthKey, now: EpochMs): boolean {
+  return businessDateOf(now) > lastDayOfMonth(month);
+}
+
+/**
+ * 月结流程: open → closed → reviewed → approved → paid, each step by a named bureau user; whoever
+ * closed the month cannot approve it (four eyes). Repeating a step already taken changes nothing.
+ */
+export const settlement: Decider<SettlementCommand, SettlementEvent, SettlementState> = {
+  initialState: { status: 'open' },
+
+  decide(command, state) {
+    if (command.type === 'CloseMonth') {
+      if (state.status !== 'open') return [];
+      if (!monthHasEnded(command.month, command.now)) {
+        throw new DomainError('conflict', 'period-not-ended', `${command.month} has not ended yet`);
+      }
+      const { settlement: figures } = command;
+      return [
+        {
+          type: 'MonthClosed',
+          data: {
+            month: command.month,
+            cutoff: command.cutoff,
+            closedBy: command.by,
+            digest: figures.digest,
+            totals: figures.totals,
+            canteenIds: figures.canteens.map((canteen) => canteen.canteenId),
+          },
+        },
+        ...figures.canteens.map((canteen) => ({
+          type: 'CanteenMonthSettled' as const,
+          data: { month: command.month, canteen },
+        })),
+      ];
+    }
+    if (state.status === 'open') {
+      throw new DomainError('conflict', 'settlement-step', 'the month has not been closed');
+    }
+    const wanted = STEP_ORDER.indexOf(command.step);
+    const current = STEP_ORDER.indexOf(state.status);
+    if (current >= wanted) return [];
+    if (current < wanted - 1) {
+      throw new DomainError(
+        'conflict',
+        'settlement-step',
+        `the settlement is ${state.status}: it must be ${STEP_ORDER[wanted - 1]} before it can be ${command.step}`,
+      );
+    }
+    if (command.step === 'approved' && command.by.userId === state.closedBy.userId) {
+      throw new DomainError(
+        'not-allowed',
+        'four-eyes',
+        `${command.by.name} closed this month and cannot approve it`,
+      );
+    }
+    return [
+      {
+        type: STEP_EVENT[command.step],
+        data: { month: state.month, by: command.by, at: command.at, note: command.note },
+      },
+    ];
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'MonthClosed':
+        return {
+          status: 'closed',
+          month: event.data.month,
+          cutoff: event.data.cutoff,
+          closedBy: event.data.closedBy,
+          digest: event.data.digest,
+          totals: event.data.totals,
+          canteens: [],
+          steps: {},
+        };
+      case 'CanteenMonthSettled':
+        return state.status === 'open'
+          ? state
+          : { ...state, canteens: [...state.canteens, event.data.canteen] };
+      default: {
+        if (state.status === 'open') return state;
+        const step = (Object.keys(STEP_EVENT) as SettlementStep[]).find(
+          (key) => STEP_EVENT[key] === event.type,
+        );
+        if (step === undefined) return state;
+        const { by, at, note } = event.data;
+        return { ...state, status: step, steps: { ...state.steps, [step]: { by, at, note } } };
+      }
+    }
+  },
+};

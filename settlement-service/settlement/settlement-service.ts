@@ -1,0 +1,207 @@
+import { canonicalJson } from '../../domain/canonical-json.ts';
+import { stateFrom } from '../../domain/decider.ts';
+import { DomainError } from '../../domain/domain-error.ts';
+import { firstDifference } from '../../domain/settlement/digest.ts';
+import {
+  type BureauUser,
+  type Cutoff,
+  monthHasEnded,
+  type SettlementState,
+  type SettlementStatus,
+  type SettlementStep,
+  type SettlementSteps,
+  settlement,
+  settlementStream,
+} from '../../domain/settlement/settlement.ts';
+import type { CanteenSettlement, SettlementTotals } from '../../domain/settlement/settlement-ledger.ts';
+import type { MonthKey } from '../../domain/time/calendar.ts';
+import type { EventStore } from '../../event-store/port.ts';
+import { positionFromString, positionToString } from '../../event-store/position.ts';
+import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
+import { retryOnConflict } from '../event-sourcing/retry.ts';
+import { computeSettlement } from './settlement-source.ts';
+
+/** A month's settlement as readers see it: recorded when closed, provisional while open. */
+export interface SettlementView {
+  readonly month: MonthKey;
+  readonly status: SettlementStatus;
+  readonly digest: string;
+  /** Where the figures were cut: the close's cut-off, or the store's head for a provisional view. */
+  readonly cutoff: Cutoff;
+  readonly closedBy: BureauUser | null;
+  readonly steps: SettlementSteps;
+  readonly canteens: readonly CanteenSettlement[];
+  readonly totals: SettlementTotals;
+}
+
+/** What a recomputation from the events says about one canteen-month as recorded (or as a statement claims). */
+export interface Verification {
+  readonly month: MonthKey;
+  readonly canteenId: string;
+  readonly matches: boolean;
+  readonly claimedDigest: string;
+  readonly recomputedDigest: string;
+  /** The figures recomputed equal the figures claimed. */
+  readonly figuresMatch: boolean;
+  /** The first event, in the digest's order, that differs (null when the digests match). */
+  readonly firstDifference: {
+    readonly index: number;
+    /** The sale of the recomputed event there; null when the claim has more events than the store. */
+    readonly saleId: string | null;
+    readonly eventId: string | null;
+  } | null;
+}
+
+/** What a statement or a recorded closing claims about a canteen-month, to be checked against the events. */
+export interface CanteenMonthClaim {
+  readonly month: MonthKey;
+  readonly cutoff: Cutoff;
+  readonly canteen: CanteenSettlement;
+}
+
+/** 月结: closes months, takes them through review, approval and payment, and verifies them. */
+export class SettlementService {
+  constructor(
+    private readonly deps: {
+      readonly store: EventStore;
+      readonly repository: AggregateRepository;
+      readonly now: () => number;
+    },
+  ) {}
+
+  async view(month: MonthKey): Promise<SettlementView> {
+    const { state } = await this.deps.repository.load(settlementStream(month), settlement);
+    if (state.status !== 'open') return viewOf(state);
+    const at = this.deps.now();
+    const head = await this.deps.store.headPosition();
+    const { settlement: figures } = await computeSettlement(this.deps.store, month, head);
+    return {
+      month,
+      status: 'open',
+      digest: figures.digest,
+      cutoff: { position: positionToString(head), at },
+      closedBy: null,
+      steps: {},
+      canteens: figures.canteens,
+      totals: figures.totals,
+    };
+  }
+
+  /** Closes the month at the store's head now; closing a closed month answers as the first close did. */
+  close(month: MonthKey, by: BureauUser, context: EventContext): Promise<SettlementView> {
+    return retryOnConflict(async () => {
+      const stream = settlementStream(month);
+      const { state, expectedRevision } = await this.deps.repository.load(stream, settlement);
+      if (state.status !== 'open') return viewOf(state);
+      const now = this.deps.now();
+      if (!monthHasEnded(month, now)) {
+        throw new DomainError('conflict', 'period-not-ended', `${month} has not ended yet`);
+      }
+      const head = await this.deps.store.headPosition();
+      const { settlement: figures } = await computeSettlement(this.deps.store, month, head);
+      const cutoff = { position: positionToString(head), at: now };
+      const events = settlement.decide(
+        { type: 'CloseMonth', month, now, by, cutoff, settlement: figures },
+        state,
+      );
+      await this.deps.repository.append(stream, events, expectedRevision, context);
+      return viewOf(stateFrom(settlement, events) as Exclude<SettlementState, { status: 'open' }>);
+    }, 3);
+  }
+
+  /** Reviews, approves or pays a closed month; a step already taken answers the settlement as it is. */
+  takeStep(
+    month: MonthKey,
+    step: SettlementStep,
+    by: BureauUser,
+    note: string | null,
+    context: EventContext,
+  ): Promise<SettlementView> {
+    return retryOnConflict(async () => {
+      const stream = settlementStream(month);
+      const { state, expectedRevision } = await this.deps.repository.load(stream, settlement);
+      const events = settlement.decide({ type: 'TakeStep', step, by, at: this.deps.now(), note }, state);
+      await this.deps.repository.append(stream, events, expectedRevision, context);
+      const after = events.reduce(settlement.evolve, state);
+      if (after.status === 'open') throw new Error('a step on an open month was not refused');
+      return viewOf(after);
+    });
+  }
+
+  /** Recomputes a closed month from the events and compares it, canteen by canteen, with what was recorded. */
+  async verifyClosed(month: MonthKey, canteenId?: string): Promise<Verification[]> {
+    const closed = await this.closed(month);
+    const canteens = closed.canteens.filter(
+      (canteen) => canteenId === undefined || canteen.canteenId === canteenId,
+    );
+    if (canteenId !== undefined && canteens.length === 0) {
+      throw new DomainError('not-found', 'not-found', `canteen ${canteenId} has no settlement in ${month}`);
+    }
+    return verifyClaims(
+      this.deps.store,
+      canteens.map((canteen) => ({ month, cutoff: closed.cutoff, canteen })),
+    );
+  }
+
+  /** A closed month as recorded; refuses an open one. */
+  async closed(month: MonthKey): Promise<SettlementView> {
+    const { state } = await this.deps.repository.load(settlementStream(month), settlement);
+    if (state.status === 'open')
+      throw new DomainError('conflict', 'settlement-step', `${month} has not been closed`);
+    return viewOf(state);
+  }
+}
+
+/** Recomputes each claimed canteen-month at its cut-off and compares digests, event by event, and figures. */
+export async function verifyClaims(
+  store: EventStore,
+  claims: readonly CanteenMonthClaim[],
+): Promise<Verification[]> {
+  const recomputed = new Map<string, Awaited<ReturnType<typeof computeSettlement>>>();
+  const results: Verification[] = [];
+  for (const claim of claims) {
+    const key = `${claim.month}@${claim.cutoff.position}`;
+    let computed = recomputed.get(key);
+    if (!computed) {
+      computed = await computeSettlement(store, claim.month, positionFromString(claim.cutoff.position));
+      recomputed.set(key, computed);
+    }
+    const { canteenId } = claim.canteen;
+    const figures = computed.settlement.canteens.find((canteen) => canteen.canteenId === canteenId);
+    const events = computed.evidence.find((evidence) => evidence.canteenId === canteenId)?.events ?? [];
+    const recomputedDigest = figures?.digest ?? '';
+    const matches = recomputedDigest === claim.canteen.digest;
+    const index = matches
+      ? null
+      : firstDifference(
+          claim.canteen.leafTrail,
+          events.map((event) => event.leaf),
+        );
+    results.push({
+      month: claim.month,
+      canteenId,
+      matches,
+      claimedDigest: claim.canteen.digest,
+      recomputedDigest,
+      figuresMatch: figures !== undefined && canonicalJson(figures) === canonicalJson(claim.canteen),
+      firstDifference:
+        index === null
+          ? null
+          : { index, saleId: events[index]?.saleId ?? null, eventId: events[index]?.eventId ?? null },
+    });
+  }
+  return results;
+}
+
+function viewOf(state: Exclude<SettlementState, { status: 'open' }>): SettlementView {
+  return {
+    month: state.month,
+    status: state.status,
+    digest: state.digest,
+    cutoff: state.cutoff,
+    closedBy: state.closedBy,
+    steps: state.steps,
+    canteens: state.canteens,
+    totals: state.totals,
+  };
+}
