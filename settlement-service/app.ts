@@ -17,7 +17,10 @@ import { RegistrationService } from './registration/registration-service.ts';
 import { salesRoutes } from './sales/sales-routes.ts';
 import { SalesService } from './sales/sales-service.ts';
 import type { PiiVault } from './security/pii-vault.ts';
+import { settlementRoutes } from './settlement/settlement-routes.ts';
+import { SettlementService } from './settlement/settlement-service.ts';
 import { terminalQueueRoutes } from './terminals/terminal-queue-routes.ts';
+import { userRoutes } from './users/user-routes.ts';
 
 export interface AppDependencies {
   readonly eventStore: EventStore;
@@ -68,6 +71,8 @@ export function createApp(deps: AppDependencies): Express {
     ...registrationRoutes(registration),
     ...salesRoutes(sales, now),
     ...terminalQueueRoutes(repository, now),
+    ...userRoutes(repository, deps.tokenSecret),
+    ...settlementRoutes(new SettlementService({ store: deps.eventStore, repository, now })),
     ...(deps.readModels ? readModelRoutes(deps.readModels.db) : []),
   ];
 

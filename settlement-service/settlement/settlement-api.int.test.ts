@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { positionFromString } from '../../event-store/position.ts';
+import { saleBody, setUpBureau } from '../../tests/support/bureau.ts';
+import { startTestService, type TestService } from '../../tests/support/service.ts';
+import { computeSettlement } from './settlement-source.ts';
+
+/*
+ * October 2026 has ended (the service runs on the real clock, after it); November has not.
+ * Policy: 80+ get 300 fen (180 city lottery, 120 district when the canteen is in the elder's district), one a day.
+ */
+describe('closing a month, review and approval, verification (real HTTP, real PostgreSQL)', () => {
+  let service: TestService;
+  let tokens: { t1: string; t3: string };
+  const users: Record<string, string> = {};
+  const sold: string[] = [];
+
+  const sell = async (token: string, overrides: Record<string, unknown>) => {
+    const body = saleBody(overrides);
+    const { status } = await service.call('POST', '/api/v1/sales', token, body);
+    expect(status).toBe(201);
+    sold.push(body.saleId);
+    return body.saleId;
+  };
+  const as = (token: string) => ({
+    get: (path: string) => service.call('GET', path, token),
+    post: (path: string, body?: unknown) => service.call('POST', path, token, body),
+  });
+
+  beforeAll(async () => {
+    service = await startTestService();
+    tokens = (await setUpBureau(service)).tokens;
+    for (const [userId, role, canteenId] of [
+      ['wang', 'reviewer', undefined],
+      ['zhao', 'auditor', undefined],
+      ['li', 'canteen-manager', 'c1'],
+      ['chen', 'admin', undefined],
+    ] as const) {
+      const { status, body } = await service.call('PUT', `/api/v1/users/${userId}`, service.adminToken, {
+        name: `${userId}用户`,
+        role,
+        ...(canteenId ? { canteenId } : {}),
+      });
+      expect(status).toBe(201);
+      users[userId] = body.token;
+    }
+    // c1 (西城区, the elder's district): two subsidised lunches, a guest, and a voided meal.
+    await sell(tokens.t1, { occurredAt: '2026-10-08T12:00:00+08:00' });
+    await sell(tokens.t1, { occurredAt: '2026-10-09T12:00:00+08:00' });
+    await sell(tokens.t1, { occurredAt: '2026-10-09T12:05:00+08:00', cardUid: undefined, terminalSeq: 2 });
+    const voided = await sell(tokens.t1, { occurredAt: '2026-10-10T12:00:00+08:00', cardUid: 'K65' });
+    expect(
+      (await service.call('POST', `/api/v1/sales/${voided}/void`, tokens.t1, { reason: '点错' })).status,
+    ).toBe(200);
+    // c2 (东城区): the district part is not paid outside the elder's district.
+    await sell(tokens.t3, { occurredAt: '2026-10-12T12:00:00+08:00' });
+  });
+  afterAll(() => service?.close());
+
+  it('shows an open month as provisional, and refuses to close a month that has not ended', async () => {
+    const open = await as(service.adminToken).get('/api/v1/settlements/2026-10');
+    expect(open.status).toBe(200);
+    expect(open.body.status).toBe('open');
+    const november = await as(service.adminToken).post('/api/v1/settlements/2026-11/close');
+    expect(november.status).toBe(409);
+    expect(november.body.code).toBe('period-not-ended');
+  });
+
+  it('closes October with per-canteen figures split by funding source, and answers a second close the same', async () => {
+    const before = await service.eventCount();
+    const closed = await as(service.adminToken).post('/api/v1/settlements/2026-10/close');
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.status).toBe('closed');
+    const [c1, c2] = closed.body.canteens;
+    expect(c1).toMatchObject({
+      canteenId: 'c1',
+      mealsSold: 3,
+      subsidisedMeals: 2,
+      subsidyFen: 600,
+      bySource: [
+        { source: 'city-welfare-lottery', fen: 360 },
+        { source: 'district-finance', fen: 240 },
+      ],
+      excluded: [],
+      adjustments: [],
+      operatingSubsidyFen: 0,
+      reimbursementFen: 600,
+    });
+    expect(c1.voided).toHaveLength(1);
+    expect(c2).toMatchObject({ canteenId: 'c2', mealsSold: 1, subsidyFen: 180, reimbursementFen: 180 });
+    expect(closed.body.totals).toMatchObject({ mealsSold: 4, reimbursementFen: 780 });
+    expect(closed.body.digest).toMatch(/^[0-9a-f]{64}$/);
+    const again = await as(service.adminToken).post('/api/v1/settlements/2026-10/close');
+    expect(again.body).toEqual(closed.body);
+    expect(await service.eventCount()).toBe(before + 1 + 2); // MonthClosed and one event per canteen
+  });
+
+  it('recomputes the closed month from the events with identical figures', async () => {
+    const recorded = (await as(users.zhao ?? '').get('/api/v1/settlements/2026-10')).body;
+    const { settlement } = await computeSettlement(
+      service.store,
+      '2026-10',
+      positionFromString(recorded.cutoff.position),
+    );
+    expect(settlement.digest).toBe(recorded.digest);
+    expect(settlement.totals).toEqual(recorded.totals);
+    const verified = await as(users.zhao ?? '').get('/api/v1/settlements/2026-10/verify');
+    expect(
+      verified.body.verifications.map((entry: { matches: boolean; figuresMatch: boolean }) => [
+        entry.matches,
+        entry.figuresMatch,
+      ]),
+    ).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+  });
+
+  it('never changes a closed month: a late sale and a late void land in November as adjustments', async () => {
+    const late = await sell(tokens.t1, { occurredAt: '2026-10-20T12:00:00+08:00' });
+    const first = sold[0] ?? '';
+    expect(
+      (await service.call('POST', `/api/v1/sales/${first}/void`, service.adminToken, { reason: '重复' }))
+        .status,
+    ).toBe(200);
+    const october = await as(service.adminToken).get('/api/v1/settlements/2026-10');
+    expect(october.body.canteens[0]).toMatchObject({ mealsSold: 3, reimbursementFen: 600 });
+    const november = await as(service.adminToken).get('/api/v1/settlements/2026-11');
+    expect(november.body.status).toBe('open');
+    expect(november.body.canteens[0]).toMatchObject({
+      canteenId: 'c1',
+      mealsSold: 0,
+      adjustments: [
+        { month: '2026-10', saleId: late, kind: 'late-sale', fen: 300 },
+        { month: '2026-10', saleId: first, kind: 'late-void', fen: -300 },
+      ],
+      reimbursementFen: 0,
+    });
+  });
+
+  it('takes the month through review, approval (four eyes) and payment, by role', async () => {
+    const month = '/api/v1/settlements/2026-10';
+    expect((await as(users.zhao ?? '').post(`${month}/review`)).status).toBe(403); // auditors only read
+    expect((await as(users.li ?? '').get(month)).status).toBe(403);
+    expect((await as(users.wang ?? '').post(`${month}/approve`)).body.code).toBe('settlement-step');
+    expect((await as(users.wang ?? '').post(`${month}/review`, { note: '已核对' })).body.status).toBe(
+      'reviewed',
+    );
+    const selfApproval = await as(service.adminToken).post(`${month}/approve`);
+    expect(selfApproval.status).toBe(403);
+    expect(selfApproval.body.code).toBe('four-eyes');
+    expect((await as(users.chen ?? '').post(`${month}/approve`)).body.status).toBe('approved');
+    expect((await as(users.wang ?? '').post(`${month}/pay`)).status).toBe(403);
+    const paid = await as(service.adminToken).post(`${month}/pay`, { note: '国库集中支付 2026-11-30' });
+    expect(paid.body.status).toBe('paid');
+    expect(paid.body.closedBy.userId).toBe('bureau-admin');
+    expect(paid.body.steps.reviewed.by).toEqual({ userId: 'wang', name: 'wang用户' });
+    expect(paid.body.steps.approved.by.userId).toBe('chen');
+  });
+
+  it('lets a canteen manager read its own canteen month only', async () => {
+    expect((await as(users.li ?? '').get('/api/v1/settlements/2026-10/canteens/c1')).body.days).toHaveLength(
+      2,
+    );
+    expect((await as(users.li ?? '').get('/api/v1/settlements/2026-10/canteens/c2')).status).toBe(403);
+  });
+
+  it('catches an event changed in the database and names the sale', async () => {
+    const target = sold[1] ?? '';
+    await service.database.pool.query(
+      `UPDATE event_store.events SET data = jsonb_set(data, '{subsidyFen}', '0') WHERE stream_id = $1 AND event_type = 'MealSold'`,
+      [`sale-${target}`],
+    );
+    const verified = await as(users.zhao ?? '').get('/api/v1/settlements/2026-10/verify?canteenId=c1');
+    const [result] = verified.body.verifications;
+    expect(result).toMatchObject({ canteenId: 'c1', matches: false, figuresMatch: false });
+    expect(result.firstDifference.saleId).toBe(target);
+  });
+});

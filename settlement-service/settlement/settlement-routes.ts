@@ -1,0 +1,207 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+import type { BureauUser, SettlementStep } from '../../domain/settlement/settlement.ts';
+import { isMonthKey } from '../../domain/time/calendar.ts';
+import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
+import { actorOf, principalOf } from '../auth/authenticate.ts';
+import type { EventContext } from '../event-sourcing/aggregate-repository.ts';
+import { idSchema } from '../http/common-schemas.ts';
+import { Problem } from '../http/problem.ts';
+import { defineRoute, type ImplementedRoute } from '../http/route.ts';
+import type { SettlementService, SettlementView } from './settlement-service.ts';
+
+const monthParams = z.object({
+  month: z.string().refine(isMonthKey, 'expected a month YYYY-MM').describe('month YYYY-MM'),
+});
+const fen = z.number().int().describe('integer fen, signed for adjustments');
+const sourceAmount = z.object({ source: z.string(), fen });
+const person = z.object({ userId: z.string(), name: z.string() });
+const stepRecord = z.object({ by: person, at: z.string(), note: z.string().nullable() });
+
+const canteenSummary = z.looseObject({
+  canteenId: z.string(),
+  mealsSold: z.number().int(),
+  subsidisedMeals: z.number().int(),
+  subsidyFen: fen,
+  excludedFen: fen,
+  bySource: z.array(sourceAmount),
+  byRule: z.array(z.object({ ruleId: z.string(), fen })),
+  excluded: z.array(z.object({ saleId: z.string(), reason: z.string(), fen })),
+  voided: z.array(z.object({ saleId: z.string(), reason: z.string(), subsidyFen: fen })),
+  adjustments: z.array(
+    z.object({ month: z.string(), saleId: z.string(), kind: z.enum(['late-sale', 'late-void']), fen }),
+  ),
+  adjustmentsFen: fen,
+  operatingSubsidyFen: fen,
+  operatingSubsidy: z.looseObject({ policyId: z.string().nullable(), lines: z.array(z.looseObject({})) }),
+  reimbursementFen: fen,
+  digest: z.string().describe('root of the hash tree over the events behind these figures'),
+  eventCount: z.number().int(),
+});
+
+const settlementSchema = z
+  .object({
+    month: z.string(),
+    status: z.enum(['open', 'closed', 'reviewed', 'approved', 'paid']),
+    digest: z.string(),
+    cutoff: z.object({ position: z.string(), at: z.string() }),
+    closedBy: person.nullable(),
+    steps: z.object({
+      reviewed: stepRecord.optional(),
+      approved: stepRecord.optional(),
+      paid: stepRecord.optional(),
+    }),
+    canteens: z.array(canteenSummary),
+    totals: z.looseObject({ reimbursementFen: fen }),
+  })
+  .meta({ id: 'Settlement' });
+
+const verificationSchema = z.object({
+  verifications: z.array(
+    z.object({
+      month: z.string(),
+      canteenId: z.string(),
+      matches: z.boolean(),
+      claimedDigest: z.string(),
+      recomputedDigest: z.string(),
+      figuresMatch: z.boolean(),
+      firstDifference: z
+        .object({ index: z.number().int(), saleId: z.string().nullable(), eventId: z.string().nullable() })
+        .nullable(),
+    }),
+  ),
+});
+
+/** The month as the API answers it (API.md): per-canteen figures without the daily and per-elder tables. */
+function answerOf(view: SettlementView): z.output<typeof settlementSchema> {
+  const stepOf = (step: SettlementStep) => {
+    const record = view.steps[step];
+    return record ? { [step]: { ...record, at: formatShanghaiInstant(record.at) } } : {};
+  };
+  // The domain's figures are read-only; the schema describes the same shapes as plain JSON.
+  return {
+    month: view.month,
+    status: view.status,
+    digest: view.digest,
+    cutoff: { position: view.cutoff.position, at: formatShanghaiInstant(view.cutoff.at) },
+    closedBy: view.closedBy,
+    steps: { ...stepOf('reviewed'), ...stepOf('approved'), ...stepOf('paid') },
+    canteens: view.canteens.map(({ days: _days, elders: _elders, leafTrail: _trail, ...summary }) => summary),
+    totals: view.totals,
+  } as unknown as z.output<typeof settlementSchema>;
+}
+
+/** The bureau user behind a request, and the context its events are recorded with. */
+function actingUser(request: Request): { by: BureauUser; context: EventContext } {
+  const principal = principalOf(request);
+  if (principal.role === 'terminal') throw new Error('the route guard admits bureau users only');
+  return {
+    by: { userId: principal.userId, name: principal.name },
+    context: { actor: actorOf(principal), correlationId: request.get('x-request-id') ?? crypto.randomUUID() },
+  };
+}
+
+const STEP_ROUTES: readonly { step: SettlementStep; verb: string; callers: string[]; summary: string }[] = [
+  {
+    step: 'reviewed',
+    verb: 'review',
+    callers: ['admin', 'reviewer'],
+    summary: 'Record that a closed month was reviewed',
+  },
+  {
+    step: 'approved',
+    verb: 'approve',
+    callers: ['admin', 'reviewer'],
+    summary: 'Approve a reviewed month for payment (not by whoever closed it)',
+  },
+  { step: 'paid', verb: 'pay', callers: ['admin'], summary: 'Record that an approved month was paid' },
+];
+
+/** 月结 endpoints: close a month, read it, take it through review, approval and payment, verify it. */
+export function settlementRoutes(service: SettlementService): ImplementedRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/settlements/:month/close',
+      summary: 'Close an ended month at the event store’s head; closing again answers the first close',
+      tags: ['settlements'],
+      callers: ['admin'],
+      params: monthParams,
+      success: { status: 200, schema: settlementSchema },
+      problems: ['period-not-ended'],
+    }).implement(async ({ params, request }) => {
+      const { by, context } = actingUser(request);
+      return { status: 200, body: answerOf(await service.close(params.month, by, context)) };
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settlements/:month',
+      summary: 'A month’s settlement per canteen; provisional (status open) until it is closed',
+      tags: ['settlements'],
+      callers: ['admin', 'reviewer', 'auditor'],
+      params: monthParams,
+      success: { status: 200, schema: settlementSchema },
+      problems: [],
+    }).implement(async ({ params }) => ({ status: 200, body: answerOf(await service.view(params.month)) })),
+
+    ...STEP_ROUTES.map(({ step, verb, callers, summary }) =>
+      defineRoute({
+        method: 'post',
+        path: `/api/v1/settlements/:month/${verb}`,
+        summary,
+        tags: ['settlements'],
+        callers,
+        params: monthParams,
+        body: z.strictObject({ note: z.string().max(500).optional() }).optional(),
+        success: { status: 200, schema: settlementSchema },
+        problems: ['settlement-step', 'four-eyes'],
+      }).implement(async ({ params, body, request }) => {
+        const { by, context } = actingUser(request);
+        const view = await service.takeStep(params.month, step, by, body?.note ?? null, context);
+        return { status: 200, body: answerOf(view) };
+      }),
+    ),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settlements/:month/verify',
+      summary: 'Recompute a closed month from the events and compare each canteen’s digest and figures',
+      tags: ['settlements'],
+      callers: ['admin', 'reviewer', 'auditor'],
+      params: monthParams,
+      query: z.object({ canteenId: idSchema.optional() }),
+      success: { status: 200, schema: verificationSchema },
+      problems: ['settlement-step', 'not-found'],
+    }).implement(async ({ params, query }) => ({
+      status: 200,
+      body: { verifications: await service.verifyClosed(params.month, query.canteenId) },
+    })),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settlements/:month/canteens/:canteenId',
+      summary: 'One canteen’s month in full: daily and per-elder tables besides the figures',
+      tags: ['settlements'],
+      callers: ['admin', 'reviewer', 'auditor', 'canteen-manager'],
+      params: monthParams.extend({ canteenId: idSchema }),
+      success: { status: 200, schema: z.looseObject({ canteenId: z.string() }) },
+      problems: ['not-found'],
+    }).implement(async ({ params, request }) => {
+      const principal = principalOf(request);
+      if (principal.role === 'canteen-manager' && principal.canteenId !== params.canteenId) {
+        throw new Problem(403, 'forbidden', 'Forbidden', 'a canteen manager reads its own canteen only');
+      }
+      const view = await service.view(params.month);
+      const canteen = view.canteens.find((entry) => entry.canteenId === params.canteenId);
+      if (!canteen)
+        throw new Problem(
+          404,
+          'not-found',
+          'Not found',
+          `no settlement for ${params.canteenId} in ${params.month}`,
+        );
+      return { status: 200, body: { month: view.month, status: view.status, ...canteen } };
+    }),
+  ];
+}
