@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
@@ -6,28 +5,8 @@ import { createGeneration, generationsOf, schemaOf } from '../projections/runner
 import { readModelSnapshot } from '../projections/runner/testing/read-model-snapshot.ts';
 import { salesProjection } from '../projections/sales/sales.projection.ts';
 import { sellMany, setUpBureau } from '../tests/support/bureau.ts';
+import { zhucan } from '../tests/support/cli.ts';
 import { startTestService, type TestService } from '../tests/support/service.ts';
-
-function zhucan(
-  args: string[],
-  databaseUrl: string,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/zhucan.mjs', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, KURRENTDB_URL: '' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      err += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 describe('zhucan projections (CLI)', () => {
   let service: TestService;

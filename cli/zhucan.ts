@@ -1,9 +1,10 @@
 /**
  * zhucan: the operator's command line. `zhucan projections status`, `zhucan projections rebuild [name]`,
- * `zhucan projections abandon <name>`.
+ * `zhucan projections abandon <name>`, `zhucan verify <statement.pdf>`.
  * It opens the same database and event store as the service (DATABASE_URL, KURRENTDB_URL,
  * ZHUCAN_DATA_DIR) and may run while the service runs.
  */
+import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { openDatabase } from '../database/connect.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
@@ -12,6 +13,8 @@ import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
 import { configFromEnvironment } from '../settlement-service/config.ts';
+import { verifyClaims } from '../settlement-service/settlement/settlement-service.ts';
+import { readStatement } from '../settlement-service/statements/statement-reader.ts';
 import { rebuildProgressBar } from './progress.ts';
 
 async function withStore<T>(
@@ -96,6 +99,35 @@ projections
     });
   });
 
+program
+  .command('verify')
+  .argument('<statement.pdf>', 'a canteen statement as the bureau issued it')
+  .description(
+    'recompute a statement from the event store and report "matches" or the first sale that differs',
+  )
+  .action((file: string) =>
+    withStore(async (store) => {
+      const { figures } = await readStatement(await readFile(file));
+      if (!figures) throw new Error(`${file} carries no embedded settlement figures`);
+      const [result] = await verifyClaims(store, [figures]);
+      if (!result) throw new Error('nothing was verified');
+      const where = `${figures.month} ${figures.canteen.canteenId}, digest ${figures.canteen.digest}`;
+      if (result.matches && result.figuresMatch) {
+        console.log(`matches: ${where} (${figures.canteen.eventCount} events)`);
+        return;
+      }
+      const difference = result.firstDifference;
+      throw new StatementDiffers(
+        difference
+          ? `differs: ${where}; first differing event #${difference.index + 1}, sale ${difference.saleId ?? '(missing from the store)'}`
+          : `differs: ${where}; the events match but the figures do not`,
+      );
+    }),
+  );
+
+/** A verification that ran and found a difference: reported on stdout, exit code 1. */
+class StatementDiffers extends Error {}
+
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1)
@@ -107,6 +139,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof StatementDiffers) {
+    console.log(error.message);
+    process.exit(1);
+  }
   console.error(`zhucan: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(2);
 }

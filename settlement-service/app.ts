@@ -30,6 +30,8 @@ export interface AppDependencies {
   /** Secret from which terminal tokens are derived. */
   readonly tokenSecret: Buffer;
   readonly now?: () => number;
+  /** The bureau named on statements (`ZHUCAN_BUREAU_NAME`). */
+  readonly bureauName?: string;
   /** The read models and the runner that keeps them; without them only the write side is served. */
   readonly readModels?: { readonly db: Kysely<unknown>; readonly projections: ProjectionRunner };
 }
@@ -38,6 +40,8 @@ export interface Services {
   readonly registration: RegistrationService;
   readonly sales: SalesService;
 }
+
+export const DEFAULT_BUREAU_NAME = '民政局';
 
 /** Read on every sale, changed by the bureau now and then. */
 function isRarelyChanging(stream: string): boolean {
@@ -72,7 +76,10 @@ export function createApp(deps: AppDependencies): Express {
     ...salesRoutes(sales, now),
     ...terminalQueueRoutes(repository, now),
     ...userRoutes(repository, deps.tokenSecret),
-    ...settlementRoutes(new SettlementService({ store: deps.eventStore, repository, now })),
+    ...settlementRoutes(
+      new SettlementService({ store: deps.eventStore, repository, now }),
+      deps.bureauName ?? DEFAULT_BUREAU_NAME,
+    ),
     ...(deps.readModels ? readModelRoutes(deps.readModels.db) : []),
   ];
 

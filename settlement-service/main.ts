@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     adminToken: await loadOrCreateAdminToken(secret('admin-token', process.env.ZHUCAN_ADMIN_TOKEN)),
     vault: new PiiVault(await loadOrCreateKey(secret('pii-key', process.env.ZHUCAN_PII_KEY))),
     tokenSecret: await loadOrCreateSecret(secret('token-secret', process.env.ZHUCAN_TOKEN_SECRET)),
+    ...(process.env.ZHUCAN_BUREAU_NAME ? { bureauName: process.env.ZHUCAN_BUREAU_NAME } : {}),
   };
   if (config.demo) await seedDemoData(createServices(deps), { dataDir: config.dataDir, log });
 

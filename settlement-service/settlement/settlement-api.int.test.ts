@@ -1,7 +1,12 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { positionFromString } from '../../event-store/position.ts';
 import { saleBody, setUpBureau } from '../../tests/support/bureau.ts';
+import { zhucan } from '../../tests/support/cli.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
+import { readStatement } from '../statements/statement-reader.ts';
 import { computeSettlement } from './settlement-source.ts';
 
 /*
@@ -55,6 +60,15 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     await sell(tokens.t3, { occurredAt: '2026-10-12T12:00:00+08:00' });
   });
   afterAll(() => service?.close());
+  const statementFile = join(tmpdir(), `statement-${process.pid}-${Date.now()}.pdf`);
+  const pdfOf = async (path: string, token: string) => {
+    const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type')?.split(';')[0],
+      bytes: new Uint8Array(await response.arrayBuffer()),
+    };
+  };
 
   it('shows an open month as provisional, and refuses to close a month that has not ended', async () => {
     const open = await as(service.adminToken).get('/api/v1/settlements/2026-10');
@@ -164,6 +178,42 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     expect((await as(users.li ?? '').get('/api/v1/settlements/2026-10/canteens/c2')).status).toBe(403);
   });
 
+  it('renders the canteen statement as a Chinese PDF with its figures embedded, the same bytes every time', async () => {
+    const path = '/api/v1/settlements/2026-10/canteens/c1/statement.pdf';
+    const response = await pdfOf(path, users.zhao ?? '');
+    expect(response.status).toBe(200);
+    expect(response.type).toBe('application/pdf');
+    const statement = await readStatement(response.bytes);
+    const text = statement.pages.join('\n');
+    for (const expected of [
+      '老年助餐补贴结算单',
+      '西城区食堂',
+      '2026-10',
+      '应拨付金额(元)',
+      '6.00',
+      '张*明',
+      '经办人',
+      '第 1 页 共',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    // The ID number is masked to its region and last four characters; the birth date never shows.
+    expect(text).toMatch(/1201\*{10}\d{3}[\dX]/);
+    expect(text).not.toContain('19400315');
+    expect(text).toContain('已拨付');
+    const recorded = (await as(users.zhao ?? '').get('/api/v1/settlements/2026-10/canteens/c1')).body;
+    expect(statement.figures?.canteen.reimbursementFen).toBe(600);
+    expect(statement.figures?.canteen.digest).toBe(recorded.digest);
+    expect(text).toContain(recorded.digest);
+    expect((await pdfOf(path, users.zhao ?? '')).bytes).toEqual(response.bytes);
+    expect((await pdfOf(path.replace('c1', 'c2'), users.li ?? '')).status).toBe(403);
+    expect((await pdfOf(path, users.li ?? '')).status).toBe(200);
+    await writeFile(statementFile, response.bytes);
+    const verified = await zhucan(['verify', statementFile], service.database.connectionString);
+    expect(verified.code, verified.err).toBe(0);
+    expect(verified.out).toMatch(/^matches: 2026-10 c1/m);
+  });
+
   it('catches an event changed in the database and names the sale', async () => {
     const target = sold[1] ?? '';
     await service.database.pool.query(
@@ -174,5 +224,8 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     const [result] = verified.body.verifications;
     expect(result).toMatchObject({ canteenId: 'c1', matches: false, figuresMatch: false });
     expect(result.firstDifference.saleId).toBe(target);
+    const cli = await zhucan(['verify', statementFile], service.database.connectionString);
+    expect(cli.code, cli.out + cli.err).toBe(1);
+    expect(cli.out).toContain(`sale ${target}`);
   });
 });

@@ -8,6 +8,7 @@ import type { EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { idSchema } from '../http/common-schemas.ts';
 import { Problem } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
+import { renderCanteenStatement } from '../statements/canteen-statement.ts';
 import type { SettlementService, SettlementView } from './settlement-service.ts';
 
 const monthParams = z.object({
@@ -117,8 +118,16 @@ const STEP_ROUTES: readonly { step: SettlementStep; verb: string; callers: strin
   { step: 'paid', verb: 'pay', callers: ['admin'], summary: 'Record that an approved month was paid' },
 ];
 
+/** A canteen manager reads its own canteen only. */
+function requireOwnCanteen(request: Request, canteenId: string): void {
+  const principal = principalOf(request);
+  if (principal.role === 'canteen-manager' && principal.canteenId !== canteenId) {
+    throw new Problem(403, 'forbidden', 'Forbidden', 'a canteen manager reads its own canteen only');
+  }
+}
+
 /** 月结 endpoints: close a month, read it, take it through review, approval and payment, verify it. */
-export function settlementRoutes(service: SettlementService): ImplementedRoute[] {
+export function settlementRoutes(service: SettlementService, bureauName: string): ImplementedRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -180,6 +189,28 @@ export function settlementRoutes(service: SettlementService): ImplementedRoute[]
 
     defineRoute({
       method: 'get',
+      path: '/api/v1/settlements/:month/canteens/:canteenId/statement.pdf',
+      summary: 'One canteen’s monthly statement (PDF, Chinese) with its figures embedded as settlement.json',
+      tags: ['settlements'],
+      callers: ['admin', 'reviewer', 'auditor', 'canteen-manager'],
+      params: monthParams.extend({ canteenId: idSchema }),
+      success: { status: 200, schema: z.custom<Buffer>(), mediaType: 'application/pdf' },
+      problems: ['not-found'],
+    }).implement(async ({ params, request }) => {
+      requireOwnCanteen(request, params.canteenId);
+      const input = await service.statementInput(params.month, params.canteenId, bureauName);
+      const pdf = await renderCanteenStatement(input);
+      return {
+        status: 200,
+        body: pdf,
+        headers: {
+          'content-disposition': `inline; filename="statement-${params.month}-${params.canteenId}.pdf"`,
+        },
+      };
+    }),
+
+    defineRoute({
+      method: 'get',
       path: '/api/v1/settlements/:month/canteens/:canteenId',
       summary: 'One canteen’s month in full: daily and per-elder tables besides the figures',
       tags: ['settlements'],
@@ -188,10 +219,7 @@ export function settlementRoutes(service: SettlementService): ImplementedRoute[]
       success: { status: 200, schema: z.looseObject({ canteenId: z.string() }) },
       problems: ['not-found'],
     }).implement(async ({ params, request }) => {
-      const principal = principalOf(request);
-      if (principal.role === 'canteen-manager' && principal.canteenId !== params.canteenId) {
-        throw new Problem(403, 'forbidden', 'Forbidden', 'a canteen manager reads its own canteen only');
-      }
+      requireOwnCanteen(request, params.canteenId);
       const view = await service.view(params.month);
       const canteen = view.canteens.find((entry) => entry.canteenId === params.canteenId);
       if (!canteen)

@@ -1,4 +1,5 @@
 import { canonicalJson } from '../../domain/canonical-json.ts';
+import { canteen, canteenStream } from '../../domain/canteens/canteen.ts';
 import { stateFrom } from '../../domain/decider.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { firstDifference } from '../../domain/settlement/digest.ts';
@@ -19,6 +20,7 @@ import type { EventStore } from '../../event-store/port.ts';
 import { positionFromString, positionToString } from '../../event-store/position.ts';
 import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
+import type { CanteenStatementInput } from '../statements/canteen-statement.ts';
 import { computeSettlement } from './settlement-source.ts';
 
 /** A month's settlement as readers see it: recorded when closed, provisional while open. */
@@ -141,6 +143,30 @@ export class SettlementService {
       this.deps.store,
       canteens.map((canteen) => ({ month, cutoff: closed.cutoff, canteen })),
     );
+  }
+
+  /** Everything one canteen's statement prints: recorded figures, or provisional ones while open. */
+  async statementInput(
+    month: MonthKey,
+    canteenId: string,
+    bureauName: string,
+  ): Promise<CanteenStatementInput> {
+    const view = await this.view(month);
+    const figures = view.canteens.find((entry) => entry.canteenId === canteenId);
+    if (!figures)
+      throw new DomainError('not-found', 'not-found', `canteen ${canteenId} has no settlement in ${month}`);
+    const { state } = await this.deps.repository.load(canteenStream(canteenId), canteen);
+    const details = state.status === 'registered' ? state.versions.at(-1)?.details : undefined;
+    return {
+      bureauName,
+      canteenName: details?.name ?? canteenId,
+      month,
+      status: view.status,
+      cutoff: view.cutoff,
+      closedBy: view.closedBy,
+      steps: view.steps,
+      canteen: figures,
+    };
   }
 
   /** A closed month as recorded; refuses an open one. */

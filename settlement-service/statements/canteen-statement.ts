@@ -1,0 +1,298 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import PDFDocument from 'pdfkit';
+import { type Fen, formatYuan } from '../../domain/money.ts';
+import type {
+  BureauUser,
+  Cutoff,
+  SettlementStatus,
+  SettlementSteps,
+} from '../../domain/settlement/settlement.ts';
+import type { CanteenSettlement } from '../../domain/settlement/settlement-ledger.ts';
+import type { MonthKey } from '../../domain/time/calendar.ts';
+import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
+
+/** Name of the figures embedded in every statement, for `zhucan verify` and the bureau's systems. */
+export const STATEMENT_ATTACHMENT = 'settlement.json';
+
+/** What a canteen statement claims, embedded as JSON: enough to recompute and compare it. */
+export interface StatementFigures {
+  readonly month: MonthKey;
+  readonly status: SettlementStatus;
+  readonly cutoff: Cutoff;
+  readonly canteen: CanteenSettlement;
+}
+
+export interface CanteenStatementInput extends StatementFigures {
+  readonly bureauName: string;
+  readonly canteenName: string;
+  readonly closedBy: BureauUser | null;
+  readonly steps: SettlementSteps;
+}
+
+const require = createRequire(import.meta.url);
+// Noto Sans SC (SIL Open Font License 1.1); pdfkit embeds only the glyphs a statement uses.
+const FONT = readFileSync(
+  require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
+);
+
+const yuan = (amount: number) => formatYuan(amount as Fen);
+const REASONS: Record<string, string> = {
+  'offline-mismatch': '脱机补贴高于应得',
+  'offline-over-cap': '脱机补贴超出次数上限',
+};
+const OPERATING_KINDS: Record<string, string> = {
+  perSubsidisedMeal: '按补贴餐次',
+  perElderDay: '按老人就餐人天',
+  perDinerByAge: '按年龄段人天',
+  flatMonthly: '每月定额',
+  minMealsPerDay: '日最低餐数',
+};
+const PAGE_BOTTOM = 780;
+const LEFT = 50;
+
+/**
+ * 食堂月度结算单: one canteen's month as a PDF (A4, Chinese), with the figures embedded as JSON.
+ * The same input gives the same bytes: dates come from the closing, not the clock.
+ */
+export function renderCanteenStatement(input: CanteenStatementInput): Promise<Buffer> {
+  const { canteen } = input;
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: LEFT,
+    bufferPages: true,
+    compress: true,
+    info: {
+      Title: `${input.canteenName} ${input.month} 结算单`,
+      Author: input.bureauName,
+      Creator: '助餐通',
+      CreationDate: new Date(input.cutoff.at),
+    },
+  });
+  doc.registerFont('cjk', FONT);
+  doc.font('cjk');
+
+  doc.fontSize(16).text(`${input.bureauName} 老年助餐补贴结算单`, { align: 'center' });
+  doc.moveDown(0.3).fontSize(10);
+  doc.text(`食堂:${input.canteenName}(${canteen.canteenId})    结算月份:${input.month}`);
+  doc.text(
+    `状态:${statusText(input.status)}    截止:${formatShanghaiInstant(input.cutoff.at)}(事件位置 ${input.cutoff.position})`,
+  );
+
+  heading(doc, '一、汇总');
+  table(
+    doc,
+    [180, 120],
+    [
+      ['售餐份数(含非补贴)', String(canteen.mealsSold)],
+      ['补贴餐次', String(canteen.subsidisedMeals)],
+      ['食堂垫付补贴(元)', yuan(canteen.subsidyFen)],
+      ['不予报销(元)', yuan(-canteen.excludedFen)],
+      ['运营补贴(元)', yuan(canteen.operatingSubsidyFen)],
+      ['以前月份调整(元)', yuan(canteen.adjustmentsFen)],
+      ['应拨付金额(元)', yuan(canteen.reimbursementFen)],
+    ],
+  );
+
+  heading(doc, '二、补贴资金来源');
+  table(
+    doc,
+    [240, 120],
+    [['资金来源', '金额(元)'], ...canteen.bySource.map((part) => [part.source, yuan(part.fen)])],
+  );
+  table(
+    doc,
+    [240, 120],
+    [['补贴规则', '金额(元)'], ...canteen.byRule.map((rule) => [rule.ruleId, yuan(rule.fen)])],
+  );
+
+  heading(doc, '三、运营补贴及依据');
+  doc.text(`依据政策:${canteen.operatingSubsidy.policyId ?? '无'}`);
+  table(
+    doc,
+    [140, 220, 100],
+    [
+      ['项目', '依据', '金额(元)'],
+      ...canteen.operatingSubsidy.lines.map((line) => [
+        OPERATING_KINDS[line.kind] ?? line.kind,
+        basisText(line),
+        yuan(line.fen),
+      ]),
+    ],
+  );
+
+  heading(doc, '四、每日明细');
+  table(
+    doc,
+    [90, 60, 60, 90, 90, 70],
+    [
+      ['日期', '售餐', '补贴餐', '垫付补贴', '可报销', '就餐人数'],
+      ...canteen.days.map((day) => [
+        day.date,
+        String(day.meals),
+        String(day.subsidisedMeals),
+        yuan(day.subsidyFen),
+        yuan(day.reimbursableFen),
+        String(day.elderDays),
+      ]),
+    ],
+  );
+
+  heading(doc, '五、老人明细');
+  table(
+    doc,
+    [70, 150, 50, 60, 80, 80],
+    [
+      ['姓名', '身份证号', '餐次', '补贴餐', '垫付补贴', '可报销'],
+      ...canteen.elders.map((elder) => [
+        elder.maskedName,
+        elder.maskedIdNumber,
+        String(elder.meals),
+        String(elder.subsidisedMeals),
+        yuan(elder.subsidyFen),
+        yuan(elder.reimbursableFen),
+      ]),
+    ],
+  );
+
+  heading(doc, '六、不予报销、作废与调整');
+  table(
+    doc,
+    [250, 150, 80],
+    [
+      ['不予报销(售餐编号)', '原因', '金额(元)'],
+      ...canteen.excluded.map((entry) => [
+        entry.saleId,
+        REASONS[entry.reason] ?? entry.reason,
+        yuan(entry.fen),
+      ]),
+    ],
+  );
+  table(
+    doc,
+    [250, 150, 80],
+    [
+      ['当月作废(售餐编号)', '作废原因', '补贴(元)'],
+      ...canteen.voided.map((entry) => [entry.saleId, entry.reason, yuan(entry.subsidyFen)]),
+    ],
+  );
+  table(
+    doc,
+    [250, 70, 80, 80],
+    [
+      ['调整(售餐编号)', '所属月份', '类型', '金额(元)'],
+      ...canteen.adjustments.map((entry) => [
+        entry.saleId,
+        entry.month,
+        entry.kind === 'late-sale' ? '补录售餐' : '补录作废',
+        yuan(entry.fen),
+      ]),
+    ],
+  );
+
+  heading(doc, '七、数据摘要(可由审计复核)');
+  doc.fontSize(8).text(`摘要 SHA-256:${canteen.digest}`);
+  doc.text(`所含事件:${canteen.eventCount} 条。核验:zhucan verify <本文件>`);
+  doc.fontSize(10);
+
+  ensureSpace(doc, 60);
+  doc.moveDown(2);
+  const y = doc.y;
+  const names = [input.closedBy?.name, input.steps.reviewed?.by.name, input.steps.approved?.by.name];
+  ['经办人', '审核人', '负责人'].forEach((role, index) => {
+    doc.text(`${role}:${names[index] ?? '________'}`, LEFT + index * 170, y, { lineBreak: false });
+  });
+
+  const figures: StatementFigures = {
+    month: input.month,
+    status: input.status,
+    cutoff: input.cutoff,
+    canteen,
+  };
+  doc.file(Buffer.from(JSON.stringify(figures), 'utf8'), {
+    name: STATEMENT_ATTACHMENT,
+    type: 'application/json',
+    description: '结算数据',
+    creationDate: new Date(input.cutoff.at),
+    modifiedDate: new Date(input.cutoff.at),
+  });
+
+  const range = doc.bufferedPageRange();
+  for (let page = range.start; page < range.start + range.count; page += 1) {
+    doc.switchToPage(page);
+    doc.fontSize(8).text(`第 ${page + 1} 页 共 ${range.count} 页`, LEFT, 805, {
+      width: 495,
+      align: 'center',
+      lineBreak: false,
+    });
+  }
+  return toBuffer(doc);
+}
+
+function statusText(status: SettlementStatus): string {
+  return {
+    open: '预结算(本月未关账,数字可能变化)',
+    closed: '已关账',
+    reviewed: '已审核',
+    approved: '已批准',
+    paid: '已拨付',
+  }[status];
+}
+
+function basisText(line: CanteenSettlement['operatingSubsidy']['lines'][number]): string {
+  switch (line.kind) {
+    case 'perSubsidisedMeal':
+      return `${line.subsidisedMeals} 餐 × ${yuan(line.rateFen)} 元`;
+    case 'perElderDay':
+      return `${line.elderDays} 人天 × ${yuan(line.rateFen)} 元`;
+    case 'perDinerByAge':
+      return line.bands
+        .map((band) => `${band.minAge}岁起 ${band.elderDays} 人天 × ${yuan(band.fen)}`)
+        .join(';');
+    case 'flatMonthly':
+      return `当月售餐 ${line.mealsSold} 份`;
+    case 'minMealsPerDay':
+      return `每日至少 ${line.minMeals} 份;未达标 ${line.daysBelowMinimum.length} 天`;
+  }
+}
+
+function heading(doc: PDFKit.PDFDocument, text: string): void {
+  ensureSpace(doc, 40);
+  doc.moveDown(0.6).fontSize(12).text(text, LEFT).fontSize(9).moveDown(0.2);
+}
+
+function ensureSpace(doc: PDFKit.PDFDocument, height: number): void {
+  if (doc.y + height > PAGE_BOTTOM) doc.addPage();
+}
+
+/** Rows of cells at fixed column widths; a row that would not fit starts a new page. */
+function table(
+  doc: PDFKit.PDFDocument,
+  widths: readonly number[],
+  rows: readonly (readonly string[])[],
+): void {
+  doc.fontSize(9);
+  for (const row of rows) {
+    ensureSpace(doc, 14);
+    const y = doc.y;
+    let x = LEFT;
+    row.forEach((cell, index) => {
+      const width = widths[index] ?? 80;
+      doc.text(cell, x, y, { width: width - 4, lineBreak: false, ellipsis: true });
+      x += width;
+    });
+    doc.x = LEFT;
+    doc.y = y + 13;
+  }
+  doc.moveDown(0.3);
+}
+
+function toBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.end();
+  });
+}

@@ -1,0 +1,23 @@
+import { spawn } from 'node:child_process';
+
+/** Runs the `zhucan` CLI in a child process against a database; answers its exit code and output. */
+export function zhucan(
+  args: string[],
+  databaseUrl: string,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/zhucan.mjs', ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, KURRENTDB_URL: '' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
