@@ -220,6 +220,8 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
   const range = doc.bufferedPageRange();
   for (let page = range.start; page < range.start + range.count; page += 1) {
     doc.switchToPage(page);
+    // The footer sits in the bottom margin: without this, pdfkit would start a new page for it.
+    doc.page.margins.bottom = 0;
     doc.fontSize(8).text(`第 ${page + 1} 页 共 ${range.count} 页`, LEFT, 805, {
       width: 495,
       align: 'center',
