@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { positionFromString } from '../../event-store/position.ts';
 import { saleBody, setUpBureau } from '../../tests/support/bureau.ts';
@@ -61,7 +62,7 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
   });
   afterAll(() => service?.close());
   const statementFile = join(tmpdir(), `statement-${process.pid}-${Date.now()}.pdf`);
-  const pdfOf = async (path: string, token: string) => {
+  const download = async (path: string, token: string) => {
     const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     return {
       status: response.status,
@@ -180,7 +181,7 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
 
   it('renders the canteen statement as a Chinese PDF with its figures embedded, the same bytes every time', async () => {
     const path = '/api/v1/settlements/2026-10/canteens/c1/statement.pdf';
-    const response = await pdfOf(path, users.zhao ?? '');
+    const response = await download(path, users.zhao ?? '');
     expect(response.status).toBe(200);
     expect(response.type).toBe('application/pdf');
     const statement = await readStatement(response.bytes);
@@ -205,13 +206,44 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     expect(statement.figures?.canteen.reimbursementFen).toBe(600);
     expect(statement.figures?.canteen.digest).toBe(recorded.digest);
     expect(text).toContain(recorded.digest);
-    expect((await pdfOf(path, users.zhao ?? '')).bytes).toEqual(response.bytes);
-    expect((await pdfOf(path.replace('c1', 'c2'), users.li ?? '')).status).toBe(403);
-    expect((await pdfOf(path, users.li ?? '')).status).toBe(200);
+    expect((await download(path, users.zhao ?? '')).bytes).toEqual(response.bytes);
+    expect((await download(path.replace('c1', 'c2'), users.li ?? '')).status).toBe(403);
+    expect((await download(path, users.li ?? '')).status).toBe(200);
     await writeFile(statementFile, response.bytes);
     const verified = await zhucan(['verify', statementFile], service.database.connectionString);
     expect(verified.code, verified.err).toBe(0);
     expect(verified.out).toMatch(/^matches: 2026-10 c1/m);
+  });
+
+  it('exports the month for the finance system as CSV and XLSX', async () => {
+    const csv = await download('/api/v1/settlements/2026-10/export.csv', users.zhao ?? '');
+    expect(csv.type).toBe('text/csv');
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(csv.bytes);
+    expect(text.startsWith('\uFEFF月份,食堂编号,食堂名称,售餐份数')).toBe(true);
+    const lines = text.trim().split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(
+      /^2026-10,c1,西城区食堂,3,2,6\.00,0\.00,3\.60,2\.40,0\.00,0\.00,6\.00,[0-9a-f]{64}$/,
+    );
+    const payments = await download('/api/v1/settlements/2026-10/export.csv?list=payments', users.zhao ?? '');
+    expect(new TextDecoder().decode(payments.bytes).trim().split('\r\n').slice(1)).toEqual([
+      '2026-10,paid,c1,西城区食堂,6.00,600',
+      '2026-10,paid,c2,东城区食堂,1.80,180',
+    ]);
+    const xlsx = await download('/api/v1/settlements/2026-10/export.xlsx', users.zhao ?? '');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(xlsx.bytes) as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['结算汇总', '拨付清单']);
+    expect(workbook.getWorksheet('拨付清单')?.getRow(2).values).toEqual([
+      undefined,
+      '2026-10',
+      'paid',
+      'c1',
+      '西城区食堂',
+      '6.00',
+      600,
+    ]);
+    expect((await download('/api/v1/settlements/2026-10/export.csv', users.li ?? '')).status).toBe(403);
   });
 
   it('catches an event changed in the database and names the sale', async () => {

@@ -9,6 +9,7 @@ import { idSchema } from '../http/common-schemas.ts';
 import { Problem } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { renderCanteenStatement } from '../statements/canteen-statement.ts';
+import { paymentTable, settlementTable, toCsv, toXlsx } from '../statements/exports.ts';
 import type { SettlementService, SettlementView } from './settlement-service.ts';
 
 const monthParams = z.object({
@@ -118,6 +119,15 @@ const STEP_ROUTES: readonly { step: SettlementStep; verb: string; callers: strin
   { step: 'paid', verb: 'pay', callers: ['admin'], summary: 'Record that an approved month was paid' },
 ];
 
+const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const attachment = (filename: string) => ({ 'content-disposition': `attachment; filename="${filename}"` });
+
+async function exportData(service: SettlementService, month: string) {
+  const view = await service.view(month);
+  const names = await service.canteenNames(view.canteens.map((canteen) => canteen.canteenId));
+  return { view, names };
+}
+
 /** A canteen manager reads its own canteen only. */
 function requireOwnCanteen(request: Request, canteenId: string): void {
   const principal = principalOf(request);
@@ -186,6 +196,38 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       status: 200,
       body: { verifications: await service.verifyClosed(params.month, query.canteenId) },
     })),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settlements/:month/export.csv',
+      summary:
+        'The month for the finance system as CSV (UTF-8): per canteen (list=settlement) or the payment list',
+      tags: ['settlements'],
+      callers: ['admin', 'reviewer', 'auditor'],
+      params: monthParams,
+      query: z.object({ list: z.enum(['settlement', 'payments']).default('settlement') }),
+      success: { status: 200, schema: z.custom<Buffer>(), mediaType: 'text/csv' },
+      problems: [],
+    }).implement(async ({ params, query }) => {
+      const { view, names } = await exportData(service, params.month);
+      const table = query.list === 'payments' ? paymentTable(view, names) : settlementTable(view, names);
+      return { status: 200, body: toCsv(table), headers: attachment(`${query.list}-${params.month}.csv`) };
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settlements/:month/export.xlsx',
+      summary: 'The month for the finance system as a workbook: a settlement sheet and a payment-list sheet',
+      tags: ['settlements'],
+      callers: ['admin', 'reviewer', 'auditor'],
+      params: monthParams,
+      success: { status: 200, schema: z.custom<Buffer>(), mediaType: XLSX_MEDIA_TYPE },
+      problems: [],
+    }).implement(async ({ params }) => {
+      const { view, names } = await exportData(service, params.month);
+      const workbook = await toXlsx([settlementTable(view, names), paymentTable(view, names)]);
+      return { status: 200, body: workbook, headers: attachment(`settlement-${params.month}.xlsx`) };
+    }),
 
     defineRoute({
       method: 'get',

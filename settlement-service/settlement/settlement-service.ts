@@ -155,11 +155,10 @@ export class SettlementService {
     const figures = view.canteens.find((entry) => entry.canteenId === canteenId);
     if (!figures)
       throw new DomainError('not-found', 'not-found', `canteen ${canteenId} has no settlement in ${month}`);
-    const { state } = await this.deps.repository.load(canteenStream(canteenId), canteen);
-    const details = state.status === 'registered' ? state.versions.at(-1)?.details : undefined;
+    const names = await this.canteenNames([canteenId]);
     return {
       bureauName,
-      canteenName: details?.name ?? canteenId,
+      canteenName: names.get(canteenId) ?? canteenId,
       month,
       status: view.status,
       cutoff: view.cutoff,
@@ -167,6 +166,17 @@ export class SettlementService {
       steps: view.steps,
       canteen: figures,
     };
+  }
+
+  /** The canteens' names as registered now, for exports. */
+  async canteenNames(canteenIds: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const canteenId of canteenIds) {
+      const { state } = await this.deps.repository.load(canteenStream(canteenId), canteen);
+      const details = state.status === 'registered' ? state.versions.at(-1)?.details : undefined;
+      names.set(canteenId, details?.name ?? canteenId);
+    }
+    return names;
   }
 
   /** A closed month as recorded; refuses an open one. */

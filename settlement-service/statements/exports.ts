@@ -1,0 +1,90 @@
+import ExcelJS from 'exceljs';
+import { type Fen, formatYuan } from '../../domain/money.ts';
+import type { SettlementView } from '../settlement/settlement-service.ts';
+
+/** A sheet of the bureau's finance exports: a header row and rows of text or numbers. */
+export interface ExportTable {
+  readonly title: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly (string | number)[])[];
+}
+
+const yuan = (amount: number) => formatYuan(amount as Fen);
+
+/** 结算汇总: one row per canteen, with the reimbursed subsidy split by funding source. */
+export function settlementTable(view: SettlementView, names: ReadonlyMap<string, string>): ExportTable {
+  const sources = [
+    ...new Set(view.canteens.flatMap((canteen) => canteen.bySource.map((part) => part.source))),
+  ].sort();
+  return {
+    title: '结算汇总',
+    header: [
+      '月份',
+      '食堂编号',
+      '食堂名称',
+      '售餐份数',
+      '补贴餐次',
+      '垫付补贴(元)',
+      '不予报销(元)',
+      ...sources.map((source) => `${source}(元)`),
+      '运营补贴(元)',
+      '调整(元)',
+      '应拨付(元)',
+      '摘要',
+    ],
+    rows: view.canteens.map((canteen) => [
+      view.month,
+      canteen.canteenId,
+      names.get(canteen.canteenId) ?? canteen.canteenId,
+      canteen.mealsSold,
+      canteen.subsidisedMeals,
+      yuan(canteen.subsidyFen),
+      yuan(canteen.excludedFen),
+      ...sources.map((source) => yuan(canteen.bySource.find((part) => part.source === source)?.fen ?? 0)),
+      yuan(canteen.operatingSubsidyFen),
+      yuan(canteen.adjustmentsFen),
+      yuan(canteen.reimbursementFen),
+      canteen.digest,
+    ]),
+  };
+}
+
+/** 拨付清单: what to pay each canteen this month, and the settlement's state. */
+export function paymentTable(view: SettlementView, names: ReadonlyMap<string, string>): ExportTable {
+  return {
+    title: '拨付清单',
+    header: ['月份', '结算状态', '食堂编号', '食堂名称', '应拨付(元)', '应拨付(分)'],
+    rows: view.canteens.map((canteen) => [
+      view.month,
+      view.status,
+      canteen.canteenId,
+      names.get(canteen.canteenId) ?? canteen.canteenId,
+      yuan(canteen.reimbursementFen),
+      canteen.reimbursementFen,
+    ]),
+  };
+}
+
+/** RFC 4180 CSV with a UTF-8 byte-order mark, so that spreadsheet programs read the Chinese right. */
+export function toCsv(table: ExportTable): Buffer {
+  const cell = (value: string | number) => {
+    const text = String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const lines = [table.header, ...table.rows].map((row) => row.map(cell).join(','));
+  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+}
+
+/** One workbook with a sheet per table. */
+export async function toXlsx(tables: readonly ExportTable[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = '助餐通';
+  workbook.created = new Date(0);
+  workbook.modified = new Date(0);
+  for (const table of tables) {
+    const sheet = workbook.addWorksheet(table.title);
+    sheet.addRow([...table.header]).font = { bold: true };
+    for (const row of table.rows) sheet.addRow([...row]);
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
