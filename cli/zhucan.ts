@@ -1,12 +1,14 @@
 /**
  * zhucan: the operator's command line. `zhucan projections status`, `zhucan projections rebuild [name]`,
- * `zhucan projections abandon <name>`, `zhucan verify <statement.pdf>`.
+ * `zhucan projections abandon <name>`, `zhucan verify <statement.pdf>`,
+ * `zhucan settlement show|close|review|approve|pay <month>` (through the service's API).
  * It opens the same database and event store as the service (DATABASE_URL, KURRENTDB_URL,
  * ZHUCAN_DATA_DIR) and may run while the service runs.
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { openDatabase } from '../database/connect.ts';
+import { type Fen, formatYuan } from '../domain/money.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
 import { ALL_PROJECTIONS, projectionNamed } from '../projections/all-projections.ts';
 import { abandonBuilding } from '../projections/runner/generations.ts';
@@ -124,6 +126,56 @@ program
       );
     }),
   );
+
+const settlements = program
+  .command('settlement')
+  .description(
+    'monthly settlement through the service (ZHUCAN_URL, default http://localhost:8080; ZHUCAN_TOKEN)',
+  );
+for (const [name, description] of [
+  ['show', 'the month’s figures per canteen (provisional while open)'],
+  ['close', 'close an ended month'],
+  ['review', 'record the review of a closed month'],
+  ['approve', 'approve a reviewed month (not by whoever closed it)'],
+  ['pay', 'record the payment of an approved month'],
+] as const) {
+  settlements
+    .command(name)
+    .argument('<month>', 'YYYY-MM')
+    .option('--note <text>', 'a note recorded with the step')
+    .description(description)
+    .action(async (month: string, options: { note?: string }) => {
+      const base = process.env.ZHUCAN_URL ?? `http://localhost:${process.env.PORT ?? 8080}`;
+      const token = process.env.ZHUCAN_TOKEN;
+      if (!token) throw new Error('set ZHUCAN_TOKEN to your user token');
+      const path = `/api/v1/settlements/${encodeURIComponent(month)}${name === 'show' ? '' : `/${name}`}`;
+      const response = await fetch(new URL(path, base), {
+        method: name === 'show' ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(options.note ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(options.note ? { body: JSON.stringify({ note: options.note }) } : {}),
+      });
+      const answer = (await response.json()) as Record<string, unknown>;
+      if (!response.ok)
+        throw new Error(`${answer.code ?? response.status}: ${answer.detail ?? answer.title ?? ''}`);
+      const view = answer as {
+        month: string;
+        status: string;
+        digest: string;
+        canteens: { canteenId: string; mealsSold: number; reimbursementFen: number }[];
+        totals: { reimbursementFen: number };
+      };
+      console.log(`${view.month}: ${view.status}, digest ${view.digest}`);
+      for (const canteen of view.canteens) {
+        console.log(
+          `  ${canteen.canteenId}: ${canteen.mealsSold} meals, reimbursement ${formatYuan(canteen.reimbursementFen as Fen)} 元`,
+        );
+      }
+      console.log(`  total reimbursement ${formatYuan(view.totals.reimbursementFen as Fen)} 元`);
+    });
+}
 
 /** A verification that ran and found a difference: reported on stdout, exit code 1. */
 class StatementDiffers extends Error {}

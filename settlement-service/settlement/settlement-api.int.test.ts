@@ -215,6 +215,20 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     expect(verified.out).toMatch(/^matches: 2026-10 c1/m);
   });
 
+  it('shows and steps months from the command line through the API', async () => {
+    const env = { ZHUCAN_URL: service.url, ZHUCAN_TOKEN: users.zhao ?? '' };
+    const shown = await zhucan(['settlement', 'show', '2026-10'], service.database.connectionString, env);
+    expect(shown.code, shown.err).toBe(0);
+    expect(shown.out).toMatch(/^2026-10: paid, digest [0-9a-f]{64}$/m);
+    expect(shown.out).toContain('c1: 3 meals, reimbursement 6.00 元');
+    const early = await zhucan(['settlement', 'close', '2026-11'], service.database.connectionString, {
+      ...env,
+      ZHUCAN_TOKEN: service.adminToken,
+    });
+    expect(early.code).toBe(2);
+    expect(early.err).toContain('period-not-ended');
+  });
+
   it('exports the month for the finance system as CSV and XLSX', async () => {
     const csv = await download('/api/v1/settlements/2026-10/export.csv', users.zhao ?? '');
     expect(csv.type).toBe('text/csv');

@@ -4,10 +4,11 @@ import { spawn } from 'node:child_process';
 export function zhucan(
   args: string[],
   databaseUrl: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/zhucan.mjs', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, KURRENTDB_URL: '' },
+      env: { ...process.env, DATABASE_URL: databaseUrl, KURRENTDB_URL: '', ...env },
     });
     let out = '';
     let err = '';
