@@ -2,13 +2,14 @@ import os from 'node:os';
 import { benchEventStore } from './event-store/event-store.bench.ts';
 import { benchProjections } from './projections/projections.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
+import { benchSettlement } from './settlement/settlement.bench.ts';
 
 /**
  * `npm run bench`: prints figures, asserts nothing. Sizes can be lowered for a quick look with
  * ZHUCAN_BENCH_EVENTS (default 1,000,000), ZHUCAN_BENCH_SECONDS (default 5) and
  * ZHUCAN_BENCH_ELDERS_PER_CANTEEN (default 20, over 1,000 canteens), ZHUCAN_BENCH_HISTORY (events
- * for the projection rebuild, default 2,000,000). ZHUCAN_BENCH_ONLY=event-store, =projections or
- * =sales runs one part.
+ * for the projection rebuild, default 2,000,000), ZHUCAN_BENCH_MEALS (meals in the settled month,
+ * default 1,000,000). ZHUCAN_BENCH_ONLY=event-store, =projections, =sales or =settlement runs one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -36,4 +37,8 @@ if (!only || only === 'sales') {
     log,
   });
   console.log(`## Sales API\n\n${sales}\n`);
+}
+if (!only || only === 'settlement') {
+  const meals = Number(process.env.ZHUCAN_BENCH_MEALS ?? 1_000_000);
+  console.log(`## Monthly settlement\n\n${await benchSettlement({ meals, log })}\n`);
 }
