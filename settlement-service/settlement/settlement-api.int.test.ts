@@ -229,6 +229,24 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     expect(early.err).toContain('period-not-ended');
   });
 
+  it('renders the bureau summary across canteens', async () => {
+    const summary = await download('/api/v1/settlements/2026-10/statement.pdf', users.zhao ?? '');
+    expect(summary.type).toBe('application/pdf');
+    const text = (await readStatement(summary.bytes)).pages.join('\n');
+    for (const expected of [
+      '结算汇总表',
+      '应拨付合计(元)',
+      '7.80',
+      '西城区食堂',
+      '东城区食堂',
+      'city-welfare-lottery',
+      '第 1 页 共 1 页',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect((await download('/api/v1/settlements/2026-10/statement.pdf', users.li ?? '')).status).toBe(403);
+  });
+
   it('exports the month for the finance system as CSV and XLSX', async () => {
     const csv = await download('/api/v1/settlements/2026-10/export.csv', users.zhao ?? '');
     expect(csv.type).toBe('text/csv');

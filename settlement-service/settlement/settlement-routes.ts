@@ -8,6 +8,7 @@ import type { EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { idSchema } from '../http/common-schemas.ts';
 import { Problem } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
+import { renderBureauSummary } from '../statements/bureau-summary.ts';
 import { renderCanteenStatement } from '../statements/canteen-statement.ts';
 import { paymentTable, settlementTable, toCsv, toXlsx } from '../statements/exports.ts';
 import type { SettlementService, SettlementView } from './settlement-service.ts';
@@ -227,6 +228,24 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       const { view, names } = await exportData(service, params.month);
       const workbook = await toXlsx([settlementTable(view, names), paymentTable(view, names)]);
       return { status: 200, body: workbook, headers: attachment(`settlement-${params.month}.xlsx`) };
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/settlements/:month/statement.pdf',
+      summary: 'The bureau’s summary of the month across all canteens (PDF, Chinese)',
+      tags: ['settlements'],
+      callers: ['admin', 'reviewer', 'auditor'],
+      params: monthParams,
+      success: { status: 200, schema: z.custom<Buffer>(), mediaType: 'application/pdf' },
+      problems: [],
+    }).implement(async ({ params }) => {
+      const { view, names } = await exportData(service, params.month);
+      return {
+        status: 200,
+        body: await renderBureauSummary(view, bureauName, names),
+        headers: { 'content-disposition': `inline; filename="summary-${params.month}.pdf"` },
+      };
     }),
 
     defineRoute({

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { type Fen, formatYuan } from '../../domain/money.ts';
 import type {
   BureauUser,
@@ -11,6 +8,7 @@ import type {
 import type { CanteenSettlement } from '../../domain/settlement/settlement-ledger.ts';
 import type { MonthKey } from '../../domain/time/calendar.ts';
 import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
+import { createDocument, ensureSpace, heading, LEFT, numberPages, table, toBuffer } from './pdf-layout.ts';
 
 /** Name of the figures embedded in every statement, for `zhucan verify` and the bureau's systems. */
 export const STATEMENT_ATTACHMENT = 'settlement.json';
@@ -30,12 +28,6 @@ export interface CanteenStatementInput extends StatementFigures {
   readonly steps: SettlementSteps;
 }
 
-const require = createRequire(import.meta.url);
-// Noto Sans SC (SIL Open Font License 1.1); pdfkit embeds only the glyphs a statement uses.
-const FONT = readFileSync(
-  require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
-);
-
 const yuan = (amount: number) => formatYuan(amount as Fen);
 const REASONS: Record<string, string> = {
   'offline-mismatch': '脱机补贴高于应得',
@@ -48,8 +40,6 @@ const OPERATING_KINDS: Record<string, string> = {
   flatMonthly: '每月定额',
   minMealsPerDay: '日最低餐数',
 };
-const PAGE_BOTTOM = 780;
-const LEFT = 50;
 
 /**
  * 食堂月度结算单: one canteen's month as a PDF (A4, Chinese), with the figures embedded as JSON.
@@ -57,20 +47,11 @@ const LEFT = 50;
  */
 export function renderCanteenStatement(input: CanteenStatementInput): Promise<Buffer> {
   const { canteen } = input;
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: LEFT,
-    bufferPages: true,
-    compress: true,
-    info: {
-      Title: `${input.canteenName} ${input.month} 结算单`,
-      Author: input.bureauName,
-      Creator: '助餐通',
-      CreationDate: new Date(input.cutoff.at),
-    },
+  const doc = createDocument({
+    Title: `${input.canteenName} ${input.month} 结算单`,
+    Author: input.bureauName,
+    CreationDate: new Date(input.cutoff.at),
   });
-  doc.registerFont('cjk', FONT);
-  doc.font('cjk');
 
   doc.fontSize(16).text(`${input.bureauName} 老年助餐补贴结算单`, { align: 'center' });
   doc.moveDown(0.3).fontSize(10);
@@ -217,21 +198,11 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
     modifiedDate: new Date(input.cutoff.at),
   });
 
-  const range = doc.bufferedPageRange();
-  for (let page = range.start; page < range.start + range.count; page += 1) {
-    doc.switchToPage(page);
-    // The footer sits in the bottom margin: without this, pdfkit would start a new page for it.
-    doc.page.margins.bottom = 0;
-    doc.fontSize(8).text(`第 ${page + 1} 页 共 ${range.count} 页`, LEFT, 805, {
-      width: 495,
-      align: 'center',
-      lineBreak: false,
-    });
-  }
+  numberPages(doc);
   return toBuffer(doc);
 }
 
-function statusText(status: SettlementStatus): string {
+export function statusText(status: SettlementStatus): string {
   return {
     open: '预结算(本月未关账,数字可能变化)',
     closed: '已关账',
@@ -256,45 +227,4 @@ function basisText(line: CanteenSettlement['operatingSubsidy']['lines'][number])
     case 'minMealsPerDay':
       return `每日至少 ${line.minMeals} 份;未达标 ${line.daysBelowMinimum.length} 天`;
   }
-}
-
-function heading(doc: PDFKit.PDFDocument, text: string): void {
-  ensureSpace(doc, 40);
-  doc.moveDown(0.6).fontSize(12).text(text, LEFT).fontSize(9).moveDown(0.2);
-}
-
-function ensureSpace(doc: PDFKit.PDFDocument, height: number): void {
-  if (doc.y + height > PAGE_BOTTOM) doc.addPage();
-}
-
-/** Rows of cells at fixed column widths; a row that would not fit starts a new page. */
-function table(
-  doc: PDFKit.PDFDocument,
-  widths: readonly number[],
-  rows: readonly (readonly string[])[],
-): void {
-  doc.fontSize(9);
-  for (const row of rows) {
-    ensureSpace(doc, 14);
-    const y = doc.y;
-    let x = LEFT;
-    row.forEach((cell, index) => {
-      const width = widths[index] ?? 80;
-      doc.text(cell, x, y, { width: width - 4, lineBreak: false, ellipsis: true });
-      x += width;
-    });
-    doc.x = LEFT;
-    doc.y = y + 13;
-  }
-  doc.moveDown(0.3);
-}
-
-function toBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.end();
-  });
 }
