@@ -71,16 +71,14 @@ export function createServices(
 export function createApp(deps: AppDependencies): Express {
   const now = deps.now ?? Date.now;
   const { auth, registration, sales, repository } = createServices(deps);
+  const bureauName = deps.bureauName ?? DEFAULT_BUREAU_NAME;
   const routes = [
     ...registrationRoutes(registration),
     ...salesRoutes(sales, now),
     ...terminalQueueRoutes(repository, now),
     ...userRoutes(repository, deps.tokenSecret),
-    ...settlementRoutes(
-      new SettlementService({ store: deps.eventStore, repository, now }),
-      deps.bureauName ?? DEFAULT_BUREAU_NAME,
-    ),
-    ...(deps.readModels ? readModelRoutes(deps.readModels.db) : []),
+    ...settlementRoutes(new SettlementService({ store: deps.eventStore, repository, now }), bureauName),
+    ...(deps.readModels ? readModelRoutes(deps.readModels.db, bureauName) : []),
   ];
 
   const app = express();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import { isMonthKey } from '../../domain/time/calendar.ts';
 import { elderIsListed, terminalsOverview } from '../../projections/directory/directory-queries.ts';
@@ -7,6 +7,7 @@ import { elderLedgerMonth } from '../../projections/sales/elder-ledger.ts';
 import { businessDateSchema, idSchema } from '../http/common-schemas.ts';
 import { Problem } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
+import { renderElderStatement } from '../statements/elder-statement.ts';
 
 const monthSchema = z.string().refine(isMonthKey, 'expected a month YYYY-MM').describe('month YYYY-MM');
 const fen = z.number().int().describe('integer fen');
@@ -94,7 +95,7 @@ const terminalsSchema = z.object({
 });
 
 /** What the bureau reads from the read models (projections), a moment behind the events. */
-export function readModelRoutes(db: Kysely<unknown>): ImplementedRoute[] {
+export function readModelRoutes(db: Kysely<unknown>, bureauName: string): ImplementedRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -111,6 +112,31 @@ export function readModelRoutes(db: Kysely<unknown>): ImplementedRoute[] {
       if (ledger.meals.length === 0 && !(await elderIsListed(db, params.elderId)))
         throw new Problem(404, 'not-found', 'Not found', `elder ${params.elderId} is not registered`);
       return { status: 200, body: ledger as z.infer<typeof ledgerSchema> };
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/elders/:elderId/statement.pdf',
+      summary: "An elder's monthly statement for the elder or the family (PDF, Chinese, masked)",
+      tags: ['read models'],
+      callers: ['admin'],
+      params: z.object({ elderId: idSchema }),
+      query: z.object({ month: monthSchema }),
+      success: { status: 200, schema: z.custom<Buffer>(), mediaType: 'application/pdf' },
+      problems: ['not-found'],
+    }).implement(async ({ params, query }) => {
+      const { rows } = await sql<{ name: string; id_number_masked: string }>`
+        SELECT name, id_number_masked FROM read_models.elders WHERE elder_id = ${params.elderId}`.execute(db);
+      const elder = rows[0];
+      if (!elder)
+        throw new Problem(404, 'not-found', 'Not found', `elder ${params.elderId} is not registered`);
+      const ledger = await elderLedgerMonth(db, params.elderId, query.month);
+      const pdf = await renderElderStatement(
+        ledger,
+        { name: elder.name, maskedIdNumber: elder.id_number_masked },
+        bureauName,
+      );
+      return { status: 200, body: pdf };
     }),
 
     defineRoute({

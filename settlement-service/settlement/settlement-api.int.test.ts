@@ -247,6 +247,29 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     expect((await download('/api/v1/settlements/2026-10/statement.pdf', users.li ?? '')).status).toBe(403);
   });
 
+  it("renders an elder's monthly statement with the meals, masked", async () => {
+    await service.projections.catchUp();
+    const statement = await download('/api/v1/elders/e80/statement.pdf?month=2026-10', service.adminToken);
+    expect(statement.type).toBe('application/pdf');
+    const text = (await readStatement(statement.bytes)).pages.join('\n');
+    for (const expected of [
+      '老年助餐月度账单',
+      '张*明',
+      '2026-10-08',
+      '午餐',
+      '12.00',
+      '3.00',
+      '9.00',
+      '已作废',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain('张三明');
+    expect(
+      (await download('/api/v1/elders/nobody/statement.pdf?month=2026-10', service.adminToken)).status,
+    ).toBe(404);
+  });
+
   it('exports the month for the finance system as CSV and XLSX', async () => {
     const csv = await download('/api/v1/settlements/2026-10/export.csv', users.zhao ?? '');
     expect(csv.type).toBe('text/csv');
