@@ -207,4 +207,52 @@ describe('the example policies of POLICY.md over HTTP', () => {
       elderPaysFen: 300,
     });
   });
+
+  it('settles each month by the policy in force: subsidy by source and operating subsidy', async () => {
+    const close = async (month: string) => {
+      const answer = await service.call('POST', `/api/v1/settlements/${month}/close`, service.adminToken);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return Object.fromEntries(
+        answer.body.canteens.map((canteen: { canteenId: string }) => [canteen.canteenId, canteen]),
+      );
+    };
+    // Beijing-like, March: one subsidised lunch; elder-days 3 (one on the 3rd, two on the 4th) at 3 元.
+    expect((await close('2025-03')).home).toMatchObject({
+      mealsSold: 3,
+      subsidisedMeals: 1,
+      subsidyFen: 500,
+      bySource: [{ source: 'city-finance', fen: 500 }],
+      operatingSubsidy: {
+        policyId: 'beijing-like',
+        lines: [{ kind: 'perElderDay', elderDays: 3, fen: 900 }],
+      },
+      operatingSubsidyFen: 900,
+      reimbursementFen: 1400,
+    });
+    // Tianjin-like, June: 3 元 for the 85-year-old, 60/40; no operating subsidy.
+    expect((await close('2025-06')).home).toMatchObject({
+      mealsSold: 2,
+      subsidisedMeals: 1,
+      bySource: [
+        { source: 'city-welfare-lottery', fen: 180 },
+        { source: 'district-finance', fen: 120 },
+      ],
+      operatingSubsidyFen: 0,
+      reimbursementFen: 300,
+    });
+    // Zengcheng-like, October: the town share is paid only in the elder's own town.
+    const october = await close('2025-10');
+    expect(october.home).toMatchObject({ mealsSold: 2, subsidyFen: 2000, reimbursementFen: 2000 });
+    expect(october.home.bySource.reduce((total: number, part: { fen: number }) => total + part.fen, 0)).toBe(
+      2000,
+    );
+    expect(october['other-town']).toMatchObject({
+      subsidyFen: 600,
+      bySource: [
+        { source: 'city-finance', fen: 300 },
+        { source: 'district-finance', fen: 300 },
+      ],
+      reimbursementFen: 600,
+    });
+  });
 });
