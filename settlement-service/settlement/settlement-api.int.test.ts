@@ -11,7 +11,7 @@ import { readStatement } from '../statements/statement-reader.ts';
 import { computeSettlement } from './settlement-source.ts';
 
 /*
- * October 2026 has ended (the service runs on the real clock, after it); November has not.
+ * The service's clock stands in November 2026: October has ended, November has not.
  * Policy: 80+ get 300 fen (180 city lottery, 120 district when the canteen is in the elder's district), one a day.
  */
 describe('closing a month, review and approval, verification (real HTTP, real PostgreSQL)', () => {
@@ -33,7 +33,7 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
   });
 
   beforeAll(async () => {
-    service = await startTestService();
+    service = await startTestService({ now: () => Date.parse('2026-11-20T10:00:00+08:00') });
     tokens = (await setUpBureau(service)).tokens;
     for (const [userId, role, canteenId] of [
       ['wang', 'reviewer', undefined],
