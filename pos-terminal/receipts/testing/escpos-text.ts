@@ -1,0 +1,1 @@
+export { type DecodedReceipt, decodeEscPos } from '../escpos-decode.ts';
