@@ -3,10 +3,15 @@ import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 
 const require = createRequire(import.meta.url);
+// pdfkit's own fontkit: pdfkit takes a font it has parsed as a font source.
+const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): object };
 // Noto Sans SC (SIL Open Font License 1.1); pdfkit embeds only the glyphs a document uses.
-const FONT = readFileSync(
-  require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
-);
+// Parsed once: parsing the 10 MB font and decoding its glyph metrics cost more than laying out a
+// statement, and the font's caches only ever hold what the file says, so every document gets the
+// same bytes as with a freshly parsed font.
+const FONT = fontkit.create(
+  readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf')),
+) as unknown as PDFKit.Mixins.PDFFontSource;
 
 const PAGE_BOTTOM = 780;
 export const LEFT = 50;
