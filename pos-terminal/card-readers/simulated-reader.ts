@@ -1,4 +1,4 @@
-import { BaseCardReader } from './card-reader.ts';
+import { BaseCardReader, type CardReader } from './card-reader.ts';
 
 /** A reader fed by code: `tap()` from a demo panel, a test, or cards the cashier page detected. */
 abstract class TapReader extends BaseCardReader {
@@ -29,4 +29,9 @@ export class SimulatedReader extends TapReader {
 export class KeyboardReader extends TapReader {
   readonly kind = 'keyboard';
   readonly description = 'keyboard-wedge reader (cards typed into the cashier page)';
+}
+
+/** For the terminal server: a reader it can forward the page's cards (or the demo panel's taps) into. */
+export function acceptsTaps(reader: CardReader): reader is CardReader & { tap(cardUid: string): void } {
+  return reader instanceof TapReader;
 }
