@@ -19,6 +19,7 @@ import { SalesService } from './sales/sales-service.ts';
 import type { PiiVault } from './security/pii-vault.ts';
 import { settlementRoutes } from './settlement/settlement-routes.ts';
 import { SettlementService } from './settlement/settlement-service.ts';
+import { offlineCopyRoutes } from './terminals/offline-copy-route.ts';
 import { terminalQueueRoutes } from './terminals/terminal-queue-routes.ts';
 import { userRoutes } from './users/user-routes.ts';
 
@@ -78,7 +79,12 @@ export function createApp(deps: AppDependencies): Express {
     ...terminalQueueRoutes(repository, now),
     ...userRoutes(repository, deps.tokenSecret),
     ...settlementRoutes(new SettlementService({ store: deps.eventStore, repository, now }), bureauName),
-    ...(deps.readModels ? readModelRoutes(deps.readModels.db, bureauName) : []),
+    ...(deps.readModels
+      ? [
+          ...readModelRoutes(deps.readModels.db, bureauName),
+          ...offlineCopyRoutes(repository, deps.readModels.db, now),
+        ]
+      : []),
   ];
 
   const app = express();

@@ -206,7 +206,7 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
   };
 }
 
-function priceItems(requested: SellMeal['items'], canteen: CanteenDetails): SoldItem[] {
+export function priceItems(requested: SellMeal['items'], canteen: CanteenDetails): SoldItem[] {
   return requested.map((line, index) => {
     const item = canteen.menu.find((candidate) => candidate.itemId === line.itemId);
     if (!item) {

@@ -28,16 +28,19 @@ export const saleAnswerSchema = z
 
 export type SaleAnswer = z.output<typeof saleAnswerSchema>;
 
+/** What a sale would get if recorded now (`status: quoted`); nothing is recorded. */
+export const quoteAnswerSchema = saleAnswerSchema
+  .extend({ status: z.literal('quoted') })
+  .meta({ id: 'SaleQuote' });
+
+type AnswerStatus = SaleAnswer['status'] | 'quoted';
+
 /** The counter shows the elder by masked name only; the eligibility category never. */
-export function answerOf(
-  sold: MealSoldData,
-  status: SaleAnswer['status'],
-  elderName: string | null,
-): SaleAnswer {
+export function answerOf(sold: MealSoldData, status: AnswerStatus, elderName: string | null): SaleAnswer {
   const firstReason = sold.reasons[0];
   return {
     saleId: sold.saleId,
-    status,
+    status: status as SaleAnswer['status'],
     businessDate: sold.businessDate,
     period: sold.period,
     totalFen: sold.totalFen,

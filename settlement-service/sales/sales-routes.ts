@@ -1,12 +1,75 @@
+import type { Request } from 'express';
 import { z } from 'zod';
+import { DomainError } from '../../domain/domain-error.ts';
 import { actorOf, principalOf } from '../auth/authenticate.ts';
+import { invalidInputProblem } from '../http/field-errors.ts';
+import { Problem, problemOfDomainError } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
-import { saleAnswerSchema } from './sale-answer.ts';
-import { assertClockWithinAllowance, saleBodySchema, toSellMeal } from './sale-request.ts';
+import { quoteAnswerSchema, type SaleAnswer, saleAnswerSchema } from './sale-answer.ts';
+import { assertClockWithinAllowance, type SaleBody, saleBodySchema, toSellMeal } from './sale-request.ts';
 import type { SalesService } from './sales-service.ts';
+
+/** A terminal sends at most this many sales in one batch. */
+export const MAX_SALES_PER_BATCH = 500;
+
+const problemAnswerSchema = z.object({
+  status: z.number().int(),
+  code: z.string(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+const batchResultSchema = z
+  .object({
+    saleId: z.string().nullable(),
+    status: z.number().int().describe('what POST /api/v1/sales would have answered: 201, 200 or a 4xx'),
+    sale: saleAnswerSchema.optional(),
+    problem: problemAnswerSchema.optional(),
+  })
+  .meta({ id: 'SaleBatchResult' });
+
+function terminalOf(request: Request) {
+  const principal = principalOf(request);
+  if (principal.role !== 'terminal') throw new Error('the route guard admits terminals only');
+  return principal;
+}
+
+/** A refused sale in a batch, answered as the single request's problem would be. */
+function problemAnswerOf(error: unknown): z.output<typeof problemAnswerSchema> {
+  const problem = error instanceof DomainError ? problemOfDomainError(error) : error;
+  if (!(problem instanceof Problem) || problem.status >= 500) throw error;
+  const errors = problem.extra.errors as z.output<typeof problemAnswerSchema>['errors'];
+  return {
+    status: problem.status,
+    code: problem.code,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    ...(errors ? { errors } : {}),
+  };
+}
 
 /** Selling and voiding meals (API.md). */
 export function salesRoutes(service: SalesService, now: () => number): ImplementedRoute[] {
+  const record = async (
+    body: SaleBody,
+    request: Request,
+  ): Promise<{ created: boolean; answer: SaleAnswer }> => {
+    const principal = terminalOf(request);
+    assertClockWithinAllowance(body, now());
+    return service.sell(
+      toSellMeal(body, principal.terminalId),
+      { terminalId: principal.terminalId, canteenId: principal.canteenId },
+      body.cashierId ?? null,
+      {
+        actor: {
+          type: 'terminal',
+          terminalId: principal.terminalId,
+          ...(body.cashierId ? { cashierId: body.cashierId } : {}),
+        },
+        correlationId: body.saleId,
+      },
+    );
+  };
+
   return [
     defineRoute({
       method: 'post',
@@ -18,23 +81,69 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
       success: { status: [201, 200], schema: saleAnswerSchema },
       problems: ['card-unknown', 'item-unknown', 'clock-skew', 'sale-conflict', 'canteen-unknown'],
     }).implement(async ({ body, request }) => {
-      const principal = principalOf(request);
-      if (principal.role !== 'terminal') throw new Error('the route guard admits terminals only');
-      assertClockWithinAllowance(body, now());
-      const { created, answer } = await service.sell(
-        toSellMeal(body, principal.terminalId),
-        { terminalId: principal.terminalId, canteenId: principal.canteenId },
-        body.cashierId ?? null,
-        {
-          actor: {
-            type: 'terminal',
-            terminalId: principal.terminalId,
-            ...(body.cashierId ? { cashierId: body.cashierId } : {}),
-          },
-          correlationId: body.saleId,
-        },
-      );
+      const { created, answer } = await record(body, request);
       return { status: created ? 201 : 200, body: answer };
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/sales/quote',
+      summary:
+        'What a sale would get if it were recorded now (price, subsidy, what the elder pays); records nothing',
+      description:
+        'The counter asks when a card is tapped, before the cashier confirms. The recorded sale is decided ' +
+        'again when it arrives, so a meal sold elsewhere in between can change its subsidy.',
+      tags: ['sales'],
+      callers: ['terminal'],
+      body: saleBodySchema,
+      success: { status: 200, schema: quoteAnswerSchema },
+      problems: ['card-unknown', 'item-unknown', 'clock-skew', 'canteen-unknown'],
+    }).implement(async ({ body, request }) => {
+      const principal = terminalOf(request);
+      assertClockWithinAllowance(body, now());
+      const answer = await service.quote(toSellMeal(body, principal.terminalId), {
+        terminalId: principal.terminalId,
+        canteenId: principal.canteenId,
+      });
+      return { status: 200, body: { ...answer, status: 'quoted' as const } };
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/sales/batch',
+      summary:
+        'Record sales in the order given, each as POST /api/v1/sales would (a terminal syncing its queue)',
+      description:
+        'Each sale is decided in turn, so caps count them in the order sent. A refused sale does not stop ' +
+        'the others; its result carries the problem the single request would have answered. Repeating a ' +
+        'batch answers every sale as the first time.',
+      tags: ['sales'],
+      callers: ['terminal'],
+      body: z.strictObject({ sales: z.array(z.unknown()).min(1).max(MAX_SALES_PER_BATCH) }),
+      success: { status: 200, schema: z.object({ results: z.array(batchResultSchema) }) },
+      problems: [],
+    }).implement(async ({ body, request }) => {
+      const results: z.output<typeof batchResultSchema>[] = [];
+      for (const raw of body.sales) {
+        const saleId = (raw as { saleId?: unknown } | null)?.saleId;
+        const parsed = saleBodySchema.safeParse(raw);
+        if (!parsed.success) {
+          results.push({
+            saleId: typeof saleId === 'string' ? saleId : null,
+            status: 400,
+            problem: problemAnswerOf(invalidInputProblem('body', parsed.error)),
+          });
+          continue;
+        }
+        try {
+          const { created, answer } = await record(parsed.data, request);
+          results.push({ saleId: parsed.data.saleId, status: created ? 201 : 200, sale: answer });
+        } catch (error) {
+          const problem = problemAnswerOf(error);
+          results.push({ saleId: parsed.data.saleId, status: problem.status, problem });
+        }
+      }
+      return { status: 200, body: { results } };
     }),
 
     defineRoute({

@@ -31,35 +31,14 @@ export class SalesService {
   async sell(command: SellMeal, terminal: TerminalIdentity, cashierId: string | null, context: EventContext) {
     // A repeated sale is answered from what is stored, before anything else is touched: a repeat
     // with another card must not spend that card's elder's allowance.
-    // Everything that does not depend on the card's elder is loaded at once.
-    const [existing, canteenState, policies, cardHistory] = await Promise.all([
+    const [existing, base] = await Promise.all([
       this.repository.load(saleStream(command.saleId), sale),
-      this.repository.load(canteenStream(terminal.canteenId), canteen),
-      this.repository.load(POLICY_REGISTER_STREAM, policyRegister),
-      command.cardUid === null ? null : this.repository.load(cardStream(command.cardUid), card),
+      this.decisionBase(command, terminal, cashierId),
     ]);
     if (existing.state.status !== 'none') {
       return { created: false, answer: await this.answerFor(existing.state, command) };
     }
-    const details = canteenDetailsAt(canteenState.state, command.occurredAt);
-    if (!details) {
-      throw new DomainError(
-        'not-allowed',
-        'canteen-unknown',
-        `canteen ${terminal.canteenId} is not registered`,
-      );
-    }
-    const policy = policyInForceOn(policies.state.policies, businessDateOf(command.occurredAt));
-    const tapped = cardHistory === null ? null : cardAt(cardHistory.state, command.occurredAt);
-
-    const base = {
-      terminalId: terminal.terminalId,
-      cashierId,
-      canteenId: terminal.canteenId,
-      canteen: details,
-      card: tapped,
-      policy,
-    };
+    const tapped = base.card;
     let sold: MealSoldData;
     let elderName: string | null = null;
     let spentAllowanceOf: string | null = null;
@@ -121,6 +100,46 @@ export class SalesService {
       return { created: false, answer: await this.answerFor(stored.state, command) };
     }
     return { created: true, answer: answerOf(sold, 'recorded', elderName) };
+  }
+
+  /**
+   * What the sale would get if it were recorded now: the counter shows it when the card is tapped,
+   * before the cashier confirms. Nothing is written; the recorded sale is decided again on arrival.
+   */
+  async quote(command: SellMeal, terminal: TerminalIdentity): Promise<SaleAnswer> {
+    const base = await this.decisionBase(command, terminal, null);
+    const holder =
+      base.card === null || base.card.status === 'unknown'
+        ? null
+        : (await this.repository.load(elderStream(base.card.elderId), elder)).state;
+    const registered = holder?.status === 'registered' ? holder : null;
+    const { sold } = decideSale(command, { ...base, elder: registered });
+    return answerOf(sold.data, 'quoted', registered?.profiles.at(-1)?.profile.name ?? null);
+  }
+
+  /** Everything a decision needs that does not depend on the card's elder, loaded at once. */
+  private async decisionBase(command: SellMeal, terminal: TerminalIdentity, cashierId: string | null) {
+    const [canteenState, policies, cardHistory] = await Promise.all([
+      this.repository.load(canteenStream(terminal.canteenId), canteen),
+      this.repository.load(POLICY_REGISTER_STREAM, policyRegister),
+      command.cardUid === null ? null : this.repository.load(cardStream(command.cardUid), card),
+    ]);
+    const details = canteenDetailsAt(canteenState.state, command.occurredAt);
+    if (!details) {
+      throw new DomainError(
+        'not-allowed',
+        'canteen-unknown',
+        `canteen ${terminal.canteenId} is not registered`,
+      );
+    }
+    return {
+      terminalId: terminal.terminalId,
+      cashierId,
+      canteenId: terminal.canteenId,
+      canteen: details,
+      card: cardHistory === null ? null : cardAt(cardHistory.state, command.occurredAt),
+      policy: policyInForceOn(policies.state.policies, businessDateOf(command.occurredAt)),
+    };
   }
 
   /** The sale exactly as it was decided: deciding again would count its own allowance against it. */
