@@ -3,7 +3,6 @@
  * tests. Understands the commands a receipt uses and skips the other common ones by their length.
  */
 import iconv from 'iconv-lite';
-import { displayWidth } from './escpos.ts';
 
 export interface DecodedReceipt {
   /** printed lines, in order; a feed gives empty lines */
@@ -54,6 +53,28 @@ const FS_PARAMS = new Map<number, number>([
   [0x57, 1],
 ]);
 
+/**
+ * Counted from the bytes as the printer does in Chinese mode, not from the text, so that a mistake in
+ * the encoder's own column counting shows: a single byte is one column, a GB18030 code (two bytes, or
+ * four when the second is a digit) is one double-width glyph.
+ */
+function printedColumns(bytes: readonly number[]): number {
+  let columns = 0;
+  let index = 0;
+  while (index < bytes.length) {
+    const byte = bytes[index] ?? 0;
+    if (byte < 0x81 || byte === 0xff) {
+      columns += 1;
+      index += 1;
+    } else {
+      const second = bytes[index + 1] ?? 0;
+      columns += 2;
+      index += second >= 0x30 && second <= 0x39 ? 4 : 2;
+    }
+  }
+  return columns;
+}
+
 export function decodeEscPos(bytes: Uint8Array): DecodedReceipt {
   const data = Buffer.from(bytes);
   const lines: string[] = [];
@@ -73,7 +94,7 @@ export function decodeEscPos(bytes: Uint8Array): DecodedReceipt {
   const endLine = (): void => {
     const texts = segments.map((segment) => iconv.decode(Buffer.from(segment.bytes), 'gb18030'));
     lines.push(texts.join(''));
-    columns.push(segments.reduce((sum, segment, i) => sum + displayWidth(texts[i] ?? '') * segment.scale, 0));
+    columns.push(segments.reduce((sum, segment) => sum + printedColumns(segment.bytes) * segment.scale, 0));
     segments = [];
   };
   const flush = (): void => {
