@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeReceipt } from './escpos.ts';
-import { filePrinter, type PrinterStatus, tcpPrinter } from './printer-transport.ts';
+import { devicePrinter, filePrinter, type PrinterStatus, tcpPrinter } from './printer-transport.ts';
 import { dayReport, saleReceipt } from './receipt-model.ts';
 import { ReceiptPrinter } from './receipt-printer.ts';
 import { decodeEscPos } from './testing/escpos-text.ts';
@@ -175,6 +175,33 @@ describe('ReceiptPrinter', () => {
     await printer.waitForJobs(1);
     expect(decodeEscPos(printer.jobs[0] ?? Buffer.alloc(0)).lines[0]).toContain('重印');
     expect(await queueFileJobIds()).toEqual([]);
+  });
+});
+
+describe('a queue file that cannot be read', () => {
+  it('is kept aside and the printer starts with an empty queue', async () => {
+    await writeFile(path.join(dir, 'reprint-queue.json'), '{"version":1,"receipts":[{"jobId":"sa');
+    const receipts = receiptPrinter();
+    expect(receipts.state().queued).toBe(0);
+    expect((await readdir(dir)).some((name) => name.startsWith('reprint-queue.json.unreadable-'))).toBe(true);
+    expect(await receipts.print('sale-1', saleReceipt(sampleSale()))).toMatchObject({ printed: true });
+  });
+});
+
+describe('devicePrinter', () => {
+  it('appends each job to the device and is offline when the device is not there', async () => {
+    const device = path.join(dir, 'lp0');
+    await writeFile(device, '');
+    const usb = devicePrinter({ path: device });
+    expect(await usb.status()).toBe('ready');
+    const bytes = encodeReceipt(saleReceipt(sampleSale()), { width: 58 });
+    await usb.send(bytes);
+    await usb.send(bytes);
+    expect((await readFile(device)).equals(Buffer.concat([bytes, bytes]))).toBe(true);
+
+    const unplugged = devicePrinter({ path: path.join(dir, 'lp1') });
+    expect(await unplugged.status()).toBe('offline');
+    await expect(unplugged.send(bytes)).rejects.toThrow();
   });
 });
 
