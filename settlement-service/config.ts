@@ -8,6 +8,8 @@ export interface ServiceConfig {
   readonly kurrentDbUrl: string | undefined;
   /** Start with a demo canteen, elders, cards and a terminal (unless `ZHUCAN_DEMO=off`). */
   readonly demo: boolean;
+  /** Where the demo terminal's pages listen (`ZHUCAN_TERMINAL_PORT`; 8081, or any free port when PORT is 0). */
+  readonly terminalPort: number;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -20,5 +22,6 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ser
     databaseUrl: env.DATABASE_URL || undefined,
     kurrentDbUrl: env.KURRENTDB_URL || undefined,
     demo: env.ZHUCAN_DEMO !== 'off',
+    terminalPort: Number(env.ZHUCAN_TERMINAL_PORT ?? (port === 0 ? 0 : 8081)),
   };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { openDatabase } from '../database/connect.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
+import { startDemoTerminal } from '../pos-terminal/demo-terminal.ts';
 import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { type AppDependencies, createApp, createServices } from './app.ts';
@@ -36,17 +37,30 @@ async function main(): Promise<void> {
     tokenSecret: await loadOrCreateSecret(secret('token-secret', process.env.ZHUCAN_TOKEN_SECRET)),
     ...(process.env.ZHUCAN_BUREAU_NAME ? { bureauName: process.env.ZHUCAN_BUREAU_NAME } : {}),
   };
-  if (config.demo) await seedDemoData(createServices(deps), { dataDir: config.dataDir, log });
+  const demo = config.demo
+    ? await seedDemoData(createServices(deps), { dataDir: config.dataDir, log })
+    : null;
 
   const server = createApp(deps).listen(config.port);
   await once(server, 'listening');
-  log(`助餐通 settlement service listening on http://localhost:${(server.address() as AddressInfo).port}`);
+  const serviceUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
+  log(`助餐通 settlement service listening on ${serviceUrl}`);
+  const demoTerminal = demo
+    ? await startDemoTerminal({ ...demo, dataDir: config.dataDir, serviceUrl, port: config.terminalPort })
+    : null;
+  if (demoTerminal) {
+    const { url } = demoTerminal.terminal;
+    log(`demo terminal ${demo?.terminalId} (settings ${demoTerminal.settingsFile}):`);
+    log(`  收银台 cashier page  ${url}/   (PIN 1234 cashier, 8888 manager)`);
+    log(`  顾客显示屏 elder display  ${url}/display`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
+    await demoTerminal?.terminal.close();
     server.close();
     server.closeAllConnections();
     await projections.stop();

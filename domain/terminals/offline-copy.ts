@@ -4,7 +4,7 @@ import type { Fen } from '../money.ts';
 import type { CapHistoryEntry } from '../policy/caps.ts';
 import { capHistoryEntryOf, decideMealSubsidy, mealPriceOf } from '../policy/decide-subsidy.ts';
 import type { CategoryHolding } from '../policy/meal-facts.ts';
-import type { Channel, PolicyDocument } from '../policy/policy-types.ts';
+import type { Channel, MealPeriod, PolicyDocument } from '../policy/policy-types.ts';
 import { policyInForceOn } from '../policy/policy-validity.ts';
 import type { SubsidyReasonCode } from '../policy/reasons.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
@@ -70,6 +70,7 @@ export interface CounterDecision {
   readonly lines: readonly SubsidyLine[];
   readonly reasons: readonly SubsidyReasonCode[];
   readonly businessDate: BusinessDate;
+  readonly period: MealPeriod | null;
   /** The cardholder, when the card is known. */
   readonly elder: { readonly elderId: string; readonly maskedName: string } | null;
   /** The entry this meal adds to its elder's cap history once sold. */
@@ -130,6 +131,7 @@ export function decideOffline(
     lines: decision.lines,
     reasons: unknownCard ? ['card-unknown'] : decision.reasons,
     businessDate: decision.businessDate,
+    period: decision.period,
     elder: holder ? { elderId: holder.elderId, maskedName: holder.maskedName } : null,
     counted: holder ? { saleId: meal.saleId, ...capHistoryEntryOf(decision) } : null,
   };
@@ -138,4 +140,33 @@ export function decideOffline(
 function countedMeals(elder: OfflineElder, later: readonly CountedMeal[]): CountedMeal[] {
   const known = new Set(elder.meals.map((entry) => entry.saleId));
   return [...elder.meals, ...later.filter((entry) => !known.has(entry.saleId))];
+}
+
+/**
+ * How a sale the service recorded counts for caps, from its answer: the stack group of each paying
+ * line is that of its rule in the policy in force on the day.
+ */
+export function countedMealOfAnswer(
+  copy: OfflineCopy,
+  saleId: string,
+  businessDate: BusinessDate,
+  answer: {
+    readonly period: string | null;
+    readonly lines: readonly { readonly ruleId: string; readonly fen: number }[];
+  },
+): CountedMeal {
+  const rules = policyInForceOn(copy.policies, businessDate)?.rules ?? [];
+  return {
+    saleId,
+    ...capHistoryEntryOf({
+      businessDate,
+      period: answer.period as MealPeriod | null,
+      lines: answer.lines.map((line) => ({
+        ruleId: line.ruleId,
+        fen: line.fen as Fen,
+        stackGroup: rules.find((rule) => rule.ruleId === line.ruleId)?.stackGroup ?? null,
+        funding: [],
+      })),
+    }),
+  };
 }

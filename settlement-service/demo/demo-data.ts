@@ -66,75 +66,114 @@ function demoIdNumber(birth: string, sequence: string): string {
   return `${first17}${nationalIdCheckCharacter(first17)}`;
 }
 
-/** Registers a demo bureau: a policy, two canteens, three elders with cards, one terminal. Repeatable. */
-export async function seedDemoData(
-  services: Services,
-  options: { readonly dataDir: string; readonly log: (line: string) => void },
-): Promise<void> {
-  const policy = parsePolicyDocument(DEMO_POLICY);
-  if (!policy.ok) throw new Error(`demo policy is invalid: ${JSON.stringify(policy.issues)}`);
-  await services.registration.registerPolicy(policy.policy, context);
-  const canteens = [
-    { id: 'heping-01', name: '和平区幸福食堂', district: '和平区', town: '劝业场街道' },
-    { id: 'hexi-01', name: '河西区长者食堂', district: '河西区', town: '友谊路街道' },
-  ];
-  for (const canteen of canteens) {
-    await services.registration.registerCanteen(
-      canteen.id,
-      { name: canteen.name, district: canteen.district, town: canteen.town, location: null, periods, menu },
-      null,
-      context,
-    );
-  }
+/** The demo terminal's canteen serves lunch and dinner around the clock, so the demo works at any hour. */
+const ALL_DAY = { lunch: { from: '00:00', to: '15:00' }, dinner: { from: '15:00', to: '23:59' } };
+
+const CANTEENS = [
+  { id: 'heping-01', name: '和平区幸福食堂', district: '和平区', town: '劝业场街道', periods: ALL_DAY },
+  { id: 'hexi-01', name: '河西区长者食堂', district: '河西区', town: '友谊路街道' },
+  { id: 'nankai-01', name: '南开区老年助餐点', district: '南开区', town: '学府街道' },
+  { id: 'hedong-01', name: '河东区幸福食堂', district: '河东区', town: '大王庄街道' },
+];
+
+/** How many demo elders: a small city's couple of hundred, with cards CARD0001 … CARD0200. */
+export const DEMO_ELDERS = 200;
+export const demoCard = (n: number) => `CARD${String(n).padStart(4, '0')}`;
+
+const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
+const GIVEN = ['秀英', '建国', '桂兰', '玉珍', '志强', '淑华', '德明', '凤兰', '国庆', '素芳'];
+
+/** The first three are the ones the README shows; the rest vary in age, category and district. */
+function demoElders() {
   const elders = [
     {
       id: 'elder-001',
       name: '张三明',
       birth: '1940-03-15',
       sequence: '123',
-      card: 'CARD0001',
-      categories: [],
+      categories: [] as { category: string; from: string; to: null }[],
     },
-    {
-      id: 'elder-002',
-      name: '李秀英',
-      birth: '1946-08-02',
-      sequence: '244',
-      card: 'CARD0002',
-      categories: [],
-    },
+    { id: 'elder-002', name: '李秀英', birth: '1946-08-02', sequence: '244', categories: [] },
     {
       id: 'elder-003',
       name: '王建国',
       birth: '1961-11-20',
       sequence: '311',
-      card: 'CARD0003',
       categories: [
         { category: 'dibao', from: '2020-01-01', to: null },
         { category: 'disabled', from: '2022-06-01', to: null },
       ],
     },
   ];
-  for (const elder of elders) {
+  for (let n = 4; n <= DEMO_ELDERS; n += 1) {
+    const year = 1932 + ((n * 7) % 34); // 60 to 94 years old in 2026
+    const birth = `${year}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
+    const categories =
+      n % 9 === 0
+        ? [
+            { category: 'dibao', from: '2021-01-01', to: null },
+            { category: 'disabled', from: '2023-01-01', to: null },
+          ]
+        : [];
+    elders.push({
+      id: `elder-${String(n).padStart(3, '0')}`,
+      name: `${SURNAMES[n % SURNAMES.length]}${GIVEN[n % GIVEN.length]}`,
+      birth,
+      sequence: String(100 + n).padStart(3, '0'),
+      categories,
+    });
+  }
+  return elders;
+}
+
+/** Registers a demo bureau: a policy, four canteens, two hundred elders with cards, one terminal. Repeatable. */
+export async function seedDemoData(
+  services: Services,
+  options: { readonly dataDir: string; readonly log: (line: string) => void },
+): Promise<{ readonly terminalId: string; readonly token: string }> {
+  const policy = parsePolicyDocument(DEMO_POLICY);
+  if (!policy.ok) throw new Error(`demo policy is invalid: ${JSON.stringify(policy.issues)}`);
+  await services.registration.registerPolicy(policy.policy, context);
+  for (const canteen of CANTEENS) {
+    await services.registration.registerCanteen(
+      canteen.id,
+      {
+        name: canteen.name,
+        district: canteen.district,
+        town: canteen.town,
+        location: null,
+        periods: ('periods' in canteen && canteen.periods) || periods,
+        menu,
+      },
+      null,
+      context,
+    );
+  }
+  const elders = demoElders();
+  for (const [index, elder] of elders.entries()) {
+    const home = index < 3 ? CANTEENS[0] : CANTEENS[index % CANTEENS.length];
+    if (!home) throw new Error('no demo canteen');
     await services.registration.registerElder(
       elder.id,
       {
         name: elder.name,
         idNumber: demoIdNumber(elder.birth, elder.sequence),
-        district: '和平区',
-        town: '劝业场街道',
-        homeCanteenId: 'heping-01',
+        district: home.district,
+        town: home.town,
+        homeCanteenId: home.id,
         categories: elder.categories,
       },
       null,
       context,
     );
-    await services.registration.bindCard(elder.id, elder.card, null, context);
+    await services.registration.bindCard(elder.id, demoCard(index + 1), null, context);
   }
-  const { token } = await services.registration.registerTerminal('heping-01-t1', 'heping-01', context);
+  const terminalId = 'heping-01-t1';
+  const { token } = await services.registration.registerTerminal(terminalId, 'heping-01', context);
   const tokenFile = path.join(options.dataDir, 'demo-terminal-token');
   await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
   options.log(
-    `demo data: canteens heping-01 and hexi-01, cards CARD0001–CARD0003; terminal heping-01-t1's token is in ${tokenFile}`,
+    `demo data: canteens ${CANTEENS.map((canteen) => canteen.id).join(', ')}, ${elders.length} elders with cards ${demoCard(1)}–${demoCard(elders.length)}; terminal ${terminalId}'s token is in ${tokenFile}`,
   );
+  return { terminalId, token };
 }

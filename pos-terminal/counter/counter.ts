@@ -1,0 +1,561 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DomainError } from '../../domain/domain-error.ts';
+import { SUBSIDY_REASON_TEXT, type SubsidyReasonCode } from '../../domain/policy/reasons.ts';
+import {
+  type CountedMeal,
+  countedMealOfAnswer,
+  decideOffline,
+  type OfflineCopy,
+} from '../../domain/terminals/offline-copy.ts';
+import { businessDateOf } from '../../domain/time/shanghai-time.ts';
+import { writeFileDurably } from '../durable-file.ts';
+import type { OutboxEntry, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
+import { Outbox } from '../outbox/outbox.ts';
+import { dayReport, saleReceipt } from '../receipts/receipt-model.ts';
+import type { ReceiptPrinter } from '../receipts/receipt-printer.ts';
+import { pinMatches, type TerminalSettings } from '../settings.ts';
+import { type ServiceClient, ServiceRefusal, ServiceUnreachable } from '../sync/service-client.ts';
+import { Syncer } from '../sync/syncer.ts';
+import { dayReportOf } from './day-report.ts';
+
+export const PAYMENT_LABELS: Record<string, { zh: string; en: string }> = {
+  cash: { zh: '现金', en: 'Cash' },
+  qr: { zh: '扫码', en: 'QR code' },
+  'card-balance': { zh: '卡内余额', en: 'Card balance' },
+};
+
+/** A refusal the cashier sees, in words, with a stable code. */
+export class CounterError extends Error {
+  override readonly name = 'CounterError';
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    readonly zh: string,
+    readonly en: string,
+  ) {
+    super(en);
+  }
+}
+
+export interface Reason {
+  readonly code: string;
+  readonly zh: string;
+  readonly en: string;
+}
+
+/** What the cashier and the elder see after a tap: price, subsidy, what to pay, and why. */
+export interface QuoteView {
+  readonly quoteId: string;
+  readonly mode: 'online' | 'offline';
+  readonly cardUid: string | null;
+  readonly elder: { readonly maskedName: string } | null;
+  readonly items: ShownSale['items'];
+  readonly channel: 'dine-in' | 'delivery';
+  readonly totalFen: number;
+  readonly subsidyFen: number;
+  readonly elderPaysFen: number;
+  readonly reason: Reason | null;
+  readonly notice: Reason | null;
+}
+
+export interface SaleView {
+  readonly saleId: string;
+  readonly seq: number;
+  readonly at: number;
+  readonly offline: boolean;
+  readonly state: 'recorded' | 'waiting' | 'refused' | 'voided' | 'void-waiting';
+  readonly shown: ShownSale;
+  /** The service did not reimburse all of the subsidy the counter applied (offline over a cap …). */
+  readonly subsidyRefused: readonly { readonly reason: string; readonly fen: number }[];
+  readonly refusal: { readonly code: string; readonly detail?: string } | null;
+}
+
+export interface CounterState {
+  readonly terminalId: string;
+  readonly canteenName: string | null;
+  readonly online: boolean;
+  readonly lastContactAt: number | null;
+  readonly queued: number;
+  readonly syncing: { readonly done: number; readonly total: number } | null;
+  readonly copyAt: number | null;
+  readonly cashier: { readonly cashierId: string; readonly name: string; readonly role: string } | null;
+  readonly printer: { readonly status: string; readonly queued: number };
+  readonly reader: { readonly kind: string; readonly status: string };
+  readonly menu: readonly { readonly itemId: string; readonly name: string; readonly priceFen: number }[];
+  readonly paymentMethods: readonly string[];
+  readonly quote: QuoteView | null;
+  readonly lastSale: SaleView | null;
+  readonly demoCards: readonly string[];
+  readonly lang: string;
+}
+
+type PendingQuote = QuoteView & {
+  readonly occurredAt: number;
+  readonly period: string | null;
+  readonly counted: CountedMeal | null;
+};
+
+const MAX_PIN_FAILURES = 5;
+const PIN_LOCK_MS = 60_000;
+
+function reasonOf(code: string): Reason {
+  const text = SUBSIDY_REASON_TEXT[code as SubsidyReasonCode];
+  return { code, zh: text?.zh ?? code, en: text?.en ?? code };
+}
+
+/**
+ * 收银台: the counter's work — sign in, quote on a tap, confirm, print, void, reprint, day-end —
+ * online through the service, offline from its copy, every sale in the outbox before "done".
+ */
+export class Counter {
+  readonly outbox: Outbox;
+  readonly syncer: Syncer;
+  private copy: OfflineCopy | null = null;
+  private readonly copyFile: string;
+  private cashier: TerminalSettings['cashiers'][number] | null = null;
+  private quote: PendingQuote | null = null;
+  private lastSaleId: string | null = null;
+  private readonly laterMeals = new Map<string, CountedMeal[]>();
+  private pinFailures = 0;
+  private pinLockedUntil = 0;
+  private readonly listeners = new Set<(state: CounterState) => void>();
+  private readerState = { kind: 'keyboard', status: 'connected' };
+
+  constructor(
+    private readonly settings: TerminalSettings,
+    private readonly service: ServiceClient,
+    private readonly printer: ReceiptPrinter,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.outbox = Outbox.open(path.join(settings.dataDir, 'outbox.jsonl'), now());
+    this.copyFile = path.join(settings.dataDir, 'offline-copy.json');
+    if (existsSync(this.copyFile)) this.copy = JSON.parse(readFileSync(this.copyFile, 'utf8'));
+    for (const entry of this.outbox.all()) this.countLocally(entry);
+    this.syncer = new Syncer(this.outbox, service, {
+      intervalMs: settings.syncIntervalMs,
+      copyRefreshMs: settings.copyRefreshMs,
+      now,
+      onCopy: (copy) => this.keepCopy(copy),
+      onChange: () => this.changed(),
+    });
+  }
+
+  start(): void {
+    this.syncer.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.syncer.stop();
+    this.outbox.close();
+  }
+
+  onChange(listener: (state: CounterState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setReaderState(kind: string, status: string): void {
+    this.readerState = { kind, status };
+    this.changed();
+  }
+
+  changed(): void {
+    const state = this.state();
+    for (const listener of this.listeners) listener(state);
+  }
+
+  state(): CounterState {
+    const queued = this.outbox.unsent().length + this.outbox.unsentVoids().length;
+    const printer = this.printer.state();
+    return {
+      terminalId: this.settings.terminalId,
+      canteenName: this.copy?.canteen.name ?? null,
+      online: this.syncer.online,
+      lastContactAt: this.syncer.lastContactAt,
+      queued,
+      syncing: this.syncer.progress,
+      copyAt: this.copy?.generatedAt ?? null,
+      cashier: this.cashier
+        ? { cashierId: this.cashier.cashierId, name: this.cashier.name, role: this.cashier.role }
+        : null,
+      printer: { status: printer.status, queued: printer.queued },
+      reader: this.readerState,
+      menu: this.copy?.canteen.menu ?? [],
+      paymentMethods: this.settings.paymentMethods,
+      quote: this.quote,
+      lastSale: this.lastSaleId ? this.saleView(this.outbox.get(this.lastSaleId)) : null,
+      demoCards: this.settings.demoCards,
+      lang: this.settings.lang,
+    };
+  }
+
+  signIn(pin: string): CounterState['cashier'] {
+    const found = this.checkPin(pin);
+    this.cashier = found;
+    this.changed();
+    return { cashierId: found.cashierId, name: found.name, role: found.role };
+  }
+
+  signOut(): void {
+    this.cashier = null;
+    this.quote = null;
+    this.changed();
+  }
+
+  /**
+   * A tap (or a guest sale): prices the meal and decides its subsidy, through the service when it
+   * answers in time, else from the offline copy. Nothing is recorded until `confirm`.
+   */
+  async quoteMeal(request: {
+    readonly cardUid: string | null;
+    readonly items: readonly { readonly itemId: string; readonly qty: number }[];
+    readonly channel?: 'dine-in' | 'delivery';
+  }): Promise<QuoteView> {
+    this.signedIn();
+    if (request.items.length === 0)
+      throw new CounterError('no-items', 400, '请先选择餐品', 'Choose a meal first');
+    const saleId = randomUUID();
+    const occurredAt = this.now();
+    const channel = request.channel ?? 'dine-in';
+    const body: SaleRequestBody = {
+      saleId,
+      terminalSeq: this.outbox.nextSeq(),
+      occurredAt: new Date(occurredAt).toISOString(),
+      channel,
+      ...(request.cardUid ? { cardUid: request.cardUid } : {}),
+      items: request.items,
+    };
+    const local = this.decideLocally(saleId, occurredAt, request.cardUid, request.items, channel);
+    let quote: PendingQuote;
+    const base = {
+      quoteId: saleId,
+      cardUid: request.cardUid,
+      channel,
+      items: local.items,
+      occurredAt,
+      period: local.period,
+    };
+    try {
+      if (!this.syncer.online) throw new ServiceUnreachable('unknown', new Error('offline'));
+      const answer = await this.service.quote(body);
+      this.syncer.contact();
+      quote = {
+        ...base,
+        mode: 'online',
+        elder: answer.elder ?? null,
+        totalFen: answer.totalFen,
+        subsidyFen: answer.subsidyFen,
+        elderPaysFen: answer.elderPaysFen,
+        reason: answer.reason ?? null,
+        notice: answer.notice ?? null,
+        counted: null,
+      };
+    } catch (error) {
+      if (error instanceof ServiceRefusal) {
+        if (error.code === 'card-unknown') {
+          throw new CounterError(
+            'card-unknown',
+            422,
+            '卡片未登记，可按散客原价销售',
+            'Card not registered: sell as a guest at full price',
+          );
+        }
+        throw new CounterError(
+          error.code,
+          error.status,
+          error.detail ?? error.code,
+          error.detail ?? error.code,
+        );
+      }
+      if (!(error instanceof ServiceUnreachable)) throw error;
+      this.syncer.lost();
+      quote = {
+        ...base,
+        mode: 'offline',
+        elder: local.elder ? { maskedName: local.elder.maskedName } : null,
+        totalFen: local.totalFen,
+        subsidyFen: local.subsidyFen,
+        elderPaysFen: local.elderPaysFen,
+        reason: local.reasons[0] ? reasonOf(local.reasons[0]) : null,
+        notice: null,
+        counted: local.counted,
+      };
+    }
+    this.quote = quote;
+    this.changed();
+    return quote;
+  }
+
+  cancelQuote(): void {
+    this.quote = null;
+    this.changed();
+  }
+
+  /**
+   * The cashier confirms: the sale goes into the outbox (on disk) first, then to the service when
+   * online, and the receipt prints. The elder pays what the screen showed.
+   */
+  async confirm(quoteId: string, paymentMethod: string): Promise<SaleView> {
+    const cashier = this.signedIn();
+    const quote = this.quote;
+    if (!quote || quote.quoteId !== quoteId)
+      throw new CounterError(
+        'quote-unknown',
+        409,
+        '请重新刷卡或选择餐品',
+        'Tap the card or choose the meal again',
+      );
+    if (!this.settings.paymentMethods.includes(paymentMethod as never))
+      throw new CounterError('payment-unknown', 400, '不支持的付款方式', 'Unknown payment method');
+    this.quote = null;
+    const body: SaleRequestBody = {
+      saleId: quote.quoteId,
+      terminalSeq: this.outbox.nextSeq(),
+      occurredAt: new Date(quote.occurredAt).toISOString(),
+      channel: quote.channel,
+      ...(quote.cardUid ? { cardUid: quote.cardUid } : {}),
+      items: quote.items.map(({ itemId, qty }) => ({ itemId, qty })),
+      payment: { method: paymentMethod },
+      cashierId: cashier.cashierId,
+      ...(quote.mode === 'offline' ? { offline: true as const, appliedSubsidyFen: quote.subsidyFen } : {}),
+    };
+    const shown: ShownSale = {
+      items: quote.items,
+      totalFen: quote.totalFen,
+      subsidyFen: quote.subsidyFen,
+      elderPaysFen: quote.elderPaysFen,
+      maskedName: quote.elder?.maskedName ?? null,
+      elderId: this.elderOfCard(quote.cardUid),
+      businessDate: businessDateOf(quote.occurredAt),
+      period: quote.period,
+      cashierName: cashier.name,
+    };
+    const entry = this.outbox.addSale(body, shown, this.now());
+    this.lastSaleId = entry.saleId;
+    if (quote.mode === 'online') await this.sendNow(entry, quote.subsidyFen);
+    this.countLocally(entry, quote.counted);
+    this.changed();
+    await this.print(entry, false);
+    return this.saleView(this.outbox.get(entry.saleId));
+  }
+
+  /** Voids a sale of this terminal with a manager's PIN; offline, the void waits in the outbox. */
+  async voidSale(saleId: string, managerPin: string, reason: string): Promise<SaleView> {
+    const manager = this.checkPin(managerPin);
+    if (manager.role !== 'manager')
+      throw new CounterError('not-manager', 403, '需要店长密码', 'A manager PIN is needed');
+    const entry = this.outbox.find(saleId);
+    if (!entry)
+      throw new CounterError('sale-unknown', 404, '找不到这笔销售', 'No such sale on this terminal');
+    if (entry.refusal)
+      throw new CounterError('sale-refused', 409, '这笔销售未被记录', 'This sale was not recorded');
+    if (!entry.void) this.outbox.addVoid(saleId, reason.trim() || '作废', manager.cashierId, this.now());
+    this.syncer.wake();
+    await this.syncer.drainVoids();
+    this.changed();
+    return this.saleView(this.outbox.get(saleId));
+  }
+
+  async reprint(saleId: string): Promise<SaleView> {
+    this.signedIn();
+    const entry = this.outbox.find(saleId);
+    if (!entry)
+      throw new CounterError('sale-unknown', 404, '找不到这笔销售', 'No such sale on this terminal');
+    await this.print(entry, true);
+    return this.saleView(entry);
+  }
+
+  recentSales(limit = 20): SaleView[] {
+    return this.outbox
+      .all()
+      .slice(-limit)
+      .reverse()
+      .map((entry) => this.saleView(entry));
+  }
+
+  /** 日结: this terminal's day, from its own outbox (what it sold, whatever has synced). */
+  dayReport(businessDate = businessDateOf(this.now())) {
+    return dayReportOf(this.outbox.all(), businessDate);
+  }
+
+  async printDayReport(businessDate = businessDateOf(this.now())) {
+    this.signedIn();
+    const { periods, totals } = this.dayReport(businessDate);
+    const model = dayReport({
+      canteenName: this.copy?.canteen.name ?? this.settings.terminalId,
+      terminalId: this.settings.terminalId,
+      businessDate,
+      printedAt: this.now(),
+      periods,
+      totals,
+      lang: this.settings.lang,
+    });
+    return this.printer.print(`day-${businessDate}-${this.now()}`, model);
+  }
+
+  private async sendNow(entry: OutboxEntry, shownSubsidyFen: number): Promise<void> {
+    try {
+      const answer = await this.service.sell(entry.body);
+      this.syncer.contact();
+      this.outbox.recorded([{ saleId: entry.saleId, answer }]);
+    } catch (error) {
+      if (error instanceof ServiceRefusal) {
+        this.outbox.refused(entry.saleId, error);
+        throw new CounterError(
+          error.code,
+          error.status,
+          `销售未记录：${error.detail ?? error.code}`,
+          `Not recorded: ${error.detail ?? error.code}`,
+        );
+      }
+      if (!(error instanceof ServiceUnreachable)) throw error;
+      this.syncer.lost();
+      // Certainly never delivered: it goes as what it now is, a sale made offline at the shown subsidy.
+      // Perhaps delivered: only the very same request may follow, so the service answers it once.
+      if (error.delivered === false) {
+        this.outbox.resendAs(entry.saleId, {
+          ...entry.body,
+          offline: true,
+          appliedSubsidyFen: shownSubsidyFen,
+        });
+      }
+    }
+  }
+
+  private async print(entry: OutboxEntry, reprint: boolean) {
+    const lang = this.settings.lang;
+    const model = saleReceipt({
+      canteenName: this.copy?.canteen.name ?? this.settings.terminalId,
+      terminalId: this.settings.terminalId,
+      saleNumber: entry.seq,
+      saleId: entry.saleId,
+      occurredAt: Date.parse(entry.body.occurredAt),
+      cashierName: entry.shown.cashierName,
+      items: entry.shown.items.map((item) => ({ ...item, lineFen: item.unitPriceFen * item.qty })),
+      totalFen: entry.shown.totalFen,
+      subsidyFen: entry.shown.subsidyFen,
+      elderPaysFen: entry.shown.elderPaysFen,
+      maskedName: entry.shown.maskedName,
+      paymentMethod: entry.body.payment
+        ? (PAYMENT_LABELS[entry.body.payment.method]?.[lang === 'en' ? 'en' : 'zh'] ?? null)
+        : null,
+      offline: entry.body.offline === true,
+      reprint,
+      lang,
+    });
+    const outcome = await (reprint
+      ? this.printer.reprint(entry.saleId, model)
+      : this.printer.print(entry.saleId, model));
+    this.changed();
+    return outcome;
+  }
+
+  private decideLocally(
+    saleId: string,
+    occurredAt: number,
+    cardUid: string | null,
+    items: readonly { readonly itemId: string; readonly qty: number }[],
+    channel: 'dine-in' | 'delivery',
+  ) {
+    if (!this.copy)
+      throw new CounterError(
+        'no-offline-copy',
+        503,
+        '尚未同步资料，请联网后再试',
+        'No data synced yet: connect once first',
+      );
+    try {
+      return decideOffline(this.copy, { saleId, occurredAt, channel, cardUid, items }, this.laterMeals);
+    } catch (error) {
+      if (error instanceof DomainError) throw new CounterError(error.code, 422, error.message, error.message);
+      throw error;
+    }
+  }
+
+  /** Caps offline also count what this terminal sold since its copy was made. */
+  private countLocally(entry: OutboxEntry, counted?: CountedMeal | null): void {
+    const elderId = entry.shown.elderId ?? this.elderOfCard(entry.body.cardUid ?? null);
+    if (!elderId || entry.refusal || entry.void) return;
+    const meal =
+      entry.answer && this.copy
+        ? countedMealOfAnswer(this.copy, entry.saleId, entry.shown.businessDate, entry.answer)
+        : counted;
+    if (!meal) return;
+    const list = this.laterMeals.get(elderId) ?? [];
+    if (!list.some((known) => known.saleId === meal.saleId)) list.push(meal);
+    this.laterMeals.set(elderId, list);
+  }
+
+  private elderOfCard(cardUid: string | null): string | null {
+    if (!cardUid || !this.copy) return null;
+    return this.copy.cards.find((card) => card.cardUid === cardUid)?.elderId ?? null;
+  }
+
+  private keepCopy(copy: OfflineCopy): void {
+    this.copy = copy;
+    writeFileDurably(this.copyFile, JSON.stringify(copy));
+    // Meals in the new copy are counted there; the terminal's own later ones stay until they are.
+    const inCopy = new Set(copy.elders.flatMap((elder) => elder.meals.map((meal) => meal.saleId)));
+    for (const [elderId, meals] of this.laterMeals) {
+      this.laterMeals.set(
+        elderId,
+        meals.filter((meal) => !inCopy.has(meal.saleId)),
+      );
+    }
+    this.changed();
+  }
+
+  private saleView(entry: OutboxEntry): SaleView {
+    const state = entry.refusal
+      ? 'refused'
+      : entry.void
+        ? entry.void.recorded
+          ? 'voided'
+          : 'void-waiting'
+        : entry.answer
+          ? 'recorded'
+          : 'waiting';
+    return {
+      saleId: entry.saleId,
+      seq: entry.seq,
+      at: entry.at,
+      offline: entry.body.offline === true,
+      state,
+      shown: entry.shown,
+      subsidyRefused: entry.answer?.excluded ?? [],
+      refusal: entry.refusal
+        ? { code: entry.refusal.code, ...(entry.refusal.detail ? { detail: entry.refusal.detail } : {}) }
+        : null,
+    };
+  }
+
+  private signedIn() {
+    if (!this.cashier)
+      throw new CounterError('not-signed-in', 401, '请先输入收银员密码登录', 'Sign in with your PIN first');
+    return this.cashier;
+  }
+
+  /** PINs are checked on the terminal (it must work offline); repeated failures lock it for a minute. */
+  private checkPin(pin: string) {
+    if (this.now() < this.pinLockedUntil)
+      throw new CounterError(
+        'pin-locked',
+        429,
+        '密码错误次数过多，请一分钟后再试',
+        'Too many wrong PINs: wait a minute',
+      );
+    const found = this.settings.cashiers.find((cashier) => pinMatches(pin, cashier.pinHash));
+    if (!found) {
+      this.pinFailures += 1;
+      if (this.pinFailures >= MAX_PIN_FAILURES) {
+        this.pinLockedUntil = this.now() + PIN_LOCK_MS;
+        this.pinFailures = 0;
+      }
+      throw new CounterError('pin-wrong', 401, '密码不正确', 'Wrong PIN');
+    }
+    this.pinFailures = 0;
+    return found;
+  }
+}

@@ -1,0 +1,396 @@
+import { createWedgeDetector } from '/assets/keyboard-wedge.js';
+import { applyWords, language, watchState, words, yuan } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+let state = null;
+let selection = new Map(); // itemId → qty
+let channel = 'dine-in';
+let currentCard = null; // the card of the quote on screen
+let busy = false;
+let voidTarget = null;
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const error = new Error(data?.[language() === 'en' ? 'en' : 'zh'] ?? `${response.status}`);
+    error.code = data?.code;
+    throw error;
+  }
+  return data;
+}
+
+function say(text, kind = 'info') {
+  const message = $('message');
+  message.textContent = text;
+  message.dataset.kind = kind;
+}
+
+function selectedItems() {
+  return [...selection].map(([itemId, qty]) => ({ itemId, qty }));
+}
+
+function resetSelection() {
+  selection = new Map();
+  const first = state?.menu[0];
+  if (first) selection.set(first.itemId, 1); // the usual set meal: tap, confirm, done
+}
+
+async function quote(cardUid) {
+  if (busy) return;
+  if (selection.size === 0) return say(words().chooseMeal, 'warn');
+  busy = true;
+  try {
+    currentCard = cardUid;
+    await api('POST', '/api/quote', { cardUid, items: selectedItems(), channel });
+    say('');
+  } catch (error) {
+    say(error.message, 'error');
+  } finally {
+    busy = false;
+  }
+}
+
+async function confirm(paymentMethod) {
+  const quoted = state?.quote;
+  if (!quoted || busy) return;
+  busy = true;
+  try {
+    const sale = await api('POST', '/api/sales', { quoteId: quoted.quoteId, paymentMethod });
+    const w = words();
+    const printed = state.printer.queued === 0;
+    say(`${w.done(yuan(sale.shown.elderPaysFen))}${printed ? '' : ` · ${w.receiptQueued}`}`, 'ok');
+    currentCard = null;
+    resetSelection();
+    renderMenu();
+  } catch (error) {
+    say(error.message, 'error');
+  } finally {
+    busy = false;
+    $('card-input').focus();
+  }
+}
+
+function renderStatus() {
+  const w = words();
+  $('canteen-name').textContent = state.canteenName ?? '';
+  $('terminal-id').textContent = state.terminalId;
+  const online = $('pill-online');
+  online.textContent = state.online ? w.online : w.offline;
+  online.dataset.kind = state.online ? 'ok' : 'error';
+  $('pill-queue').textContent = w.queued(state.queued);
+  $('pill-queue').dataset.kind = state.queued > 0 ? 'warn' : 'ok';
+  const printer = $('pill-printer');
+  printer.textContent = `${w.printer[state.printer.status] ?? state.printer.status}${state.printer.queued ? ` · ${w.reprintWaiting(state.printer.queued)}` : ''}`;
+  printer.dataset.kind = state.printer.status === 'ready' ? 'ok' : 'error';
+  $('pill-reader').textContent = w.reader[state.reader.status] ?? state.reader.status;
+  $('pill-reader').dataset.kind = state.reader.status === 'connected' ? 'ok' : 'error';
+  $('cashier-name').textContent = state.cashier?.name ?? '';
+  $('sign-in').hidden = state.cashier !== null;
+  $('sync-progress').textContent = state.syncing ? w.syncing(state.syncing.done, state.syncing.total) : '';
+}
+
+function renderMenu() {
+  const menu = $('menu');
+  menu.replaceChildren(
+    ...state.menu.map((item, index) => {
+      const button = document.createElement('button');
+      button.className = `meal${selection.has(item.itemId) ? ' on' : ''}`;
+      button.dataset.itemId = item.itemId;
+      button.innerHTML = `<span class="key">${index + 1}</span><span class="name"></span><span class="price"></span>`;
+      button.querySelector('.name').textContent = item.name;
+      button.querySelector('.price').textContent = yuan(item.priceFen);
+      button.addEventListener('click', () => toggleItem(item.itemId));
+      return button;
+    }),
+  );
+  const lines = selectedItems().map(({ itemId, qty }) => {
+    const item = state.menu.find((candidate) => candidate.itemId === itemId);
+    const row = document.createElement('div');
+    row.className = 'line';
+    row.innerHTML =
+      '<span class="name"></span><button class="small minus">−</button><b class="qty"></b><button class="small plus">+</button>';
+    row.querySelector('.name').textContent = `${item?.name ?? itemId} ${yuan(item?.priceFen ?? 0)}`;
+    row.querySelector('.qty').textContent = String(qty);
+    row.querySelector('.minus').addEventListener('click', () => changeQty(itemId, -1));
+    row.querySelector('.plus').addEventListener('click', () => changeQty(itemId, 1));
+    return row;
+  });
+  $('selection').replaceChildren(...lines);
+  const demo = $('demo-cards');
+  demo.replaceChildren(
+    ...state.demoCards.map((cardUid) => {
+      const button = document.createElement('button');
+      button.className = 'small';
+      button.textContent = cardUid;
+      button.dataset.card = cardUid;
+      button.addEventListener('click', () =>
+        api('POST', '/api/taps', { cardUid }).catch((error) => say(error.message, 'error')),
+      );
+      return button;
+    }),
+  );
+}
+
+function requote() {
+  if (state?.quote) quote(currentCard);
+}
+
+function toggleItem(itemId) {
+  if (selection.has(itemId)) selection.delete(itemId);
+  else selection.set(itemId, 1);
+  renderMenu();
+  requote();
+}
+
+function changeQty(itemId, delta) {
+  const qty = (selection.get(itemId) ?? 0) + delta;
+  if (qty <= 0) selection.delete(itemId);
+  else selection.set(itemId, Math.min(qty, 20));
+  renderMenu();
+  requote();
+}
+
+function renderQuote() {
+  const w = words();
+  const quoted = state.quote;
+  $('quote-elder').textContent = quoted ? (quoted.elder ? quoted.elder.maskedName : w.guest) : '';
+  $('quote-total').textContent = quoted ? yuan(quoted.totalFen) : '—';
+  $('quote-subsidy').textContent = quoted ? yuan(quoted.subsidyFen) : '—';
+  $('quote-pays').textContent = quoted ? yuan(quoted.elderPaysFen) : '—';
+  const lang = language() === 'en' ? 'en' : 'zh';
+  const lines = [
+    quoted?.reason?.[lang],
+    quoted?.notice ? `${w.notice}: ${quoted.notice[lang]}` : null,
+  ].filter(Boolean);
+  $('quote-reason').textContent = lines.join(' · ');
+  $('quote-mode').textContent = quoted ? (quoted.mode === 'offline' ? w.offlineMode : w.onlineMode) : '';
+  $('payments').replaceChildren(
+    ...state.paymentMethods.map((method, index) => {
+      const button = document.createElement('button');
+      button.className = index === 0 ? 'pay primary' : 'pay';
+      button.dataset.method = method;
+      button.disabled = !quoted;
+      button.textContent = `${w.payments[method] ?? method}${index === 0 ? ' ⏎' : ''}`;
+      button.addEventListener('click', () => confirm(method));
+      return button;
+    }),
+  );
+  $('cancel').disabled = !quoted;
+}
+
+async function renderSales() {
+  const { sales } = await api('GET', '/api/sales');
+  const w = words();
+  $('sales').replaceChildren(
+    ...sales.map((sale) => {
+      const item = document.createElement('li');
+      item.dataset.saleId = sale.saleId;
+      item.dataset.state = sale.state;
+      const refused = sale.subsidyRefused.length > 0 || sale.refusal;
+      item.className = refused ? 'refused' : '';
+      const time = new Date(sale.at).toLocaleTimeString('zh-CN', {
+        timeZone: 'Asia/Shanghai',
+        hour12: false,
+      });
+      item.innerHTML =
+        '<span class="seq"></span><span class="who"></span><span class="amount"></span><span class="state"></span><button class="small reprint"></button><button class="small void"></button>';
+      item.querySelector('.seq').textContent = `#${sale.seq} ${time}`;
+      item.querySelector('.who').textContent = sale.shown.maskedName ?? w.guest;
+      item.querySelector('.amount').textContent =
+        `${yuan(sale.shown.totalFen)} / ${w.subsidy} ${yuan(sale.shown.subsidyFen)}`;
+      const notes = [
+        w.states[sale.state],
+        sale.offline ? w.offlineSale : null,
+        sale.subsidyRefused.length ? w.subsidyRefused : null,
+        sale.refusal?.code,
+      ];
+      item.querySelector('.state').textContent = notes.filter(Boolean).join(' · ');
+      const reprint = item.querySelector('.reprint');
+      reprint.textContent = w.reprint;
+      reprint.addEventListener('click', () =>
+        api('POST', `/api/sales/${sale.saleId}/reprint`).catch((error) => say(error.message, 'error')),
+      );
+      const voidButton = item.querySelector('.void');
+      voidButton.textContent = w.void;
+      voidButton.disabled = sale.state !== 'recorded' && sale.state !== 'waiting';
+      voidButton.addEventListener('click', () => openVoid(sale));
+      return item;
+    }),
+  );
+}
+
+function openVoid(sale) {
+  voidTarget = sale;
+  $('void-sale').textContent =
+    `#${sale.seq} ${sale.shown.maskedName ?? words().guest} ${yuan(sale.shown.totalFen)}`;
+  $('void-error').textContent = '';
+  $('void-reason').value = '';
+  $('void-pin').value = '';
+  $('void-dialog').hidden = false;
+  $('void-reason').focus();
+}
+
+async function openReport() {
+  const report = await api('GET', '/api/day-report');
+  const w = words();
+  const row = (cells, tag = 'td') => `<tr>${cells.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
+  const t = report.totals;
+  $('report-table').innerHTML = [
+    row(w.reportCols, 'th'),
+    ...report.periods.map((p) =>
+      row([
+        w.periods[p.period] ?? p.period,
+        p.meals,
+        p.subsidisedMeals,
+        yuan(p.totalFen),
+        yuan(p.subsidyFen),
+        yuan(p.elderPaysFen),
+      ]),
+    ),
+    row([w.total, t.meals, t.subsidisedMeals, yuan(t.totalFen), yuan(t.subsidyFen), yuan(t.elderPaysFen)]),
+    row([
+      `${w.guests} ${t.guestMeals} · ${w.offlineMeals} ${t.offlineMeals} · ${w.voids} ${t.voids}`,
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]),
+  ].join('');
+  $('report-dialog').hidden = false;
+}
+
+function render(next) {
+  const first = state === null;
+  const menuChanged =
+    !state ||
+    JSON.stringify(state.menu) !== JSON.stringify(next.menu) ||
+    JSON.stringify(state.demoCards) !== JSON.stringify(next.demoCards);
+  const salesChanged =
+    !state ||
+    state.lastSale?.state !== next.lastSale?.state ||
+    state.lastSale?.saleId !== next.lastSale?.saleId ||
+    state.queued !== next.queued;
+  state = next;
+  if (first) resetSelection();
+  renderStatus();
+  if (menuChanged) renderMenu();
+  renderQuote();
+  if (salesChanged) renderSales().catch(() => {});
+}
+
+// Keyboard: a card reader "types" fast and ends with Enter; a person types slowly. A key is acted on
+// as a shortcut only once no fast key followed it.
+const wedge = createWedgeDetector();
+let pendingShortcut = null;
+document.addEventListener('keydown', (event) => {
+  if (!$('sign-in').hidden || !$('void-dialog').hidden || !$('report-dialog').hidden) return;
+  const inInput = event.target instanceof HTMLInputElement;
+  const detected = wedge.key(event.key, event.timeStamp);
+  if (detected) {
+    event.preventDefault();
+    clearTimeout(pendingShortcut);
+    $('card-input').value = '';
+    api('POST', '/api/taps', { cardUid: detected.card }).catch((error) => say(error.message, 'error'));
+    return;
+  }
+  if (inInput) {
+    if (event.key === 'Enter' && event.target.id === 'card-input' && event.target.value.trim()) {
+      event.preventDefault();
+      const cardUid = event.target.value.trim();
+      event.target.value = '';
+      quote(cardUid);
+    }
+    return;
+  }
+  clearTimeout(pendingShortcut);
+  const key = event.key;
+  pendingShortcut = setTimeout(() => {
+    if (key === 'Enter' && state?.quote) confirm(state.paymentMethods[0]);
+    else if (key === 'Escape') api('DELETE', '/api/quote');
+    else if (/^[1-9]$/.test(key)) {
+      const item = state?.menu[Number(key) - 1];
+      if (item) toggleItem(item.itemId);
+    }
+  }, 60);
+});
+
+$('card-go').addEventListener('click', () => {
+  const cardUid = $('card-input').value.trim();
+  $('card-input').value = '';
+  if (cardUid) quote(cardUid);
+});
+$('guest').addEventListener('click', () => quote(null));
+$('cancel').addEventListener('click', () => api('DELETE', '/api/quote'));
+$('sign-out').addEventListener('click', () => api('DELETE', '/api/session'));
+$('channel-dine-in').addEventListener('click', () => setChannel('dine-in'));
+$('channel-delivery').addEventListener('click', () => setChannel('delivery'));
+function setChannel(next) {
+  channel = next;
+  $('channel-dine-in').classList.toggle('on', next === 'dine-in');
+  $('channel-delivery').classList.toggle('on', next === 'delivery');
+  requote();
+}
+$('lang').addEventListener('click', () => {
+  localStorage.setItem('zhucan-lang', language() === 'en' ? 'zh-CN' : 'en');
+  location.reload();
+});
+$('keypad').replaceChildren(
+  ...['1', '2', '3', '4', '5', '6', '7', '8', '9', '⌫', '0', 'C'].map((key) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = key;
+    button.addEventListener('click', () => {
+      const pin = $('pin');
+      pin.value = key === '⌫' ? pin.value.slice(0, -1) : key === 'C' ? '' : pin.value + key;
+      pin.focus();
+    });
+    return button;
+  }),
+);
+$('sign-in-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await api('POST', '/api/session', { pin: $('pin').value });
+    $('pin').value = '';
+    $('sign-in-error').textContent = '';
+    $('card-input').focus();
+  } catch (error) {
+    $('sign-in-error').textContent = error.message;
+    $('pin').value = '';
+  }
+});
+$('void-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await api('POST', `/api/sales/${voidTarget.saleId}/void`, {
+      managerPin: $('void-pin').value,
+      reason: $('void-reason').value || words().void,
+    });
+    $('void-dialog').hidden = true;
+    renderSales();
+  } catch (error) {
+    $('void-error').textContent = error.message;
+  }
+});
+$('void-cancel').addEventListener('click', () => {
+  $('void-dialog').hidden = true;
+});
+$('day-report').addEventListener('click', () => openReport().catch((error) => say(error.message, 'error')));
+$('report-close').addEventListener('click', () => {
+  $('report-dialog').hidden = true;
+});
+$('report-print').addEventListener('click', () =>
+  api('POST', '/api/day-report/print').catch((error) => say(error.message, 'error')),
+);
+
+applyWords();
+watchState(render, (cardUid) => {
+  if (state?.cashier) quote(cardUid);
+});

@@ -1,0 +1,185 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { CardReader } from '../card-readers/card-reader.ts';
+import { acceptsTaps } from '../card-readers/simulated-reader.ts';
+import { type Counter, CounterError } from '../counter/counter.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PAGES = path.join(here, '..', 'pages');
+const WEDGE_SCRIPT = path.join(here, '..', 'card-readers', 'keyboard-wedge.js');
+
+const itemsSchema = z
+  .array(z.strictObject({ itemId: z.string().min(1), qty: z.number().int().min(1).max(100) }))
+  .min(1)
+  .max(50);
+const schemas = {
+  session: z.strictObject({ pin: z.string().min(1).max(32) }),
+  tap: z.strictObject({ cardUid: z.string().min(1).max(64) }),
+  quote: z.strictObject({
+    cardUid: z.string().min(1).max(64).nullable().optional(),
+    items: itemsSchema,
+    channel: z.enum(['dine-in', 'delivery']).optional(),
+  }),
+  confirm: z.strictObject({ quoteId: z.uuid(), paymentMethod: z.string().min(1).max(30) }),
+  void: z.strictObject({ managerPin: z.string().min(1).max(32), reason: z.string().min(1).max(200) }),
+};
+
+function parse<T extends z.ZodType>(schema: T, request: Request): z.output<T> {
+  const parsed = schema.safeParse(request.body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') ?? '';
+    throw new CounterError(
+      'invalid-body',
+      400,
+      `输入有误：${field} ${issue?.message ?? ''}`,
+      `Invalid input: ${field} ${issue?.message ?? ''}`,
+    );
+  }
+  return parsed.data;
+}
+
+const problems: ErrorRequestHandler = (error, _request, response, _next) => {
+  const known =
+    error instanceof CounterError
+      ? error
+      : (error as { type?: string }).type === 'entity.parse.failed'
+        ? new CounterError('invalid-body', 400, '请求格式错误', 'Malformed JSON')
+        : null;
+  if (!known)
+    console.error(`[terminal] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  const problem =
+    known ?? new CounterError('internal', 500, '终端内部错误，已记录', 'Internal error: logged');
+  response
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({
+      type: `https://zhucan.invalid/problems/${problem.code}`,
+      title: problem.en,
+      status: problem.status,
+      code: problem.code,
+      detail: problem.en,
+      zh: problem.zh,
+      en: problem.en,
+    });
+};
+
+/**
+ * The counter's local web server (localhost): the cashier page, the elder display, and the small
+ * JSON API they call. Card taps from any reader reach the pages as server-sent events.
+ */
+export function createTerminalServer(counter: Counter, reader: CardReader): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_request, response, next) => {
+    response.set({
+      'content-security-policy':
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'",
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+    next();
+  });
+  app.use(express.json({ limit: '16kb' }));
+
+  const clients = new Set<Response>();
+  const broadcast = (event: string, data: unknown) => {
+    for (const client of clients) client.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  counter.onChange((state) => broadcast('state', state));
+  reader.onCard((cardUid) => broadcast('card', { cardUid }));
+  reader.onStatus((status) => counter.setReaderState(reader.kind, status));
+  counter.setReaderState(reader.kind, reader.status());
+
+  app.get('/', (_request, response) => response.sendFile(path.join(PAGES, 'cashier.html')));
+  app.get('/display', (_request, response) => response.sendFile(path.join(PAGES, 'display.html')));
+  app.get('/assets/keyboard-wedge.js', (_request, response) =>
+    response.type('text/javascript').sendFile(WEDGE_SCRIPT),
+  );
+  app.use('/assets', express.static(PAGES, { index: false }));
+
+  app.get('/api/events', (request, response) => {
+    response.set({ 'content-type': 'text/event-stream', connection: 'keep-alive' });
+    response.flushHeaders();
+    response.write(`event: state\ndata: ${JSON.stringify(counter.state())}\n\n`);
+    clients.add(response);
+    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    request.on('close', () => {
+      clearInterval(keepAlive);
+      clients.delete(response);
+    });
+  });
+  app.get('/api/state', (_request, response) => {
+    response.json(counter.state());
+  });
+  app.post('/api/session', (request, response) => {
+    response.json(counter.signIn(parse(schemas.session, request).pin));
+  });
+  app.delete('/api/session', (_request, response) => {
+    counter.signOut();
+    response.status(204).end();
+  });
+  app.post('/api/taps', (request, response) => {
+    const { cardUid } = parse(schemas.tap, request);
+    if (!acceptsTaps(reader))
+      throw new CounterError(
+        'reader-not-tappable',
+        409,
+        '本终端使用读卡器刷卡',
+        'This terminal reads cards from its reader',
+      );
+    reader.tap(cardUid);
+    response.status(202).json({ accepted: true });
+  });
+  app.post('/api/quote', async (request, response) => {
+    const body = parse(schemas.quote, request);
+    response.json(
+      await counter.quoteMeal({
+        cardUid: body.cardUid ?? null,
+        items: body.items,
+        ...(body.channel ? { channel: body.channel } : {}),
+      }),
+    );
+  });
+  app.delete('/api/quote', (_request, response) => {
+    counter.cancelQuote();
+    response.status(204).end();
+  });
+  app.post('/api/sales', async (request, response) => {
+    const body = parse(schemas.confirm, request);
+    response.status(201).json(await counter.confirm(body.quoteId, body.paymentMethod));
+  });
+  app.get('/api/sales', (_request, response) => {
+    response.json({ sales: counter.recentSales() });
+  });
+  app.post('/api/sales/:saleId/void', async (request, response) => {
+    const body = parse(schemas.void, request);
+    response.json(await counter.voidSale(String(request.params.saleId), body.managerPin, body.reason));
+  });
+  app.post('/api/sales/:saleId/reprint', async (request, response) => {
+    response.json(await counter.reprint(String(request.params.saleId)));
+  });
+  app.get('/api/day-report', (request, response) => {
+    const date = typeof request.query.date === 'string' ? request.query.date : undefined;
+    response.json(counter.dayReport(date));
+  });
+  app.post('/api/day-report/print', async (_request, response) => {
+    response.json(await counter.printDayReport());
+  });
+  app.post('/api/sync', async (_request, response) => {
+    await counter.syncer.syncOnce();
+    response.json(counter.state());
+  });
+  app.use((_request, response) => {
+    response
+      .status(404)
+      .type('application/problem+json')
+      .json({ status: 404, code: 'not-found', title: 'Not found' });
+  });
+  app.use(problems);
+  return app;
+}

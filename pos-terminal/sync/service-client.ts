@@ -1,0 +1,147 @@
+import type { OfflineCopy } from '../../domain/terminals/offline-copy.ts';
+import type { RecordedAnswer, Refusal, SaleRequestBody } from '../outbox/outbox.ts';
+
+/**
+ * The service could not be reached. `delivered: false` when the request certainly never arrived (no
+ * connection was made), so the sale may be sent in another form; `'unknown'` when it may have.
+ */
+export class ServiceUnreachable extends Error {
+  override readonly name = 'ServiceUnreachable';
+  constructor(
+    readonly delivered: false | 'unknown',
+    cause: unknown,
+  ) {
+    super(
+      `the service is unreachable: ${cause instanceof Error ? (cause.cause ?? cause).toString() : String(cause)}`,
+    );
+  }
+}
+
+/** The service answered with a problem (API.md): the request was refused. */
+export class ServiceRefusal extends Error implements Refusal {
+  override readonly name = 'ServiceRefusal';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail?: string,
+  ) {
+    super(`${status} ${code}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function neverConnected(error: unknown): boolean {
+  for (
+    let cause = error as { code?: unknown; cause?: unknown } | undefined;
+    cause;
+    cause = cause.cause as typeof cause
+  ) {
+    if (typeof cause.code === 'string' && NOT_CONNECTED.has(cause.code)) return true;
+  }
+  return false;
+}
+
+export interface SaleAnswer extends RecordedAnswer {
+  readonly saleId: string;
+  readonly totalFen: number;
+  readonly businessDate: string;
+  readonly reason?: { readonly code: string; readonly zh: string; readonly en: string };
+  readonly elder?: { readonly maskedName: string };
+  readonly notice?: { readonly code: string; readonly zh: string; readonly en: string };
+}
+
+export type BatchResult =
+  | { readonly saleId: string; readonly status: 200 | 201; readonly sale: SaleAnswer }
+  | { readonly saleId: string; readonly status: number; readonly problem: Refusal };
+
+/** The settlement service as a terminal sees it, over HTTP with its own token. */
+export class ServiceClient {
+  constructor(
+    private readonly options: {
+      readonly url: string;
+      readonly token: string;
+      readonly terminalId: string;
+      readonly timeoutMs: number;
+    },
+  ) {}
+
+  quote(body: SaleRequestBody): Promise<SaleAnswer> {
+    return this.call('POST', '/api/v1/sales/quote', this.sent(body));
+  }
+
+  sell(body: SaleRequestBody): Promise<SaleAnswer> {
+    return this.call('POST', '/api/v1/sales', this.sent(body));
+  }
+
+  async sellBatch(bodies: readonly SaleRequestBody[]): Promise<BatchResult[]> {
+    const answer = await this.call<{ results: BatchResult[] }>(
+      'POST',
+      '/api/v1/sales/batch',
+      { sales: bodies.map((body) => this.sent(body)) },
+      this.options.timeoutMs * 10,
+    );
+    return answer.results;
+  }
+
+  voidSale(saleId: string, reason: string): Promise<SaleAnswer> {
+    return this.call('POST', `/api/v1/sales/${saleId}/void`, { reason });
+  }
+
+  offlineCopy(): Promise<OfflineCopy> {
+    return this.call('GET', `/api/v1/terminals/${encodeURIComponent(this.options.terminalId)}/offline-copy`);
+  }
+
+  async reportQueue(queuedSales: number, oldestQueuedAt: number | null): Promise<void> {
+    await this.call('PUT', `/api/v1/terminals/${encodeURIComponent(this.options.terminalId)}/queue`, {
+      queuedSales,
+      ...(oldestQueuedAt === null ? {} : { oldestQueuedAt: new Date(oldestQueuedAt).toISOString() }),
+    });
+  }
+
+  /** `sentAt` is the terminal's clock at sending, so the service can refuse a clock that is off. */
+  private sent(body: SaleRequestBody) {
+    return { ...body, sentAt: new Date().toISOString() };
+  }
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = this.options.timeoutMs,
+  ): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.options.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new ServiceUnreachable(neverConnected(error) ? false : 'unknown', error);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new ServiceUnreachable('unknown', error);
+    }
+    // 5xx: the service is there but cannot record now (database down, restarting): try again later.
+    if (response.status >= 500)
+      throw new ServiceUnreachable('unknown', new Error(`${response.status} ${text}`));
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ServiceRefusal(response.status, parsed?.code ?? 'unknown', parsed?.detail);
+    return parsed as T;
+  }
+}

@@ -1,0 +1,167 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { OfflineCopy } from '../../domain/terminals/offline-copy.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import { type ServiceClient, ServiceRefusal, ServiceUnreachable } from './service-client.ts';
+
+/** Sales sent in one request when a queue drains. */
+export const SYNC_BATCH_SIZE = 200;
+
+/** An unchanged queue is reported again after this long, so the bureau sees the terminal is alive. */
+const QUIET_REPORT_MS = 5 * 60_000;
+
+/**
+ * 同步: keeps the terminal in touch with the service. It sends the outbox's sales in the order they
+ * were made, in batches, with their own sale ids (so a repeat is harmless), then the voids; reports
+ * how many sales it still holds; and refreshes the offline copy.
+ */
+export class Syncer {
+  online = false;
+  lastContactAt: number | null = null;
+  progress: { done: number; total: number } | null = null;
+  private copyFetchedAt = 0;
+  private lastReported: { queued: number; at: number } | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private draining: Promise<void> | null = null;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly service: ServiceClient,
+    private readonly options: {
+      readonly intervalMs: number;
+      readonly copyRefreshMs: number;
+      readonly now: () => number;
+      readonly onCopy: (copy: OfflineCopy) => void;
+      readonly onChange: () => void;
+    },
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await this.draining;
+  }
+
+  /** The service answered: the terminal is online. */
+  contact(): void {
+    this.lastContactAt = this.options.now();
+    if (!this.online) {
+      this.online = true;
+      this.options.onChange();
+      this.wake();
+    }
+  }
+
+  /** The service did not answer: sell offline until it does again. */
+  lost(): void {
+    if (this.online) {
+      this.online = false;
+      this.options.onChange();
+    }
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** One round: send what is queued, report the queue, refresh the copy when due. Never throws. */
+  syncOnce(): Promise<void> {
+    this.draining ??= this.round().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  async drainVoids(): Promise<void> {
+    if (!this.online) return;
+    for (const entry of this.outbox.unsentVoids()) {
+      const void_ = entry.void;
+      if (!void_) continue;
+      try {
+        await this.service.voidSale(entry.saleId, void_.reason);
+        this.outbox.voidRecorded(entry.saleId);
+        this.contact();
+      } catch (error) {
+        if (error instanceof ServiceUnreachable) return this.lost();
+        if (error instanceof ServiceRefusal && error.status === 404) continue; // its sale not recorded yet
+        throw error;
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      await this.syncOnce();
+      await Promise.race([
+        sleep(this.options.intervalMs),
+        new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+        }),
+      ]);
+      this.wakeUp = null;
+    }
+  }
+
+  private async round(): Promise<void> {
+    try {
+      await this.refreshCopy(!this.online);
+      await this.drainSales();
+      await this.drainVoids();
+      await this.reportQueue();
+    } catch (error) {
+      if (error instanceof ServiceUnreachable) this.lost();
+      else console.error(`[terminal] sync: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (this.progress) {
+        this.progress = null;
+        this.options.onChange();
+      }
+    }
+  }
+
+  /** Offline, fetching the copy doubles as the check whether the service is back. */
+  private async refreshCopy(force: boolean): Promise<void> {
+    if (!force && this.options.now() - this.copyFetchedAt < this.options.copyRefreshMs) return;
+    const copy = await this.service.offlineCopy();
+    this.copyFetchedAt = this.options.now();
+    this.contact();
+    this.options.onCopy(copy);
+  }
+
+  private async drainSales(): Promise<void> {
+    const queue = this.outbox.unsent();
+    if (queue.length === 0) return;
+    this.progress = { done: 0, total: queue.length };
+    this.options.onChange();
+    for (let start = 0; start < queue.length; start += SYNC_BATCH_SIZE) {
+      const batch = queue.slice(start, start + SYNC_BATCH_SIZE);
+      const results = await this.service.sellBatch(batch.map((entry) => entry.body));
+      this.contact();
+      const recorded = [];
+      for (const result of results) {
+        if ('sale' in result) recorded.push({ saleId: result.saleId, answer: result.sale });
+        else this.outbox.refused(result.saleId, result.problem);
+      }
+      this.outbox.recorded(recorded);
+      this.progress = { done: start + batch.length, total: queue.length };
+      this.options.onChange();
+    }
+  }
+
+  private async reportQueue(): Promise<void> {
+    const unsent = this.outbox.unsent();
+    const now = this.options.now();
+    const last = this.lastReported;
+    if (last && last.queued === unsent.length && now - last.at < QUIET_REPORT_MS) return;
+    await this.service.reportQueue(unsent.length, unsent[0]?.at ?? null);
+    this.lastReported = { queued: unsent.length, at: now };
+  }
+}

@@ -1,0 +1,83 @@
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { CardReader } from './card-readers/card-reader.ts';
+import { readerFromSettings } from './card-readers/reader-from-settings.ts';
+import { Counter } from './counter/counter.ts';
+import {
+  devicePrinter,
+  filePrinter,
+  type PrinterTransport,
+  tcpPrinter,
+} from './receipts/printer-transport.ts';
+import { ReceiptPrinter } from './receipts/receipt-printer.ts';
+import { createTerminalServer } from './server/terminal-server.ts';
+import type { TerminalSettings } from './settings.ts';
+import { ServiceClient } from './sync/service-client.ts';
+
+export interface RunningTerminal {
+  /** The cashier page; the elder display is at `${url}/display`. */
+  readonly url: string;
+  readonly counter: Counter;
+  readonly reader: CardReader;
+  close(): Promise<void>;
+}
+
+function transportOf(printer: TerminalSettings['printer']): PrinterTransport {
+  switch (printer.kind) {
+    case 'tcp':
+      return tcpPrinter({ host: printer.host, ...(printer.port ? { port: printer.port } : {}) });
+    case 'usb':
+      return devicePrinter({ path: printer.path });
+    case 'file':
+      return filePrinter({ dir: printer.dir });
+    default: {
+      const _exhaustive: never = printer;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Starts a counter terminal: its reader, printer, outbox and sync, and the local pages. */
+export async function startTerminal(
+  settings: TerminalSettings & { readonly token: string },
+  options: { readonly reader?: CardReader; readonly now?: () => number } = {},
+): Promise<RunningTerminal> {
+  mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
+  const service = new ServiceClient({
+    url: settings.serviceUrl.replace(/\/$/, ''),
+    token: settings.token,
+    terminalId: settings.terminalId,
+    timeoutMs: settings.requestTimeoutMs,
+  });
+  let counter: Counter | undefined;
+  const printer = new ReceiptPrinter({
+    transport: transportOf(settings.printer),
+    width: settings.paperWidth,
+    queueFile: path.join(settings.dataDir, 'reprint-queue.json'),
+    onChange: () => counter?.changed(),
+  });
+  counter = new Counter(settings, service, printer, options.now);
+  const reader = options.reader ?? readerFromSettings(settings.reader);
+  const server = createTerminalServer(counter, reader).listen(settings.port, settings.host);
+  await once(server, 'listening');
+  await reader.start();
+  printer.startWatching();
+  counter.start();
+  await counter.syncer.syncOnce();
+  const { port } = server.address() as AddressInfo;
+  const running = counter;
+  return {
+    url: `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`,
+    counter: running,
+    reader,
+    async close() {
+      printer.stopWatching();
+      await reader.stop();
+      await running.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
