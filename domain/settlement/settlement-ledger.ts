@@ -164,7 +164,7 @@ export interface SettlementFacts {
  */
 export class SettlementLedger {
   private readonly sales = new Map<string, SaleRecord>();
-  private readonly closedEarlier: ReadonlySet<MonthKey>;
+  private readonly closedEarlier: Set<MonthKey>;
   /** Per month closed earlier, how many changes had been recorded at its cut-off. */
   private readonly cutoffs = new Map<MonthKey, number>();
   private recorded = 0;
@@ -175,6 +175,34 @@ export class SettlementLedger {
     closedEarlier: readonly MonthKey[],
   ) {
     this.closedEarlier = new Set(closedEarlier);
+  }
+
+  /** How many changes have been recorded so far. */
+  get recordedCount(): number {
+    return this.recorded;
+  }
+
+  /**
+   * Whether a change would count: a sale of this month or of a month closed earlier, not seen
+   * before; a void of such a sale not voided before. A change that would not count may be left
+   * out altogether (its digest leaf need not even be computed): the figures stay the same.
+   */
+  takes(
+    change: { kind: 'sold'; saleId: string; businessDate: BusinessDate } | { kind: 'voided'; saleId: string },
+  ): boolean {
+    if (change.kind === 'sold')
+      return this.matters(monthKeyOf(change.businessDate)) && !this.sales.has(change.saleId);
+    return this.sales.get(change.saleId)?.voided === null;
+  }
+
+  /**
+   * Declares a month closed earlier, learnt during the fold: with how many changes had been recorded
+   * at its cut-off when that has been passed, else its cut-off is marked later with `cutOff`. No
+   * change of that month may have been recorded before.
+   */
+  addClosedEarlier(month: MonthKey, recordedAtCutoff?: number): void {
+    this.closedEarlier.add(month);
+    if (recordedAtCutoff !== undefined) this.cutoffs.set(month, recordedAtCutoff);
   }
 
   /** Takes the next change in recorded order. */

@@ -194,12 +194,25 @@ export async function verifyClaims(
   claims: readonly CanteenMonthClaim[],
 ): Promise<Verification[]> {
   const recomputed = new Map<string, Awaited<ReturnType<typeof computeSettlement>>>();
+  const keyOf = (claim: CanteenMonthClaim) => `${claim.month}@${claim.cutoff.position}`;
+  const canteensClaimed = new Map<string, Set<string>>();
+  for (const claim of claims) {
+    const canteens = canteensClaimed.get(keyOf(claim)) ?? new Set<string>();
+    canteensClaimed.set(keyOf(claim), canteens.add(claim.canteen.canteenId));
+  }
   const results: Verification[] = [];
   for (const claim of claims) {
-    const key = `${claim.month}@${claim.cutoff.position}`;
+    const key = keyOf(claim);
     let computed = recomputed.get(key);
     if (!computed) {
-      computed = await computeSettlement(store, claim.month, positionFromString(claim.cutoff.position));
+      // One canteen claimed: only its sales are folded and hashed, the rest of the month is skipped.
+      const canteens = [...(canteensClaimed.get(key) ?? [])];
+      computed = await computeSettlement(
+        store,
+        claim.month,
+        positionFromString(claim.cutoff.position),
+        canteens.length === 1 ? { canteenId: canteens[0] as string } : {},
+      );
       recomputed.set(key, computed);
     }
     const { canteenId } = claim.canteen;

@@ -3,19 +3,22 @@ import { maskName } from '../../domain/identity/national-id.ts';
 import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
 import type { MealSoldData } from '../../domain/sales/sale.ts';
 import { eventLeaf } from '../../domain/settlement/digest.ts';
-import type { Cutoff } from '../../domain/settlement/settlement.ts';
+import { type Cutoff, settlementStream } from '../../domain/settlement/settlement.ts';
 import {
   type CanteenEvidence,
   type MonthSettlement,
+  nextMonth,
+  type SettledSale,
   type SettlementElder,
   SettlementLedger,
 } from '../../domain/settlement/settlement-ledger.ts';
-import type { MonthKey } from '../../domain/time/calendar.ts';
+import { type MonthKey, monthKeyOf } from '../../domain/time/calendar.ts';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/port.ts';
 import { comparePositions, positionFromString, START } from '../../event-store/position.ts';
 import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
 
-const PAGE = 5000;
+/** Events per page of the scan: large pages, few round trips; the next one is read during the fold. */
+const PAGE = 10_000;
 
 /** The events a settlement is computed from: sales and voids, and the facts of elders and policies. */
 const SETTLEMENT_EVENT_TYPES = [
@@ -34,54 +37,55 @@ export interface RecordedClosing {
   readonly recordedAt: Position;
 }
 
-/** Every month closed so far, in the order they were closed. */
-export async function recordedClosings(store: EventStore): Promise<RecordedClosing[]> {
-  const closings: RecordedClosing[] = [];
-  for await (const event of eventsOfTypes(store, ['MonthClosed'], null)) {
-    const data = event.data as unknown as { month: MonthKey; cutoff: Cutoff };
-    closings.push({
-      month: data.month,
-      cutoff: positionFromString(data.cutoff.position),
-      recordedAt: event.position,
-    });
-  }
-  return closings;
+/** The month's closing, if it was recorded by `upTo`: the first event of the month's settlement stream. */
+export async function recordedClosing(
+  store: EventStore,
+  month: MonthKey,
+  upTo: Position,
+): Promise<RecordedClosing | null> {
+  const [first] = await store.readStream(settlementStream(month), { limit: 1 });
+  if (first?.type !== 'MonthClosed' || comparePositions(first.position, upTo) > 0) return null;
+  const data = first.data as unknown as { month: MonthKey; cutoff: Cutoff };
+  return { month: data.month, cutoff: positionFromString(data.cutoff.position), recordedAt: first.position };
 }
 
 /**
  * 重算: a month's settlement from the events up to a cut-off, with the evidence behind each canteen.
- * The same events and cut-off always give the same figures and digests.
+ * The same events and cut-off always give the same figures and digests. With `canteenId`, only that
+ * canteen's sales are folded: its figures, digest and evidence are the same as in the whole month.
  */
 export async function computeSettlement(
   store: EventStore,
   month: MonthKey,
   cutoff: Position,
+  options: { readonly canteenId?: string } = {},
 ): Promise<{ settlement: MonthSettlement; evidence: CanteenEvidence[] }> {
-  const closedEarlier = (await recordedClosings(store))
-    .filter((closing) => closing.month !== month && comparePositions(closing.recordedAt, cutoff) <= 0)
-    .sort((a, b) => comparePositions(a.cutoff, b.cutoff));
-  const ledger = new SettlementLedger(
-    month,
-    closedEarlier.map((closing) => closing.month),
-  );
+  const ledger = new SettlementLedger(month, []);
+  const recorded = new PositionLog();
+  const closings = new EarlierClosings(store, month, cutoff, ledger, recorded);
   const elders = new Map<string, SettlementElder>();
   const policies: PolicyDocument[] = [];
-  let nextClosing = 0;
   for await (const event of eventsOfTypes(store, SETTLEMENT_EVENT_TYPES, cutoff)) {
-    for (; nextClosing < closedEarlier.length; nextClosing += 1) {
-      const closing = closedEarlier[nextClosing] as RecordedClosing;
-      if (comparePositions(closing.cutoff, event.position) >= 0) break;
-      ledger.cutOff(closing.month);
-    }
-    const current = upcastRecorded(event);
+    closings.passTo(event.position);
     switch (event.type) {
       case 'MealSold': {
-        const sale = current.data as unknown as MealSoldData;
-        ledger.record({ kind: 'sold', sale, event: { eventId: event.id, leaf: eventLeaf(event) } });
+        const sale = upcastRecorded(event).data as unknown as MealSoldData;
+        if (options.canteenId !== undefined && sale.canteenId !== options.canteenId) break;
+        const saleMonth = monthKeyOf(sale.businessDate);
+        if (saleMonth < month) await closings.learn(saleMonth, event.position);
+        if (!ledger.takes({ kind: 'sold', saleId: sale.saleId, businessDate: sale.businessDate })) break;
+        recorded.push(event.position);
+        ledger.record({
+          kind: 'sold',
+          sale: settledSale(sale),
+          event: { eventId: event.id, leaf: eventLeaf(event) },
+        });
         break;
       }
       case 'SaleVoided': {
-        const { saleId, reason } = current.data as { saleId: string; reason: string };
+        const { saleId, reason } = upcastRecorded(event).data as { saleId: string; reason: string };
+        if (!ledger.takes({ kind: 'voided', saleId })) break;
+        recorded.push(event.position);
         ledger.record({
           kind: 'voided',
           saleId,
@@ -92,7 +96,10 @@ export async function computeSettlement(
       }
       case 'ElderRegistered':
       case 'ElderProfileChanged': {
-        const { elderId, profile } = current.data as unknown as { elderId: string; profile: ElderProfile };
+        const { elderId, profile } = upcastRecorded(event).data as unknown as {
+          elderId: string;
+          profile: ElderProfile;
+        };
         elders.set(elderId, {
           elderId,
           birthDate: profile.birthDate,
@@ -103,34 +110,131 @@ export async function computeSettlement(
         break;
       }
       case 'ElderDied': {
-        const { elderId, date } = current.data as { elderId: string; date: string };
+        const { elderId, date } = upcastRecorded(event).data as { elderId: string; date: string };
         const elder = elders.get(elderId);
         if (elder) elders.set(elderId, { ...elder, diedOn: date });
         break;
       }
       case 'PolicyRegistered':
-        policies.push((current.data as unknown as { policy: PolicyDocument }).policy);
+        policies.push((upcastRecorded(event).data as unknown as { policy: PolicyDocument }).policy);
         break;
     }
   }
   return ledger.settle({ policies, elders });
 }
 
-/** The events of the given types in recorded order, up to `upTo` (everything when null). */
+/** Only what settlement reads of a sale: a month of sales is held in memory until it is settled. */
+function settledSale(sale: MealSoldData): SettledSale {
+  const { saleId, canteenId, businessDate, elderId, subsidyFen, lines, excluded } = sale;
+  return { saleId, canteenId, businessDate, elderId, subsidyFen, lines, excluded };
+}
+
+/**
+ * The months closed before the cut-off, learnt as the scan meets their sales (a closed month without
+ * sales in the store changes nothing unless a later month's adjustments pass through it, and those
+ * months are learnt together with the earliest month that has sales). Each closing's cut-off is marked
+ * in the ledger where the scan passes it, or, for one learnt after that, by counting the changes
+ * recorded up to it.
+ */
+class EarlierClosings {
+  private readonly known = new Set<MonthKey>();
+  /** Learnt closings whose cut-off the scan has not passed yet, by cut-off. */
+  private pending: RecordedClosing[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly month: MonthKey,
+    private readonly upTo: Position,
+    private readonly ledger: SettlementLedger,
+    private readonly recorded: PositionLog,
+  ) {}
+
+  /** Looks up `earlier` and every month after it up to the settled one, before the event at `at` is taken. */
+  async learn(earlier: MonthKey, at: Position): Promise<void> {
+    if (this.known.has(earlier)) return;
+    const months: MonthKey[] = [];
+    for (let month = earlier; month < this.month; month = nextMonth(month)) {
+      if (!this.known.has(month)) months.push(month);
+      this.known.add(month);
+    }
+    const closings = await Promise.all(months.map((month) => recordedClosing(this.store, month, this.upTo)));
+    for (const closing of closings) {
+      if (closing === null) continue;
+      if (comparePositions(closing.cutoff, at) < 0) {
+        this.ledger.addClosedEarlier(closing.month, this.recorded.countUpTo(closing.cutoff));
+      } else {
+        this.ledger.addClosedEarlier(closing.month);
+        this.pending.push(closing);
+      }
+    }
+    this.pending.sort((a, b) => comparePositions(a.cutoff, b.cutoff));
+  }
+
+  /** Marks the cut-offs before the event at `at`: the changes recorded so far were before them. */
+  passTo(at: Position): void {
+    while (this.pending.length > 0 && comparePositions((this.pending[0] as RecordedClosing).cutoff, at) < 0) {
+      this.ledger.cutOff((this.pending.shift() as RecordedClosing).month);
+    }
+  }
+}
+
+/** The positions of the changes the ledger recorded, in order, held compactly. */
+class PositionLog {
+  private commits = new BigUint64Array(1024);
+  private prepares = new BigUint64Array(1024);
+  private length = 0;
+
+  push(position: Position): void {
+    if (this.length === this.commits.length) {
+      const commits = new BigUint64Array(this.length * 2);
+      const prepares = new BigUint64Array(this.length * 2);
+      commits.set(this.commits);
+      prepares.set(this.prepares);
+      this.commits = commits;
+      this.prepares = prepares;
+    }
+    this.commits[this.length] = position.commit;
+    this.prepares[this.length] = position.prepare;
+    this.length += 1;
+  }
+
+  /** How many positions are at or before `position`. */
+  countUpTo(position: Position): number {
+    let low = 0;
+    let high = this.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const at = { commit: this.commits[middle] as bigint, prepare: this.prepares[middle] as bigint };
+      if (comparePositions(at, position) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}
+
+/** The events of the given types in recorded order, up to `upTo`. */
 async function* eventsOfTypes(
   store: EventStore,
   eventTypes: readonly string[],
-  upTo: Position | null,
+  upTo: Position,
 ): AsyncGenerator<RecordedEvent> {
-  let from = START;
+  const read = (from: Position) => {
+    const page = store.readAllOfTypes({ fromPosition: from, limit: PAGE, eventTypes });
+    // A page read ahead is dropped unread when the scan stops early: its failure then matters to no one.
+    page.catch(() => undefined);
+    return page;
+  };
+  let next = read(START);
   for (;;) {
-    const page = await store.readAllOfTypes({ fromPosition: from, limit: PAGE, eventTypes });
+    const page = await next;
+    const more =
+      page.lastPosition !== null && page.read >= PAGE && comparePositions(page.lastPosition, upTo) < 0;
+    // The next page is read while this one is folded: the database and the fold use different cores.
+    if (more && page.lastPosition !== null) next = read(page.lastPosition);
     for (const event of page.events) {
-      if (upTo !== null && comparePositions(event.position, upTo) > 0) return;
+      if (comparePositions(event.position, upTo) > 0) return;
       yield event;
     }
-    if (page.lastPosition === null || page.read < PAGE) return;
-    if (upTo !== null && comparePositions(page.lastPosition, upTo) >= 0) return;
-    from = page.lastPosition;
+    if (!more) return;
   }
 }
