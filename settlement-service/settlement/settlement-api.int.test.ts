@@ -315,4 +315,16 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     expect(cli.code, cli.out + cli.err).toBe(1);
     expect(cli.out).toContain(`sale ${target}`);
   });
+
+  it('carries a late sale of a month closed with no sales, met only after its cut-off', async () => {
+    expect((await as(service.adminToken).post('/api/v1/settlements/2026-09/close')).status).toBe(200);
+    const late = await sell(tokens.t3, { occurredAt: '2026-09-15T12:00:00+08:00', terminalSeq: 3 });
+    const september = await as(service.adminToken).get('/api/v1/settlements/2026-09');
+    expect(september.body.totals.mealsSold).toBe(0);
+    const november = await as(service.adminToken).get('/api/v1/settlements/2026-11');
+    const c2 = november.body.canteens.find((canteen: { canteenId: string }) => canteen.canteenId === 'c2');
+    expect(c2.adjustments).toEqual([
+      { month: '2026-09', saleId: late, kind: 'late-sale', fen: expect.any(Number) },
+    ]);
+  });
 });
