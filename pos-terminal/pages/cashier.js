@@ -301,11 +301,13 @@ document.addEventListener('keydown', (event) => {
     return;
   }
   if (inInput) {
-    if (event.key === 'Enter' && event.target.id === 'card-input' && event.target.value.trim()) {
+    if (event.key === 'Enter' && event.target.id === 'card-input') {
       event.preventDefault();
       const cardUid = event.target.value.trim();
       event.target.value = '';
-      quote(cardUid);
+      // A number typed by hand, or Enter on an empty field: confirm what is on screen.
+      if (cardUid) quote(cardUid);
+      else if (state?.quote) confirm(state.paymentMethods[0]);
     }
     return;
   }

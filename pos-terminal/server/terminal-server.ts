@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
@@ -9,6 +10,14 @@ import { type Counter, CounterError } from '../counter/counter.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PAGES = path.join(here, '..', 'pages');
 const WEDGE_SCRIPT = path.join(here, '..', 'card-readers', 'keyboard-wedge.js');
+/** The pages bring their Chinese font (Noto Sans SC, SIL OFL 1.1): a counter PC may have none. */
+const require = createRequire(import.meta.url);
+const FONTS: Record<string, string> = {
+  'noto-sans-sc-400.ttf': require.resolve(
+    '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+  ),
+  'noto-sans-sc-700.ttf': require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'),
+};
 
 const itemsSchema = z
   .array(z.strictObject({ itemId: z.string().min(1), qty: z.number().int().min(1).max(100) }))
@@ -100,6 +109,11 @@ export function createTerminalServer(counter: Counter, reader: CardReader): Expr
   app.get('/assets/keyboard-wedge.js', (_request, response) =>
     response.type('text/javascript').sendFile(WEDGE_SCRIPT),
   );
+  app.get('/assets/fonts/:file', (request, response) => {
+    const font = FONTS[String(request.params.file)];
+    if (!font) return response.status(404).end();
+    response.set('cache-control', 'public, max-age=31536000, immutable').type('font/ttf').sendFile(font);
+  });
   app.use('/assets', express.static(PAGES, { index: false }));
 
   app.get('/api/events', (request, response) => {

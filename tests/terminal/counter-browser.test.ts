@@ -1,0 +1,158 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeEscPos } from '../../pos-terminal/receipts/escpos-decode.ts';
+import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
+import { type RunningTerminal, startTerminal } from '../../pos-terminal/terminal.ts';
+import {
+  CASHIER_PIN,
+  COUNTER_CARDS,
+  counterSettings,
+  recordedSales,
+  setUpCounterBureau,
+} from '../support/counter-bureau.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type ServiceProcess, serviceProcess } from '../support/service-process.ts';
+
+export const SCREENSHOTS = path.resolve('.tmp/screenshots');
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.ZHUCAN_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A card reader in keyboard-wedge mode: the card number typed in a fast burst, then Enter. */
+async function tapCard(page: Page, cardUid: string): Promise<void> {
+  await page.keyboard.type(cardUid, { delay: 4 });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * A lunch at the counter in a real browser: sign in, a subsidised meal with the amounts on both
+ * pages and the receipt's bytes; then the service stops, five meals are sold offline, and when it
+ * is back all five arrive exactly once with the right subsidies.
+ */
+describe('the counter in a browser (Playwright, Chromium, real service process, real printer socket)', () => {
+  let database: TestDatabase;
+  let service: ServiceProcess;
+  let printer: FakePrinter;
+  let terminal: RunningTerminal;
+  let browser: Browser;
+  let cashier: Page;
+  let display: Page;
+  let terminalId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    database = await createTestDatabase(4);
+    service = await serviceProcess(database.connectionString);
+    await service.start();
+    const bureau = await setUpCounterBureau(service.url, service.adminToken);
+    terminalId = bureau.terminalId;
+    printer = await startFakePrinter();
+    terminal = await startTerminal(await counterSettings(service.url, bureau.token, terminalId, printer));
+    browser = await launchChromium();
+    cashier = await browser.newPage({ viewport: { width: 1366, height: 768 }, hasTouch: true });
+    display = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await terminal?.close();
+    await printer?.close();
+    await service?.stop();
+    await database?.drop();
+  });
+
+  it('signs in with the PIN pad and sells a subsidised meal: the amounts on both pages, the receipt printed', async () => {
+    await cashier.goto(`${terminal.url}/`);
+    await display.goto(`${terminal.url}/display`);
+    await expect.poll(() => cashier.getByTestId('online').textContent()).toBe('在线');
+    await cashier.screenshot({ path: path.join(SCREENSHOTS, 'cashier-sign-in.png') });
+    for (const digit of CASHIER_PIN) await cashier.locator('#keypad button', { hasText: digit }).click();
+    await cashier.locator('#sign-in-form button[type=submit]').click();
+    await expect.poll(() => cashier.locator('#sign-in').isHidden()).toBe(true);
+    await expect.poll(() => cashier.locator('#cashier-name').textContent()).toBe('王丽');
+
+    // The first meal is chosen already: tap, confirm, done.
+    await tapCard(cashier, COUNTER_CARDS[0] as string);
+    await expect.poll(() => cashier.getByTestId('quote-pays').textContent()).toBe('￥9.00');
+    expect(await cashier.getByTestId('quote-elder').textContent()).toBe('张*明');
+    expect(await cashier.getByTestId('quote-total').textContent()).toBe('￥12.00');
+    expect(await cashier.getByTestId('quote-subsidy').textContent()).toBe('￥3.00');
+    await expect.poll(() => display.getByTestId('display-pays').textContent()).toBe('￥9.00');
+    expect(await display.getByTestId('display-subsidy').textContent()).toBe('￥3.00');
+    expect(await display.getByTestId('greeting').textContent()).toBe('张*明 您好');
+    await cashier.screenshot({ path: path.join(SCREENSHOTS, 'cashier-quote.png') });
+    await display.screenshot({ path: path.join(SCREENSHOTS, 'display-quote.png') });
+
+    await cashier.keyboard.press('Enter');
+    await expect.poll(() => cashier.getByTestId('message').textContent()).toContain('已完成');
+    await printer.waitForJobs(1);
+    const receipt = decodeEscPos(printer.jobs[0] as Buffer);
+    const text = receipt.lines.join('\n');
+    expect(text).toContain('幸福食堂');
+    expect(text).toMatch(/合计\s+￥12\.00/);
+    expect(text).toMatch(/补贴\s+-￥3\.00/);
+    expect(text).toMatch(/老人支付\s+￥9\.00/);
+    expect(text).toContain('张*明');
+    const [sale] = await recordedSales(database.pool, terminalId);
+    expect(sale).toMatchObject({ subsidyFen: 300, offline: false, cardUid: COUNTER_CARDS[0] });
+    expect(receipt.qr).toEqual([sale?.saleId]);
+    await expect.poll(() => display.getByTestId('display-line').textContent()).toContain('谢谢');
+    await display.screenshot({ path: path.join(SCREENSHOTS, 'display-done.png') });
+  });
+
+  it('sells five meals while the service is stopped; when it is back all five arrive once, with the subsidies shown', async () => {
+    await service.stop();
+    const offlineCards = [
+      COUNTER_CARDS[1],
+      COUNTER_CARDS[2],
+      COUNTER_CARDS[3],
+      COUNTER_CARDS[4],
+      COUNTER_CARDS[1],
+    ];
+    const shownSubsidies: string[] = [];
+    for (const [index, cardUid] of offlineCards.entries()) {
+      await tapCard(cashier, cardUid as string);
+      await expect.poll(() => cashier.locator('#quote-mode').textContent()).toContain('离线');
+      await expect.poll(() => cashier.getByTestId('quote-total').textContent()).toBe('￥12.00');
+      shownSubsidies.push((await cashier.getByTestId('quote-subsidy').textContent()) ?? '');
+      await cashier.keyboard.press('Enter');
+      await expect.poll(() => cashier.getByTestId('queued').textContent()).toBe(`待同步 ${index + 1} 笔`);
+      // The reader counts a card held twice within 1.5 s as one tap.
+      await cashier.waitForTimeout(index === 3 ? 1600 : 50);
+    }
+    // Once a day: the second meal of the same elder was sold at full price, offline too.
+    expect(shownSubsidies).toEqual(['￥3.00', '￥3.00', '￥3.00', '￥3.00', '￥0.00']);
+    expect(await cashier.getByTestId('online').textContent()).toBe('离线');
+    await printer.waitForJobs(6);
+    await cashier.screenshot({ path: path.join(SCREENSHOTS, 'cashier-offline.png') });
+
+    await service.start();
+    await expect
+      .poll(() => cashier.getByTestId('queued').textContent(), { timeout: 30_000 })
+      .toBe('待同步 0 笔');
+    expect(await cashier.getByTestId('online').textContent()).toBe('在线');
+    const sales = await recordedSales(database.pool, terminalId);
+    expect(sales).toHaveLength(6);
+    expect(new Set(sales.map((sale) => sale.saleId)).size).toBe(6);
+    const offline = sales.filter((sale) => sale.offline);
+    expect(offline.map((sale) => [sale.cardUid, sale.subsidyFen])).toEqual(
+      offlineCards.map((cardUid, index) => [cardUid, index === 4 ? 0 : 300]),
+    );
+    expect(offline.every((sale) => sale.excluded.length === 0)).toBe(true);
+    await cashier.screenshot({ path: path.join(SCREENSHOTS, 'cashier-synced.png') });
+  });
+});
