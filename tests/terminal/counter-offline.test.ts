@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CounterError } from '../../pos-terminal/counter/counter.ts';
+import { decodeEscPos } from '../../pos-terminal/receipts/escpos-decode.ts';
+import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
+import { type RunningTerminal, startTerminal } from '../../pos-terminal/terminal.ts';
+import { saleBody } from '../support/bureau.ts';
+import {
+  CASHIER_PIN,
+  COUNTER_CARDS,
+  counterSettings,
+  MANAGER_PIN,
+  recordedSales,
+  setUpCounterBureau,
+} from '../support/counter-bureau.ts';
+import { flakyNetwork } from '../support/flaky-network.ts';
+import { startTestService, type TestService } from '../support/service.ts';
+
+const [K1, K2, K3, K4, K5] = COUNTER_CARDS as [string, string, string, string, string];
+const SET_A = [{ itemId: 'set-a', qty: 1 }];
+
+/** The counter's core against the real service over a network that tests cut (no browser). */
+describe('the counter online and offline (real service over HTTP, a cuttable network, a printer socket)', () => {
+  let service: TestService;
+  let network: Awaited<ReturnType<typeof flakyNetwork>>;
+  let printer: FakePrinter;
+  let terminal: RunningTerminal;
+  let otherTerminalToken: string;
+
+  const sell = async (cardUid: string | null, payment = 'cash') => {
+    const quote = await terminal.counter.quoteMeal({ cardUid, items: SET_A });
+    return { quote, sale: await terminal.counter.confirm(quote.quoteId, payment) };
+  };
+  const sync = async () => {
+    await terminal.counter.syncer.syncOnce();
+    await terminal.counter.syncer.syncOnce();
+  };
+
+  beforeAll(async () => {
+    service = await startTestService();
+    service.projections.start();
+    const bureau = await setUpCounterBureau(service.url, service.adminToken);
+    otherTerminalToken = (
+      await service.call('PUT', '/api/v1/terminals/counter-2', service.adminToken, { canteenId: 'tc1' })
+    ).body.token;
+    const { port } = new URL(service.url);
+    network = await flakyNetwork({ host: '127.0.0.1', port: Number(port) });
+    printer = await startFakePrinter();
+    const settings = await counterSettings(network.url, bureau.token, bureau.terminalId, printer);
+    terminal = await startTerminal({ ...settings, syncIntervalMs: 60_000 });
+    terminal.counter.signIn(CASHIER_PIN);
+  });
+  afterAll(async () => {
+    await terminal?.close();
+    await printer?.close();
+    await network?.close();
+    await service?.close();
+  });
+
+  it('refuses wrong PINs and locks after five in a row', async () => {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect(() => terminal.counter.signIn('0000')).toThrow(expect.objectContaining({ code: 'pin-wrong' }));
+    }
+    expect(() => terminal.counter.signIn(CASHIER_PIN)).toThrow(
+      expect.objectContaining({ code: 'pin-locked' }),
+    );
+  });
+
+  it('sells online: the service decides, the receipt prints what was recorded', async () => {
+    // The lock of the test before lasts a minute; a new terminal on the same data folder starts unlocked.
+    await terminal.close();
+    const settings = await counterSettings(
+      network.url,
+      (await service.call('PUT', '/api/v1/terminals/counter-1', service.adminToken, { canteenId: 'tc1' }))
+        .body.token,
+      'counter-1',
+      printer,
+    );
+    terminal = await startTerminal({ ...settings, syncIntervalMs: 60_000 });
+    terminal.counter.signIn(CASHIER_PIN);
+    const { quote, sale } = await sell(K1);
+    expect(quote).toMatchObject({
+      mode: 'online',
+      elder: { maskedName: '张*明' },
+      subsidyFen: 300,
+      elderPaysFen: 900,
+    });
+    expect(sale).toMatchObject({
+      state: 'recorded',
+      offline: false,
+      shown: { subsidyFen: 300, elderPaysFen: 900 },
+    });
+    const [recorded] = await recordedSales(service.database.pool, 'counter-1');
+    expect(recorded).toMatchObject({ saleId: sale.saleId, subsidyFen: 300, offline: false });
+    expect(recorded).toMatchObject({ cashierId: 'cashier-01' });
+  });
+
+  it('sells offline when the network is down; a subsidy the caps took meanwhile shows as not reimbursed', async () => {
+    await network.set('down');
+    const { quote, sale } = await sell(K2);
+    expect(quote).toMatchObject({ mode: 'offline', subsidyFen: 300 });
+    expect(sale.state).toBe('waiting');
+    expect(terminal.counter.state()).toMatchObject({ online: false, queued: 1 });
+    // Meanwhile the same elder eats at another counter that is online: the day's subsidy is used there.
+    const elsewhere = await service.call(
+      'POST',
+      '/api/v1/sales',
+      otherTerminalToken,
+      saleBody({ cardUid: K2, occurredAt: new Date().toISOString(), items: SET_A }),
+    );
+    expect(elsewhere.body.subsidyFen).toBe(300);
+
+    await network.set('up');
+    await sync();
+    expect(terminal.counter.state()).toMatchObject({ online: true, queued: 0 });
+    const [listed] = terminal.counter.recentSales(1);
+    expect(listed).toMatchObject({
+      saleId: sale.saleId,
+      state: 'recorded',
+      subsidyRefused: [{ reason: 'offline-over-cap', fen: 300 }],
+    });
+    const recorded = (await recordedSales(service.database.pool, 'counter-1')).find(
+      (one) => one.saleId === sale.saleId,
+    );
+    expect(recorded).toMatchObject({
+      offline: true,
+      subsidyFen: 300,
+      excluded: [{ reason: 'offline-over-cap', fen: 300 }],
+    });
+  });
+
+  it('offline, counts its own sales for caps: the second meal of the day is sold at full price', async () => {
+    await network.set('down');
+    const first = await sell(K3);
+    const second = await sell(K3);
+    expect([first.quote.subsidyFen, second.quote.subsidyFen]).toEqual([300, 0]);
+    expect(second.quote.reason).toMatchObject({ code: 'cap-day', zh: '今日补贴次数已用完' });
+    const unknown = await sell('NO-SUCH-CARD');
+    expect(unknown.quote).toMatchObject({
+      subsidyFen: 0,
+      elderPaysFen: 1200,
+      reason: { code: 'card-unknown' },
+    });
+    await network.set('up');
+    await sync();
+    const recorded = await recordedSales(service.database.pool, 'counter-1');
+    const bySale = new Map(recorded.map((one) => [one.saleId, one]));
+    expect(bySale.get(first.sale.saleId)).toMatchObject({ subsidyFen: 300, excluded: [] });
+    expect(bySale.get(second.sale.saleId)).toMatchObject({ subsidyFen: 0, excluded: [] });
+    expect(bySale.get(unknown.sale.saleId)).toMatchObject({ subsidyFen: 0, cardUid: 'NO-SUCH-CARD' });
+  });
+
+  it('when an answer is lost on the way back, sends the very same sale again: it is recorded once', async () => {
+    const quote = await terminal.counter.quoteMeal({ cardUid: K4, items: SET_A });
+    expect(quote.mode).toBe('online');
+    await network.set('answers-lost');
+    const sale = await terminal.counter.confirm(quote.quoteId, 'cash');
+    expect(sale.state).toBe('waiting');
+    expect(terminal.counter.state().online).toBe(false);
+    await network.set('up');
+    await sync();
+    const recorded = (await recordedSales(service.database.pool, 'counter-1')).filter(
+      (one) => one.saleId === sale.saleId,
+    );
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ offline: false, subsidyFen: 300 });
+    expect(terminal.counter.recentSales(1)[0]).toMatchObject({
+      saleId: sale.saleId,
+      state: 'recorded',
+      subsidyRefused: [],
+    });
+  });
+
+  it('completes a sale when the printer is out of paper; the receipt waits and prints once when paper is back', async () => {
+    const printedBefore = printer.jobs.length;
+    await printer.setMode('paper-out');
+    const { sale } = await sell(K5);
+    expect(sale.state).toBe('recorded');
+    expect(terminal.counter.state().printer).toEqual({ status: 'paper-out', queued: 1 });
+    await printer.setMode('ready');
+    await expect
+      .poll(() => terminal.counter.state().printer, { timeout: 15_000 })
+      .toEqual({ status: 'ready', queued: 0 });
+    expect(printer.jobs.length).toBe(printedBefore + 1);
+    expect(decodeEscPos(printer.jobs.at(-1) as Buffer).qr).toEqual([sale.saleId]);
+  });
+
+  it('voids with a manager PIN and a reason, online at once and offline once back; reprints say so', async () => {
+    const [last] = terminal.counter.recentSales(1);
+    await expect(
+      terminal.counter.voidSale(last?.saleId as string, CASHIER_PIN, '点错'),
+    ).rejects.toMatchObject({ code: 'not-manager' });
+    expect(await terminal.counter.voidSale(last?.saleId as string, MANAGER_PIN, '点错')).toMatchObject({
+      state: 'voided',
+    });
+
+    await network.set('down');
+    const { sale } = await sell(null);
+    expect(await terminal.counter.voidSale(sale.saleId, MANAGER_PIN, '顾客退餐')).toMatchObject({
+      state: 'void-waiting',
+    });
+    await network.set('up');
+    await sync();
+    expect(terminal.counter.recentSales(1)[0]).toMatchObject({ saleId: sale.saleId, state: 'voided' });
+    const { rows } = await service.database.pool.query(
+      `SELECT data->>'saleId' AS sale_id FROM event_store.events WHERE event_type = 'SaleVoided' ORDER BY position`,
+    );
+    expect(rows.map((row) => row.sale_id)).toEqual([last?.saleId, sale.saleId]);
+
+    const printed = printer.jobs.length;
+    await terminal.counter.reprint(sale.saleId);
+    await printer.waitForJobs(printed + 1);
+    expect(decodeEscPos(printer.jobs.at(-1) as Buffer).lines.join('\n')).toContain('重印');
+  });
+
+  it("reports the terminal's day from what it charged: by period, with voids, guests and offline sales apart", () => {
+    const report = terminal.counter.dayReport();
+    const sold = terminal.counter.recentSales(100);
+    const kept = sold.filter((sale) => sale.state !== 'voided' && sale.state !== 'refused');
+    expect(report.totals).toMatchObject({
+      meals: kept.length,
+      voids: 2,
+      subsidyFen: kept.reduce((sum, sale) => sum + sale.shown.subsidyFen, 0),
+      totalFen: kept.length * 1200,
+      offlineMeals: kept.filter((sale) => sale.offline).length,
+    });
+    expect(report.periods.reduce((sum, period) => sum + period.meals, 0)).toBe(kept.length);
+  });
+
+  it('refuses to sell before a cashier signs in, and says why in words', async () => {
+    terminal.counter.signOut();
+    await expect(terminal.counter.quoteMeal({ cardUid: K1, items: SET_A })).rejects.toBeInstanceOf(
+      CounterError,
+    );
+    await expect(terminal.counter.quoteMeal({ cardUid: K1, items: SET_A })).rejects.toMatchObject({
+      code: 'not-signed-in',
+      zh: '请先输入收银员密码登录',
+    });
+  });
+});

@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
+import {
+  CASHIER_PIN,
+  COUNTER_CARDS,
+  counterSettings,
+  recordedSales,
+  setUpCounterBureau,
+} from '../support/counter-bureau.ts';
+import { flakyNetwork } from '../support/flaky-network.ts';
+import { startTestService, type TestService } from '../support/service.ts';
+import { freePort } from '../support/service-process.ts';
+
+/** `npm run terminal -- settings.json` as a child process, and its local API. */
+async function terminalProcess(settingsFile: string, port: number) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'pos-terminal/main.ts', settingsFile],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`terminal did not start:\n${output}`)), 30_000);
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('cashier page')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.once('exit', (code) => reject(new Error(`terminal exited with ${code}:\n${output}`)));
+  });
+  const call = async (method: string, pathname: string, body?: unknown) => {
+    const response = await fetch(`http://127.0.0.1:${port}${pathname}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: answers whose shape each test asserts
+    const body: any = await response.json().catch(() => null);
+    return { status: response.status, body };
+  };
+  return {
+    call,
+    async kill() {
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** A killed terminal process (a power cut) loses no sale it answered "done" for, and sends each once. */
+describe('a counter terminal killed with sales in its outbox', () => {
+  let service: TestService;
+  let network: Awaited<ReturnType<typeof flakyNetwork>>;
+  let printer: FakePrinter;
+  beforeAll(async () => {
+    service = await startTestService();
+    network = await flakyNetwork({ host: '127.0.0.1', port: Number(new URL(service.url).port) });
+    printer = await startFakePrinter();
+  });
+  afterAll(async () => {
+    await printer?.close();
+    await network?.close();
+    await service?.close();
+  });
+
+  it('sends every sale made before SIGKILL exactly once after the restart', async () => {
+    service.projections.start();
+    const bureau = await setUpCounterBureau(service.url, service.adminToken);
+    const port = await freePort();
+    const settings = await counterSettings(network.url, bureau.token, bureau.terminalId, printer);
+    const settingsFile = path.join(settings.dataDir, 'settings.json');
+    await writeFile(settingsFile, JSON.stringify({ ...settings, port }));
+
+    let terminal = await terminalProcess(settingsFile, port);
+    expect((await terminal.call('GET', '/api/state')).body.online).toBe(true);
+    await network.set('down');
+    expect((await terminal.call('POST', '/api/session', { pin: CASHIER_PIN })).status).toBe(200);
+    const made: string[] = [];
+    for (const cardUid of COUNTER_CARDS.slice(0, 3)) {
+      const quote = await terminal.call('POST', '/api/quote', {
+        cardUid,
+        items: [{ itemId: 'set-a', qty: 1 }],
+      });
+      expect(quote.body).toMatchObject({ mode: 'offline', subsidyFen: 300 });
+      const sale = await terminal.call('POST', '/api/sales', {
+        quoteId: quote.body.quoteId,
+        paymentMethod: 'cash',
+      });
+      expect(sale.status).toBe(201);
+      made.push(sale.body.saleId);
+    }
+    await terminal.kill();
+
+    await network.set('up');
+    terminal = await terminalProcess(settingsFile, port);
+    await expect
+      .poll(async () => (await terminal.call('GET', '/api/state')).body.queued, { timeout: 20_000 })
+      .toBe(0);
+    const recorded = await recordedSales(service.database.pool, bureau.terminalId);
+    expect(recorded.map((sale) => sale.saleId)).toEqual(made);
+    expect(recorded.map((sale) => [sale.offline, sale.subsidyFen])).toEqual(made.map(() => [true, 300]));
+    // The sale numbers go on after the restart; none is reused.
+    const next = await terminal.call('GET', '/api/sales');
+    expect(next.body.sales.map((sale: { seq: number }) => sale.seq)).toEqual([3, 2, 1]);
+    await terminal.kill();
+  });
+});
