@@ -46,8 +46,8 @@ async function terminalProcess(settingsFile: string, port: number) {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     // biome-ignore lint/suspicious/noExplicitAny: answers whose shape each test asserts
-    const body: any = await response.json().catch(() => null);
-    return { status: response.status, body };
+    const answer: any = await response.json().catch(() => null);
+    return { status: response.status, body: answer };
   };
   return {
     call,
