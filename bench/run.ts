@@ -3,13 +3,15 @@ import { benchEventStore } from './event-store/event-store.bench.ts';
 import { benchProjections } from './projections/projections.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
 import { benchSettlement } from './settlement/settlement.bench.ts';
+import { benchTerminal } from './terminal/terminal.bench.ts';
 
 /**
  * `npm run bench`: prints figures, asserts nothing. Sizes can be lowered for a quick look with
  * ZHUCAN_BENCH_EVENTS (default 1,000,000), ZHUCAN_BENCH_SECONDS (default 5) and
  * ZHUCAN_BENCH_ELDERS_PER_CANTEEN (default 20, over 1,000 canteens), ZHUCAN_BENCH_HISTORY (events
  * for the projection rebuild, default 2,000,000), ZHUCAN_BENCH_MEALS (meals in the settled month,
- * default 1,000,000). ZHUCAN_BENCH_ONLY=event-store, =projections, =sales or =settlement runs one part.
+ * default 1,000,000), ZHUCAN_BENCH_QUEUED (offline sales a terminal syncs at once, default 10,000).
+ * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement or =terminal runs one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -41,4 +43,8 @@ if (!only || only === 'sales') {
 if (!only || only === 'settlement') {
   const meals = Number(process.env.ZHUCAN_BENCH_MEALS ?? 1_000_000);
   console.log(`## Monthly settlement\n\n${await benchSettlement({ meals, log })}\n`);
+}
+if (!only || only === 'terminal') {
+  const queued = Number(process.env.ZHUCAN_BENCH_QUEUED ?? 10_000);
+  console.log(`## Counter terminal\n\n${await benchTerminal({ sales: 300, queued, elders: 300, log })}\n`);
 }

@@ -12,6 +12,9 @@ import type { SalesService } from './sales-service.ts';
 /** A terminal sends at most this many sales in one batch. */
 export const MAX_SALES_PER_BATCH = 500;
 
+/** How many cards' sales of one batch are decided at the same time. */
+const BATCH_LANES = 8;
+
 const problemAnswerSchema = z.object({
   status: z.number().int(),
   code: z.string(),
@@ -123,26 +126,42 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
       success: { status: 200, schema: z.object({ results: z.array(batchResultSchema) }) },
       problems: [],
     }).implement(async ({ body, request }) => {
-      const results: z.output<typeof batchResultSchema>[] = [];
-      for (const raw of body.sales) {
+      const results: z.output<typeof batchResultSchema>[] = new Array(body.sales.length);
+      const recordOne = async (index: number) => {
+        const raw = body.sales[index];
         const saleId = (raw as { saleId?: unknown } | null)?.saleId;
         const parsed = saleBodySchema.safeParse(raw);
         if (!parsed.success) {
-          results.push({
+          results[index] = {
             saleId: typeof saleId === 'string' ? saleId : null,
             status: 400,
             problem: problemAnswerOf(invalidInputProblem('body', parsed.error)),
-          });
-          continue;
+          };
+          return;
         }
         try {
           const { created, answer } = await record(parsed.data, request);
-          results.push({ saleId: parsed.data.saleId, status: created ? 201 : 200, sale: answer });
+          results[index] = { saleId: parsed.data.saleId, status: created ? 201 : 200, sale: answer };
         } catch (error) {
           const problem = problemAnswerOf(error);
-          results.push({ saleId: parsed.data.saleId, status: problem.status, problem });
+          results[index] = { saleId: parsed.data.saleId, status: problem.status, problem };
         }
-      }
+      };
+      // A card's sales are decided one after another in the order sent (caps count in arrival order);
+      // different cards' sales do not touch each other's allowance and are decided side by side.
+      const lanes = new Map<unknown, number[]>();
+      body.sales.forEach((raw, index) => {
+        const card = (raw as { cardUid?: unknown } | null)?.cardUid;
+        const lane = typeof card === 'string' ? card : index;
+        lanes.set(lane, [...(lanes.get(lane) ?? []), index]);
+      });
+      const queue = [...lanes.values()];
+      const worker = async () => {
+        for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          for (const index of lane) await recordOne(index);
+        }
+      };
+      await Promise.all(Array.from({ length: BATCH_LANES }, worker));
       return { status: 200, body: { results } };
     }),
 

@@ -1,0 +1,229 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connect } from '../../database/connect.ts';
+import { migrateToLatest } from '../../database/migrations.ts';
+import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
+import { businessDateOf } from '../../domain/time/shanghai-time.ts';
+import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
+import { startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
+import { hashPin, terminalSettingsSchema } from '../../pos-terminal/settings.ts';
+import { startTerminal } from '../../pos-terminal/terminal.ts';
+import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
+import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
+import { createApp } from '../../settlement-service/app.ts';
+import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
+import { flakyNetwork } from '../../tests/support/flaky-network.ts';
+import { serve } from '../../tests/support/http.ts';
+import { startDurableServer } from '../durable-server.ts';
+import { perSecond } from '../measure.ts';
+
+export interface TerminalBenchOptions {
+  /** Sales timed online and again offline. */
+  readonly sales: number;
+  /** Offline sales queued, then synced at once. */
+  readonly queued: number;
+  readonly elders: number;
+  readonly log: (line: string) => void;
+}
+
+const PIN = '1357';
+
+async function admin(url: string, token: string, method: string, pathname: string, body: unknown) {
+  const response = await fetch(`${url}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, string>;
+}
+
+/** A canteen open around the clock, 300 fen a meal for 80+ once a day, `elders` elders with cards. */
+async function seed(url: string, token: string, elders: number): Promise<string> {
+  await admin(url, token, 'PUT', '/api/v1/policies/bench', {
+    policyId: 'bench',
+    name: '基准测试政策',
+    effectiveFrom: '2020-01-01',
+    scope: 'citywide',
+    offlineExcess: 'canteen-bears',
+    rules: [
+      {
+        ruleId: 'age-80',
+        eligible: { minAge: 80 },
+        periods: ['lunch', 'dinner'],
+        benefit: { kind: 'fixed', fen: 300 },
+        funding: [{ source: 'city-welfare-lottery', shareBp: 10000 }],
+      },
+    ],
+    caps: [{ per: 'day', max: 1 }],
+  });
+  await admin(url, token, 'PUT', '/api/v1/canteens/bench-1', {
+    name: '基准食堂',
+    district: '和平区',
+    town: '一街道',
+    periods: { lunch: { from: '00:00', to: '15:00' }, dinner: { from: '15:00', to: '23:59' } },
+    menu: [{ itemId: 'set-a', name: '荤素套餐', priceFen: 1200 }],
+  });
+  for (let n = 1; n <= elders; n += 1) {
+    const first17 = `120101${1930 + (n % 15)}0315${String(n % 1000).padStart(3, '0')}`;
+    await admin(url, token, 'PUT', `/api/v1/elders/b${n}`, {
+      name: '张三明',
+      idNumber: `${first17}${nationalIdCheckCharacter(first17)}`,
+      district: '和平区',
+      town: '一街道',
+      categories: [],
+    });
+    await admin(url, token, 'POST', `/api/v1/elders/b${n}/cards`, {
+      cardUid: `B${String(n).padStart(7, '0')}`,
+    });
+  }
+  const terminal = await admin(url, token, 'PUT', '/api/v1/terminals/bench-t1', { canteenId: 'bench-1' });
+  return terminal.token as string;
+}
+
+/**
+ * The counter, timed: from a card tap (the page asks for a quote) through the cashier's confirm to
+ * the receipt's bytes at the printer, online and offline; then the time to sync a queue.
+ */
+export async function benchTerminal(options: TerminalBenchOptions): Promise<string> {
+  const server = await startDurableServer();
+  const connection = connect(await server.database('bench_terminal'), 20);
+  await migrateToLatest(connection.db);
+  const store = new PostgresEventStore(connection);
+  const projections = new ProjectionRunner(store, connection.db, ALL_PROJECTIONS, { log: options.log });
+  projections.start();
+  const adminToken = randomBytes(16).toString('hex');
+  const app = await serve(
+    createApp({
+      eventStore: store,
+      log: options.log,
+      adminToken,
+      vault: new PiiVault(randomBytes(32)),
+      tokenSecret: randomBytes(32),
+      readModels: { db: connection.db, projections },
+    }),
+  );
+  const token = await seed(app.url, adminToken, options.elders);
+  await projections.catchUp();
+  const network = await flakyNetwork({ host: '127.0.0.1', port: Number(new URL(app.url).port) });
+  const printer = await startFakePrinter();
+  const terminal = await startTerminal({
+    ...terminalSettingsSchema.parse({
+      terminalId: 'bench-t1',
+      serviceUrl: network.url,
+      token,
+      port: 0,
+      dataDir: await mkdtemp(path.join(tmpdir(), 'zhucan-bench-terminal-')),
+      cashiers: [{ cashierId: 'c1', name: '王丽', pinHash: hashPin(PIN) }],
+      printer: { kind: 'tcp', host: printer.host, port: printer.port },
+      syncIntervalMs: 3_600_000,
+    }),
+    token,
+  });
+  const local = async (method: string, pathname: string, body?: unknown) => {
+    const response = await fetch(`${terminal.url}${pathname}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, string>;
+  };
+  await local('POST', '/api/session', { pin: PIN });
+
+  let card = 0;
+  const tapToReceipt = async (label: string) => {
+    options.log(`terminal: ${options.sales} sales ${label}`);
+    const latencies: number[] = [];
+    for (let n = 0; n < options.sales; n += 1) {
+      card = (card % options.elders) + 1;
+      const jobs = printer.jobs.length;
+      const started = performance.now();
+      const quote = await local('POST', '/api/quote', {
+        cardUid: `B${String(card).padStart(7, '0')}`,
+        items: [{ itemId: 'set-a', qty: 1 }],
+      });
+      await local('POST', '/api/sales', { quoteId: quote.quoteId, paymentMethod: 'cash' });
+      await printer.waitForJobs(jobs + 1);
+      latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    return { median: at(0.5), p99: at(0.99) };
+  };
+  const online = await tapToReceipt('online');
+  await network.set('down');
+  await terminal.counter.syncer.syncOnce(); // the counter notices the network is gone
+  const offline = await tapToReceipt('offline');
+
+  options.log(`terminal: queueing ${options.queued} offline sales`);
+  await terminal.counter.syncer.syncOnce();
+  const outbox = terminal.counter.outbox;
+  const queueStarted = performance.now();
+  for (let n = 0; n < options.queued; n += 1) {
+    card = (card % options.elders) + 1;
+    const occurredAt = Date.now() - 60_000;
+    outbox.addSale(
+      {
+        saleId: randomUUID(),
+        terminalSeq: outbox.nextSeq(),
+        occurredAt: new Date(occurredAt).toISOString(),
+        channel: 'dine-in',
+        cardUid: `B${String(card).padStart(7, '0')}`,
+        items: [{ itemId: 'set-a', qty: 1 }],
+        payment: { method: 'cash' },
+        cashierId: 'c1',
+        offline: true,
+        appliedSubsidyFen: 0,
+      },
+      {
+        items: [{ itemId: 'set-a', name: '荤素套餐', qty: 1, unitPriceFen: 1200 }],
+        totalFen: 1200,
+        subsidyFen: 0,
+        elderPaysFen: 1200,
+        maskedName: '张*明',
+        elderId: `b${card}`,
+        businessDate: businessDateOf(occurredAt),
+        period: 'lunch',
+        cashierName: '王丽',
+      },
+      Date.now(),
+    );
+  }
+  const queueSeconds = (performance.now() - queueStarted) / 1000;
+  const queued = outbox.unsent().length;
+  options.log(`terminal: syncing ${queued} queued sales`);
+  await network.set('up');
+  const syncStarted = performance.now();
+  await terminal.counter.syncer.syncOnce();
+  const syncSeconds = (performance.now() - syncStarted) / 1000;
+  const left = outbox.unsent().length;
+
+  await terminal.close();
+  await printer.close();
+  await network.close();
+  await app.close();
+  await projections.stop();
+  await connection.db.destroy();
+  await server.stop();
+
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  return [
+    `One counter on the durable embedded default, the service and its read models in the same process;`,
+    `the cashier page's two calls (quote on the tap, then the sale) over the terminal's local HTTP API,`,
+    `timed until the receipt's bytes have reached a printer socket on 127.0.0.1. ${options.elders} elders.`,
+    '',
+    '| measure | median | p99 | target |',
+    '| --- | --- | --- | --- |',
+    `| card tap to receipt bytes, online (${options.sales} sales) | ${ms(online.median)} | ${ms(online.p99)} | < 300 ms |`,
+    `| card tap to receipt bytes, offline (${options.sales} sales) | ${ms(offline.median)} | ${ms(offline.p99)} | < 100 ms |`,
+    '',
+    '| measure | value |',
+    '| --- | --- |',
+    `| queue ${queued.toLocaleString('en-US')} offline sales into the outbox (one fsync each) | ${queueSeconds.toFixed(1)} s |`,
+    `| sync them (batches of 200, in order) | ${syncSeconds.toFixed(1)} s (${perSecond(queued / syncSeconds)}), ${left} left |`,
+  ].join('\n');
+}
