@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { openDatabase } from '../database/connect.ts';
 import { type Fen, formatYuan } from '../domain/money.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
+import { hashPin } from '../pos-terminal/settings.ts';
 import { ALL_PROJECTIONS, projectionNamed } from '../projections/all-projections.ts';
 import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
@@ -126,6 +127,24 @@ program
       );
     }),
   );
+
+program
+  .command('terminal')
+  .description('counter terminals')
+  .command('hash-pin')
+  .argument('[pin]', 'the PIN; read from standard input when not given (keeps it out of the shell history)')
+  .description("a cashier PIN as a terminal's settings file keeps it (scrypt, salted)")
+  .action(async (pin: string | undefined) => {
+    const given = (pin ?? (await readStandardInput())).trim();
+    if (!/^\d{4,12}$/.test(given)) throw new Error('a PIN is 4 to 12 digits');
+    console.log(hashPin(given));
+  });
+
+async function readStandardInput(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
 
 const settlements = program
   .command('settlement')
