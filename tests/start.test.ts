@@ -68,6 +68,16 @@ describe('npm start on the embedded default', () => {
     expect(await sale.json()).toMatchObject({ totalFen: 1200, subsidyFen: 300, elderPaysFen: 900 });
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
 
+    // The demo counter: its pages are served and it is in touch with the service.
+    const counter = /收银台 cashier page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1];
+    expect(counter, output).toBeDefined();
+    const page = await fetch(`${counter}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('助餐通 收银台');
+    expect(output).toMatch(/顾客显示屏 elder display\s+http:\/\/\S+\/display/);
+    const state = (await (await fetch(`${counter}/api/state`)).json()) as Record<string, unknown>;
+    expect(state).toMatchObject({ terminalId: 'heping-01-t1', online: true, canteenName: '和平区幸福食堂' });
+
     // npm forwards the signal to the service and then ends by that signal itself.
     child.kill('SIGTERM');
     const [code, signal] = await once(child, 'exit');
