@@ -285,30 +285,29 @@ function render(next) {
   if (salesChanged) renderSales().catch(() => {});
 }
 
-// Keyboard: a card reader "types" fast and ends with Enter; a person types slowly. A key is acted on
-// as a shortcut only once no fast key followed it.
+// Keyboard: a card reader "types" the card number and Enter. In the card field that is simply its
+// value (fast or slow, nothing is lost); elsewhere the reader's burst is told from a person's typing by
+// its timing, and a key is acted on as a shortcut only once no fast key followed it.
 const wedge = createWedgeDetector();
 let pendingShortcut = null;
 document.addEventListener('keydown', (event) => {
   if (!$('sign-in').hidden || !$('void-dialog').hidden || !$('report-dialog').hidden) return;
-  const inInput = event.target instanceof HTMLInputElement;
-  const detected = wedge.key(event.key, event.timeStamp);
-  if (detected) {
-    event.preventDefault();
-    clearTimeout(pendingShortcut);
-    $('card-input').value = '';
-    api('POST', '/api/taps', { cardUid: detected.card }).catch((error) => say(error.message, 'error'));
-    return;
-  }
-  if (inInput) {
+  if (event.target instanceof HTMLInputElement) {
     if (event.key === 'Enter' && event.target.id === 'card-input') {
       event.preventDefault();
       const cardUid = event.target.value.trim();
       event.target.value = '';
-      // A number typed by hand, or Enter on an empty field: confirm what is on screen.
+      // Enter on an empty field confirms what is on screen.
       if (cardUid) quote(cardUid);
       else if (state?.quote) confirm(state.paymentMethods[0]);
     }
+    return;
+  }
+  const detected = wedge.key(event.key, event.timeStamp);
+  if (detected) {
+    event.preventDefault();
+    clearTimeout(pendingShortcut);
+    api('POST', '/api/taps', { cardUid: detected.card }).catch((error) => say(error.message, 'error'));
     return;
   }
   clearTimeout(pendingShortcut);

@@ -48,6 +48,63 @@ export const DEMO_POLICY = {
   operatingSubsidy: [{ kind: 'perElderDay', fen: 300 }],
 };
 
+/**
+ * The city's earlier policies, so that the demo history shows how each date is decided by the policy
+ * in force then: Beijing-like in 2024, Zengcheng-like in 2025 (POLICY.md, example policies).
+ */
+export const DEMO_EARLIER_POLICIES = [
+  {
+    policyId: 'demo-2024-beijing-like',
+    name: '示例市老年助餐服务补贴(2024,北京式)',
+    effectiveFrom: '2024-01-01',
+    effectiveTo: '2025-01-01',
+    scope: 'citywide',
+    offlineExcess: 'canteen-bears',
+    rules: [
+      {
+        ruleId: 'basic-care',
+        label: '基本养老服务对象',
+        eligible: {
+          minAge: 60,
+          categoriesAny: ['dibao', 'tekun', 'low-income', 'disabled', 'family-planning'],
+        },
+        periods: ['lunch', 'dinner'],
+        minSpendFen: 501,
+        benefit: { kind: 'fixed', fen: 500 },
+        funding: [{ source: 'city-finance', shareBp: 10_000 }],
+      },
+    ],
+    caps: [{ per: 'day', max: 1 }],
+    operatingSubsidy: [{ kind: 'perElderDay', fen: 300 }],
+  },
+  {
+    policyId: 'demo-2025-zengcheng-like',
+    name: '示例市长者饭堂补贴(2025,增城式)',
+    effectiveFrom: '2025-01-01',
+    effectiveTo: '2026-01-01',
+    scope: 'citywide',
+    offlineExcess: 'canteen-bears',
+    rules: [
+      {
+        ruleId: 'hardship-60',
+        eligible: { minAge: 60, categoriesAny: ['tekun', 'dibao', 'low-income', 'veteran'] },
+      },
+      { ruleId: 'age-80', eligible: { minAge: 80 }, payAtMostFen: 300 },
+      { ruleId: 'age-60-79', eligible: { minAge: 60, maxAge: 79 }, payAtMostFen: 500 },
+    ].map(({ ruleId, eligible, payAtMostFen }) => ({
+      ruleId,
+      eligible,
+      benefit: { kind: 'payAtMost', fen: payAtMostFen ?? 100 },
+      stackGroup: 'meal',
+      funding: [
+        { source: 'city-finance', fen: 300 },
+        { source: 'district-finance', fen: 300, locality: 'district' },
+        { source: 'town-finance', rest: true, locality: 'town' },
+      ],
+    })),
+  },
+];
+
 const menu = [
   { itemId: 'set-a', name: '荤素套餐', priceFen: fen(1200) },
   { itemId: 'set-b', name: '清淡套餐', priceFen: fen(1000) },
@@ -126,14 +183,16 @@ function demoElders() {
   return elders;
 }
 
-/** Registers a demo bureau: a policy, four canteens, two hundred elders with cards, one terminal. Repeatable. */
+/** Registers a demo bureau: its policies of 2024–2026, four canteens, two hundred elders with cards, one terminal. Repeatable. */
 export async function seedDemoData(
   services: Services,
   options: { readonly dataDir: string; readonly log: (line: string) => void },
 ): Promise<{ readonly terminalId: string; readonly token: string }> {
-  const policy = parsePolicyDocument(DEMO_POLICY);
-  if (!policy.ok) throw new Error(`demo policy is invalid: ${JSON.stringify(policy.issues)}`);
-  await services.registration.registerPolicy(policy.policy, context);
+  for (const document of [...DEMO_EARLIER_POLICIES, DEMO_POLICY]) {
+    const policy = parsePolicyDocument(document);
+    if (!policy.ok) throw new Error(`demo policy is invalid: ${JSON.stringify(policy.issues)}`);
+    await services.registration.registerPolicy(policy.policy, context);
+  }
   for (const canteen of CANTEENS) {
     await services.registration.registerCanteen(
       canteen.id,
