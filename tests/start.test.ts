@@ -69,6 +69,7 @@ describe('npm start on the embedded default', () => {
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
 
     // The demo counter: its pages are served and it is in touch with the service.
+    await expect.poll(() => output, { timeout: 30_000 }).toMatch(/顾客显示屏 elder display/);
     const counter = /收银台 cashier page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1];
     expect(counter, output).toBeDefined();
     const page = await fetch(`${counter}/`);
