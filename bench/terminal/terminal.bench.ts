@@ -14,6 +14,7 @@ import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { createApp } from '../../settlement-service/app.ts';
 import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
+import { adminCaller, COUNTER_CANTEEN, COUNTER_POLICY } from '../../tests/support/counter-bureau.ts';
 import { flakyNetwork } from '../../tests/support/flaky-network.ts';
 import { serve } from '../../tests/support/http.ts';
 import { startDurableServer } from '../durable-server.ts';
@@ -30,56 +31,23 @@ export interface TerminalBenchOptions {
 
 const PIN = '1357';
 
-async function admin(url: string, token: string, method: string, pathname: string, body: unknown) {
-  const response = await fetch(`${url}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, string>;
-}
-
-/** A canteen open around the clock, 300 fen a meal for 80+ once a day, `elders` elders with cards. */
+/** The counter tests' canteen and policy, `elders` elders with cards. */
 async function seed(url: string, token: string, elders: number): Promise<string> {
-  await admin(url, token, 'PUT', '/api/v1/policies/bench', {
-    policyId: 'bench',
-    name: '基准测试政策',
-    effectiveFrom: '2020-01-01',
-    scope: 'citywide',
-    offlineExcess: 'canteen-bears',
-    rules: [
-      {
-        ruleId: 'age-80',
-        eligible: { minAge: 80 },
-        periods: ['lunch', 'dinner'],
-        benefit: { kind: 'fixed', fen: 300 },
-        funding: [{ source: 'city-welfare-lottery', shareBp: 10000 }],
-      },
-    ],
-    caps: [{ per: 'day', max: 1 }],
-  });
-  await admin(url, token, 'PUT', '/api/v1/canteens/bench-1', {
-    name: '基准食堂',
-    district: '和平区',
-    town: '一街道',
-    periods: { lunch: { from: '00:00', to: '15:00' }, dinner: { from: '15:00', to: '23:59' } },
-    menu: [{ itemId: 'set-a', name: '荤素套餐', priceFen: 1200 }],
-  });
+  const admin = adminCaller(url, token);
+  await admin('PUT', '/api/v1/policies/counter-2026', COUNTER_POLICY);
+  await admin('PUT', '/api/v1/canteens/tc1', COUNTER_CANTEEN);
   for (let n = 1; n <= elders; n += 1) {
     const first17 = `120101${1930 + (n % 15)}0315${String(n % 1000).padStart(3, '0')}`;
-    await admin(url, token, 'PUT', `/api/v1/elders/b${n}`, {
+    await admin('PUT', `/api/v1/elders/b${n}`, {
       name: '张三明',
       idNumber: `${first17}${nationalIdCheckCharacter(first17)}`,
       district: '和平区',
       town: '一街道',
       categories: [],
     });
-    await admin(url, token, 'POST', `/api/v1/elders/b${n}/cards`, {
-      cardUid: `B${String(n).padStart(7, '0')}`,
-    });
+    await admin('POST', `/api/v1/elders/b${n}/cards`, { cardUid: `B${String(n).padStart(7, '0')}` });
   }
-  const terminal = await admin(url, token, 'PUT', '/api/v1/terminals/bench-t1', { canteenId: 'bench-1' });
+  const terminal = await admin('PUT', '/api/v1/terminals/bench-t1', { canteenId: 'tc1' });
   return terminal.token as string;
 }
 

@@ -3,7 +3,7 @@ import { DomainError } from '../domain-error.ts';
 import type { Fen } from '../money.ts';
 import type { CapHistoryEntry } from '../policy/caps.ts';
 import { capHistoryEntryOf, decideMealSubsidy, mealPriceOf } from '../policy/decide-subsidy.ts';
-import type { CategoryHolding } from '../policy/meal-facts.ts';
+import type { ElderFacts } from '../policy/meal-facts.ts';
 import type { Channel, MealPeriod, PolicyDocument } from '../policy/policy-types.ts';
 import { policyInForceOn } from '../policy/policy-validity.ts';
 import type { SubsidyReasonCode } from '../policy/reasons.ts';
@@ -18,16 +18,9 @@ export interface CountedMeal extends CapHistoryEntry {
 }
 
 /** 脱机资料: an elder as a terminal needs to decide offline; the ID number is never in it. */
-export interface OfflineElder {
-  readonly elderId: string;
+export interface OfflineElder extends Omit<ElderFacts, 'cardRetiredBeforeSale'> {
   /** 张*明 */
   readonly maskedName: string;
-  readonly birthDate: BusinessDate;
-  readonly categories: readonly CategoryHolding[];
-  readonly district: string;
-  readonly town: string;
-  readonly homeCanteenId: string | null;
-  readonly deathDate: BusinessDate | null;
   /** The elder's decided, non-voided meals in the current week and month, at every canteen. */
   readonly meals: readonly CountedMeal[];
 }
@@ -108,18 +101,7 @@ export function decideOffline(
         periods: copy.canteen.periods,
       },
     },
-    elder: holder
-      ? {
-          elderId: holder.elderId,
-          birthDate: holder.birthDate,
-          categories: holder.categories,
-          district: holder.district,
-          town: holder.town,
-          homeCanteenId: holder.homeCanteenId,
-          deathDate: holder.deathDate,
-          cardRetiredBeforeSale: card?.status === 'retired',
-        }
-      : null,
+    elder: holder ? { ...holder, cardRetiredBeforeSale: card?.status === 'retired' } : null,
     capHistory: holder ? countedMeals(holder, laterMeals.get(holder.elderId) ?? []) : [],
   });
   const unknownCard = meal.cardUid !== null && !holder;
