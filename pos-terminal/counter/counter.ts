@@ -335,6 +335,11 @@ export class Counter {
     const entry = this.outbox.addSale(body, shown, this.now());
     this.lastSaleId = entry.saleId;
     if (quote.mode === 'online') await this.sendNow(entry, quote.subsidyFen);
+    // Another canteen may have used the elder's allowance since the tap: the elder pays what was recorded.
+    const answer = entry.answer;
+    if (answer && (answer.subsidyFen !== shown.subsidyFen || answer.elderPaysFen !== shown.elderPaysFen)) {
+      this.outbox.charged(entry.saleId, answer);
+    }
     this.countLocally(entry, quote.counted);
     this.changed();
     await this.print(entry, false);

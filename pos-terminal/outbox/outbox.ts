@@ -59,6 +59,13 @@ type OutboxRecord =
   | { readonly kind: 'resend-as'; readonly saleId: string; readonly body: SaleRequestBody }
   | { readonly kind: 'recorded'; readonly saleId: string; readonly answer: RecordedAnswer }
   | { readonly kind: 'refused'; readonly saleId: string; readonly refusal: Refusal }
+  /** The service decided otherwise than the quote, before the elder paid: the elder pays this. */
+  | {
+      readonly kind: 'charged';
+      readonly saleId: string;
+      readonly subsidyFen: number;
+      readonly elderPaysFen: number;
+    }
   | {
       readonly kind: 'void';
       readonly saleId: string;
@@ -73,7 +80,7 @@ export interface OutboxEntry {
   readonly saleId: string;
   readonly seq: number;
   body: SaleRequestBody;
-  readonly shown: ShownSale;
+  shown: ShownSale;
   /** When the cashier confirmed it (epoch ms). */
   readonly at: number;
   answer: RecordedAnswer | null;
@@ -141,6 +148,10 @@ export class Outbox {
     this.write(results.map(({ saleId, answer }) => ({ kind: 'recorded', saleId, answer })));
   }
 
+  charged(saleId: string, amounts: { readonly subsidyFen: number; readonly elderPaysFen: number }): void {
+    this.write([{ kind: 'charged', saleId, ...amounts }]);
+  }
+
   refused(saleId: string, refusal: Refusal): void {
     this.write([{ kind: 'refused', saleId, refusal }]);
   }
@@ -204,6 +215,9 @@ export class Outbox {
         break;
       case 'refused':
         entry.refusal = record.refusal;
+        break;
+      case 'charged':
+        entry.shown = { ...entry.shown, subsidyFen: record.subsidyFen, elderPaysFen: record.elderPaysFen };
         break;
       case 'void':
         entry.void = { reason: record.reason, by: record.by, at: record.at, recorded: false };

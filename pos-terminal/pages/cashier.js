@@ -64,7 +64,9 @@ async function confirm(paymentMethod) {
     const sale = await api('POST', '/api/sales', { quoteId: quoted.quoteId, paymentMethod });
     const w = words();
     const printed = state.printer.queued === 0;
-    say(`${w.done(yuan(sale.shown.elderPaysFen))}${printed ? '' : ` · ${w.receiptQueued}`}`, 'ok');
+    const changed = sale.shown.elderPaysFen !== quoted.elderPaysFen;
+    const text = `${changed ? `${w.amountChanged} ` : ''}${w.done(yuan(sale.shown.elderPaysFen))}`;
+    say(`${text}${printed ? '' : ` · ${w.receiptQueued}`}`, changed ? 'warn' : 'ok');
     currentCard = null;
     resetSelection();
     renderMenu();

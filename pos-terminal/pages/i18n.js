@@ -61,6 +61,7 @@ export const WORDS = {
     offlineMeals: '脱机',
     speak: (subsidy, pays) => (subsidy ? `补贴${subsidy}，请付${pays}` : `请付${pays}`),
     notice: '提示',
+    amountChanged: '补贴已变更(刚在别处用过)！',
   },
   en: {
     signOut: 'Sign out',
@@ -123,6 +124,7 @@ export const WORDS = {
     offlineMeals: 'Offline',
     speak: (subsidy, pays) => (subsidy ? `Subsidy ${subsidy}, please pay ${pays}` : `Please pay ${pays}`),
     notice: 'Notice',
+    amountChanged: 'Subsidy changed (just used elsewhere)!',
   },
 };
 

@@ -149,6 +149,21 @@ describe('the counter online and offline (real service over HTTP, a cuttable net
     expect(bySale.get(unknown.sale.saleId)).toMatchObject({ subsidyFen: 0, cardUid: 'NO-SUCH-CARD' });
   });
 
+  it('charges what the service recorded when the subsidy was used elsewhere between the tap and the confirm', async () => {
+    const K6 = COUNTER_CARDS[5] as string;
+    const quote = await terminal.counter.quoteMeal({ cardUid: K6, items: SET_A });
+    expect(quote).toMatchObject({ mode: 'online', subsidyFen: 300 });
+    const elsewhere = saleBody({ cardUid: K6, occurredAt: new Date().toISOString(), items: SET_A });
+    expect((await service.call('POST', '/api/v1/sales', otherTerminalToken, elsewhere)).body.subsidyFen).toBe(
+      300,
+    );
+    const printed = printer.jobs.length;
+    const sale = await terminal.counter.confirm(quote.quoteId, 'cash');
+    expect(sale).toMatchObject({ state: 'recorded', shown: { subsidyFen: 0, elderPaysFen: 1200 } });
+    await printer.waitForJobs(printed + 1);
+    expect(decodeEscPos(printer.jobs.at(-1) as Buffer).lines.join('\n')).toMatch(/老人支付\s+￥12\.00/);
+  });
+
   it('when an answer is lost on the way back, sends the very same sale again: it is recorded once', async () => {
     const quote = await terminal.counter.quoteMeal({ cardUid: K4, items: SET_A });
     expect(quote.mode).toBe('online');
