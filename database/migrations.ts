@@ -1,11 +1,17 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import { createEventStoreSchema, dropEventStoreSchema } from '../event-store/postgres/schema.ts';
+import {
+  createEventStoreSchema,
+  createEventTypeIndex,
+  dropEventStoreSchema,
+  dropEventTypeIndex,
+} from '../event-store/postgres/schema.ts';
 import { createProjectionsSchema, dropProjectionsSchema } from '../projections/runner/schema.ts';
 
 /** Numbered migrations, applied in order; a migration never changes once released. */
 const migrations: Record<string, Migration> = {
   '0001-event-store': { up: createEventStoreSchema, down: dropEventStoreSchema },
   '0002-projections': { up: createProjectionsSchema, down: dropProjectionsSchema },
+  '0003-events-by-type': { up: createEventTypeIndex, down: dropEventTypeIndex },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

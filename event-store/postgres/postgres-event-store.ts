@@ -19,7 +19,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../port.ts';
-import { START } from '../position.ts';
+import { comparePositions, START } from '../position.ts';
 import { Batcher } from './append-batcher.ts';
 
 interface AppendOutcomeRow {
@@ -43,6 +43,13 @@ interface AppendRequest {
  * metadata, and the recorded time in epoch milliseconds (far cheaper to parse than timestamptz text).
  */
 type EventTuple = [string, string, string, string, string, string, JsonObject, EventMetadata, number];
+
+/**
+ * A row of a filtered page: an event (all null when the page has none of the asked types), then how
+ * many events the page read and the last one's position.
+ */
+type PageTuple = [...Nullable<EventTuple>, number | null, string | null, string | null];
+type Nullable<T extends unknown[]> = { [K in keyof T]: T[K] | null };
 
 const COLUMN_LIST = `position, transaction_id::text AS xid, stream_id, stream_revision, event_id, event_type,
   data, metadata, (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms`;
@@ -72,16 +79,40 @@ const READ_ALL = `SELECT ${COLUMN_LIST} FROM event_store.events
    ORDER BY transaction_id, position
    LIMIT $3`;
 
-/** Like READ_ALL, but only events of the given types carry their data and metadata (the rest are skipped). */
-const READ_ALL_OF_TYPES = `SELECT position, transaction_id::text AS xid, stream_id, stream_revision, event_id, event_type,
-  CASE WHEN event_type = ANY($4::text[]) THEN data END AS data,
-  CASE WHEN event_type = ANY($4::text[]) THEN metadata END AS metadata,
-  (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms
-  FROM event_store.events
-   WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-   ORDER BY transaction_id, position
-   LIMIT $3`;
+/**
+ * Like READ_ALL, but answers only the events of the given types ($4, no type twice) among the next $3
+ * events, with how many events were read and the last one's position. The page's reach is found in
+ * the primary key alone; only the rows of the given types are then fetched, type by type in the type
+ * index, each type's rows in global order (sorted by the caller: a sort here would carry every row's
+ * data). The reach is cut below the snapshot's xmin, so everything up to it is final: the page never
+ * skips an event. Every row carries the reach; with no event of the given types in it, one row
+ * carries only the reach, and with nothing read there is no row.
+ */
+const READ_ALL_OF_TYPES = `WITH page AS MATERIALIZED (
+    SELECT transaction_id, position FROM event_store.events
+     WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY transaction_id, position
+     LIMIT $3
+  ), reach AS (
+    SELECT (SELECT count(*)::int FROM page) AS read, transaction_id AS last_xid, position AS last_position
+      FROM page ORDER BY transaction_id DESC, position DESC LIMIT 1
+  )
+  SELECT e.position, e.transaction_id::text AS xid, e.stream_id, e.stream_revision, e.event_id, e.event_type,
+         e.data, e.metadata, (extract(epoch FROM e.recorded_at) * 1000)::float8 AS recorded_ms,
+         reach.read, reach.last_xid::text, reach.last_position
+    FROM reach LEFT JOIN LATERAL (
+      SELECT of_type.* FROM unnest($4::text[]) AS asked(event_type)
+       CROSS JOIN LATERAL (
+         SELECT * FROM event_store.events
+          WHERE event_type = asked.event_type
+            -- The scalar bounds let the planner see the range it scans in the type index.
+            AND transaction_id >= $1::xid8 AND transaction_id <= reach.last_xid
+            AND (transaction_id, position) > ($1::xid8, $2::bigint)
+            AND (transaction_id, position) <= (reach.last_xid, reach.last_position)
+          ORDER BY transaction_id, position
+       ) AS of_type
+    ) AS e ON true`;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -243,21 +274,38 @@ export class PostgresEventStore implements EventStore {
 
   async readAllOfTypes(options: ReadAllOfTypesOptions): Promise<FilteredPage> {
     const from = options.fromPosition ?? START;
-    const { rows } = await this.pool.query<EventTuple>({
+    const { rows } = await this.pool.query<PageTuple>({
       name: 'event_store.read_all_of_types',
       text: READ_ALL_OF_TYPES,
-      values: [from.commit.toString(), from.prepare.toString(), options.limit ?? 1000, options.eventTypes],
+      values: [
+        from.commit.toString(),
+        from.prepare.toString(),
+        options.limit ?? 1000,
+        [...new Set(options.eventTypes)],
+      ],
       rowMode: 'array',
     });
+    const first = rows[0];
+    if (first === undefined || first[9] === null || first[10] === null || first[11] === null) {
+      return { events: [], lastPosition: null, read: 0 };
+    }
     const toEvent = recordedEventMapper();
     const events: RecordedEvent[] = [];
-    let lastPosition: Position | null = null;
+    let sorted = true;
     for (const row of rows) {
-      const event = toEvent(row);
-      lastPosition = event.position;
-      if (event.data !== null) events.push(event);
+      if (row[0] === null) continue;
+      const event = toEvent(row as unknown as EventTuple);
+      const previous = events.at(-1);
+      if (previous !== undefined && comparePositions(previous.position, event.position) > 0) sorted = false;
+      events.push(event);
     }
-    return { events, lastPosition, read: rows.length };
+    // Each type's events came in global order, one type after the other.
+    if (!sorted) events.sort((a, b) => comparePositions(a.position, b.position));
+    return {
+      events,
+      lastPosition: { commit: BigInt(first[10]), prepare: BigInt(first[11]) },
+      read: first[9],
+    };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
