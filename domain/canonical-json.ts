@@ -33,22 +33,75 @@ function write(value: unknown): string | undefined {
   }
 }
 
-function writeObject(object: Record<string, unknown>): string | undefined {
-  const keys = Object.keys(object).sort();
-  // The sorted copy is a plain object: its integer-like keys come first, in numeric order.
-  if (keys.some(isArrayIndex)) {
-    const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
-    keys.splice(0, keys.length, ...indices, ...keys.filter((key) => !isArrayIndex(key)));
+/** How the objects with one list of own keys are written: their keys in the sorted copy's order. */
+interface KeyPlan {
+  readonly keys: readonly string[];
+  readonly order: readonly string[];
+  /** `"key":` for each key of `order`. */
+  readonly labels: readonly string[];
+  /** A toJSON key: JSON.stringify decides what such an object writes. */
+  readonly toJson: boolean;
+}
+
+/**
+ * Plans by the first of their keys. The events of one type share their objects' keys, so a plan is
+ * made once instead of sorting and quoting the keys of every object; objects keyed by data (ids,
+ * dates) could make any number of plans, so the cache stops growing at a bound.
+ */
+const plans = new Map<string, KeyPlan[]>();
+const MAX_PLANNED_FIRST_KEYS = 1024;
+const MAX_PLANS_PER_FIRST_KEY = 8;
+
+function planOf(keys: string[]): KeyPlan {
+  const first = keys[0] as string;
+  const known = plans.get(first);
+  if (known) {
+    for (const plan of known) if (sameKeys(plan.keys, keys)) return plan;
   }
+  const plan = makePlan(keys);
+  if (known) {
+    if (known.length < MAX_PLANS_PER_FIRST_KEY) known.push(plan);
+  } else if (plans.size < MAX_PLANNED_FIRST_KEYS) {
+    plans.set(first, [plan]);
+  }
+  return plan;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+function makePlan(keys: readonly string[]): KeyPlan {
+  const order = [...keys].sort();
+  // The sorted copy is a plain object: its integer-like keys come first, in numeric order.
+  if (order.some(isArrayIndex)) {
+    const indices = order.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+    order.splice(0, order.length, ...indices, ...order.filter((key) => !isArrayIndex(key)));
+  }
+  return {
+    keys: [...keys],
+    order,
+    labels: order.map((key) => `${JSON.stringify(key)}:`),
+    toJson: keys.includes('toJSON'),
+  };
+}
+
+function writeObject(object: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(object);
+  if (keys.length === 0) return '{}';
+  const plan = planOf(keys);
+  // A toJSON method on the copy would be called by JSON.stringify: leave that rare case to it.
+  if (plan.toJson && typeof object.toJSON === 'function') return JSON.stringify(sortKeys(object));
+  const { order, labels } = plan;
   let text = '{';
   let first = true;
-  for (const key of keys) {
-    const entry = object[key];
-    // A toJSON method on the copy would be called by JSON.stringify: leave that rare case to it.
-    if (key === 'toJSON' && typeof entry === 'function') return JSON.stringify(sortKeys(object));
-    const written = write(entry);
+  for (let index = 0; index < order.length; index += 1) {
+    const written = write(object[order[index] as string]);
     if (written === undefined) continue;
-    text += `${first ? '' : ','}${JSON.stringify(key)}:${written}`;
+    text += first ? labels[index] : `,${labels[index]}`;
+    text += written;
     first = false;
   }
   return `${text}}`;

@@ -1,5 +1,9 @@
 import type { ExcludedSubsidy } from '../policy/offline.ts';
-import { computeOperatingSubsidy, type OperatingSubsidyStatement } from '../policy/operating-subsidy.ts';
+import {
+  computeOperatingSubsidy,
+  type OperatingSaleFact,
+  type OperatingSubsidyStatement,
+} from '../policy/operating-subsidy.ts';
 import type { PolicyDocument } from '../policy/policy-types.ts';
 import { policyInForceOn } from '../policy/policy-validity.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
@@ -234,8 +238,15 @@ export class SettlementLedger {
     );
     const adjustments = this.adjustmentsCarried(facts);
     const canteenIds = [...new Set([...own.keys(), ...adjustments.keys()])].sort();
+    const elderDays = new ElderDays(facts);
     const computed = canteenIds.map((canteenId) =>
-      this.canteenMonth(canteenId, own.get(canteenId) ?? [], adjustments.get(canteenId) ?? [], facts),
+      this.canteenMonth(
+        canteenId,
+        own.get(canteenId) ?? [],
+        adjustments.get(canteenId) ?? [],
+        facts,
+        elderDays,
+      ),
     );
     const canteens = computed.map((entry) => entry.settlement);
     return {
@@ -320,64 +331,120 @@ export class SettlementLedger {
     records: readonly SaleRecord[],
     carried: readonly { adjustment: Adjustment; mark: EventMark }[],
     facts: SettlementFacts,
+    elderDays: ElderDays,
   ): { settlement: CanteenSettlement; evidence: CanteenEvidence } {
-    const counted = records.filter((record) => record.voided === null);
-    const voided = records.filter((record) => record.voided !== null);
-    const excluded = counted.flatMap((record) =>
-      record.sale.excluded.map((entry) => ({
-        saleId: record.sale.saleId,
-        reason: entry.reason,
-        fen: entry.fen,
-      })),
-    );
-    const subsidyFen = sum(counted, (record) => record.sale.subsidyFen);
-    const excludedFen = sum(excluded, (entry) => entry.fen);
-    const operatingSubsidy = operatingSubsidyOf(this.month, counted, facts);
+    // One pass over the canteen's sales: a month holds a million of them, and every intermediate
+    // array or object per sale is garbage to collect.
+    const counted: SaleRecord[] = [];
+    const voided: CanteenSettlement['voided'][number][] = [];
+    const voidMarks: { mark: EventMark; saleId: string }[] = [];
+    const excluded: { saleId: string; reason: string; fen: number }[] = [];
+    const bySource = new Map<string, number>();
+    const byRule = new Map<string, number>();
+    const days = new Map<BusinessDate, DayFigures>();
+    const elders = new Map<string, ElderFigures>();
+    let subsidyFen = 0;
+    let excludedFen = 0;
+    let subsidisedMeals = 0;
+    for (const record of records) {
+      const { sale } = record;
+      if (record.voided !== null) {
+        voided.push({ saleId: sale.saleId, reason: record.voided.reason, subsidyFen: sale.subsidyFen });
+        voidMarks.push({ mark: record.voided, saleId: sale.saleId });
+        continue;
+      }
+      counted.push(record);
+      for (const entry of sale.excluded) {
+        excluded.push({ saleId: sale.saleId, reason: entry.reason, fen: entry.fen });
+        excludedFen += entry.fen;
+      }
+      let reimbursable = 0;
+      for (const line of sale.lines) {
+        reimbursable += line.fen;
+        byRule.set(line.ruleId, (byRule.get(line.ruleId) ?? 0) + line.fen);
+        for (const funding of line.funding)
+          bySource.set(funding.source, (bySource.get(funding.source) ?? 0) + funding.fen);
+      }
+      const subsidised = reimbursable > 0 ? 1 : 0;
+      subsidyFen += sale.subsidyFen;
+      subsidisedMeals += subsidised;
+      let day = days.get(sale.businessDate);
+      if (day === undefined) {
+        day = {
+          date: sale.businessDate,
+          meals: 0,
+          subsidisedMeals: 0,
+          subsidyFen: 0,
+          reimbursableFen: 0,
+          elders: new Set(),
+        };
+        days.set(sale.businessDate, day);
+      }
+      day.meals += 1;
+      day.subsidisedMeals += subsidised;
+      day.subsidyFen += sale.subsidyFen;
+      day.reimbursableFen += reimbursable;
+      if (sale.elderId !== null) {
+        day.elders.add(sale.elderId);
+        let elder = elders.get(sale.elderId);
+        if (elder === undefined) {
+          elder = { meals: 0, subsidisedMeals: 0, subsidyFen: 0, reimbursableFen: 0 };
+          elders.set(sale.elderId, elder);
+        }
+        elder.meals += 1;
+        elder.subsidisedMeals += subsidised;
+        elder.subsidyFen += sale.subsidyFen;
+        elder.reimbursableFen += reimbursable;
+      }
+    }
+    const operatingSubsidy = operatingSubsidyOf(this.month, counted, facts, elderDays);
     const adjustments = carried.map((entry) => entry.adjustment);
     const adjustmentsFen = sum(adjustments, (entry) => entry.fen);
-    const marks = [
-      ...records.flatMap(({ sale: { saleId }, sold, voided }) =>
-        voided
-          ? [
-              { mark: sold, saleId },
-              { mark: voided, saleId },
-            ]
-          : [{ mark: sold, saleId }],
-      ),
-      ...carried.map((entry) => ({ mark: entry.mark, saleId: entry.adjustment.saleId })),
-    ].sort((a, b) => a.mark.order - b.mark.order);
+    // Sales come in the order they were sold, voids and adjustments each in their own order.
+    voidMarks.sort((a, b) => a.mark.order - b.mark.order);
+    const marks = mergeByOrder(
+      records.map(({ sale: { saleId }, sold }) => ({ mark: sold, saleId })),
+      voidMarks,
+      carried.map((entry) => ({ mark: entry.mark, saleId: entry.adjustment.saleId })),
+    );
     const leaves = marks.map((entry) => entry.mark.leaf);
     return {
       settlement: {
         canteenId,
         mealsSold: counted.length,
-        subsidisedMeals: counted.filter((record) => reimbursableOf(record.sale) > 0).length,
+        subsidisedMeals,
         subsidyFen,
         excludedFen,
-        bySource: amountsBy(
-          counted.flatMap((record) => record.sale.lines.flatMap((line) => line.funding)),
-          'source',
-        ).map(([source, fen]) => ({ source, fen })),
-        byRule: amountsBy(
-          counted.flatMap((record) => record.sale.lines),
-          'ruleId',
-        ).map(([ruleId, fen]) => ({
-          ruleId,
-          fen,
-        })),
+        bySource: sortedAmounts(bySource).map(([source, fen]) => ({ source, fen })),
+        byRule: sortedAmounts(byRule).map(([ruleId, fen]) => ({ ruleId, fen })),
         excluded,
-        voided: voided.map((record) => ({
-          saleId: record.sale.saleId,
-          reason: record.voided?.reason ?? '',
-          subsidyFen: record.sale.subsidyFen,
-        })),
+        voided,
         adjustments,
         adjustmentsFen,
         operatingSubsidyFen: operatingSubsidy.totalFen,
         operatingSubsidy,
         reimbursementFen: subsidyFen - excludedFen + operatingSubsidy.totalFen + adjustmentsFen,
-        days: daysOf(counted, facts),
-        elders: eldersOf(counted, facts),
+        days: [...days.values()]
+          .sort((a, b) => (a.date < b.date ? -1 : 1))
+          .map(({ date, meals, subsidisedMeals, subsidyFen, reimbursableFen, elders }) => ({
+            date,
+            meals,
+            subsidisedMeals,
+            subsidyFen,
+            reimbursableFen,
+            elderDays: countAlive(elders, date, facts),
+          })),
+        elders: [...elders]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([elderId, figures]) => {
+            const elder = elderOf(facts, elderId);
+            return {
+              elderId,
+              maskedName: elder.maskedName,
+              maskedIdNumber: elder.maskedIdNumber,
+              ...figures,
+            };
+          }),
         digest: merkleRoot(leaves),
         eventCount: leaves.length,
         leafTrail: leafTrail(leaves),
@@ -389,6 +456,92 @@ export class SettlementLedger {
     };
   }
 }
+
+interface DayFigures {
+  readonly date: BusinessDate;
+  meals: number;
+  subsidisedMeals: number;
+  subsidyFen: number;
+  reimbursableFen: number;
+  /** The elders served that day, in the order first served. */
+  readonly elders: Set<string>;
+}
+
+interface ElderFigures {
+  meals: number;
+  subsidisedMeals: number;
+  subsidyFen: number;
+  reimbursableFen: number;
+}
+
+/** The elders of the set alive on the date (each must be known). */
+function countAlive(elderIds: ReadonlySet<string>, date: BusinessDate, facts: SettlementFacts): number {
+  let alive = 0;
+  for (const elderId of elderIds) {
+    const elder = elderOf(facts, elderId);
+    if (elder.diedOn === null || !isAfter(date, elder.diedOn)) alive += 1;
+  }
+  return alive;
+}
+
+/** Lists each sorted by `mark.order`, merged into one sorted list (orders are unique). */
+function mergeByOrder<T extends { readonly mark: EventMark }>(...lists: readonly (readonly T[])[]): T[] {
+  let merged: T[] = [...(lists[0] ?? [])];
+  for (const list of lists.slice(1)) {
+    if (list.length === 0) continue;
+    const next: T[] = new Array(merged.length + list.length);
+    let a = 0;
+    let b = 0;
+    for (let index = 0; index < next.length; index += 1) {
+      const left = merged[a];
+      const right = list[b];
+      if (right === undefined || (left !== undefined && left.mark.order < right.mark.order)) {
+        next[index] = left as T;
+        a += 1;
+      } else {
+        next[index] = right;
+        b += 1;
+      }
+    }
+    merged = next;
+  }
+  return merged;
+}
+
+function sortedAmounts(totals: ReadonlyMap<string, number>): [string, number][] {
+  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/**
+ * Each elder's facts on each date, as the operating subsidy sees them, made once per settlement: an
+ * elder eats on the same dates at every meal, and the age on a date takes parsing two dates.
+ */
+class ElderDays {
+  private readonly byElder = new Map<string, Map<BusinessDate, OperatingElderFact>>();
+
+  constructor(private readonly facts: SettlementFacts) {}
+
+  on(elderId: string, date: BusinessDate): OperatingElderFact {
+    let dates = this.byElder.get(elderId);
+    if (dates === undefined) {
+      dates = new Map();
+      this.byElder.set(elderId, dates);
+    }
+    let fact = dates.get(date);
+    if (fact === undefined) {
+      const elder = elderOf(this.facts, elderId);
+      fact = {
+        elderId: elder.elderId,
+        ageOnDate: ageOn(elder.birthDate, date),
+        aliveOnDate: elder.diedOn === null || !isAfter(date, elder.diedOn),
+      };
+      dates.set(date, fact);
+    }
+    return fact;
+  }
+}
+
+type OperatingElderFact = NonNullable<OperatingSaleFact['elder']>;
 
 /** Sold by `order` and not voided by then. */
 function isCounted(record: SaleRecord, order: number): boolean {
@@ -410,25 +563,16 @@ function operatingSubsidyOf(
   month: MonthKey,
   counted: readonly SaleRecord[],
   facts: SettlementFacts,
+  elderDays: ElderDays = new ElderDays(facts),
 ): OperatingSubsidyStatement {
   return computeOperatingSubsidy({
     policy: policyInForceOn(facts.policies, lastDayOfMonth(month)),
     month,
-    sales: counted.map(({ sale }) => {
-      const elder = sale.elderId === null ? null : elderOf(facts, sale.elderId);
-      return {
-        businessDate: sale.businessDate,
-        elder:
-          elder === null
-            ? null
-            : {
-                elderId: elder.elderId,
-                ageOnDate: ageOn(elder.birthDate, sale.businessDate),
-                aliveOnDate: elder.diedOn === null || !isAfter(sale.businessDate, elder.diedOn),
-              },
-        reimbursedSubsidy: reimbursableOf(sale) > 0,
-      };
-    }),
+    sales: counted.map(({ sale }) => ({
+      businessDate: sale.businessDate,
+      elder: sale.elderId === null ? null : elderDays.on(sale.elderId, sale.businessDate),
+      reimbursedSubsidy: reimbursableOf(sale) > 0,
+    })),
   });
 }
 
@@ -436,45 +580,6 @@ function elderOf(facts: SettlementFacts, elderId: string): SettlementElder {
   const elder = facts.elders.get(elderId);
   if (!elder) throw new Error(`elder ${elderId} has sales but no registration`);
   return elder;
-}
-
-function daysOf(counted: readonly SaleRecord[], facts: SettlementFacts): CanteenSettlement['days'] {
-  return [...groupBy(counted, (record) => record.sale.businessDate)]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([date, records]) => ({
-      date,
-      meals: records.length,
-      subsidisedMeals: records.filter((record) => reimbursableOf(record.sale) > 0).length,
-      subsidyFen: sum(records, (record) => record.sale.subsidyFen),
-      reimbursableFen: sum(records, (record) => reimbursableOf(record.sale)),
-      elderDays: new Set(
-        records
-          .map((record) => record.sale.elderId)
-          .filter((elderId): elderId is string => {
-            if (elderId === null) return false;
-            const elder = elderOf(facts, elderId);
-            return elder.diedOn === null || !isAfter(date, elder.diedOn);
-          }),
-      ).size,
-    }));
-}
-
-function eldersOf(counted: readonly SaleRecord[], facts: SettlementFacts): CanteenSettlement['elders'] {
-  const withElder = counted.filter((record) => record.sale.elderId !== null);
-  return [...groupBy(withElder, (record) => record.sale.elderId as string)]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([elderId, records]) => {
-      const elder = elderOf(facts, elderId);
-      return {
-        elderId,
-        maskedName: elder.maskedName,
-        maskedIdNumber: elder.maskedIdNumber,
-        meals: records.length,
-        subsidisedMeals: records.filter((record) => reimbursableOf(record.sale) > 0).length,
-        subsidyFen: sum(records, (record) => record.sale.subsidyFen),
-        reimbursableFen: sum(records, (record) => reimbursableOf(record.sale)),
-      };
-    });
 }
 
 function totalsOf(canteens: readonly CanteenSettlement[]): SettlementTotals {
