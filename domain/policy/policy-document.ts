@@ -249,7 +249,11 @@ export const policyDocumentSchema = z
     operatingSubsidy: z.array(operatingItemSchema).default([]).describe('运营补贴 for canteens, per month'),
   })
   .superRefine((policy, ctx) => {
-    if (policy.effectiveTo !== null && !isBefore(policy.effectiveFrom, policy.effectiveTo)) {
+    // Zod runs this check even when a date failed its own (it is reported there): compare real dates only.
+    const datesValid =
+      isBusinessDate(policy.effectiveFrom) &&
+      (policy.effectiveTo === null || isBusinessDate(policy.effectiveTo));
+    if (datesValid && policy.effectiveTo !== null && !isBefore(policy.effectiveFrom, policy.effectiveTo)) {
       ctx.addIssue({
         code: 'custom',
         path: ['effectiveTo'],

@@ -335,3 +335,13 @@ describe('reading a policy document', () => {
     expect(() => z.toJSONSchema(policyDocumentSchema)).not.toThrow();
   });
 });
+
+describe('a policy with an impossible date', () => {
+  it('is refused naming the date, also when it has an end date to compare with', () => {
+    const parsed = parsePolicyDocument(
+      wirePolicy({ effectiveFrom: '2030-02-30', effectiveTo: '2031-01-01' }),
+    );
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.issues[0]).toMatchObject({ path: 'effectiveFrom' });
+  });
+});
