@@ -158,9 +158,14 @@ export class SalesService {
       throw new DomainError('not-allowed', 'forbidden', 'this sale belongs to another canteen');
     }
     const events = sale.decide({ saleId, reason, at }, loaded.state);
-    await this.repository.append(saleStream(saleId), events, loaded.expectedRevision, context, () =>
-      deterministicEventId(`voided:${saleId}`),
-    );
+    try {
+      await this.repository.append(saleStream(saleId), events, loaded.expectedRevision, context, () =>
+        deterministicEventId(`voided:${saleId}`),
+      );
+    } catch (error) {
+      // Voided at the same moment by another request (a terminal's retry): that void stands.
+      if (!(error instanceof ConcurrencyError || error instanceof EventIdConflictError)) throw error;
+    }
     const sold = loaded.state.status === 'none' ? null : loaded.state.sale;
     if (sold?.elderId) await this.release(sold.elderId, saleId, context);
     const after = await this.repository.load(saleStream(saleId), sale);

@@ -94,6 +94,24 @@ describe('terminal sync API', () => {
     expect(byAdmin.status).toBe(403);
   });
 
+  it('answers voids of one sale sent at the same moment alike, and records one', async () => {
+    const body = saleBody({ occurredAt: '2026-10-22T12:00:00+08:00' });
+    expect((await service.call('POST', '/api/v1/sales', tokens.t1, body)).status).toBe(201);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        service.call('POST', `/api/v1/sales/${body.saleId}/void`, tokens.t1, { reason: '点错' }),
+      ),
+    );
+    expect(answers.map((answer) => [answer.status, answer.body.status])).toEqual(
+      answers.map(() => [200, 'voided']),
+    );
+    const { rows } = await service.database.pool.query(
+      `SELECT count(*)::int AS voids FROM event_store.events WHERE event_type = 'SaleVoided' AND data->>'saleId' = $1`,
+      [body.saleId],
+    );
+    expect(rows[0].voids).toBe(1);
+  });
+
   it("gives a terminal its offline copy: canteen, policies, its area's cards and elders with this week's meals, no ID numbers", async () => {
     const lunch = saleBody({ occurredAt: new Date(Date.now() - 60_000).toISOString() });
     expect((await service.call('POST', '/api/v1/sales', tokens.t1, lunch)).status).toBe(201);
