@@ -11,7 +11,7 @@ import {
 } from '../../domain/terminals/offline-copy.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { writeFileDurably } from '../durable-file.ts';
-import type { OutboxEntry, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
+import type { OutboxEntry, Refusal, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
 import { Outbox } from '../outbox/outbox.ts';
 import { dayReport, saleReceipt } from '../receipts/receipt-model.ts';
 import type { ReceiptPrinter } from '../receipts/receipt-printer.ts';
@@ -79,6 +79,8 @@ export interface CounterState {
   readonly lastContactAt: number | null;
   readonly queued: number;
   readonly syncing: { readonly done: number; readonly total: number } | null;
+  /** Why the queue cannot be sent, when the service refuses the terminal itself. */
+  readonly syncBlocked: string | null;
   readonly copyAt: number | null;
   readonly cashier: { readonly cashierId: string; readonly name: string; readonly role: string } | null;
   readonly printer: { readonly status: string; readonly queued: number };
@@ -89,6 +91,39 @@ export interface CounterState {
   readonly lastSale: SaleView | null;
   readonly demoCards: readonly string[];
   readonly lang: string;
+}
+
+interface MealRequest {
+  readonly cardUid: string | null;
+  readonly items: readonly { readonly itemId: string; readonly qty: number }[];
+  readonly channel?: 'dine-in' | 'delivery';
+}
+
+const NOT_IN_COPY: Reason = {
+  code: 'card-not-in-copy',
+  zh: '本机资料中没有此卡：脱机按原价收费',
+  en: 'Card not in this terminal’s data: full price while offline',
+};
+
+const REFUSALS_ZH: Record<string, string> = {
+  'card-unknown': '卡片未登记，可按散客原价销售',
+  'item-unknown': '菜单中没有该餐品（菜单刚更新，请稍候再试）',
+  'clock-skew': '终端时钟不准，请校准时间后再试',
+  'canteen-unknown': '本终端的食堂未登记',
+  'invalid-body': '请求有误',
+};
+
+function refusalView(refusal: Refusal | null): SaleView['refusal'] {
+  return refusal ? { code: refusal.code, ...(refusal.detail ? { detail: refusal.detail } : {}) } : null;
+}
+
+/** A refusal by the service or the domain, in the cashier's words. */
+function refusalAtCounter(code: string, status: number, detail?: string): CounterError {
+  const en =
+    code === 'card-unknown'
+      ? 'Card not registered: sell as a guest at full price'
+      : `Refused: ${detail ?? code}`;
+  return new CounterError(code, status, REFUSALS_ZH[code] ?? `服务拒绝：${code}`, en);
 }
 
 type PendingQuote = QuoteView & {
@@ -118,6 +153,7 @@ export class Counter {
   private quote: PendingQuote | null = null;
   private lastSaleId: string | null = null;
   private readonly laterMeals = new Map<string, CountedMeal[]>();
+  private quoteTurn = 0;
   private pinFailures = 0;
   private pinLockedUntil = 0;
   private readonly listeners = new Set<(state: CounterState) => void>();
@@ -176,6 +212,7 @@ export class Counter {
       lastContactAt: this.syncer.lastContactAt,
       queued,
       syncing: this.syncer.progress,
+      syncBlocked: this.syncer.blocked,
       copyAt: this.copy?.generatedAt ?? null,
       cashier: this.cashier
         ? { cashierId: this.cashier.cashierId, name: this.cashier.name, role: this.cashier.role }
@@ -208,84 +245,87 @@ export class Counter {
    * A tap (or a guest sale): prices the meal and decides its subsidy, through the service when it
    * answers in time, else from the offline copy. Nothing is recorded until `confirm`.
    */
-  async quoteMeal(request: {
-    readonly cardUid: string | null;
-    readonly items: readonly { readonly itemId: string; readonly qty: number }[];
-    readonly channel?: 'dine-in' | 'delivery';
-  }): Promise<QuoteView> {
+  async quoteMeal(request: MealRequest): Promise<QuoteView> {
     this.signedIn();
     if (request.items.length === 0)
       throw new CounterError('no-items', 400, '请先选择餐品', 'Choose a meal first');
+    // Taps and changes can overlap: the screen shows the answer to the latest, whatever arrives last.
+    const turn = ++this.quoteTurn;
+    try {
+      const quote = await this.decideQuote(request);
+      if (turn === this.quoteTurn) this.quote = quote;
+      return quote;
+    } catch (error) {
+      // A failed tap never leaves the previous elder's amounts to be confirmed.
+      if (turn === this.quoteTurn) this.quote = null;
+      throw error;
+    } finally {
+      this.changed();
+    }
+  }
+
+  private async decideQuote(request: MealRequest): Promise<PendingQuote> {
     const saleId = randomUUID();
     const occurredAt = this.now();
     const channel = request.channel ?? 'dine-in';
-    const body: SaleRequestBody = {
-      saleId,
-      terminalSeq: this.outbox.nextSeq(),
-      occurredAt: new Date(occurredAt).toISOString(),
-      channel,
-      ...(request.cardUid ? { cardUid: request.cardUid } : {}),
-      items: request.items,
-    };
-    const local = this.decideLocally(saleId, occurredAt, request.cardUid, request.items, channel);
-    let quote: PendingQuote;
-    const base = {
-      quoteId: saleId,
-      cardUid: request.cardUid,
-      channel,
-      items: local.items,
-      occurredAt,
-      period: local.period,
-    };
-    try {
-      if (!this.syncer.online) throw new ServiceUnreachable('unknown', new Error('offline'));
-      const answer = await this.service.quote(body);
-      this.syncer.contact();
-      quote = {
-        ...base,
-        mode: 'online',
-        elder: answer.elder ?? null,
-        totalFen: answer.totalFen,
-        subsidyFen: answer.subsidyFen,
-        elderPaysFen: answer.elderPaysFen,
-        reason: answer.reason ?? null,
-        notice: answer.notice ?? null,
-        counted: null,
-      };
-    } catch (error) {
-      if (error instanceof ServiceRefusal) {
-        if (error.code === 'card-unknown') {
-          throw new CounterError(
-            'card-unknown',
-            422,
-            '卡片未登记，可按散客原价销售',
-            'Card not registered: sell as a guest at full price',
-          );
-        }
-        throw new CounterError(
-          error.code,
-          error.status,
-          error.detail ?? error.code,
-          error.detail ?? error.code,
-        );
+    const base = { quoteId: saleId, cardUid: request.cardUid, channel, occurredAt };
+    if (this.syncer.online) {
+      try {
+        const answer = await this.service.quote({
+          saleId,
+          terminalSeq: this.outbox.nextSeq(),
+          occurredAt: new Date(occurredAt).toISOString(),
+          channel,
+          ...(request.cardUid ? { cardUid: request.cardUid } : {}),
+          items: request.items,
+        });
+        this.syncer.contact();
+        if (this.copyMenuDiffers(answer.items)) this.syncer.refreshCopySoon();
+        return {
+          ...base,
+          mode: 'online',
+          items: answer.items,
+          period: answer.period,
+          elder: answer.elder ?? null,
+          totalFen: answer.totalFen,
+          subsidyFen: answer.subsidyFen,
+          elderPaysFen: answer.elderPaysFen,
+          reason: answer.reason ?? null,
+          notice: answer.notice ?? null,
+          // Counted for caps should the sale end up sold offline after all.
+          counted: this.copy ? countedMealOfAnswer(this.copy, saleId, answer.businessDate, answer) : null,
+        };
+      } catch (error) {
+        if (error instanceof ServiceRefusal) throw refusalAtCounter(error.code, error.status, error.detail);
+        if (!(error instanceof ServiceUnreachable)) throw error;
+        this.syncer.lost();
       }
-      if (!(error instanceof ServiceUnreachable)) throw error;
-      this.syncer.lost();
-      quote = {
-        ...base,
-        mode: 'offline',
-        elder: local.elder ? { maskedName: local.elder.maskedName } : null,
-        totalFen: local.totalFen,
-        subsidyFen: local.subsidyFen,
-        elderPaysFen: local.elderPaysFen,
-        reason: local.reasons[0] ? reasonOf(local.reasons[0]) : null,
-        notice: null,
-        counted: local.counted,
-      };
     }
-    this.quote = quote;
-    this.changed();
-    return quote;
+    const local = this.decideLocally(saleId, occurredAt, request.cardUid, request.items, channel);
+    const [firstReason] = local.reasons;
+    return {
+      ...base,
+      mode: 'offline',
+      items: local.items,
+      period: local.period,
+      elder: local.elder ? { maskedName: local.elder.maskedName } : null,
+      totalFen: local.totalFen,
+      subsidyFen: local.subsidyFen,
+      elderPaysFen: local.elderPaysFen,
+      // Offline, a card missing from the copy may well be registered: say what is known.
+      reason: firstReason === 'card-unknown' ? NOT_IN_COPY : firstReason ? reasonOf(firstReason) : null,
+      notice: null,
+      counted: local.counted,
+    };
+  }
+
+  private copyMenuDiffers(
+    items: readonly { readonly itemId: string; readonly unitPriceFen: number }[],
+  ): boolean {
+    const menu = this.copy?.canteen.menu ?? [];
+    return items.some(
+      (item) => menu.find((entry) => entry.itemId === item.itemId)?.priceFen !== item.unitPriceFen,
+    );
   }
 
   cancelQuote(): void {
@@ -357,7 +397,6 @@ export class Counter {
     if (entry.refusal)
       throw new CounterError('sale-refused', 409, '这笔销售未被记录', 'This sale was not recorded');
     if (!entry.void) this.outbox.addVoid(saleId, reason.trim() || '作废', manager.cashierId, this.now());
-    this.syncer.wake();
     await this.syncer.drainVoids();
     this.changed();
     return this.saleView(this.outbox.get(saleId));
@@ -401,6 +440,7 @@ export class Counter {
   }
 
   private async sendNow(entry: OutboxEntry, shownSubsidyFen: number): Promise<void> {
+    this.outbox.sending.add(entry.saleId);
     try {
       const answer = await this.service.sell(entry.body);
       this.syncer.contact();
@@ -426,6 +466,8 @@ export class Counter {
           appliedSubsidyFen: shownSubsidyFen,
         });
       }
+    } finally {
+      this.outbox.sending.delete(entry.saleId);
     }
   }
 
@@ -474,7 +516,7 @@ export class Counter {
     try {
       return decideOffline(this.copy, { saleId, occurredAt, channel, cardUid, items }, this.laterMeals);
     } catch (error) {
-      if (error instanceof DomainError) throw new CounterError(error.code, 422, error.message, error.message);
+      if (error instanceof DomainError) throw refusalAtCounter(error.code, 422, error.message);
       throw error;
     }
   }
@@ -515,13 +557,13 @@ export class Counter {
   private saleView(entry: OutboxEntry): SaleView {
     const state = entry.refusal
       ? 'refused'
-      : entry.void
-        ? entry.void.recorded
-          ? 'voided'
-          : 'void-waiting'
-        : entry.answer
-          ? 'recorded'
-          : 'waiting';
+      : entry.void?.recorded
+        ? 'voided'
+        : entry.void && !entry.void.refusal
+          ? 'void-waiting'
+          : entry.answer
+            ? 'recorded'
+            : 'waiting';
     return {
       saleId: entry.saleId,
       seq: entry.seq,
@@ -530,9 +572,7 @@ export class Counter {
       state,
       shown: entry.shown,
       subsidyRefused: entry.answer?.excluded ?? [],
-      refusal: entry.refusal
-        ? { code: entry.refusal.code, ...(entry.refusal.detail ? { detail: entry.refusal.detail } : {}) }
-        : null,
+      refusal: refusalView(entry.refusal ?? entry.void?.refusal ?? null),
     };
   }
 

@@ -73,7 +73,8 @@ type OutboxRecord =
       readonly by: string;
       readonly at: number;
     }
-  | { readonly kind: 'void-recorded'; readonly saleId: string };
+  | { readonly kind: 'void-recorded'; readonly saleId: string }
+  | { readonly kind: 'void-refused'; readonly saleId: string; readonly refusal: Refusal };
 
 /** One sale in the outbox with everything that happened to it. */
 export interface OutboxEntry {
@@ -85,7 +86,13 @@ export interface OutboxEntry {
   readonly at: number;
   answer: RecordedAnswer | null;
   refusal: Refusal | null;
-  void: { readonly reason: string; readonly by: string; readonly at: number; recorded: boolean } | null;
+  void: {
+    readonly reason: string;
+    readonly by: string;
+    readonly at: number;
+    recorded: boolean;
+    refusal: Refusal | null;
+  } | null;
 }
 
 /** Settled sales older than this are dropped when the file is rewritten on opening. */
@@ -98,6 +105,8 @@ const KEEP_SETTLED_MS = 3 * 24 * 3_600_000;
  */
 export class Outbox {
   private readonly entries = new Map<string, OutboxEntry>();
+  /** Sales being sent by the counter at this moment (not kept on disk). */
+  readonly sending = new Set<string>();
   private fd: number;
   private lastSeq = 0;
 
@@ -164,6 +173,11 @@ export class Outbox {
     this.write([{ kind: 'void-recorded', saleId }]);
   }
 
+  voidRefused(saleId: string, refusal: Refusal): void {
+    const { status, code, detail } = refusal;
+    this.write([{ kind: 'void-refused', saleId, refusal: { status, code, ...(detail ? { detail } : {}) } }]);
+  }
+
   get(saleId: string): OutboxEntry {
     const entry = this.entries.get(saleId);
     if (!entry) throw new Error(`sale ${saleId} is not in the outbox`);
@@ -186,7 +200,9 @@ export class Outbox {
 
   /** Voids the service has not recorded yet, of sales it has recorded. */
   unsentVoids(): OutboxEntry[] {
-    return this.all().filter((entry) => entry.void !== null && !entry.void.recorded && entry.answer !== null);
+    return this.all().filter(
+      (entry) => entry.void !== null && !entry.void.recorded && !entry.void.refusal && entry.answer !== null,
+    );
   }
 
   private apply(record: OutboxRecord): void {
@@ -220,10 +236,13 @@ export class Outbox {
         entry.shown = { ...entry.shown, subsidyFen: record.subsidyFen, elderPaysFen: record.elderPaysFen };
         break;
       case 'void':
-        entry.void = { reason: record.reason, by: record.by, at: record.at, recorded: false };
+        entry.void = { reason: record.reason, by: record.by, at: record.at, recorded: false, refusal: null };
         break;
       case 'void-recorded':
         if (entry.void) entry.void.recorded = true;
+        break;
+      case 'void-refused':
+        if (entry.void) entry.void.refusal = record.refusal;
         break;
       default: {
         const _exhaustive: never = record;
@@ -259,6 +278,10 @@ export class Outbox {
         const { reason, by, at, recorded } = entry.void;
         lines.push(JSON.stringify({ kind: 'void', saleId: entry.saleId, reason, by, at }));
         if (recorded) lines.push(JSON.stringify({ kind: 'void-recorded', saleId: entry.saleId }));
+        if (entry.void.refusal)
+          lines.push(
+            JSON.stringify({ kind: 'void-refused', saleId: entry.saleId, refusal: entry.void.refusal }),
+          );
       }
     }
     writeFileDurably(this.file, `${lines.join('\n')}\n`);

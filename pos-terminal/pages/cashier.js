@@ -6,7 +6,7 @@ let state = null;
 let selection = new Map(); // itemId → qty
 let channel = 'dine-in';
 let currentCard = null; // the card of the quote on screen
-let busy = false;
+let confirming = false;
 let voidTarget = null;
 
 async function api(method, path, body) {
@@ -41,25 +41,22 @@ function resetSelection() {
   if (first) selection.set(first.itemId, 1); // the usual set meal: tap, confirm, done
 }
 
+/** Every tap and change asks again; the counter shows the answer to the latest, so none is dropped. */
 async function quote(cardUid) {
-  if (busy) return;
   if (selection.size === 0) return say(words().chooseMeal, 'warn');
-  busy = true;
+  currentCard = cardUid;
   try {
-    currentCard = cardUid;
     await api('POST', '/api/quote', { cardUid, items: selectedItems(), channel });
     say('');
   } catch (error) {
     say(error.message, 'error');
-  } finally {
-    busy = false;
   }
 }
 
 async function confirm(paymentMethod) {
   const quoted = state?.quote;
-  if (!quoted || busy) return;
-  busy = true;
+  if (!quoted || confirming) return;
+  confirming = true;
   try {
     const sale = await api('POST', '/api/sales', { quoteId: quoted.quoteId, paymentMethod });
     const w = words();
@@ -73,7 +70,7 @@ async function confirm(paymentMethod) {
   } catch (error) {
     say(error.message, 'error');
   } finally {
-    busy = false;
+    confirming = false;
     $('card-input').focus();
   }
 }
@@ -94,7 +91,11 @@ function renderStatus() {
   $('pill-reader').dataset.kind = state.reader.status === 'connected' ? 'ok' : 'error';
   $('cashier-name').textContent = state.cashier?.name ?? '';
   $('sign-in').hidden = state.cashier !== null;
-  $('sync-progress').textContent = state.syncing ? w.syncing(state.syncing.done, state.syncing.total) : '';
+  $('sync-progress').textContent = state.syncing
+    ? w.syncing(state.syncing.done, state.syncing.total)
+    : state.syncBlocked
+      ? `${w.syncBlocked}: ${state.syncBlocked}`
+      : '';
 }
 
 function renderMenu() {
@@ -216,7 +217,9 @@ async function renderSales() {
       const reprint = item.querySelector('.reprint');
       reprint.textContent = w.reprint;
       reprint.addEventListener('click', () =>
-        api('POST', `/api/sales/${sale.saleId}/reprint`).catch((error) => say(error.message, 'error')),
+        api('POST', `/api/sales/${sale.saleId}/reprint`)
+          .then(() => say(`${w.reprinted} #${sale.seq}`, 'ok'))
+          .catch((error) => say(error.message, 'error')),
       );
       const voidButton = item.querySelector('.void');
       voidButton.textContent = w.void;
@@ -295,6 +298,17 @@ let pendingShortcut = null;
 document.addEventListener('keydown', (event) => {
   if (!$('sign-in').hidden || !$('void-dialog').hidden || !$('report-dialog').hidden) return;
   if (event.target instanceof HTMLInputElement) {
+    const field = event.target;
+    // A lone digit in the empty card field, with no fast key after it, is a menu shortcut.
+    if (field.id === 'card-input' && field.value === '' && /^[1-9]$/.test(event.key)) {
+      const key = event.key;
+      setTimeout(() => {
+        if (field.value !== key) return;
+        field.value = '';
+        const item = state?.menu[Number(key) - 1];
+        if (item) toggleItem(item.itemId);
+      }, 80);
+    }
     if (event.key === 'Enter' && event.target.id === 'card-input') {
       event.preventDefault();
       const cardUid = event.target.value.trim();
@@ -390,10 +404,15 @@ $('report-close').addEventListener('click', () => {
   $('report-dialog').hidden = true;
 });
 $('report-print').addEventListener('click', () =>
-  api('POST', '/api/day-report/print').catch((error) => say(error.message, 'error')),
+  api('POST', '/api/day-report/print')
+    .then((outcome) =>
+      say(outcome.printed ? words().reportPrinted : words().receiptQueued, outcome.printed ? 'ok' : 'warn'),
+    )
+    .catch((error) => say(error.message, 'error')),
 );
 
 applyWords();
+$('lang').textContent = language() === 'en' ? '中文' : 'EN';
 watchState(render, (cardUid) => {
   if (state?.cashier) quote(cardUid);
 });

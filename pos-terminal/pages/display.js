@@ -3,7 +3,6 @@ import { applyWords, spokenYuan, watchState, words, yuan } from './i18n.js';
 const $ = (id) => document.getElementById(id);
 let speech = localStorage.getItem('zhucan-speech') === 'on';
 let lastSpoken = null;
-const lastSaleId = null;
 
 function setSpeechButton() {
   $('speech').textContent = speech ? words().speechOff : words().speechOn;
@@ -18,42 +17,44 @@ function speak(text) {
   speechSynthesis.speak(utterance);
 }
 
+/** How long the display thanks the elder after a sale before it welcomes the next. */
+const THANKS_MS = 20_000;
+let latest = null;
+
+function show(greeting, amounts, line, stage) {
+  $('greeting').textContent = greeting;
+  $('total').textContent = amounts ? yuan(amounts.totalFen) : '';
+  $('subsidy').textContent = amounts ? yuan(amounts.subsidyFen) : '';
+  $('pays').textContent = amounts ? yuan(amounts.elderPaysFen) : '';
+  $('line').textContent = line;
+  document.body.dataset.stage = stage;
+}
+
 function render(state) {
+  latest = state;
   const w = words();
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'zh';
   const quote = state.quote;
   const sale = state.lastSale;
   if (quote) {
-    $('greeting').textContent = quote.elder ? w.hello(quote.elder.maskedName) : w.guest;
-    $('total').textContent = yuan(quote.totalFen);
-    $('subsidy').textContent = yuan(quote.subsidyFen);
-    $('pays').textContent = yuan(quote.elderPaysFen);
     // The reason in plain words, never the elder's category.
-    $('line').textContent = quote.notice
-      ? quote.notice[document.documentElement.lang === 'en' ? 'en' : 'zh']
-      : quote.reason
-        ? quote.reason[document.documentElement.lang === 'en' ? 'en' : 'zh']
-        : w.welcome;
-    document.body.dataset.stage = 'quote';
+    const line = quote.notice?.[lang] ?? quote.reason?.[lang] ?? w.welcome;
+    show(quote.elder ? w.hello(quote.elder.maskedName) : w.guest, quote, line, 'quote');
     if (lastSpoken !== quote.quoteId) {
       lastSpoken = quote.quoteId;
       speak(
         w.speak(quote.subsidyFen > 0 ? spokenYuan(quote.subsidyFen) : null, spokenYuan(quote.elderPaysFen)),
       );
     }
-  } else if (sale && sale.saleId !== lastSaleId && Date.now() - sale.at < 60_000) {
-    $('greeting').textContent = sale.shown.maskedName ? w.hello(sale.shown.maskedName) : w.guest;
-    $('total').textContent = yuan(sale.shown.totalFen);
-    $('subsidy').textContent = yuan(sale.shown.subsidyFen);
-    $('pays').textContent = yuan(sale.shown.elderPaysFen);
-    $('line').textContent = w.thanks;
-    document.body.dataset.stage = 'done';
-  } else if (!sale) {
-    $('greeting').textContent = state.canteenName ?? '';
-    for (const id of ['total', 'subsidy', 'pays']) $(id).textContent = '';
-    $('line').textContent = w.welcome;
-    document.body.dataset.stage = 'idle';
+  } else if (sale && sale.state !== 'refused' && Date.now() - sale.at < THANKS_MS) {
+    show(sale.shown.maskedName ? w.hello(sale.shown.maskedName) : w.guest, sale.shown, w.thanks, 'done');
+  } else {
+    show(state.canteenName ?? '', null, w.welcome, 'idle');
   }
 }
+
+// The thanks give way to the welcome by themselves.
+setInterval(() => latest && render(latest), 2_000);
 
 applyWords();
 setSpeechButton();

@@ -62,6 +62,9 @@ export const WORDS = {
     speak: (subsidy, pays) => (subsidy ? `补贴${subsidy}，请付${pays}` : `请付${pays}`),
     notice: '提示',
     amountChanged: '补贴已变更(刚在别处用过)！',
+    syncBlocked: '无法同步',
+    reprinted: '已重打小票',
+    reportPrinted: '日结报表已打印',
   },
   en: {
     signOut: 'Sign out',
@@ -125,6 +128,9 @@ export const WORDS = {
     speak: (subsidy, pays) => (subsidy ? `Subsidy ${subsidy}, please pay ${pays}` : `Please pay ${pays}`),
     notice: 'Notice',
     amountChanged: 'Subsidy changed (just used elsewhere)!',
+    syncBlocked: 'Cannot sync',
+    reprinted: 'Receipt reprinted',
+    reportPrinted: 'Day report printed',
   },
 };
 

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { isBusinessDate } from '../../domain/time/calendar.ts';
 import type { CardReader } from '../card-readers/card-reader.ts';
+import { normaliseCardUid } from '../card-readers/card-reader.ts';
 import { acceptsTaps } from '../card-readers/simulated-reader.ts';
 import { type Counter, CounterError } from '../counter/counter.ts';
 
@@ -43,20 +45,32 @@ function parse<T extends z.ZodType>(schema: T, request: Request): z.output<T> {
     throw new CounterError(
       'invalid-body',
       400,
-      `输入有误：${field} ${issue?.message ?? ''}`,
+      `输入有误：${field || '请求内容'}`,
       `Invalid input: ${field} ${issue?.message ?? ''}`,
     );
   }
   return parsed.data;
 }
 
+/** The JSON body parser's refusals: too large, an unsupported charset or encoding, not JSON. */
+function bodyRefusal(error: { type?: string; status?: number }): CounterError | null {
+  if (error.type === 'entity.too.large')
+    return new CounterError('body-too-large', 413, '请求内容过大', 'Body too large');
+  if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported')
+    return new CounterError(
+      'unsupported-media-type',
+      415,
+      '不支持的请求编码',
+      'Unsupported charset or encoding',
+    );
+  if (typeof error.status === 'number' && error.status >= 400 && error.status < 500)
+    return new CounterError('invalid-body', 400, '请求格式错误', 'Malformed body');
+  return null;
+}
+
 const problems: ErrorRequestHandler = (error, _request, response, _next) => {
   const known =
-    error instanceof CounterError
-      ? error
-      : (error as { type?: string }).type === 'entity.parse.failed'
-        ? new CounterError('invalid-body', 400, '请求格式错误', 'Malformed JSON')
-        : null;
+    error instanceof CounterError ? error : bodyRefusal(error as { type?: string; status?: number });
   if (!known)
     console.error(`[terminal] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   const problem =
@@ -153,7 +167,8 @@ export function createTerminalServer(counter: Counter, reader: CardReader): Expr
     const body = parse(schemas.quote, request);
     response.json(
       await counter.quoteMeal({
-        cardUid: body.cardUid ?? null,
+        // Typed by hand as a reader would send it: trimmed, upper case.
+        cardUid: body.cardUid ? normaliseCardUid(body.cardUid) : null,
         items: body.items,
         ...(body.channel ? { channel: body.channel } : {}),
       }),
@@ -178,7 +193,9 @@ export function createTerminalServer(counter: Counter, reader: CardReader): Expr
     response.json(await counter.reprint(String(request.params.saleId)));
   });
   app.get('/api/day-report', (request, response) => {
-    const date = typeof request.query.date === 'string' ? request.query.date : undefined;
+    const date = request.query.date;
+    if (date !== undefined && (typeof date !== 'string' || !isBusinessDate(date)))
+      throw new CounterError('invalid-query', 400, '日期格式应为 YYYY-MM-DD', 'date must be YYYY-MM-DD');
     response.json(counter.dayReport(date));
   });
   app.post('/api/day-report/print', async (_request, response) => {

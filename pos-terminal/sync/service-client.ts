@@ -1,5 +1,5 @@
 import type { OfflineCopy } from '../../domain/terminals/offline-copy.ts';
-import type { RecordedAnswer, Refusal, SaleRequestBody } from '../outbox/outbox.ts';
+import type { RecordedAnswer, Refusal, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
 
 /**
  * The service could not be reached. `delivered: false` when the request certainly never arrived (no
@@ -73,7 +73,7 @@ export class ServiceClient {
     },
   ) {}
 
-  quote(body: SaleRequestBody): Promise<SaleAnswer> {
+  quote(body: SaleRequestBody): Promise<SaleAnswer & { readonly items: ShownSale['items'] }> {
     return this.call('POST', '/api/v1/sales/quote', this.sent(body));
   }
 

@@ -18,12 +18,15 @@ export class Syncer {
   online = false;
   lastContactAt: number | null = null;
   progress: { done: number; total: number } | null = null;
+  /** Why the queue cannot be sent (the service refused the terminal itself), shown at the counter. */
+  blocked: string | null = null;
   private copyFetchedAt = 0;
   private lastReported: { queued: number; at: number } | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private draining: Promise<void> | null = null;
+  private voiding: Promise<void> | null = null;
 
   constructor(
     private readonly outbox: Outbox,
@@ -72,6 +75,12 @@ export class Syncer {
     this.wakeUp?.();
   }
 
+  /** The service's menu differs from the copy's: fetch the copy again at the next round. */
+  refreshCopySoon(): void {
+    this.copyFetchedAt = 0;
+    this.wake();
+  }
+
   /** One round: send what is queued, report the queue, refresh the copy when due. Never throws. */
   syncOnce(): Promise<void> {
     this.draining ??= this.round().finally(() => {
@@ -80,7 +89,15 @@ export class Syncer {
     return this.draining;
   }
 
-  async drainVoids(): Promise<void> {
+  /** Sends the voids of sales the service has, one at a time (a void button and the loop share it). */
+  drainVoids(): Promise<void> {
+    this.voiding ??= this.sendVoids().finally(() => {
+      this.voiding = null;
+    });
+    return this.voiding;
+  }
+
+  private async sendVoids(): Promise<void> {
     if (!this.online) return;
     for (const entry of this.outbox.unsentVoids()) {
       const void_ = entry.void;
@@ -91,8 +108,9 @@ export class Syncer {
         this.contact();
       } catch (error) {
         if (error instanceof ServiceUnreachable) return this.lost();
-        if (error instanceof ServiceRefusal && error.status === 404) continue; // its sale not recorded yet
-        throw error;
+        if (!(error instanceof ServiceRefusal)) throw error;
+        if (error.status === 404) continue; // its sale is not recorded yet
+        this.outbox.voidRefused(entry.saleId, error);
       }
     }
   }
@@ -116,9 +134,13 @@ export class Syncer {
       await this.drainSales();
       await this.drainVoids();
       await this.reportQueue();
+      this.blocked = null;
     } catch (error) {
       if (error instanceof ServiceUnreachable) this.lost();
-      else console.error(`[terminal] sync: ${error instanceof Error ? error.message : String(error)}`);
+      else {
+        this.blocked = error instanceof Error ? error.message : String(error);
+        console.error(`[terminal] sync: ${this.blocked}`);
+      }
     } finally {
       if (this.progress) {
         this.progress = null;
@@ -137,7 +159,8 @@ export class Syncer {
   }
 
   private async drainSales(): Promise<void> {
-    const queue = this.outbox.unsent();
+    // A sale the counter is sending right now is left to it.
+    const queue = this.outbox.unsent().filter((entry) => !this.outbox.sending.has(entry.saleId));
     if (queue.length === 0) return;
     this.progress = { done: 0, total: queue.length };
     this.options.onChange();

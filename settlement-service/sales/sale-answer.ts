@@ -30,7 +30,13 @@ export type SaleAnswer = z.output<typeof saleAnswerSchema>;
 
 /** What a sale would get if recorded now (`status: quoted`); nothing is recorded. */
 export const quoteAnswerSchema = saleAnswerSchema
-  .extend({ status: z.literal('quoted') })
+  .extend({
+    status: z.literal('quoted'),
+    items: z
+      .array(z.object({ itemId: z.string(), name: z.string(), unitPriceFen: z.number().int(), qty: z.number().int() }))
+      .readonly()
+      .describe("the items priced from the canteen's menu now"),
+  })
   .meta({ id: 'SaleQuote' });
 
 type AnswerStatus = SaleAnswer['status'] | 'quoted';

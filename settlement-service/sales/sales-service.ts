@@ -9,6 +9,7 @@ import {
   type MealSoldData,
   type SaleState,
   type SellMeal,
+  type SoldItem,
   sale,
   saleStream,
 } from '../../domain/sales/sale.ts';
@@ -106,7 +107,7 @@ export class SalesService {
    * What the sale would get if it were recorded now: the counter shows it when the card is tapped,
    * before the cashier confirms. Nothing is written; the recorded sale is decided again on arrival.
    */
-  async quote(command: SellMeal, terminal: TerminalIdentity): Promise<SaleAnswer> {
+  async quote(command: SellMeal, terminal: TerminalIdentity): Promise<SaleAnswer & { items: readonly SoldItem[] }> {
     const base = await this.decisionBase(command, terminal, null);
     const holder =
       base.card === null || base.card.status === 'unknown'
@@ -114,7 +115,10 @@ export class SalesService {
         : (await this.repository.load(elderStream(base.card.elderId), elder)).state;
     const registered = holder?.status === 'registered' ? holder : null;
     const { sold } = decideSale(command, { ...base, elder: registered });
-    return answerOf(sold.data, 'quoted', registered?.profiles.at(-1)?.profile.name ?? null);
+    return {
+      ...answerOf(sold.data, 'quoted', registered?.profiles.at(-1)?.profile.name ?? null),
+      items: sold.data.items,
+    };
   }
 
   /** Everything a decision needs that does not depend on the card's elder, loaded at once. */

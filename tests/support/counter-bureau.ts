@@ -6,8 +6,8 @@ import { hashPin, type TerminalSettings, terminalSettingsSchema } from '../../po
 import { idNumber } from './bureau.ts';
 import { callService } from './service-process.ts';
 
-/** Cards of six elders aged 80+, each allowed one subsidised meal (300 fen) a day. */
-export const COUNTER_CARDS = ['K0000001', 'K0000002', 'K0000003', 'K0000004', 'K0000005', 'K0000006'];
+/** Cards of eight elders aged 80+, each allowed one subsidised meal (300 fen) a day. */
+export const COUNTER_CARDS = Array.from({ length: 8 }, (_, index) => `K000000${index + 1}`);
 export const CASHIER_PIN = '2468';
 export const MANAGER_PIN = '9753';
 
@@ -53,7 +53,7 @@ export function adminCaller(url: string, adminToken: string) {
   };
 }
 
-/** A bureau for counter tests: the policy and canteen above (`tc1`), six elders, and one terminal. */
+/** A bureau for counter tests: the policy and canteen above (`tc1`), eight elders, and one terminal. */
 export async function setUpCounterBureau(url: string, adminToken: string, terminalId = 'counter-1') {
   const admin = adminCaller(url, adminToken);
   await admin('PUT', '/api/v1/policies/counter-2026', COUNTER_POLICY);
@@ -61,7 +61,7 @@ export async function setUpCounterBureau(url: string, adminToken: string, termin
   for (const [index, cardUid] of COUNTER_CARDS.entries()) {
     const elderId = `E${index + 1}`;
     await admin('PUT', `/api/v1/elders/${elderId}`, {
-      name: ['张三明', '李秀英', '王建国', '赵桂兰', '刘志强', '陈淑华'][index],
+      name: ['张三明', '李秀英', '王建国', '赵桂兰', '刘志强', '陈淑华', '杨德明', '黄凤兰'][index],
       idNumber: idNumber(`194${index}-03-15`, `${index + 1}23`),
       district: '和平区',
       town: '一街道',
