@@ -33,7 +33,14 @@ export const quoteAnswerSchema = saleAnswerSchema
   .extend({
     status: z.literal('quoted'),
     items: z
-      .array(z.object({ itemId: z.string(), name: z.string(), unitPriceFen: z.number().int(), qty: z.number().int() }))
+      .array(
+        z.object({
+          itemId: z.string(),
+          name: z.string(),
+          unitPriceFen: z.number().int(),
+          qty: z.number().int(),
+        }),
+      )
       .readonly()
       .describe("the items priced from the canteen's menu now"),
   })

@@ -107,7 +107,10 @@ export class SalesService {
    * What the sale would get if it were recorded now: the counter shows it when the card is tapped,
    * before the cashier confirms. Nothing is written; the recorded sale is decided again on arrival.
    */
-  async quote(command: SellMeal, terminal: TerminalIdentity): Promise<SaleAnswer & { items: readonly SoldItem[] }> {
+  async quote(
+    command: SellMeal,
+    terminal: TerminalIdentity,
+  ): Promise<SaleAnswer & { items: readonly SoldItem[] }> {
     const base = await this.decisionBase(command, terminal, null);
     const holder =
       base.card === null || base.card.status === 'unknown'
