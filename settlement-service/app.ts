@@ -57,7 +57,7 @@ export function createServices(
   const repository = new AggregateRepository(deps.eventStore, { cached: isRarelyChanging, now });
   return {
     repository,
-    auth: new Authenticator(deps.adminToken, repository),
+    auth: new Authenticator(deps.adminToken, repository, now),
     registration: new RegistrationService({
       repository,
       vault: deps.vault,

@@ -4,6 +4,7 @@ import { bureauUser, userStream } from '../../domain/users/bureau-user.ts';
 import type { Actor } from '../../event-store/port.ts';
 import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
 import { Problem } from '../http/problem.ts';
+import { problemFor } from '../http/problem-catalogue.ts';
 import { ANYONE, type RouteGuard } from '../http/route.ts';
 import { constantTimeEqualHex, hashToken, USER_TOKEN_PREFIX } from '../security/tokens.ts';
 
@@ -39,17 +40,57 @@ export function actorOf(principal: Principal): Actor {
  * tokens `zt_<secret part>.<terminalId>`, whose hash is recorded with the terminal's registration.
  * Nothing is written for a refused request.
  */
+/** Unknown tokens from one address within a minute before it must wait (guessing tokens is refused). */
+export const MAX_FAILED_SIGN_INS = 20;
+const FAILURE_WINDOW_MS = 60_000;
+
 export class Authenticator {
   private readonly adminTokenHash: string;
+  /** Per client address: when its recent unknown tokens were tried. */
+  private readonly failures = new Map<string, number[]>();
 
   constructor(
     adminToken: string,
     private readonly repository: AggregateRepository,
+    private readonly now: () => number = Date.now,
   ) {
     this.adminTokenHash = hashToken(adminToken);
   }
 
   async authenticate(request: Request): Promise<Principal> {
+    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const at = this.now();
+    const recent = (this.failures.get(address) ?? []).filter((time) => at - time < FAILURE_WINDOW_MS);
+    if (recent.length >= MAX_FAILED_SIGN_INS) {
+      const wait = Math.ceil((FAILURE_WINDOW_MS - (at - (recent[0] ?? at))) / 1000);
+      throw problemFor(
+        'too-many-attempts',
+        `too many unknown tokens from this address; try again in ${wait} s`,
+        {
+          retryAfterSeconds: wait,
+        },
+      );
+    }
+    try {
+      return await this.identify(request);
+    } catch (error) {
+      // Only tokens presented and not known count: a client that sends none is not guessing.
+      if (error instanceof Problem && error.status === 401 && request.get('authorization')) {
+        recent.push(at);
+        this.failures.set(address, recent);
+        if (this.failures.size > 10_000) this.forgetOldFailures(at);
+      }
+      throw error;
+    }
+  }
+
+  private forgetOldFailures(at: number): void {
+    for (const [address, times] of this.failures) {
+      if (times.every((time) => at - time >= FAILURE_WINDOW_MS)) this.failures.delete(address);
+    }
+  }
+
+  private async identify(request: Request): Promise<Principal> {
     const token = /^Bearer (\S+)$/i.exec(request.get('authorization') ?? '')?.[1];
     if (!token) throw unauthenticated('a bearer token is required');
     const tokenHash = hashToken(token);

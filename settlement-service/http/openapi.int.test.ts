@@ -160,9 +160,10 @@ describe('GET /api/v1/openapi.json', () => {
     expect(codesAt('413')).toEqual(['body-too-large']);
     expect(codesAt('415')).toEqual(['unsupported-media-type']);
     expect(codesAt('422')).toEqual(['card-unknown', 'item-unknown', 'clock-skew']);
+    expect(codesAt('429')).toEqual(['too-many-attempts']);
 
     const closing = document.paths['/api/v1/settlements/{month}/close']?.post;
-    expect(Object.keys(closing?.responses ?? {})).toEqual(['200', '400', '401', '403', '409']);
+    expect(Object.keys(closing?.responses ?? {})).toEqual(['200', '400', '401', '403', '409', '429']);
   });
 
   it('shares one Problem schema and the bearer scheme', () => {

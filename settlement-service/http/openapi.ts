@@ -198,7 +198,7 @@ function problemCodesOf(declared: RouteDescription, isPublic: boolean): ProblemC
     ...(declared.body === undefined
       ? []
       : (['invalid-body', 'body-too-large', 'unsupported-media-type'] as const)),
-    ...(isPublic ? [] : (['unauthenticated', 'forbidden'] as const)),
+    ...(isPublic ? [] : (['unauthenticated', 'forbidden', 'too-many-attempts'] as const)),
   ];
   return [...new Set([...implied, ...declared.problems])];
 }

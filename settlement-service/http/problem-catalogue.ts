@@ -28,6 +28,7 @@ export const PROBLEM_CATALOGUE = {
   'sale-conflict': { status: 409, title: 'Sale conflicts with an earlier one' },
   'settlement-step': { status: 409, title: 'Settlement is not at that step' },
   'body-too-large': { status: 413, title: 'Body too large' },
+  'too-many-attempts': { status: 429, title: 'Too many failed sign-ins' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'canteen-unknown': { status: 422, title: 'Unknown canteen' },
   'card-unknown': { status: 422, title: 'Unknown card' },
