@@ -335,7 +335,8 @@ export class Counter {
 
   /**
    * The cashier confirms: the sale goes into the outbox (on disk) first, then to the service when
-   * online, and the receipt prints. The elder pays what the screen showed.
+   * online, and the receipt prints. The elder pays what the screen showed, unless the service, asked
+   * there and then, recorded otherwise.
    */
   async confirm(quoteId: string, paymentMethod: string): Promise<SaleView> {
     const cashier = this.signedIn();
