@@ -51,14 +51,14 @@ export async function startTerminal(
     terminalId: settings.terminalId,
     timeoutMs: settings.requestTimeoutMs,
   });
-  let counter: Counter | undefined;
   const printer = new ReceiptPrinter({
     transport: transportOf(settings.printer),
     width: settings.paperWidth,
     queueFile: path.join(settings.dataDir, 'reprint-queue.json'),
-    onChange: () => counter?.changed(),
+    // The counter is made just below; the printer reports changes only once it prints.
+    onChange: () => counter.changed(),
   });
-  counter = new Counter(settings, service, printer, options.now);
+  const counter = new Counter(settings, service, printer, options.now);
   const reader = options.reader ?? readerFromSettings(settings.reader);
   const server = createTerminalServer(counter, reader).listen(settings.port, settings.host);
   await once(server, 'listening');
@@ -67,15 +67,14 @@ export async function startTerminal(
   counter.start();
   await counter.syncer.syncOnce();
   const { port } = server.address() as AddressInfo;
-  const running = counter;
   return {
     url: `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`,
-    counter: running,
+    counter,
     reader,
     async close() {
       printer.stopWatching();
       await reader.stop();
-      await running.stop();
+      await counter.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },

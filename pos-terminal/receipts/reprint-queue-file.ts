@@ -1,11 +1,9 @@
 /**
  * The receipts waiting for the printer, kept in a JSON file that survives a killed process: each save
- * writes a temporary file, fsyncs it, renames it over the old one and fsyncs the folder, so the file
- * is always either the old queue or the new one.
+ * replaces it durably (`writeFileDurably`), so the file is always either the old queue or the new one.
  */
 import { readFileSync, renameSync } from 'node:fs';
-import { mkdir, open, rename } from 'node:fs/promises';
-import path from 'node:path';
+import { writeFileDurably } from '../durable-file.ts';
 import type { PrinterStatus } from './printer-transport.ts';
 import type { ReceiptModel } from './receipt-model.ts';
 
@@ -50,22 +48,6 @@ export function loadQueue(file: string): QueuedReceipt[] {
 }
 
 export async function saveQueue(file: string, receipts: readonly QueuedReceipt[]): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
   const content: QueueFile = { version: 1, receipts: [...receipts] };
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(JSON.stringify(content), 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, file);
-  const folder = await open(dir, 'r');
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
-  }
+  writeFileDurably(file, JSON.stringify(content));
 }
