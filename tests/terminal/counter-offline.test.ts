@@ -186,19 +186,20 @@ describe('the counter online and offline (real service over HTTP, a cuttable net
   });
 
   it('completes a sale when the printer is out of paper; the receipt waits and prints once when paper is back', async () => {
-    const printedBefore = printer.jobs.length;
     await printer.setMode('paper-out');
     const { sale } = await sell(K5);
-    expect(sale.state).toBe('recorded');
+    // The sale is done whatever the printer does (sent, or queued when the service was slow to answer).
+    expect(['recorded', 'waiting']).toContain(sale.state);
     // Paper out, or no answer in time on a busy machine: either way the receipt waits.
-    expect(terminal.counter.state().printer.queued).toBe(1);
+    expect(terminal.counter.state().printer.queued).toBeGreaterThanOrEqual(1);
     expect(terminal.counter.state().printer.status).not.toBe('ready');
+    const receiptsOf = () => printer.jobs.filter((job) => decodeEscPos(job).qr.includes(sale.saleId)).length;
+    expect(receiptsOf()).toBe(0);
     await printer.setMode('ready');
     await expect
       .poll(() => terminal.counter.state().printer, { timeout: 15_000 })
       .toEqual({ status: 'ready', queued: 0 });
-    expect(printer.jobs.length).toBe(printedBefore + 1);
-    expect(decodeEscPos(printer.jobs.at(-1) as Buffer).qr).toEqual([sale.saleId]);
+    expect(receiptsOf()).toBe(1);
   });
 
   it('voids with a manager PIN and a reason, online at once and offline once back; reprints say so', async () => {
