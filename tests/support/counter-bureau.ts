@@ -118,3 +118,22 @@ export async function recordedSales(pool: Pool, terminalId: string) {
   );
   return rows.map((row) => row.data);
 }
+
+/** The elders' allowance decisions for a terminal's sales: what the caps counted, per elder and day. */
+export async function decidedAllowances(pool: Pool, terminalId: string) {
+  const { rows } = await pool.query<{
+    stream: string;
+    data: { elderId: string; saleId: string; businessDate: string; lines: { fen: number }[] };
+  }>(
+    `SELECT stream_id AS stream, data FROM event_store.events
+     WHERE event_type = 'MealSubsidyDecided' AND data->'sale'->>'terminalId' = $1 ORDER BY position`,
+    [terminalId],
+  );
+  return rows.map(({ stream, data }) => ({
+    stream,
+    elderId: data.elderId,
+    saleId: data.saleId,
+    businessDate: data.businessDate,
+    reimbursedFen: data.lines.reduce((sum, line) => sum + line.fen, 0),
+  }));
+}
