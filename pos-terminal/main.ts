@@ -1,3 +1,4 @@
+import { redactSecrets } from '../domain/identity/redaction.ts';
 import { loadTerminalSettings } from './settings.ts';
 import { startTerminal } from './terminal.ts';
 
@@ -17,6 +18,6 @@ try {
     });
   }
 } catch (error) {
-  console.error(`[terminal] ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[terminal] ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { openDatabase } from '../database/connect.ts';
+import { redactSecrets } from '../domain/identity/redaction.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
 import { startDemoTerminal } from '../pos-terminal/demo-terminal.ts';
 import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
@@ -12,7 +13,9 @@ import { seedDemoData } from './demo/demo-data.ts';
 import { loadOrCreateKey, PiiVault } from './security/pii-vault.ts';
 import { loadOrCreateAdminToken, loadOrCreateSecret } from './security/tokens.ts';
 
-const log = (line: string) => console.log(`[zhucan] ${line}`);
+/** The secrets this process holds, kept out of every line it logs (filled as they are loaded). */
+const secrets: string[] = [];
+const log = (line: string) => console.log(`[zhucan] ${redactSecrets(line, secrets)}`);
 
 async function main(): Promise<void> {
   const config = configFromEnvironment();
@@ -28,13 +31,19 @@ async function main(): Promise<void> {
   });
   const projections = new ProjectionRunner(eventStore, database.db, ALL_PROJECTIONS, { log });
   projections.start();
+  const adminToken = await loadOrCreateAdminToken(secret('admin-token', process.env.ZHUCAN_ADMIN_TOKEN));
+  const piiKey = await loadOrCreateKey(secret('pii-key', process.env.ZHUCAN_PII_KEY));
+  const tokenSecret = await loadOrCreateSecret(secret('token-secret', process.env.ZHUCAN_TOKEN_SECRET));
+  for (const value of [adminToken, ...[piiKey, tokenSecret].flatMap((key) => encodingsOf(key))]) {
+    secrets.push(value);
+  }
   const deps: AppDependencies = {
     eventStore,
     readModels: { db: database.db, projections },
     log,
-    adminToken: await loadOrCreateAdminToken(secret('admin-token', process.env.ZHUCAN_ADMIN_TOKEN)),
-    vault: new PiiVault(await loadOrCreateKey(secret('pii-key', process.env.ZHUCAN_PII_KEY))),
-    tokenSecret: await loadOrCreateSecret(secret('token-secret', process.env.ZHUCAN_TOKEN_SECRET)),
+    adminToken,
+    vault: new PiiVault(piiKey),
+    tokenSecret,
     ...(process.env.ZHUCAN_BUREAU_NAME ? { bureauName: process.env.ZHUCAN_BUREAU_NAME } : {}),
   };
   const demo = config.demo
@@ -51,7 +60,8 @@ async function main(): Promise<void> {
   if (demoTerminal) {
     const { url } = demoTerminal.terminal;
     log(`demo terminal ${demo?.terminalId} (settings ${demoTerminal.settingsFile}):`);
-    log(`  收银台 cashier page  ${url}/   (PIN 1234 cashier, 8888 manager)`);
+    // The demo's PINs are printed on purpose: they are in the README, and guard nothing real.
+    console.log(`[zhucan]   收银台 cashier page  ${url}/   (PIN 1234 cashier, 8888 manager)`);
     log(`  顾客显示屏 elder display  ${url}/display`);
   }
 
@@ -76,7 +86,14 @@ async function main(): Promise<void> {
   }
 }
 
+/** A key as it may be written: in hex or base64, as the environment and the data folder hold it. */
+function encodingsOf(key: Buffer): string[] {
+  return [key.toString('hex'), key.toString('base64'), key.toString('base64url')];
+}
+
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(
+    redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error), secrets),
+  );
   process.exit(1);
 });

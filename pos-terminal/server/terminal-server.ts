@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { redactSecrets } from '../../domain/identity/redaction.ts';
 import { isBusinessDate } from '../../domain/time/calendar.ts';
 import type { CardReader } from '../card-readers/card-reader.ts';
 import { normaliseCardUid } from '../card-readers/card-reader.ts';
@@ -72,7 +73,9 @@ const problems: ErrorRequestHandler = (error, _request, response, _next) => {
   const known =
     error instanceof CounterError ? error : bodyRefusal(error as { type?: string; status?: number });
   if (!known)
-    console.error(`[terminal] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `[terminal] ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
+    );
   const problem =
     known ?? new CounterError('internal', 500, '终端内部错误，已记录', 'Internal error: logged');
   response

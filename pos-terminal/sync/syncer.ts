@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { redactSecrets } from '../../domain/identity/redaction.ts';
 import type { OfflineCopy } from '../../domain/terminals/offline-copy.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { type ServiceClient, ServiceRefusal, ServiceUnreachable } from './service-client.ts';
@@ -139,7 +140,7 @@ export class Syncer {
       if (error instanceof ServiceUnreachable) this.lost();
       else {
         this.blocked = error instanceof Error ? error.message : String(error);
-        console.error(`[terminal] sync: ${this.blocked}`);
+        console.error(`[terminal] sync: ${redactSecrets(this.blocked)}`);
       }
     } finally {
       if (this.progress) {

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { DomainError, type DomainErrorKind } from '../../domain/domain-error.ts';
 // A cycle, but both sides use each other only inside functions.
-import { PROBLEM_CATALOGUE, type ProblemCode } from './problem-catalogue.ts';
+import { PROBLEM_CATALOGUE, type ProblemCode, problemFor } from './problem-catalogue.ts';
 
 /** An error answered as `application/problem+json` with a stable machine `code`. */
 export class Problem extends Error {
@@ -62,6 +62,13 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
   return (error, _request, response, _next) => {
     if (error instanceof Problem) return sendProblem(response, error);
     if (error instanceof DomainError) return sendProblem(response, problemOfDomainError(error));
+    // The router could not decode a path parameter (a stray `%`): the caller's mistake, not ours.
+    if (error instanceof URIError) {
+      return sendProblem(
+        response,
+        problemFor('invalid-params', 'a path parameter is not valid percent-encoded UTF-8'),
+      );
+    }
     if (isStoreUnavailable(error)) {
       return sendProblem(
         response,
