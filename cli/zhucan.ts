@@ -1,12 +1,14 @@
 /**
  * zhucan: the operator's command line. `zhucan projections status`, `zhucan projections rebuild [name]`,
  * `zhucan projections abandon <name>`, `zhucan verify <statement.pdf>`,
- * `zhucan settlement show|close|review|approve|pay <month>` (through the service's API).
+ * `zhucan settlement show|close|review|approve|pay <month>` (through the service's API),
+ * `zhucan backup <file>` and `zhucan restore <file>` (the embedded database's data folder).
  * It opens the same database and event store as the service (DATABASE_URL, KURRENTDB_URL,
  * ZHUCAN_DATA_DIR) and may run while the service runs.
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
+import { type BackupSummary, backupDataDir, restoreDataDir } from '../database/backup.ts';
 import { openDatabase } from '../database/connect.ts';
 import { type Fen, formatYuan } from '../domain/money.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
@@ -195,6 +197,57 @@ for (const [name, description] of [
       console.log(`  total reimbursement ${formatYuan(view.totals.reimbursementFen as Fen)} 元`);
     });
 }
+
+/** Backups copy the embedded database's folder; an external server or store has its own tools. */
+function embeddedDataDir(): string {
+  const config = configFromEnvironment();
+  if (config.databaseUrl)
+    throw new Error(
+      'DATABASE_URL is set: back up that PostgreSQL server with its own pg_dump (docs/operations.md)',
+    );
+  if (config.kurrentDbUrl)
+    throw new Error('KURRENTDB_URL is set: back up KurrentDB as deploy/README.md says (docs/operations.md)');
+  return config.dataDir;
+}
+
+function describeSummary(summary: BackupSummary): string {
+  const projections = summary.projections
+    .map((projection) => `${projection.name} generation ${projection.generation} at ${projection.position}`)
+    .join(', ');
+  return (
+    `  ${summary.events} events${summary.lastEventAt ? `, the last recorded ${summary.lastEventAt}` : ''}\n` +
+    `  closed months: ${summary.closedMonths.join(', ') || 'none'}\n` +
+    `  read models: ${projections || 'none yet'}`
+  );
+}
+
+program
+  .command('backup')
+  .argument('<file>', 'the backup to write, e.g. zhucan-2026-11-30.tar.gz (outside the data folder)')
+  .description(
+    'copy the embedded database and the keys of ZHUCAN_DATA_DIR into one file; the service must be stopped',
+  )
+  .action(async (file: string) => {
+    const dataDir = embeddedDataDir();
+    const { summary, bytes } = await backupDataDir(dataDir, file);
+    console.log(`backed up ${dataDir} to ${file} (${(bytes / 1_048_576).toFixed(1)} MB):`);
+    console.log(describeSummary(summary));
+    console.log('  it holds pii-key and token-secret: keep it as safe as the data folder itself');
+  });
+
+program
+  .command('restore')
+  .argument('<file>', 'a backup written by zhucan backup')
+  .description(
+    'unpack a backup into ZHUCAN_DATA_DIR, which must be empty or not exist; then start the service',
+  )
+  .action(async (file: string) => {
+    const dataDir = embeddedDataDir();
+    const summary = await restoreDataDir(file, dataDir);
+    console.log(`restored ${file} into ${dataDir}:`);
+    console.log(describeSummary(summary));
+    console.log(`  start the service with ZHUCAN_DATA_DIR=${dataDir}`);
+  });
 
 /** A verification that ran and found a difference: reported on stdout, exit code 1. */
 class StatementDiffers extends Error {}

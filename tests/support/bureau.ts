@@ -42,7 +42,7 @@ export interface Bureau {
 }
 
 /** Registers a policy, two canteens, elders e80 (80+, card K80) and e65 (65, card K65), and three terminals. */
-export async function setUpBureau(service: TestService): Promise<Bureau> {
+export async function setUpBureau(service: Pick<TestService, 'call' | 'adminToken'>): Promise<Bureau> {
   const admin = (method: string, path: string, body: unknown) =>
     service.call(method, path, service.adminToken, body);
   const ok = async (pending: Promise<{ status: number; body: unknown }>) => {
@@ -97,7 +97,7 @@ export function saleBody(overrides: Record<string, unknown> = {}) {
  * (so that some are subsidised and some meet the cap), voiding every seventh. Answers the sale ids.
  */
 export async function sellMany(
-  service: TestService,
+  service: Pick<TestService, 'call'>,
   tokens: Bureau['tokens'],
   count: number,
   startAt = 0,
