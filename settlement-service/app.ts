@@ -11,6 +11,7 @@ import { createJsonBodyParser } from './http/json-body.ts';
 import { OPENAPI_DOCUMENT_PATH, openApiDocumentHandler } from './http/openapi.ts';
 import { notFound, problemHandler } from './http/problem.ts';
 import { mountRoutes } from './http/route.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { readModelRoutes } from './read-models/read-model-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
 import { RegistrationService } from './registration/registration-service.ts';
@@ -89,6 +90,7 @@ export function createApp(deps: AppDependencies): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.use(createJsonBodyParser());
   app.use(healthRoute(deps.eventStore, deps.readModels?.projections));
   app.use(metricsRoute(deps.readModels?.projections));

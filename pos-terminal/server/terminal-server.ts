@@ -9,6 +9,7 @@ import type { CardReader } from '../card-readers/card-reader.ts';
 import { normaliseCardUid } from '../card-readers/card-reader.ts';
 import { acceptsTaps } from '../card-readers/simulated-reader.ts';
 import { type Counter, CounterError } from '../counter/counter.ts';
+import { securityHeaders } from './security-headers.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PAGES = path.join(here, '..', 'pages');
@@ -99,17 +100,7 @@ const problems: ErrorRequestHandler = (error, _request, response, _next) => {
 export function createTerminalServer(counter: Counter, reader: CardReader): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use((_request, response, next) => {
-    response.set({
-      'content-security-policy':
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'",
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
-    });
-    next();
-  });
+  app.use(securityHeaders);
   app.use(express.json({ limit: '16kb' }));
 
   const clients = new Set<Response>();

@@ -31,6 +31,18 @@ async function tapCard(
   await page.keyboard.press('Enter');
 }
 
+/** Collects what the page's Content-Security-Policy refused, as events and as console messages. */
+function watchPolicyViolations(page: Page, into: string[]): void {
+  // A script of the page's own (the test's tsconfig has no DOM types).
+  void page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) =>
+      console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));`,
+  });
+  page.on('console', (message) => {
+    if (/CSP violation|Content Security Policy/i.test(message.text())) into.push(message.text());
+  });
+}
+
 /**
  * A lunch at the counter in a real browser: sign in, a subsidised meal with the amounts on both
  * pages and the receipt's bytes; then the service stops, five meals are sold offline, and when it
@@ -45,6 +57,7 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
   let cashier: Page;
   let display: Page;
   let terminalId: string;
+  const policyViolations: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -58,6 +71,7 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     browser = await launchChromium();
     cashier = await browser.newPage({ viewport: { width: 1366, height: 768 }, hasTouch: true });
     display = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    for (const page of [cashier, display]) watchPolicyViolations(page, policyViolations);
   });
   afterAll(async () => {
     await browser?.close();
@@ -144,5 +158,45 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     );
     expect(offline.every((sale) => sale.excluded.length === 0)).toBe(true);
     await cashier.screenshot({ path: path.join(SCREENSHOTS, 'cashier-synced.png') });
+  });
+
+  it('serves every answer with security headers whose policy the pages keep', async () => {
+    const answers = await Promise.all(
+      [
+        '/',
+        '/display',
+        '/assets/style.css',
+        '/assets/cashier.js',
+        '/assets/fonts/noto-sans-sc-400.ttf',
+        '/api/state',
+        '/api/sales',
+        '/api/nothing-here',
+        '/api/day-report?date=nonsense',
+      ].map(async (pathname) => {
+        const answer = await fetch(`${terminal.url}${pathname}`);
+        await answer.arrayBuffer();
+        return [pathname, answer] as const;
+      }),
+    );
+    for (const [pathname, answer] of answers) {
+      expect(answer.headers.get('content-security-policy'), pathname).toMatch(/frame-ancestors 'none'/);
+      expect(answer.headers.get('content-security-policy'), pathname).toMatch(/script-src 'self'(;|$)/);
+      expect(answer.headers.get('x-content-type-options'), pathname).toBe('nosniff');
+      expect(answer.headers.get('x-frame-options'), pathname).toBe('DENY');
+      expect(answer.headers.get('referrer-policy'), pathname).toBe('no-referrer');
+      expect(answer.headers.get('x-powered-by'), pathname).toBeNull();
+      if (pathname.startsWith('/api/'))
+        expect(answer.headers.get('cache-control'), pathname).toBe('no-store');
+    }
+    // Both pages were used through a whole lunch above: nothing they load or do was refused.
+    await cashier.reload();
+    await display.reload();
+    await expect.poll(() => cashier.getByTestId('online').textContent()).toBe('在线');
+    const fonts = await cashier.evaluate<string[]>(
+      'document.fonts.ready.then(() => [...document.fonts].map((font) => font.status))',
+    );
+    expect(fonts).toContain('loaded');
+    expect(fonts).not.toContain('error');
+    expect(policyViolations).toEqual([]);
   });
 });
