@@ -60,8 +60,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 export function connect(connectionString: string, poolSize = 20): Connection {
   const pool = new pg.Pool({ connectionString, max: poolSize });
-  // An idle client that loses its server (a restart) must not crash the process; the next query reconnects.
+  // A client that loses its server (a restart, a failover) must not crash the process: idle, the pool
+  // reports it here; checked out, the client itself emits 'error' as well as failing its query. Either
+  // way the pool drops it and the next query connects anew.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   // Kysely ends the pool when it is destroyed.
   return { db: new Kysely({ dialect: new PostgresDialect({ pool }) }), pool };
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { EventStore } from '../../event-store/port.ts';
 import { positionToString } from '../../event-store/position.ts';
 import type { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
-import { Problem } from '../http/problem.ts';
+import { storeUnavailable } from '../http/problem.ts';
 
 /**
  * `GET /health`: the event store in use and the position of its last event, and each projection's
@@ -14,11 +14,8 @@ export function healthRoute(store: EventStore, projections?: ProjectionRunner): 
     try {
       position = positionToString(await store.headPosition());
     } catch (error) {
-      throw new Problem(
-        503,
-        'unavailable',
-        'Event store unavailable',
-        error instanceof Error ? error.message : undefined,
+      throw storeUnavailable(
+        `the event store is unavailable: ${error instanceof Error ? error.message : error}`,
       );
     }
     const statuses = projections ? await projections.status() : [];

@@ -11,7 +11,10 @@ type Operation = {
   security: Json[];
   parameters?: { name: string; in: string; required: boolean; schema: Json }[];
   requestBody?: { required: boolean; content: Record<string, { schema: Json }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: Json }> }>;
+  responses: Record<
+    string,
+    { description: string; headers?: Record<string, Json>; content?: Record<string, { schema: Json }> }
+  >;
 };
 type Document = {
   openapi: string;
@@ -161,9 +164,11 @@ describe('GET /api/v1/openapi.json', () => {
     expect(codesAt('415')).toEqual(['unsupported-media-type']);
     expect(codesAt('422')).toEqual(['card-unknown', 'item-unknown', 'clock-skew']);
     expect(codesAt('429')).toEqual(['too-many-attempts']);
+    expect(codesAt('503')).toEqual(['unavailable']);
+    expect(Object.keys(selling?.responses['503']?.headers ?? {})).toEqual(['Retry-After']);
 
     const closing = document.paths['/api/v1/settlements/{month}/close']?.post;
-    expect(Object.keys(closing?.responses ?? {})).toEqual(['200', '400', '401', '403', '409', '429']);
+    expect(Object.keys(closing?.responses ?? {})).toEqual(['200', '400', '401', '403', '409', '429', '503']);
   });
 
   it('shares one Problem schema and the bearer scheme', () => {

@@ -35,6 +35,7 @@ export interface OpenApiParameter {
 
 export interface OpenApiResponse {
   readonly description: string;
+  readonly headers?: Record<string, { readonly description: string; readonly schema: JsonSchema }>;
   readonly content?: MediaContent;
 }
 
@@ -199,9 +200,17 @@ function problemCodesOf(declared: RouteDescription, isPublic: boolean): ProblemC
       ? []
       : (['invalid-body', 'body-too-large', 'unsupported-media-type'] as const)),
     ...(isPublic ? [] : (['unauthenticated', 'forbidden', 'too-many-attempts'] as const)),
+    // Every route reads or writes the store: while the database is away it answers 503.
+    'unavailable',
   ];
   return [...new Set([...implied, ...declared.problems])];
 }
+
+/** Refusals that say when to try again, in `Retry-After` and in `retryAfterSeconds`. */
+const RETRY_LATER_STATUSES = new Set([429, 503]);
+const RETRY_AFTER_HEADER: NonNullable<OpenApiResponse['headers']> = {
+  'Retry-After': { description: 'seconds to wait before sending again', schema: { type: 'integer' } },
+};
 
 function problemResponses(
   codes: readonly ProblemCode[],
@@ -220,6 +229,7 @@ function problemResponses(
         String(status),
         {
           description: sameStatus.map((code) => `${code}: ${PROBLEM_CATALOGUE[code].title}`).join('; '),
+          ...(RETRY_LATER_STATUSES.has(status) ? { headers: RETRY_AFTER_HEADER } : {}),
           content: {
             'application/problem+json': {
               schema: { allOf: [problem, { properties: { code: { enum: sameStatus } } }] },

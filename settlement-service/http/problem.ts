@@ -18,6 +18,9 @@ export class Problem extends Error {
 }
 
 export function sendProblem(response: Response, problem: Problem): void {
+  // A problem that says when to try again says it in the header too (RFC 9110), for HTTP clients.
+  const { retryAfterSeconds } = problem.extra;
+  if (typeof retryAfterSeconds === 'number') response.set('Retry-After', String(retryAfterSeconds));
   response
     .status(problem.status)
     .type('application/problem+json')
@@ -69,22 +72,51 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
         problemFor('invalid-params', 'a path parameter is not valid percent-encoded UTF-8'),
       );
     }
-    if (isStoreUnavailable(error)) {
-      return sendProblem(
-        response,
-        new Problem(503, 'unavailable', 'Service unavailable', 'the database is not reachable; try again'),
-      );
-    }
+    if (isStoreUnavailable(error)) return sendProblem(response, storeUnavailable());
     log(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     sendProblem(response, new Problem(500, 'internal', 'Internal error', 'the error was logged'));
   };
 }
 
-/** The database is down, restarting or unreachable: the request can be repeated later. */
-function isStoreUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return (
-    typeof code === 'string' &&
-    (/^(08|57P)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code))
-  );
+/** How long a client waits before sending again a request refused because the database is away. */
+export const STORE_RETRY_AFTER_SECONDS = 2;
+
+/** 503 `unavailable`: the database is down, restarting or unreachable; the same request may be sent again. */
+export function storeUnavailable(detail = 'the database is not reachable; try again'): Problem {
+  return problemFor('unavailable', detail, { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
+}
+
+/** Errors of a database connection that went away, none of them about the request itself. */
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** pg's own errors for a connection lost or never made; they carry no code. */
+const CONNECTION_ERROR_MESSAGES =
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+
+/**
+ * The database is down, restarting or unreachable: the request can be repeated later. SQLSTATE class
+ * 08 (connection exception) and 57P (the server shutting down, crashed, starting up), the
+ * socket errors, and pg's messages for a lost connection; also when they are the cause of another error.
+ */
+export function isStoreUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, message, cause, errors } = error as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (typeof code === 'string' && (/^(08|57P)/.test(code) || CONNECTION_ERROR_CODES.has(code))) return true;
+  if (typeof message === 'string' && CONNECTION_ERROR_MESSAGES.test(message)) return true;
+  if (Array.isArray(errors) && errors.some((one) => isStoreUnavailable(one, depth + 1))) return true;
+  return isStoreUnavailable(cause, depth + 1);
 }
