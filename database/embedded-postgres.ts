@@ -15,6 +15,8 @@ export interface EmbeddedServerOptions {
   dataDir: string;
   /** Extra `-c name=value` settings for the server. */
   settings?: Record<string, string>;
+  /** The port to listen on (a server started again where clients wait for it); any free port when absent. */
+  port?: number;
   log?: (line: string) => void;
 }
 
@@ -45,7 +47,7 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
   await mkdir(dataDir, { recursive: true });
   await chmod(dataDir, 0o755);
   const password = await loadOrCreatePassword(dataDir);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const settings = { listen_addresses: '127.0.0.1', ...options.settings };
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,

@@ -29,7 +29,8 @@ export async function startScratchCluster(
   };
 }
 
-async function removeScratchClustersOfDeadProcesses(prefix: string): Promise<void> {
+/** Removes the folders (and stops the servers) that killed processes left under this prefix. */
+export async function removeScratchClustersOfDeadProcesses(prefix: string): Promise<void> {
   for (const name of await readdir(tmpdir())) {
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (!name.startsWith(prefix) || !Number.isSafeInteger(pid) || isAlive(pid)) continue;
