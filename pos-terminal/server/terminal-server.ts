@@ -9,6 +9,7 @@ import type { CardReader } from '../card-readers/card-reader.ts';
 import { normaliseCardUid } from '../card-readers/card-reader.ts';
 import { acceptsTaps } from '../card-readers/simulated-reader.ts';
 import { type Counter, CounterError } from '../counter/counter.ts';
+import { jsonBody } from './json-body.ts';
 import { securityHeaders } from './security-headers.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,25 +55,14 @@ function parse<T extends z.ZodType>(schema: T, request: Request): z.output<T> {
   return parsed.data;
 }
 
-/** The JSON body parser's refusals: too large, an unsupported charset or encoding, not JSON. */
-function bodyRefusal(error: { type?: string; status?: number }): CounterError | null {
-  if (error.type === 'entity.too.large')
-    return new CounterError('body-too-large', 413, '请求内容过大', 'Body too large');
-  if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported')
-    return new CounterError(
-      'unsupported-media-type',
-      415,
-      '不支持的请求编码',
-      'Unsupported charset or encoding',
-    );
-  if (typeof error.status === 'number' && error.status >= 400 && error.status < 500)
-    return new CounterError('invalid-body', 400, '请求格式错误', 'Malformed body');
-  return null;
-}
-
 const problems: ErrorRequestHandler = (error, _request, response, _next) => {
+  // The router could not decode a path parameter (a stray `%`): the caller's mistake.
   const known =
-    error instanceof CounterError ? error : bodyRefusal(error as { type?: string; status?: number });
+    error instanceof CounterError
+      ? error
+      : error instanceof URIError
+        ? new CounterError('invalid-path', 400, '地址格式错误', 'The path is not valid percent-encoding')
+        : null;
   if (!known)
     console.error(
       `[terminal] ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
@@ -101,7 +91,7 @@ export function createTerminalServer(counter: Counter, reader: CardReader): Expr
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
-  app.use(express.json({ limit: '16kb' }));
+  app.use(jsonBody());
 
   const clients = new Set<Response>();
   const broadcast = (event: string, data: unknown) => {
