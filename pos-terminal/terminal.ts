@@ -15,6 +15,7 @@ import { ReceiptPrinter } from './receipts/receipt-printer.ts';
 import { createTerminalServer } from './server/terminal-server.ts';
 import type { TerminalSettings } from './settings.ts';
 import { ServiceClient } from './sync/service-client.ts';
+import { TerminalClock } from './sync/terminal-clock.ts';
 
 export interface RunningTerminal {
   /** The cashier page; the elder display is at `${url}/display`. */
@@ -42,7 +43,11 @@ function transportOf(printer: TerminalSettings['printer']): PrinterTransport {
 /** Starts a counter terminal: its reader, printer, outbox and sync, and the local pages. */
 export async function startTerminal(
   settings: TerminalSettings & { readonly token: string },
-  options: { readonly reader?: CardReader; readonly now?: () => number } = {},
+  options: {
+    readonly reader?: CardReader;
+    /** The PC's clock (tests set one that is off); the monotonic clock stays the process's own. */
+    readonly now?: () => number;
+  } = {},
 ): Promise<RunningTerminal> {
   mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   const service = new ServiceClient({
@@ -50,6 +55,7 @@ export async function startTerminal(
     token: settings.token,
     terminalId: settings.terminalId,
     timeoutMs: settings.requestTimeoutMs,
+    clock: new TerminalClock(options.now),
   });
   const printer = new ReceiptPrinter({
     transport: transportOf(settings.printer),
@@ -58,7 +64,7 @@ export async function startTerminal(
     // The counter is made just below; the printer reports changes only once it prints.
     onChange: () => counter.changed(),
   });
-  const counter = new Counter(settings, service, printer, options.now);
+  const counter = new Counter(settings, service, printer);
   const reader = options.reader ?? readerFromSettings(settings.reader);
   const server = createTerminalServer(counter, reader).listen(settings.port, settings.host);
   await once(server, 'listening');

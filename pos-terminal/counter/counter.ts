@@ -18,6 +18,7 @@ import type { ReceiptPrinter } from '../receipts/receipt-printer.ts';
 import { pinMatches, type TerminalSettings } from '../settings.ts';
 import { type ServiceClient, ServiceRefusal, ServiceUnreachable } from '../sync/service-client.ts';
 import { Syncer } from '../sync/syncer.ts';
+import type { ClockState } from '../sync/terminal-clock.ts';
 import { dayReportOf } from './day-report.ts';
 
 export const PAYMENT_LABELS: Record<string, { zh: string; en: string }> = {
@@ -81,6 +82,8 @@ export interface CounterState {
   readonly syncing: { readonly done: number; readonly total: number } | null;
   /** Why the queue cannot be sent, when the service refuses the terminal itself. */
   readonly syncBlocked: string | null;
+  /** The PC's clock against the service's: when it is off, sales are timed by the service's clock. */
+  readonly clock: ClockState;
   readonly copyAt: number | null;
   readonly cashier: { readonly cashierId: string; readonly name: string; readonly role: string } | null;
   readonly printer: { readonly status: string; readonly queued: number };
@@ -128,6 +131,8 @@ function refusalAtCounter(code: string, status: number, detail?: string): Counte
 
 type PendingQuote = QuoteView & {
   readonly occurredAt: number;
+  /** Timed before the terminal had heard the service's clock (a start without network). */
+  readonly clockUnchecked: boolean;
   readonly period: string | null;
   readonly counted: CountedMeal | null;
 };
@@ -155,7 +160,8 @@ export class Counter {
   private readonly laterMeals = new Map<string, CountedMeal[]>();
   private quoteTurn = 0;
   private pinFailures = 0;
-  private pinLockedUntil = 0;
+  /** On the monotonic clock: a lock lasts its minute whatever happens to the terminal's time. */
+  private pinLockedUntil = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<(state: CounterState) => void>();
   private readerState = { kind: 'keyboard', status: 'connected' };
 
@@ -163,7 +169,8 @@ export class Counter {
     private readonly settings: TerminalSettings,
     private readonly service: ServiceClient,
     private readonly printer: ReceiptPrinter,
-    private readonly now: () => number = Date.now,
+    /** The terminal's time: the PC's clock, or the service's when the PC's is off (`TerminalClock`). */
+    private readonly now: () => number = () => service.clock.now(),
   ) {
     this.outbox = Outbox.open(path.join(settings.dataDir, 'outbox.jsonl'), now());
     this.copyFile = path.join(settings.dataDir, 'offline-copy.json');
@@ -213,6 +220,7 @@ export class Counter {
       queued,
       syncing: this.syncer.progress,
       syncBlocked: this.syncer.blocked,
+      clock: this.service.clock.state(),
       copyAt: this.copy?.generatedAt ?? null,
       cashier: this.cashier
         ? { cashierId: this.cashier.cashierId, name: this.cashier.name, role: this.cashier.role }
@@ -266,9 +274,10 @@ export class Counter {
 
   private async decideQuote(request: MealRequest): Promise<PendingQuote> {
     const saleId = randomUUID();
+    const clockUnchecked = !this.service.clock.state().checked;
     const occurredAt = this.now();
     const channel = request.channel ?? 'dine-in';
-    const base = { quoteId: saleId, cardUid: request.cardUid, channel, occurredAt };
+    const base = { quoteId: saleId, cardUid: request.cardUid, channel, occurredAt, clockUnchecked };
     if (this.syncer.online) {
       try {
         const answer = await this.service.quote({
@@ -283,6 +292,8 @@ export class Counter {
         if (this.copyMenuDiffers(answer.items)) this.syncer.refreshCopySoon();
         return {
           ...base,
+          // The service accepted the time: it is within its allowance.
+          clockUnchecked: false,
           mode: 'online',
           items: answer.items,
           period: answer.period,
@@ -296,6 +307,14 @@ export class Counter {
           counted: this.copy ? countedMealOfAnswer(this.copy, saleId, answer.businessDate, answer) : null,
         };
       } catch (error) {
+        // The refusal carried the service's clock: the terminal now keeps time by it; ask again.
+        if (
+          error instanceof ServiceRefusal &&
+          error.code === 'clock-skew' &&
+          clockUnchecked &&
+          this.service.clock.state().checked
+        )
+          return this.decideQuote(request);
         if (error instanceof ServiceRefusal) throw refusalAtCounter(error.code, error.status, error.detail);
         if (!(error instanceof ServiceUnreachable)) throw error;
         this.syncer.lost();
@@ -372,6 +391,7 @@ export class Counter {
       businessDate: businessDateOf(quote.occurredAt),
       period: quote.period,
       cashierName: cashier.name,
+      ...(quote.clockUnchecked ? { clockUnchecked: true as const } : {}),
     };
     const entry = this.outbox.addSale(body, shown, this.now());
     this.lastSaleId = entry.saleId;
@@ -443,7 +463,10 @@ export class Counter {
   private async sendNow(entry: OutboxEntry, shownSubsidyFen: number): Promise<void> {
     this.outbox.sending.add(entry.saleId);
     try {
-      const answer = await this.service.sell(entry.body);
+      const answer = await this.service.sell({
+        body: entry.body,
+        clockUnchecked: entry.shown.clockUnchecked === true,
+      });
       this.syncer.contact();
       this.outbox.recorded([{ saleId: entry.saleId, answer }]);
     } catch (error) {
@@ -585,7 +608,7 @@ export class Counter {
 
   /** PINs are checked on the terminal (it must work offline); repeated failures lock it for a minute. */
   private checkPin(pin: string) {
-    if (this.now() < this.pinLockedUntil)
+    if (this.service.clock.monotonicNow() < this.pinLockedUntil)
       throw new CounterError(
         'pin-locked',
         429,
@@ -596,7 +619,7 @@ export class Counter {
     if (!found) {
       this.pinFailures += 1;
       if (this.pinFailures >= MAX_PIN_FAILURES) {
-        this.pinLockedUntil = this.now() + PIN_LOCK_MS;
+        this.pinLockedUntil = this.service.clock.monotonicNow() + PIN_LOCK_MS;
         this.pinFailures = 0;
       }
       throw new CounterError('pin-wrong', 401, '密码不正确', 'Wrong PIN');

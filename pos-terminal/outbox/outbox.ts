@@ -31,6 +31,11 @@ export interface ShownSale {
   readonly businessDate: string;
   readonly period: string | null;
   readonly cashierName: string | null;
+  /**
+   * Timed by the PC's clock before the terminal had compared it with the service's (a start without
+   * network): sent with that clock's reading, so that the service refuses it when the clock is off.
+   */
+  readonly clockUnchecked?: true;
 }
 
 /** The service's answer to a recorded sale (the parts the counter reads). */

@@ -89,6 +89,10 @@ function renderStatus() {
   printer.dataset.kind = state.printer.status === 'ready' ? 'ok' : 'error';
   $('pill-reader').textContent = w.reader[state.reader.status] ?? state.reader.status;
   $('pill-reader').dataset.kind = state.reader.status === 'connected' ? 'ok' : 'error';
+  // The PC's clock is off: sales carry the service's time until someone sets it.
+  const clock = $('pill-clock');
+  clock.textContent = state.clock?.corrected ? w.clockOff(state.clock.offsetMs) : '';
+  clock.dataset.kind = 'warn';
   $('cashier-name').textContent = state.cashier?.name ?? '';
   $('sign-in').hidden = state.cashier !== null;
   $('sync-progress').textContent = state.syncing
@@ -211,7 +215,7 @@ async function renderSales() {
         w.states[sale.state],
         sale.offline ? w.offlineSale : null,
         sale.subsidyRefused.length ? w.subsidyRefused : null,
-        sale.refusal?.code,
+        sale.refusal ? (w.refusals[sale.refusal.code] ?? sale.refusal.code) : null,
       ];
       item.querySelector('.state').textContent = notes.filter(Boolean).join(' · ');
       const reprint = item.querySelector('.reprint');

@@ -63,6 +63,9 @@ export const WORDS = {
     notice: '提示',
     amountChanged: '补贴已变更(刚在别处用过)！',
     syncBlocked: '无法同步',
+    clockOff: (offsetMs) =>
+      `本机时钟${offsetMs > 0 ? '慢' : '快'}${duration(offsetMs, '小时', '分钟')}：已按服务器时间记账，请校准电脑时间`,
+    refusals: { 'clock-skew': '终端时钟不准' },
     reprinted: '已重打小票',
     reportPrinted: '日结报表已打印',
   },
@@ -129,10 +132,23 @@ export const WORDS = {
     notice: 'Notice',
     amountChanged: 'Subsidy changed (just used elsewhere)!',
     syncBlocked: 'Cannot sync',
+    clockOff: (offsetMs) =>
+      `This PC's clock is ${duration(offsetMs, ' h', ' min')} ${offsetMs > 0 ? 'slow' : 'fast'}: sales use the service's time; set the clock`,
+    refusals: { 'clock-skew': "terminal's clock was off" },
     reprinted: 'Receipt reprinted',
     reportPrinted: 'Day report printed',
   },
 };
+
+/** How far a clock is off, in hours and minutes: `6小时2分`, `6 h 2 min`. */
+function duration(offsetMs, hours, minutes) {
+  const total = Math.round(Math.abs(offsetMs) / 60_000);
+  const h = Math.floor(total / 60);
+  const m = total % 60;
+  return [h ? `${h}${hours}` : '', m || !h ? `${m}${minutes}` : '']
+    .filter(Boolean)
+    .join(hours.startsWith(' ') ? ' ' : '');
+}
 
 export function language() {
   return localStorage.getItem('zhucan-lang') === 'en' ? 'en' : 'zh-CN';

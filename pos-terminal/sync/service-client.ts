@@ -1,5 +1,6 @@
 import type { OfflineCopy } from '../../domain/terminals/offline-copy.ts';
 import type { RecordedAnswer, Refusal, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
+import { TerminalClock } from './terminal-clock.ts';
 
 /**
  * The service could not be reached. `delivered: false` when the request certainly never arrived (no
@@ -62,30 +63,42 @@ export type BatchResult =
   | { readonly saleId: string; readonly status: 200 | 201; readonly sale: SaleAnswer }
   | { readonly saleId: string; readonly status: number; readonly problem: Refusal };
 
+/** A sale to send, and whether it was timed by the PC's clock before that clock was checked. */
+export interface OutgoingSale {
+  readonly body: SaleRequestBody;
+  readonly clockUnchecked?: boolean;
+}
+
 /** The settlement service as a terminal sees it, over HTTP with its own token. */
 export class ServiceClient {
+  /** The terminal's time, set by the service's clock from every answer (`Date` header). */
+  readonly clock: TerminalClock;
+
   constructor(
     private readonly options: {
       readonly url: string;
       readonly token: string;
       readonly terminalId: string;
       readonly timeoutMs: number;
+      readonly clock?: TerminalClock;
     },
-  ) {}
+  ) {
+    this.clock = options.clock ?? new TerminalClock();
+  }
 
   quote(body: SaleRequestBody): Promise<SaleAnswer & { readonly items: ShownSale['items'] }> {
-    return this.call('POST', '/api/v1/sales/quote', this.sent(body));
+    return this.call('POST', '/api/v1/sales/quote', this.sent({ body }));
   }
 
-  sell(body: SaleRequestBody): Promise<SaleAnswer> {
-    return this.call('POST', '/api/v1/sales', this.sent(body));
+  sell(sale: OutgoingSale): Promise<SaleAnswer> {
+    return this.call('POST', '/api/v1/sales', this.sent(sale));
   }
 
-  async sellBatch(bodies: readonly SaleRequestBody[]): Promise<BatchResult[]> {
+  async sellBatch(sales: readonly OutgoingSale[]): Promise<BatchResult[]> {
     const answer = await this.call<{ results: BatchResult[] }>(
       'POST',
       '/api/v1/sales/batch',
-      { sales: bodies.map((body) => this.sent(body)) },
+      { sales: sales.map((sale) => this.sent(sale)) },
       this.options.timeoutMs * 10,
     );
     return answer.results;
@@ -106,9 +119,14 @@ export class ServiceClient {
     });
   }
 
-  /** `sentAt` is the terminal's clock at sending, so the service can refuse a clock that is off. */
-  private sent(body: SaleRequestBody) {
-    return { ...body, sentAt: new Date().toISOString() };
+  /**
+   * `sentAt` is the clock that timed the sale, read at sending, so that the service refuses a sale
+   * timed by a clock that is off: the terminal's time for a sale it timed after checking its clock,
+   * the PC's own clock for one timed before (it cannot know whether that sale's time is right).
+   */
+  private sent({ body, clockUnchecked }: OutgoingSale) {
+    const sentAt = clockUnchecked ? this.clock.local() : this.clock.now();
+    return { ...body, sentAt: new Date(sentAt).toISOString() };
   }
 
   private async call<T>(
@@ -118,6 +136,7 @@ export class ServiceClient {
     timeoutMs = this.options.timeoutMs,
   ): Promise<T> {
     let response: Response;
+    const sentAt = this.clock.monotonicNow();
     try {
       response = await fetch(`${this.options.url}${path}`, {
         method,
@@ -131,6 +150,7 @@ export class ServiceClient {
     } catch (error) {
       throw new ServiceUnreachable(neverConnected(error) ? false : 'unknown', error);
     }
+    this.clock.observeAnswer(response.headers.get('date'), sentAt);
     let text: string;
     try {
       text = await response.text();

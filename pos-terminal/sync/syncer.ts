@@ -167,7 +167,9 @@ export class Syncer {
     this.options.onChange();
     for (let start = 0; start < queue.length; start += SYNC_BATCH_SIZE) {
       const batch = queue.slice(start, start + SYNC_BATCH_SIZE);
-      const results = await this.service.sellBatch(batch.map((entry) => entry.body));
+      const results = await this.service.sellBatch(
+        batch.map((entry) => ({ body: entry.body, clockUnchecked: entry.shown.clockUnchecked === true })),
+      );
       this.contact();
       const recorded = [];
       for (const result of results) {
