@@ -39,14 +39,17 @@ function rawExchange(url: string, request: string, body: Buffer): Promise<string
 describe('JSON request bodies', () => {
   let running: RunningApp;
   let smallLimit: RunningApp;
+  let impatient: RunningApp;
 
   beforeAll(async () => {
     running = await serve(sampleApp().app);
     smallLimit = await serve(sampleApp({ limitBytes: 200 }).app);
+    impatient = await serve(sampleApp({ timeoutMs: 300 }).app);
   });
   afterAll(async () => {
     await running.close();
     await smallLimit.close();
+    await impatient.close();
   });
 
   const post = (body: RequestInit['body'], headers: Record<string, string>, on = running) =>
@@ -153,6 +156,23 @@ describe('JSON request bodies', () => {
 
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
     expect(answer).toContain('"code":"body-too-large"');
+  });
+
+  it('gives up on a body that trickles in with 408 and closes the connection', async () => {
+    const headers = [
+      `POST ${voidPath} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      'Content-Type: application/json',
+      'Content-Length: 20',
+      '',
+      '',
+    ].join('\r\n');
+    // 5 of the 20 bytes announced, and then nothing.
+    const answer = await rawExchange(impatient.url, headers, Buffer.from('{"rea'));
+
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain('"code":"body-timeout"');
   });
 
   it('keeps serving after refusing a large body', async () => {

@@ -5,21 +5,30 @@ import { problemFor } from './problem-catalogue.ts';
 
 /** 1 MB: a sale or a policy document is a few kilobytes; anything near this is a mistake or an attack. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * A minute for a body to arrive: a batch of 500 sales over a poor mobile link takes seconds. A body
+ * still trickling in after that holds a connection and its buffer for nothing.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 60_000;
 
 export interface JsonBodyOptions {
   /** The largest body accepted, in bytes. */
   readonly limitBytes?: number;
+  /** How long the body may take to arrive once the headers are in. */
+  readonly timeoutMs?: number;
 }
 
 /**
  * Reads JSON request bodies into `request.body`, refusing with problems instead of guessing:
- * a body that is not JSON (415), larger than the limit (413), not UTF-8 or not well-formed (400).
+ * a body that is not JSON (415), larger than the limit (413), not UTF-8 or not well-formed (400),
+ * or not complete within the time allowed (408).
  * A request without a body (none announced, or zero bytes) passes with `request.body` undefined,
  * so that body-less POSTs need no Content-Type. Mount it before the routes and before any other
  * body parser.
  */
 export function createJsonBodyParser({
   limitBytes = DEFAULT_BODY_LIMIT_BYTES,
+  timeoutMs = DEFAULT_BODY_TIMEOUT_MS,
 }: JsonBodyOptions = {}): RequestHandler {
   if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) {
     throw new Error(`the body limit must be a whole number of bytes, got ${limitBytes}`);
@@ -32,10 +41,14 @@ export function createJsonBodyParser({
       response.setHeader('Connection', 'close');
       return next(refusal);
     }
-    readUpTo(request, limitBytes).then((read) => {
+    readUpTo(request, limitBytes, timeoutMs).then((read) => {
       if (read.kind === 'too-large') {
         response.setHeader('Connection', 'close');
         return next(tooLarge(limitBytes));
+      }
+      if (read.kind === 'too-slow') {
+        response.setHeader('Connection', 'close');
+        return next(problemFor('body-timeout', `the body did not arrive within ${timeoutMs / 1000} s`));
       }
       if (read.kind === 'broken') {
         return next(problemFor('invalid-body', 'the body ended before it was complete'));
@@ -101,17 +114,23 @@ function isJsonType(type: string): boolean {
 type BodyRead =
   | { readonly kind: 'complete'; readonly bytes: Buffer }
   | { readonly kind: 'too-large' }
+  | { readonly kind: 'too-slow' }
   | { readonly kind: 'broken' };
 
 /**
  * Collects the body, but stops reading at the first byte over the limit: a chunked upload has no
  * length to refuse up front, and draining it to the end would let a client keep the server busy.
  */
-function readUpTo(request: IncomingMessage, limitBytes: number): Promise<BodyRead> {
+function readUpTo(request: IncomingMessage, limitBytes: number, timeoutMs: number): Promise<BodyRead> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let received = 0;
+    const timer = setTimeout(() => {
+      request.pause();
+      settle({ kind: 'too-slow' });
+    }, timeoutMs);
     const settle = (read: BodyRead) => {
+      clearTimeout(timer);
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onBroken);

@@ -198,7 +198,7 @@ function problemCodesOf(declared: RouteDescription, isPublic: boolean): ProblemC
     ...(declared.query === undefined ? [] : (['invalid-query'] as const)),
     ...(declared.body === undefined
       ? []
-      : (['invalid-body', 'body-too-large', 'unsupported-media-type'] as const)),
+      : (['invalid-body', 'body-timeout', 'body-too-large', 'unsupported-media-type'] as const)),
     ...(isPublic ? [] : (['unauthenticated', 'forbidden', 'too-many-attempts'] as const)),
     // Every route reads or writes the store: while the database is away it answers 503.
     'unavailable',

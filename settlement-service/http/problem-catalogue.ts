@@ -27,6 +27,7 @@ export const PROBLEM_CATALOGUE = {
   'policy-overlap': { status: 409, title: 'Policy overlaps another' },
   'sale-conflict': { status: 409, title: 'Sale conflicts with an earlier one' },
   'settlement-step': { status: 409, title: 'Settlement is not at that step' },
+  'body-timeout': { status: 408, title: 'Body too slow' },
   'body-too-large': { status: 413, title: 'Body too large' },
   'too-many-attempts': { status: 429, title: 'Too many failed sign-ins' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
