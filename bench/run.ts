@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { benchEventStore } from './event-store/event-store.bench.ts';
+import { benchLoad } from './load/load.bench.ts';
 import { benchProjections } from './projections/projections.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
 import { benchSettlement } from './settlement/settlement.bench.ts';
@@ -11,7 +12,9 @@ import { benchTerminal } from './terminal/terminal.bench.ts';
  * ZHUCAN_BENCH_ELDERS_PER_CANTEEN (default 20, over 1,000 canteens), ZHUCAN_BENCH_HISTORY (events
  * for the projection rebuild, default 2,000,000), ZHUCAN_BENCH_MEALS (meals in the settled month,
  * default 1,000,000), ZHUCAN_BENCH_QUEUED (offline sales a terminal syncs at once, default 10,000).
- * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement or =terminal runs one part.
+ * The load benchmark runs ZHUCAN_BENCH_SECONDS of mixed traffic (default 600 there) from 200 terminals,
+ * each selling once every ZHUCAN_BENCH_LOAD_PACE_MS on average (default 1,000).
+ * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =terminal or =load runs one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -47,4 +50,15 @@ if (!only || only === 'settlement') {
 if (!only || only === 'terminal') {
   const queued = Number(process.env.ZHUCAN_BENCH_QUEUED ?? 10_000);
   console.log(`## Counter terminal\n\n${await benchTerminal({ sales: 300, queued, elders: 300, log })}\n`);
+}
+if (!only || only === 'load') {
+  const load = await benchLoad({
+    seconds: Number(process.env.ZHUCAN_BENCH_SECONDS ?? 600),
+    terminals: 200,
+    canteens: 20,
+    elders: 2000,
+    paceMs: Number(process.env.ZHUCAN_BENCH_LOAD_PACE_MS ?? 1000),
+    log,
+  });
+  console.log(`## Load: mixed traffic\n\n${load}\n`);
 }
