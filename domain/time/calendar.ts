@@ -143,9 +143,20 @@ export function isoWeekKeyOf(date: BusinessDate): IsoWeekKey {
 }
 
 export function monthKeyOf(date: BusinessDate): MonthKey {
+  const known = monthOfDate.get(date);
+  if (known !== undefined) return known;
   const { year, month } = parseCivil(date);
-  return `${pad(year, 4)}-${pad(month, 2)}`;
+  const key = `${pad(year, 4)}-${pad(month, 2)}`;
+  if (monthOfDate.size < MAX_REMEMBERED_DATES) monthOfDate.set(date, key);
+  return key;
 }
+
+/**
+ * The months of dates already checked: settling a month asks for the month of every sale, a million
+ * times over the same thirty dates. Only valid dates are remembered, and only so many.
+ */
+const monthOfDate = new Map<BusinessDate, MonthKey>();
+const MAX_REMEMBERED_DATES = 20_000;
 
 function parseMonth(month: MonthKey): { year: number; month: number } {
   const match = MONTH_PATTERN.exec(month);
