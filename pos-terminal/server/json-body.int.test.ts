@@ -1,34 +1,12 @@
-import { connect } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASHIER_PIN, counterSettings } from '../../tests/support/counter-bureau.ts';
 import { type RunningApp, serve } from '../../tests/support/http.ts';
+import { rawExchange } from '../../tests/support/raw-http.ts';
 import { freePort } from '../../tests/support/service-process.ts';
 import { type FakePrinter, startFakePrinter } from '../receipts/testing/fake-printer.ts';
 import { type RunningTerminal, startTerminal } from '../terminal.ts';
 import { jsonBody, TERMINAL_BODY_LIMIT_BYTES } from './json-body.ts';
-
-/** The raw text the server sent on one connection, once the server has closed it. */
-function rawExchange(url: string, head: string, body: Buffer | string, pauseMs = 0): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    const received: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('the server left the connection open'));
-    }, 5_000);
-    socket.on('data', (chunk) => received.push(chunk));
-    // A reset after the answer is fine: the server stopped reading what it had refused.
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(received).toString('utf8'));
-    });
-    socket.write(head);
-    setTimeout(() => socket.write(body), pauseMs);
-  });
-}
 
 const headOf = (pathname: string, ...headers: string[]) =>
   [`POST ${pathname} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', ...headers, '', ''].join(

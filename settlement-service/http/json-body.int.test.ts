@@ -1,6 +1,6 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, serve } from '../../tests/support/http.ts';
+import { rawExchange } from '../../tests/support/raw-http.ts';
 import { sampleApp } from './sample-routes.fixture.ts';
 
 const TEN_MB = 10 * 1024 * 1024;
@@ -12,28 +12,6 @@ async function expectProblem(response: Response, status: number, code: string) {
   const problem = await response.json();
   expect(problem).toMatchObject({ status, code });
   return problem as { detail: string };
-}
-
-/** Answers the raw text the server sent on one connection, once the server has closed it. */
-function rawExchange(url: string, request: string, body: Buffer): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    const received: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('the server left the connection open'));
-    }, 5_000);
-    socket.on('data', (chunk) => received.push(chunk));
-    // A reset after the answer is fine: the server stopped reading what it had refused.
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(received).toString('utf8'));
-    });
-    socket.write(request);
-    socket.write(body);
-  });
 }
 
 describe('JSON request bodies', () => {
