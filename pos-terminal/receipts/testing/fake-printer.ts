@@ -24,6 +24,8 @@ export interface FakePrinter {
   readonly discarded: Buffer[];
   /** how many status requests it answered */
   readonly statusRequests: number;
+  /** how many connections it has accepted (a terminal printing or asking for status) */
+  readonly connections: number;
   mode(): FakePrinterMode;
   setMode(mode: FakePrinterMode): Promise<void>;
   waitForJobs(count: number, timeoutMs?: number): Promise<void>;
@@ -44,12 +46,14 @@ export async function startFakePrinter(): Promise<FakePrinter> {
   const host = '127.0.0.1';
   let current: FakePrinterMode = 'ready';
   let statusRequests = 0;
+  let connections = 0;
   const jobs: Buffer[] = [];
   const discarded: Buffer[] = [];
   const sockets = new Set<net.Socket>();
   const jobListeners = new Set<() => void>();
 
   const server = net.createServer((socket) => {
+    connections += 1;
     sockets.add(socket);
     const printData: number[] = [];
     let pending = Buffer.alloc(0);
@@ -107,6 +111,9 @@ export async function startFakePrinter(): Promise<FakePrinter> {
     discarded,
     get statusRequests() {
       return statusRequests;
+    },
+    get connections() {
+      return connections;
     },
     mode: () => current,
     async setMode(mode) {
