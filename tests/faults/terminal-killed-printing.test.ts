@@ -58,8 +58,15 @@ describe('a counter terminal killed while a receipt is printing', () => {
     const confirming = terminal
       .call('POST', '/api/sales', { quoteId: saleId, paymentMethod: 'cash' })
       .catch(() => null);
+    // Recorded at the service, so the sale has gone on to its receipt, which waits on the hung printer
+    // (behind the terminal's own status check, should one have started just before).
+    const recordedIds = async () =>
+      (await recordedSales(service.database.pool, bureau.terminalId)).map((sale) => sale.saleId);
     await expect
-      .poll(() => printer.connections > connectionsBefore, { timeout: 10_000, interval: 20 })
+      .poll(async () => printer.connections > connectionsBefore && (await recordedIds()).includes(saleId), {
+        timeout: 10_000,
+        interval: 20,
+      })
       .toBe(true);
     await terminal.kill();
     expect(await confirming).toBeNull();
