@@ -1,0 +1,106 @@
+import type { BusinessDate } from '../../time/calendar.ts';
+import type { EpochMs } from '../../time/shanghai-time.ts';
+import { type Alert, alertOf } from '../alert.ts';
+import type { GeoPoint } from '../facts.ts';
+import { distanceKm } from '../geo.ts';
+import {
+  type CanteenDirectory,
+  type Check,
+  canteenAt,
+  type Keyed,
+  oneDecimal,
+  put,
+  unchanged,
+  withCanteen,
+} from './check.ts';
+
+interface Tap {
+  readonly saleId: string;
+  readonly eventId: string;
+  readonly canteenId: string;
+  readonly at: EpochMs;
+  readonly businessDate: BusinessDate;
+  readonly location: GeoPoint;
+}
+
+export interface ImpossibleTravelState {
+  readonly canteens: CanteenDirectory;
+  /** Taps at canteens with a location, by card. */
+  readonly taps: Keyed<readonly Tap[]>;
+}
+
+/**
+ * 异地刷卡: the same card at two canteens too far apart for the time between the taps. Every pair
+ * of taps within the window is compared, whichever arrives first, so the alerts do not depend on the
+ * order of the sales. A sale's canteen location is the one in force at the sale's time, so canteen
+ * facts must come before their sales (recorded order has them first).
+ */
+export const impossibleTravel: Check<ImpossibleTravelState> = {
+  name: 'impossible-travel',
+  kinds: ['impossible-travel'],
+  order: 'any',
+  initialState: { canteens: {}, taps: {} },
+  apply(state, fact, settings) {
+    if (fact.type === 'canteen')
+      return unchanged({ ...state, canteens: withCanteen(state.canteens, fact.canteen) });
+    if (fact.type !== 'sale' || fact.sale.cardUid === null) return unchanged(state);
+    const sale = fact.sale;
+    const cardUid = sale.cardUid as string;
+    const location = canteenAt(state.canteens, sale.canteenId, sale.occurredAt)?.location ?? null;
+    const earlier = state.taps[cardUid] ?? [];
+    if (location === null || earlier.some((tap) => tap.saleId === sale.saleId)) return unchanged(state);
+    const tap: Tap = {
+      saleId: sale.saleId,
+      eventId: sale.eventId,
+      canteenId: sale.canteenId,
+      at: sale.occurredAt,
+      businessDate: sale.businessDate,
+      location,
+    };
+    const { maxSpeedKmh, minDistanceKm, windowHours } = settings.impossibleTravel;
+    const alerts: Alert[] = [];
+    for (const other of earlier) {
+      const hours = Math.abs(tap.at - other.at) / 3_600_000;
+      if (hours > windowHours) continue;
+      const km = distanceKm(tap.location, other.location);
+      if (km < minDistanceKm) continue;
+      const speed = hours === 0 ? Number.POSITIVE_INFINITY : km / hours;
+      if (speed <= maxSpeedKmh) continue;
+      alerts.push(travelAlert(cardUid, other, tap, km, hours, speed, maxSpeedKmh));
+    }
+    return { state: { ...state, taps: put(state.taps, cardUid, [...earlier, tap]) }, alerts };
+  },
+};
+
+function travelAlert(
+  cardUid: string,
+  a: Tap,
+  b: Tap,
+  km: number,
+  hours: number,
+  speed: number,
+  maxSpeedKmh: number,
+): Alert {
+  const [first, second] = a.at <= b.at ? [a, b] : [b, a];
+  const minutes = Math.round(hours * 60);
+  const speedZh = Number.isFinite(speed) ? `约 ${Math.round(speed)} 公里/小时` : '同一时刻';
+  const speedEn = Number.isFinite(speed) ? `about ${Math.round(speed)} km/h` : 'at the same moment';
+  return alertOf({
+    kind: 'impossible-travel',
+    key: [first.saleId, second.saleId].sort(),
+    severity: speed > 2 * maxSpeedKmh ? 'high' : 'medium',
+    canteenId: second.canteenId,
+    businessDate: second.businessDate,
+    saleIds: [first.saleId, second.saleId],
+    eventIds: [first.eventId, second.eventId],
+    explanation: {
+      zh: `卡 ${cardUid} 在 ${first.canteenId} 与 ${second.canteenId} 两次刷卡相距 ${oneDecimal(km)} 公里，间隔 ${minutes} 分钟（${speedZh}，合理上限 ${maxSpeedKmh} 公里/小时）`,
+      en: `Card ${cardUid} was tapped at ${first.canteenId} and ${second.canteenId}, ${oneDecimal(km)} km apart, ${minutes} min between the taps (${speedEn}; plausible at most ${maxSpeedKmh} km/h)`,
+    },
+    figures: {
+      distanceKm: Math.round(km * 10) / 10,
+      minutes,
+      speedKmh: Number.isFinite(speed) ? Math.round(speed) : -1,
+    },
+  });
+}

@@ -1,0 +1,107 @@
+import { type BusinessDate, compareDates, isAfter } from '../../time/calendar.ts';
+import { type Alert, alertOf } from '../alert.ts';
+import type { SupervisionSettings } from '../settings.ts';
+import { type Check, endedThrough, type Keyed, put, unchanged, without } from './check.ts';
+
+interface VoidRef {
+  readonly saleId: string;
+  readonly eventId: string;
+  readonly saleEventId: string;
+}
+
+interface OpenDay {
+  readonly canteenId: string;
+  readonly businessDate: BusinessDate;
+  readonly sales: number;
+  readonly voids: readonly VoidRef[];
+}
+
+export interface VoidRateState {
+  readonly ended: BusinessDate | null;
+  readonly open: Keyed<OpenDay>;
+  /** Sales and voids of each canteen's last unflagged days, the canteen's usual rate. */
+  readonly baseline: Keyed<readonly { readonly sales: number; readonly voids: number }[]>;
+}
+
+/**
+ * 作废率异常: a canteen day whose share of voided sales is far above the canteen's usual share (its
+ * earlier open days, never taken below a floor). A day is judged when it ends with the voids
+ * recorded by then; a flagged day does not enter the baseline. Follows the recorded order.
+ */
+export const voidRate: Check<VoidRateState> = {
+  name: 'void-rate',
+  kinds: ['void-rate'],
+  order: 'recorded',
+  initialState: { ended: null, open: {}, baseline: {} },
+  apply(state, fact, settings) {
+    let next = state;
+    const isOpen = (date: BusinessDate) => next.ended === null || isAfter(date, next.ended);
+    if (fact.type === 'sale' && isOpen(fact.sale.businessDate)) {
+      const { canteenId, businessDate } = fact.sale;
+      const key = `${canteenId}|${businessDate}`;
+      const day = next.open[key] ?? { canteenId, businessDate, sales: 0, voids: [] };
+      next = { ...next, open: put(next.open, key, { ...day, sales: day.sales + 1 }) };
+    }
+    if (fact.type === 'void' && isOpen(fact.void.businessDate)) {
+      const { canteenId, businessDate, saleId, eventId, saleEventId } = fact.void;
+      const key = `${canteenId}|${businessDate}`;
+      const day = next.open[key] ?? { canteenId, businessDate, sales: 0, voids: [] };
+      if (!day.voids.some((known) => known.saleId === saleId)) {
+        next = {
+          ...next,
+          open: put(next.open, key, { ...day, voids: [...day.voids, { saleId, eventId, saleEventId }] }),
+        };
+      }
+    }
+    const ended = endedThrough(next.ended, fact);
+    if (ended === next.ended || ended === null) return unchanged(next);
+    return judgeDays({ ...next, ended }, ended, settings.voidRate);
+  },
+};
+
+function judgeDays(state: VoidRateState, ended: BusinessDate, settings: SupervisionSettings['voidRate']) {
+  const closing = Object.entries(state.open)
+    .filter(([, day]) => !isAfter(day.businessDate, ended))
+    .sort(([keyA, a], [keyB, b]) => compareDates(a.businessDate, b.businessDate) || (keyA < keyB ? -1 : 1));
+  let next = state;
+  const alerts: Alert[] = [];
+  for (const [key, day] of closing) {
+    next = { ...next, open: without(next.open, key) };
+    const history = next.baseline[day.canteenId] ?? [];
+    const pastSales = history.reduce((sum, entry) => sum + entry.sales, 0);
+    const pastVoids = history.reduce((sum, entry) => sum + entry.voids, 0);
+    const usual = Math.max(settings.floorRate, pastSales === 0 ? 0 : pastVoids / pastSales);
+    const voids = day.voids.length;
+    const rate = day.sales === 0 ? 0 : voids / day.sales;
+    const flagged =
+      day.sales >= settings.minSales && voids >= settings.minVoids && rate > settings.multiple * usual;
+    if (!flagged) {
+      const kept = [...history, { sales: day.sales, voids }].slice(-settings.baselineDays);
+      next = { ...next, baseline: put(next.baseline, day.canteenId, kept) };
+      continue;
+    }
+    const percent = (value: number) => (value * 100).toFixed(1);
+    alerts.push(
+      alertOf({
+        kind: 'void-rate',
+        key: [day.canteenId, day.businessDate],
+        severity: rate > 2 * settings.multiple * usual ? 'high' : 'medium',
+        canteenId: day.canteenId,
+        businessDate: day.businessDate,
+        saleIds: day.voids.map((entry) => entry.saleId),
+        eventIds: day.voids.flatMap((entry) => [entry.saleEventId, entry.eventId]),
+        explanation: {
+          zh: `${day.canteenId} 在 ${day.businessDate} 作废 ${voids} 笔，占 ${day.sales} 笔的 ${percent(rate)}%，是平日作废率 ${percent(usual)}% 的 ${(rate / usual).toFixed(1)} 倍（阈值 ${settings.multiple} 倍）`,
+          en: `${day.canteenId} voided ${voids} of ${day.sales} sales on ${day.businessDate} (${percent(rate)}%), ${(rate / usual).toFixed(1)} times its usual ${percent(usual)}% (threshold ${settings.multiple} times)`,
+        },
+        figures: {
+          voids,
+          sales: day.sales,
+          ratePercent: Number(percent(rate)),
+          usualPercent: Number(percent(usual)),
+        },
+      }),
+    );
+  }
+  return { state: next, alerts };
+}

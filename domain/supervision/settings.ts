@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { formatIssuePath } from '../policy/policy-document.ts';
+
+const positive = () => z.number().positive();
+const count = () => z.number().int().min(1);
+
+/**
+ * 监管阈值: the thresholds of the fraud checks. Every field has a default; a bureau overrides only
+ * what it wants to, and unknown fields are refused so that a misspelt setting is never ignored.
+ */
+const settingsSchema = z
+  .object({
+    impossibleTravel: z
+      .object({
+        /** Faster than this between two taps of one card is not plausible in a city. */
+        maxSpeedKmh: positive().default(60),
+        /** Canteens closer than this are treated as neighbours: any time between taps will do. */
+        minDistanceKm: z.number().min(0).default(3),
+        /** Taps further apart in time than this are not compared. */
+        windowHours: positive().default(12),
+      })
+      .strict()
+      .prefault({}),
+    openingHours: z
+      .object({
+        /** Minutes before a period opens and after it ends that still count as open. */
+        graceMinutes: z.number().int().min(0).default(15),
+      })
+      .strict()
+      .prefault({}),
+    regularCounts: z
+      .object({
+        /** Open days (with at least one sale) in a row that are compared. */
+        windowDays: z.number().int().min(3).default(14),
+        /** Standard deviation over mean of the daily subsidised counts below which they are too regular. */
+        maxCoefficientOfVariation: z.number().min(0).default(0.05),
+        /** Canteens serving fewer subsidised meals a day than this on average are not judged. */
+        minMeanCount: positive().default(10),
+      })
+      .strict()
+      .prefault({}),
+    areaExcess: z
+      .object({
+        /** Alert when a day's distinct subsidised elders exceed this multiple of those registered in the canteen's town. */
+        multipleOfRegistered: positive().default(1),
+      })
+      .strict()
+      .prefault({}),
+    rapidTapping: z
+      .object({
+        /** This many different cards … */
+        cards: z.number().int().min(2).default(10),
+        /** … tapped by one cashier (or terminal without cashier) within this many seconds. */
+        windowSeconds: positive().default(120),
+      })
+      .strict()
+      .prefault({}),
+    voidRate: z
+      .object({
+        /** A day's void rate above this multiple of the canteen's usual rate … */
+        multiple: positive().default(3),
+        /** … where the usual rate is never taken below this floor … */
+        floorRate: z.number().min(0).max(1).default(0.03),
+        /** … counted over this many earlier open days … */
+        baselineDays: count().default(28),
+        /** … and only on days with at least this many sales and this many voids. */
+        minSales: count().default(20),
+        minVoids: count().default(4),
+      })
+      .strict()
+      .prefault({}),
+    voidAfterClose: z
+      .object({
+        /** The day closes this long after the end of the canteen's last period. */
+        graceMinutes: z.number().int().min(0).default(60),
+        /** A void this many days or more after the sale's day is high severity. */
+        highAfterDays: count().default(2),
+      })
+      .strict()
+      .prefault({}),
+    offlineOverCap: z
+      .object({
+        /** Over-cap subsidy of at least this many fen in one sale is medium severity, below it low. */
+        mediumFromFen: z.number().int().min(0).default(500),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type SupervisionSettings = z.output<typeof settingsSchema>;
+export type SupervisionSettingsInput = z.input<typeof settingsSchema>;
+
+export const DEFAULT_SUPERVISION_SETTINGS: SupervisionSettings = settingsSchema.parse({});
+
+export interface SettingsIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type SettingsParseResult =
+  | { readonly ok: true; readonly settings: SupervisionSettings }
+  | { readonly ok: false; readonly issues: readonly SettingsIssue[] };
+
+/** Checks and reads supervision settings, filling every default; `undefined` gives the defaults. */
+export function parseSupervisionSettings(input: unknown): SettingsParseResult {
+  const parsed = settingsSchema.safeParse(input ?? {});
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ path: formatIssuePath([...issue.path, key]), message: 'unknown field' }))
+        : [{ path: formatIssuePath(issue.path), message: issue.message }],
+    ),
+  };
+}
