@@ -1,0 +1,714 @@
+import type { CanteenDetails } from '../../canteens/canteen.ts';
+import { type Fen, fen } from '../../money.ts';
+import type { ExcludedSubsidy } from '../../policy/offline.ts';
+import type { MealPeriod } from '../../policy/policy-types.ts';
+import type { SubsidyReasonCode } from '../../policy/reasons.ts';
+import type { MealSoldData } from '../../sales/sale.ts';
+import { addDays, type BusinessDate, isoWeekdayOf } from '../../time/calendar.ts';
+import type { EpochMs } from '../../time/shanghai-time.ts';
+import type { AlertKind } from '../alert.ts';
+import { instantOnDate, minutesOf } from '../checks/check.ts';
+import { type CanteenSchedule, type SourceEvent, type SupervisionFact, supervisionFactOf } from '../facts.ts';
+
+/**
+ * 模拟月份: a month of traffic at five canteens of one city, deterministic from a seed, with frauds
+ * of every kind planted among ordinary meals. Ordinary traffic is shaped so that it should not
+ * alarm: elders come to the counter one at a time (a sale takes 20–45 s), lunch and dinner are hours
+ * apart, voids are rare and made within minutes, closed canteens sell nothing.
+ */
+export interface Scenario {
+  readonly month: string;
+  /** The recorded events, in recorded order. */
+  readonly events: readonly SourceEvent[];
+  /** The facts the checks read, taken from the events, ending with the month's last day. */
+  readonly facts: readonly SupervisionFact[];
+  readonly planted: readonly PlantedCase[];
+}
+
+/** One planted fraud: its kind and the sales it consists of. */
+export interface PlantedCase {
+  readonly kind: AlertKind;
+  readonly saleIds: readonly string[];
+  readonly note: string;
+}
+
+interface CanteenPlan {
+  readonly canteenId: string;
+  readonly details: CanteenDetails;
+  readonly schedule: CanteenSchedule;
+}
+
+const PERIODS = {
+  lunch: { from: '11:00', to: '13:30' },
+  dinner: { from: '17:00', to: '19:00' },
+} as const;
+
+const CANTEENS: readonly CanteenPlan[] = [
+  canteenPlan('heping-01', '和平区', '南营门街道', 39.117, 117.195, []),
+  canteenPlan('hexi-01', '河西区', '友谊路街道', 39.085, 117.215, [7]),
+  canteenPlan('nankai-01', '南开区', '学府街道', 39.105, 117.165, []),
+  canteenPlan('hedong-01', '河东区', '大王庄街道', 39.125, 117.235, []),
+  canteenPlan('jinghai-01', '静海区', '静海镇', 38.947, 116.911, []),
+];
+
+function canteenPlan(
+  canteenId: string,
+  district: string,
+  town: string,
+  lat: number,
+  lng: number,
+  closedWeekdays: number[],
+): CanteenPlan {
+  return {
+    canteenId,
+    details: {
+      name: `${town}老年幸福食堂`,
+      district,
+      town,
+      location: { lat, lng },
+      periods: PERIODS,
+      menu: [{ itemId: 'set-a', name: '套餐A', priceFen: fen(1200) }],
+    },
+    schedule: { closedWeekdays, closedDates: [] },
+  };
+}
+
+const ELDERS_PER_CANTEEN = 60;
+const SUBSIDY = fen(300);
+const PRICE = fen(1200);
+/** The regular canteen's made-up target of subsidised meals a day. */
+const REGULAR_TARGET = 36;
+
+/** mulberry32: a small seeded generator, enough for test traffic. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Elder {
+  readonly elderId: string;
+  readonly home: CanteenPlan;
+  cardUid: string;
+}
+
+interface Meal {
+  readonly elder: Elder | null;
+  readonly cardUid: string | null;
+  readonly canteenId: string;
+  readonly date: BusinessDate;
+  readonly period: MealPeriod | null;
+  /** Wanted time; ordinary meals are then queued at their counter. */
+  at: EpochMs;
+  terminalId: string;
+  cashierId: string;
+  queued: boolean;
+  offline: boolean;
+  subsidised: boolean;
+  /** Offline: the subsidy the terminal applied, when it differs from the decided one. */
+  applied: Fen | null;
+  excluded: ExcludedSubsidy[];
+  reasons: SubsidyReasonCode[];
+  planted: AlertKind | null;
+  saleId: string;
+}
+
+export function generateScenario(seed: number): Scenario {
+  const random = generator(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const between = (low: number, high: number) => low + random() * (high - low);
+  const month = '2026-10';
+  const days: BusinessDate[] = Array.from({ length: 31 }, (_, index) => addDays('2026-10-01', index));
+  const day = (n: number) => days[n - 1] as BusinessDate;
+  const events: { at: EpochMs; order: number; event: SourceEvent }[] = [];
+  let order = 0;
+  const record = (at: EpochMs, type: string, id: string, data: unknown) => {
+    events.push({ at, order: order++, event: { id, type, data } });
+  };
+  const setupAt = instantOnDate('2026-09-30', 9 * 60);
+
+  for (const canteen of CANTEENS) {
+    record(setupAt, 'CanteenRegistered', `ev-canteen-${canteen.canteenId}`, {
+      canteenId: canteen.canteenId,
+      details: canteen.details,
+    });
+  }
+  const elders: Elder[] = [];
+  const byHome = new Map<string, Elder[]>();
+  for (const canteen of CANTEENS) {
+    const list: Elder[] = [];
+    for (let index = 1; index <= ELDERS_PER_CANTEEN; index += 1) {
+      const elderId = `${canteen.canteenId.slice(0, -3)}-e${String(index).padStart(2, '0')}`;
+      const elder: Elder = { elderId, home: canteen, cardUid: `CARD-${elderId}` };
+      list.push(elder);
+      elders.push(elder);
+      record(setupAt, 'ElderRegistered', `ev-elder-${elderId}`, {
+        elderId,
+        profile: {
+          name: '某某',
+          birthDate: '1940-01-01',
+          idNumber: { sealed: '', lookupHash: elderId, masked: '1201**********0000' },
+          district: canteen.details.district,
+          town: canteen.details.town,
+          homeCanteenId: canteen.canteenId,
+          categories: [],
+        },
+      });
+      record(setupAt, 'CardAssigned', `ev-card-${elder.cardUid}`, {
+        cardUid: elder.cardUid,
+        elderId,
+        effectiveFrom: null,
+      });
+    }
+    byHome.set(canteen.canteenId, list);
+  }
+  const homeOf = (canteenId: string) => byHome.get(canteenId) ?? [];
+  const canteenOf = (canteenId: string) => CANTEENS.find((c) => c.canteenId === canteenId) as CanteenPlan;
+  const closedOn = (canteen: CanteenPlan, date: BusinessDate) =>
+    canteen.schedule.closedWeekdays.includes(isoWeekdayOf(date));
+
+  const planted: PlantedCase[] = [];
+  /** Elder days kept free of ordinary meals for a planted case. */
+  const reserved = new Set<string>();
+  const reserve = (elder: Elder, date: BusinessDate) => reserved.add(`${elder.elderId}|${date}`);
+  const meals: Meal[] = [];
+  let saleCounter = 0;
+  const newMeal = (fields: Partial<Meal> & Pick<Meal, 'canteenId' | 'date' | 'at'>): Meal => {
+    saleCounter += 1;
+    const meal: Meal = {
+      elder: null,
+      cardUid: null,
+      period: null,
+      terminalId: `${fields.canteenId}-t1`,
+      cashierId: `${fields.canteenId}-c1`,
+      queued: false,
+      offline: false,
+      subsidised: false,
+      applied: null,
+      excluded: [],
+      reasons: [],
+      planted: null,
+      saleId: `sale-${String(saleCounter).padStart(6, '0')}`,
+      ...fields,
+    };
+    meals.push(meal);
+    return meal;
+  };
+  const periodAt = (date: BusinessDate, period: 'lunch' | 'dinner', lateBy = 20) =>
+    instantOnDate(date, between(minutesOf(PERIODS[period].from) + 5, minutesOf(PERIODS[period].to) - lateBy));
+
+  // Deaths: two recorded the day they happen, two recorded a fortnight late while the card is still used.
+  const deaths = [
+    { elder: pick(homeOf('hexi-01')), died: day(10), recorded: day(10) },
+    { elder: pick(homeOf('jinghai-01')), died: day(20), recorded: day(20) },
+    { elder: homeOf('heping-01')[3] as Elder, died: day(8), recorded: day(22) },
+    { elder: homeOf('hedong-01')[7] as Elder, died: day(12), recorded: day(26) },
+  ];
+  const deathOf = new Map(deaths.map((death) => [death.elder.elderId, death]));
+  for (const death of deaths) {
+    record(instantOnDate(death.recorded, 15 * 60), 'ElderDied', `ev-death-${death.elder.elderId}`, {
+      elderId: death.elder.elderId,
+      date: death.died,
+    });
+  }
+
+  // Cards replaced: one ordinary, and one whose old card goes on being tapped by whoever found it.
+  const replaced = homeOf('nankai-01')[5] as Elder;
+  const lost = homeOf('hexi-01')[9] as Elder;
+  const replacements = [
+    { elder: replaced, date: day(5) },
+    { elder: lost, date: day(12) },
+  ];
+  const cardOn = (elder: Elder, date: BusinessDate) => {
+    const replacement = replacements.find((r) => r.elder === elder);
+    if (!replacement) return elder.cardUid;
+    return date >= replacement.date ? `${elder.cardUid}-2` : elder.cardUid;
+  };
+  for (const { elder, date } of replacements) {
+    const at = instantOnDate(date, 9 * 60);
+    record(at, 'CardRetired', `ev-retire-${elder.cardUid}`, {
+      cardUid: elder.cardUid,
+      elderId: elder.elderId,
+      effectiveFrom: at,
+    });
+    record(at, 'CardAssigned', `ev-card-${elder.cardUid}-2`, {
+      cardUid: `${elder.cardUid}-2`,
+      elderId: elder.elderId,
+      effectiveFrom: at,
+    });
+  }
+
+  // Reservations for plants that bring their own elders.
+  const rapidPlans = [
+    { canteenId: 'hedong-01', date: day(6), count: 14, start: '13:05', gap: [5, 8] as const },
+    { canteenId: 'heping-01', date: day(20), count: 11, start: '11:20', gap: [8, 11] as const },
+  ];
+  const rapidElders = rapidPlans.map((plan) => {
+    const chosen = homeOf(plan.canteenId)
+      .filter((elder) => !deathOf.has(elder.elderId) && elder !== lost)
+      .slice(20, 20 + plan.count);
+    for (const elder of chosen) reserve(elder, plan.date);
+    return chosen;
+  });
+  const excessDate = day(24);
+  const excessElders = ['heping-01', 'hexi-01', 'nankai-01']
+    .flatMap((canteenId) => homeOf(canteenId).slice(40, 52))
+    .filter((elder) => !deathOf.has(elder.elderId));
+  for (const elder of excessElders) reserve(elder, excessDate);
+  const closedDate = days.find((date) => isoWeekdayOf(date) === 7 && date > day(14)) as BusinessDate;
+  const closedElders = homeOf('hexi-01').slice(30, 34);
+  for (const elder of closedElders) reserve(elder, closedDate);
+
+  // Ordinary traffic.
+  for (const date of days) {
+    const weekend = isoWeekdayOf(date) >= 6;
+    for (const elder of elders) {
+      if (reserved.has(`${elder.elderId}|${date}`)) continue;
+      const death = deathOf.get(elder.elderId);
+      if (death && date >= death.recorded) continue;
+      for (const period of ['lunch', 'dinner'] as const) {
+        const chance = (period === 'lunch' ? 0.55 : 0.2) * (weekend ? 0.85 : 1);
+        if (random() >= chance) continue;
+        let canteen = elder.home;
+        if (random() < 0.06 && elder.home.canteenId !== 'jinghai-01') {
+          canteen = canteenOf(pick(['heping-01', 'hexi-01', 'nankai-01', 'hedong-01']));
+        }
+        if (closedOn(canteen, date)) {
+          if (random() < 0.3) canteen = canteenOf('heping-01');
+          else continue;
+        }
+        const offline = canteen.canteenId === 'jinghai-01' && date === day(9);
+        newMeal({
+          elder,
+          cardUid: cardOn(elder, date),
+          canteenId: canteen.canteenId,
+          date,
+          period,
+          at: periodAt(date, period),
+          queued: true,
+          offline,
+        });
+      }
+    }
+    for (const canteen of CANTEENS) {
+      if (closedOn(canteen, date)) continue;
+      for (const period of ['lunch', 'dinner'] as const) {
+        const guests = 4 + Math.floor(random() * 6);
+        for (let index = 0; index < guests; index += 1) {
+          newMeal({ canteenId: canteen.canteenId, date, period, at: periodAt(date, period), queued: true });
+        }
+      }
+    }
+  }
+
+  // 过于规律: nankai-01 makes its subsidised count up to the same figure every day.
+  const regularSales: Meal[] = [];
+  for (const date of days) {
+    const firsts = firstMealsOf(meals.filter((meal) => meal.date === date && meal.elder !== null));
+    let atNankai = firsts.filter((meal) => meal.canteenId === 'nankai-01');
+    const target = REGULAR_TARGET + (random() < 0.5 ? 1 : 0);
+    while (atNankai.length > target) {
+      // The elder does not come that day at all, so no later meal becomes the day's subsidised one.
+      const dropped = atNankai.pop() as Meal;
+      for (const meal of meals.filter((m) => m.date === date && m.elder === dropped.elder)) {
+        meals.splice(meals.indexOf(meal), 1);
+      }
+    }
+    const eating = new Set(meals.filter((meal) => meal.date === date).map((meal) => meal.elder?.elderId));
+    const idle = homeOf('nankai-01').filter(
+      (elder) =>
+        !eating.has(elder.elderId) &&
+        !deathOf.has(elder.elderId) &&
+        !reserved.has(`${elder.elderId}|${date}`),
+    );
+    while (atNankai.length < target && idle.length > 0) {
+      const elder = idle.shift() as Elder;
+      const meal = newMeal({
+        elder,
+        cardUid: cardOn(elder, date),
+        canteenId: 'nankai-01',
+        date,
+        period: 'lunch',
+        at: periodAt(date, 'lunch'),
+        queued: true,
+      });
+      atNankai = [...atNankai, meal];
+    }
+    regularSales.push(...atNankai);
+  }
+
+  // Counters serve one elder at a time: ordinary sales are queued at one of two terminals.
+  const queues = new Map<string, Meal[]>();
+  for (const meal of meals) {
+    if (!meal.queued) continue;
+    const terminal = random() < 0.5 ? 1 : 2;
+    meal.terminalId = `${meal.canteenId}-t${terminal}`;
+    meal.cashierId = `${meal.canteenId}-c${terminal}`;
+    const key = `${meal.terminalId}|${meal.date}|${meal.period}`;
+    queues.set(key, [...(queues.get(key) ?? []), meal]);
+  }
+  for (const queue of queues.values()) {
+    queue.sort((a, b) => a.at - b.at);
+    let free = 0;
+    for (const meal of queue) {
+      meal.at = Math.round(Math.max(meal.at, free));
+      free = meal.at + between(20, 45) * 1000;
+    }
+  }
+
+  // 代刷卡: a member of staff taps a stack of cards at the back-office terminal.
+  rapidPlans.forEach((plan, index) => {
+    let at = instantOnDate(plan.date, minutesOf(plan.start));
+    const saleIds = (rapidElders[index] ?? []).map((elder) => {
+      at += Math.round(between(plan.gap[0], plan.gap[1]) * 1000);
+      const meal = newMeal({
+        elder,
+        cardUid: cardOn(elder, plan.date),
+        canteenId: plan.canteenId,
+        date: plan.date,
+        period: 'lunch',
+        at,
+        terminalId: `${plan.canteenId}-t3`,
+        cashierId: `${plan.canteenId}-staff`,
+        planted: 'rapid-tapping',
+      });
+      return meal.saleId;
+    });
+    planted.push({
+      kind: 'rapid-tapping',
+      saleIds,
+      note: `${plan.count} cards at ${plan.canteenId} on ${plan.date}`,
+    });
+  });
+
+  // 超出辖区登记人数: hedong-01 bills elders of other towns, at an ordinary pace over lunch.
+  const excessSaleIds = excessElders.map((elder) => {
+    const meal = newMeal({
+      elder,
+      cardUid: cardOn(elder, excessDate),
+      canteenId: 'hedong-01',
+      date: excessDate,
+      period: 'lunch',
+      at: periodAt(excessDate, 'lunch'),
+      terminalId: 'hedong-01-t2',
+      cashierId: 'hedong-01-c2',
+      planted: 'area-excess',
+    });
+    return meal.saleId;
+  });
+  planted.push({ kind: 'area-excess', saleIds: excessSaleIds, note: `hedong-01 on ${excessDate}` });
+
+  // 闭店日售餐: hexi-01 closes on Sundays, yet four of its elders are billed lunch there.
+  for (const elder of closedElders) {
+    const meal = newMeal({
+      elder,
+      cardUid: cardOn(elder, closedDate),
+      canteenId: 'hexi-01',
+      date: closedDate,
+      period: 'lunch',
+      at: periodAt(closedDate, 'lunch'),
+      planted: 'closed-day',
+    });
+    planted.push({ kind: 'closed-day', saleIds: [meal.saleId], note: `hexi-01 on Sunday ${closedDate}` });
+  }
+
+  // 非营业时间: card meals in the afternoon gap, late at night and before opening.
+  for (const [n, time] of [
+    [4, '15:20'],
+    [16, '21:40'],
+    [27, '07:30'],
+  ] as const) {
+    const elder = homeOf('heping-01')[50 + (n % 5)] as Elder;
+    const date = day(n);
+    const meal = newMeal({
+      elder,
+      cardUid: cardOn(elder, date),
+      canteenId: 'heping-01',
+      date,
+      at: instantOnDate(date, minutesOf(time)),
+      reasons: ['outside-periods'],
+      planted: 'outside-hours',
+    });
+    planted.push({ kind: 'outside-hours', saleIds: [meal.saleId], note: `heping-01 on ${date} at ${time}` });
+  }
+
+  // 异地刷卡: a card tapped again at a far canteen minutes after an ordinary lunch.
+  const travelPlans = [
+    { from: 'heping-01', to: 'jinghai-01', date: day(7), minutes: 25 },
+    { from: 'hexi-01', to: 'hedong-01', date: day(13), minutes: 3 },
+    { from: 'jinghai-01', to: 'nankai-01', date: day(21), minutes: 18 },
+  ];
+  for (const plan of travelPlans) {
+    const original = meals.find(
+      (meal) =>
+        meal.canteenId === plan.from &&
+        meal.date === plan.date &&
+        meal.period === 'lunch' &&
+        meal.elder !== null &&
+        meal.planted === null &&
+        meal.at < instantOnDate(plan.date, 12 * 60 + 30),
+    ) as Meal;
+    const meal = newMeal({
+      elder: original.elder,
+      cardUid: original.cardUid,
+      canteenId: plan.to,
+      date: plan.date,
+      period: 'lunch',
+      at: original.at + plan.minutes * 60_000,
+      terminalId: `${plan.to}-t1`,
+      cashierId: `${plan.to}-c1`,
+      planted: 'impossible-travel',
+    });
+    planted.push({
+      kind: 'impossible-travel',
+      saleIds: [original.saleId, meal.saleId],
+      note: `${plan.from} → ${plan.to} in ${plan.minutes} min`,
+    });
+  }
+
+  // 挂失卡: the lost card goes on being tapped at another canteen; once at an offline counter.
+  for (const n of [13, 15, 17]) {
+    const date = day(n);
+    const offline = n === 15;
+    const meal = newMeal({
+      elder: lost,
+      cardUid: lost.cardUid,
+      canteenId: 'heping-01',
+      date,
+      period: 'lunch',
+      at: periodAt(date, 'lunch'),
+      offline,
+      applied: offline ? SUBSIDY : null,
+      excluded: offline ? [{ reason: 'offline-mismatch', fen: SUBSIDY }] : [],
+      reasons: ['card-retired'],
+      planted: 'retired-card',
+    });
+    planted.push({ kind: 'retired-card', saleIds: [meal.saleId], note: `${lost.cardUid} on ${date}` });
+  }
+
+  // 脱机超限: the offline counter at jinghai-01 subsidises a second meal of four elders.
+  const offlineDate = day(9);
+  const lunchers = meals.filter(
+    (meal) =>
+      meal.canteenId === 'jinghai-01' && meal.date === offlineDate && meal.period === 'lunch' && meal.elder,
+  );
+  const dinners = new Set(
+    meals
+      .filter((meal) => meal.date === offlineDate && meal.period === 'dinner')
+      .map((meal) => meal.elder?.elderId),
+  );
+  for (const lunch of lunchers.filter((meal) => !dinners.has(meal.elder?.elderId)).slice(0, 4)) {
+    const meal = newMeal({
+      elder: lunch.elder,
+      cardUid: lunch.cardUid,
+      canteenId: 'jinghai-01',
+      date: offlineDate,
+      period: 'dinner',
+      at: instantOnDate(offlineDate, 18 * 60 + planted.length),
+      offline: true,
+      applied: SUBSIDY,
+      excluded: [{ reason: 'offline-over-cap', fen: SUBSIDY }],
+      reasons: ['cap-day'],
+      planted: 'offline-over-cap',
+    });
+    planted.push({
+      kind: 'offline-over-cap',
+      saleIds: [meal.saleId],
+      note: `jinghai-01 offline on ${offlineDate}`,
+    });
+  }
+
+  // Near misses that must not alarm: a queue running ten minutes past lunch (within the grace),
+  // and elders eating lunch at jinghai-01 and dinner in the city, 35 km and hours apart.
+  for (const n of [2, 9, 16, 23, 30]) {
+    const late = meals.find(
+      (meal) =>
+        meal.canteenId === 'heping-01' && meal.date === day(n) && meal.period === 'lunch' && meal.elder,
+    );
+    if (late?.planted === null) late.at = instantOnDate(day(n), minutesOf(PERIODS.lunch.to) + 10);
+    const date = day(n + 1);
+    const dinners = new Set(
+      meals
+        .filter((meal) => meal.date === date && meal.period === 'dinner')
+        .map((meal) => meal.elder?.elderId),
+    );
+    const luncher = meals.find(
+      (meal) =>
+        meal.canteenId === 'jinghai-01' &&
+        meal.date === date &&
+        meal.period === 'lunch' &&
+        meal.elder &&
+        !dinners.has(meal.elder.elderId),
+    );
+    if (luncher) {
+      newMeal({
+        elder: luncher.elder,
+        cardUid: luncher.cardUid,
+        canteenId: 'heping-01',
+        date,
+        period: 'dinner',
+        at: instantOnDate(date, 17 * 60 + 30),
+      });
+    }
+  }
+
+  // Subsidy: the first card meal of an elder's day, unless the decision refused it.
+  const sorted = [...meals].sort((a, b) => a.at - b.at || (a.saleId < b.saleId ? -1 : 1));
+  const subsidisedDays = new Set<string>();
+  for (const meal of sorted) {
+    if (!meal.elder || meal.period === null || meal.reasons.length > 0) continue;
+    const key = `${meal.elder.elderId}|${meal.date}`;
+    if (subsidisedDays.has(key)) {
+      meal.reasons = ['cap-day'];
+      continue;
+    }
+    subsidisedDays.add(key);
+    meal.subsidised = true;
+  }
+  for (const meal of sorted) {
+    const death = meal.elder ? deathOf.get(meal.elder.elderId) : undefined;
+    if (death && meal.date > death.died) {
+      planted.push({
+        kind: 'after-death',
+        saleIds: [meal.saleId],
+        note: `${death.elder.elderId} died ${death.died}`,
+      });
+    }
+  }
+  planted.push({
+    kind: 'regular-counts',
+    saleIds: regularSales.map((meal) => meal.saleId),
+    note: `nankai-01 at ${REGULAR_TARGET}–${REGULAR_TARGET + 1} a day`,
+  });
+
+  // Sales are recorded when made; an offline counter sends its sales when the period is over.
+  const sold = new Map<string, { eventId: string; data: MealSoldData }>();
+  for (const meal of sorted) {
+    const data = mealSoldOf(meal);
+    const eventId = `ev-sold-${meal.saleId}`;
+    sold.set(meal.saleId, { eventId, data });
+    const recordedAt = meal.offline ? instantOnDate(meal.date, minutesOf(PERIODS.dinner.to) + 30) : meal.at;
+    record(recordedAt, 'MealSold', eventId, data);
+  }
+
+  // Voids: a few ordinary ones within minutes, then the planted ones.
+  const voidAt = (meal: Meal, at: EpochMs, reason: string) =>
+    record(at, 'SaleVoided', `ev-void-${meal.saleId}`, { saleId: meal.saleId, reason, voidedAt: at });
+  const voided = new Set<string>();
+  const ordinary = sorted.filter((meal) => meal.planted === null && !meal.offline);
+  const voidRateDays = [
+    { canteenId: 'heping-01', date: day(15) },
+    { canteenId: 'jinghai-01', date: day(27) },
+  ];
+  for (const plan of voidRateDays) {
+    const ofDay = ordinary.filter((meal) => meal.canteenId === plan.canteenId && meal.date === plan.date);
+    const chosen = ofDay.filter(() => random() < 0.3);
+    for (const meal of chosen) {
+      voided.add(meal.saleId);
+      voidAt(meal, meal.at + Math.round(between(2, 10) * 60_000), '顾客退餐');
+    }
+    planted.push({
+      kind: 'void-rate',
+      saleIds: chosen.map((meal) => meal.saleId),
+      note: `${chosen.length} of ${ofDay.length} voided at ${plan.canteenId} on ${plan.date}`,
+    });
+  }
+  const lateVoids = [
+    { date: day(3), daysLater: 1 },
+    { date: day(10), daysLater: 3 },
+    { date: day(25), daysLater: 1 },
+  ];
+  for (const plan of lateVoids) {
+    const meal = ordinary.find(
+      (candidate) =>
+        candidate.date === plan.date && candidate.canteenId !== 'nankai-01' && !voided.has(candidate.saleId),
+    ) as Meal;
+    voided.add(meal.saleId);
+    voidAt(meal, instantOnDate(addDays(plan.date, plan.daysLater), 10 * 60), '补录退款');
+    planted.push({
+      kind: 'void-after-close',
+      saleIds: [meal.saleId],
+      note: `${meal.canteenId} sale of ${plan.date} voided ${plan.daysLater} days later`,
+    });
+  }
+  // A void after dinner but before the day closes (the last period's end plus the grace).
+  for (const n of [5, 12, 19, 26]) {
+    const meal = ordinary.find(
+      (candidate) =>
+        candidate.date === day(n) && candidate.period === 'dinner' && !voided.has(candidate.saleId),
+    );
+    if (!meal) continue;
+    voided.add(meal.saleId);
+    voidAt(meal, instantOnDate(day(n), minutesOf(PERIODS.dinner.to) + 45), '顾客退餐');
+  }
+  for (const meal of ordinary) {
+    if (voided.has(meal.saleId) || random() >= 0.01) continue;
+    voidAt(meal, meal.at + Math.round(between(1, 3) * 60_000), '点错菜品');
+  }
+
+  events.sort((a, b) => a.at - b.at || a.order - b.order);
+  const recorded = events.map((entry) => entry.event);
+  const scheduleOf = (canteenId: string) => canteenOf(canteenId).schedule;
+  const facts: SupervisionFact[] = [];
+  for (const event of recorded) {
+    const fact = supervisionFactOf(event, (saleId) => sold.get(saleId) ?? null, scheduleOf);
+    if (fact) facts.push(fact);
+  }
+  facts.push({ type: 'day-ended', businessDate: day(31) });
+  return { month, events: recorded, facts, planted };
+}
+
+/** The first card meal of each elder among the given meals of one day. */
+function firstMealsOf(meals: readonly Meal[]): Meal[] {
+  const first = new Map<string, Meal>();
+  for (const meal of meals) {
+    const elderId = meal.elder?.elderId as string;
+    const known = first.get(elderId);
+    if (!known || (meal.period === 'lunch' && known.period === 'dinner')) first.set(elderId, meal);
+  }
+  return [...first.values()];
+}
+
+function mealSoldOf(meal: Meal): MealSoldData {
+  const reimbursable = meal.subsidised ? SUBSIDY : fen(0);
+  const applied = meal.applied ?? reimbursable;
+  return {
+    saleId: meal.saleId,
+    terminalId: meal.terminalId,
+    terminalSeq: 0,
+    cashierId: meal.cashierId,
+    canteenId: meal.canteenId,
+    occurredAt: meal.at,
+    businessDate: meal.date,
+    period: meal.period,
+    channel: 'dine-in',
+    items: [{ itemId: 'set-a', name: '套餐A', unitPriceFen: PRICE, qty: 1 }],
+    totalFen: PRICE,
+    cardUid: meal.cardUid,
+    elderId: meal.elder?.elderId ?? null,
+    policyId: 'tianjin-like',
+    subsidyFen: applied,
+    elderPaysFen: fen(PRICE - applied),
+    lines: meal.subsidised
+      ? [
+          {
+            ruleId: 'age-80',
+            stackGroup: 'base',
+            fen: SUBSIDY,
+            funding: [{ source: 'city-welfare-lottery', fen: SUBSIDY }],
+          },
+        ]
+      : [],
+    excluded: meal.excluded,
+    reasons: meal.cardUid === null ? ['no-card'] : meal.reasons,
+    offline: meal.offline,
+    payment: { method: 'cash' },
+    fingerprint: meal.saleId,
+    notice: null,
+  };
+}
