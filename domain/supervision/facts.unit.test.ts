@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { fen } from '../money.ts';
+import type { MealSoldData } from '../sales/sale.ts';
+import { instantFromIso } from '../time/shanghai-time.ts';
+import { supervisionFactOf } from './facts.ts';
+
+const occurredAt = instantFromIso('2026-10-08T12:05:30+08:00') as number;
+const sold: MealSoldData = {
+  saleId: 's1',
+  terminalId: 't1',
+  terminalSeq: 3,
+  cashierId: 'c1',
+  canteenId: 'heping-01',
+  occurredAt,
+  businessDate: '2026-10-08',
+  period: 'lunch',
+  channel: 'dine-in',
+  items: [{ itemId: 'set-a', name: '套餐A', unitPriceFen: fen(1200), qty: 1 }],
+  totalFen: fen(1200),
+  cardUid: 'CARD0001',
+  elderId: 'e1',
+  policyId: 'p',
+  subsidyFen: fen(500),
+  elderPaysFen: fen(700),
+  lines: [
+    { ruleId: 'age-80', stackGroup: 'base', fen: fen(200), funding: [{ source: 'city', fen: fen(200) }] },
+  ],
+  excluded: [
+    { reason: 'offline-over-cap', fen: fen(200) },
+    { reason: 'offline-mismatch', fen: fen(100) },
+  ],
+  reasons: ['cap-day', 'card-retired'],
+  offline: true,
+  payment: null,
+  fingerprint: 'f',
+  notice: null,
+};
+
+describe('facts from recorded events', () => {
+  it('takes a sale from MealSold', () => {
+    expect(supervisionFactOf({ id: 'ev1', type: 'MealSold', data: sold }, () => null)).toEqual({
+      type: 'sale',
+      sale: {
+        saleId: 's1',
+        eventId: 'ev1',
+        canteenId: 'heping-01',
+        terminalId: 't1',
+        cashierId: 'c1',
+        occurredAt,
+        businessDate: '2026-10-08',
+        localTime: '12:05',
+        period: 'lunch',
+        cardUid: 'CARD0001',
+        elderId: 'e1',
+        appliedSubsidyFen: 500,
+        reimbursableFen: 200,
+        overCapFen: 200,
+        mismatchFen: 100,
+        offline: true,
+        decidedCardRetired: true,
+        decidedElderDeceased: false,
+      },
+    });
+  });
+
+  it('takes a void from SaleVoided with its sale, and none without it', () => {
+    const voided = { saleId: 's1', reason: '退餐', voidedAt: occurredAt + 60_000 };
+    const fact = supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: voided }, () => ({
+      eventId: 'ev1',
+      data: sold,
+    }));
+    expect(fact).toMatchObject({
+      type: 'void',
+      void: {
+        saleId: 's1',
+        eventId: 'ev2',
+        saleEventId: 'ev1',
+        canteenId: 'heping-01',
+        businessDate: '2026-10-08',
+      },
+    });
+    expect(supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: voided }, () => null)).toBeNull();
+  });
+
+  it('takes canteens, elders, deaths and cards, and ignores other events', () => {
+    const details = {
+      name: '食堂',
+      district: '和平区',
+      town: '南营门街道',
+      location: { lat: 39.1, lng: 117.2 },
+      periods: { lunch: { from: '11:00', to: '13:30' } },
+      menu: [],
+    };
+    const canteen = supervisionFactOf(
+      { id: 'c', type: 'CanteenChanged', data: { canteenId: 'a', details, effectiveFrom: 5 } },
+      () => null,
+      () => ({ closedWeekdays: [7], closedDates: [] }),
+    );
+    expect(canteen).toMatchObject({
+      type: 'canteen',
+      canteen: {
+        canteenId: 'a',
+        effectiveFrom: 5,
+        location: { lat: 39.1, lng: 117.2 },
+        schedule: { closedWeekdays: [7] },
+      },
+    });
+    expect(
+      supervisionFactOf(
+        { id: 'd', type: 'ElderDied', data: { elderId: 'e1', date: '2026-10-01' } },
+        () => null,
+      ),
+    ).toEqual({
+      type: 'death',
+      elderId: 'e1',
+      date: '2026-10-01',
+      eventId: 'd',
+    });
+    expect(
+      supervisionFactOf(
+        { id: 'r', type: 'CardRetired', data: { cardUid: 'C', elderId: 'e1', effectiveFrom: 9 } },
+        () => null,
+      ),
+    ).toEqual({ type: 'card-retired', cardUid: 'C', elderId: 'e1', at: 9, eventId: 'r' });
+    expect(supervisionFactOf({ id: 'x', type: 'MonthClosed', data: {} }, () => null)).toBeNull();
+  });
+});

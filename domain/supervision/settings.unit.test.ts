@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SUPERVISION_SETTINGS, parseSupervisionSettings } from './settings.ts';
+
+describe('supervision settings', () => {
+  it('fills every default', () => {
+    expect(parseSupervisionSettings(undefined)).toEqual({ ok: true, settings: DEFAULT_SUPERVISION_SETTINGS });
+    expect(DEFAULT_SUPERVISION_SETTINGS.impossibleTravel.maxSpeedKmh).toBe(60);
+    expect(DEFAULT_SUPERVISION_SETTINGS.rapidTapping).toEqual({ cards: 10, windowSeconds: 120 });
+  });
+
+  it('keeps the defaults beside one overridden field', () => {
+    const parsed = parseSupervisionSettings({ voidRate: { multiple: 4 } });
+    expect(parsed.ok && parsed.settings.voidRate).toEqual({
+      ...DEFAULT_SUPERVISION_SETTINGS.voidRate,
+      multiple: 4,
+    });
+  });
+
+  it('names unknown and out-of-range fields', () => {
+    expect(parseSupervisionSettings({ rapidTapping: { card: 5 } })).toEqual({
+      ok: false,
+      issues: [{ path: 'rapidTapping.card', message: 'unknown field' }],
+    });
+    const parsed = parseSupervisionSettings({
+      impossibleTravel: { maxSpeedKmh: 0 },
+      voidRate: { floorRate: 2 },
+    });
+    expect(parsed.ok ? [] : parsed.issues.map((issue) => issue.path)).toEqual([
+      'impossibleTravel.maxSpeedKmh',
+      'voidRate.floorRate',
+    ]);
+  });
+});
