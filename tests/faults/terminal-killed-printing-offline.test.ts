@@ -1,19 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../../pos-terminal/receipts/escpos-decode.ts';
 import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
-import {
-  CASHIER_PIN,
-  COUNTER_CARDS,
-  counterSettings,
-  recordedSales,
-  setUpCounterBureau,
-} from '../support/counter-bureau.ts';
+import { CASHIER_PIN, COUNTER_CARDS, recordedSales, setUpCounterBureau } from '../support/counter-bureau.ts';
 import { flakyNetwork } from '../support/flaky-network.ts';
 import { startTestService, type TestService } from '../support/service.ts';
-import { freePort } from '../support/service-process.ts';
-import { terminalProcess } from '../support/terminal-process.ts';
+import { terminalProcess, terminalSettingsFile } from '../support/terminal-process.ts';
 
 /**
  * The same power cut as in terminal-killed-printing.test.ts, while the counter sells offline: the
@@ -41,10 +32,7 @@ describe('a counter terminal killed offline while a receipt is printing', () => 
   it('sends the offline sale once after the restart and prints its receipt once, on request', async () => {
     service.projections.start();
     const bureau = await setUpCounterBureau(service.url, service.adminToken);
-    const port = await freePort();
-    const settings = await counterSettings(network.url, bureau.token, bureau.terminalId, printer);
-    const settingsFile = path.join(settings.dataDir, 'settings.json');
-    await writeFile(settingsFile, JSON.stringify({ ...settings, port }));
+    const { settingsFile, port } = await terminalSettingsFile(network.url, bureau, printer);
     const receiptsOf = (saleId: string) =>
       printer.jobs.map((job) => decodeEscPos(job)).filter((receipt) => receipt.qr.includes(saleId));
 

@@ -1,18 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../../pos-terminal/receipts/escpos-decode.ts';
 import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
-import {
-  CASHIER_PIN,
-  COUNTER_CARDS,
-  counterSettings,
-  recordedSales,
-  setUpCounterBureau,
-} from '../support/counter-bureau.ts';
+import { CASHIER_PIN, COUNTER_CARDS, recordedSales, setUpCounterBureau } from '../support/counter-bureau.ts';
 import { startTestService, type TestService } from '../support/service.ts';
-import { freePort } from '../support/service-process.ts';
-import { terminalProcess } from '../support/terminal-process.ts';
+import { terminalProcess, terminalSettingsFile } from '../support/terminal-process.ts';
 
 /**
  * A power cut while the receipt is printing: the sale was fsynced to the outbox and sent before the
@@ -35,10 +26,7 @@ describe('a counter terminal killed while a receipt is printing', () => {
   it('keeps the sale once and prints its receipt once, on request, after the restart', async () => {
     service.projections.start();
     const bureau = await setUpCounterBureau(service.url, service.adminToken);
-    const port = await freePort();
-    const settings = await counterSettings(service.url, bureau.token, bureau.terminalId, printer);
-    const settingsFile = path.join(settings.dataDir, 'settings.json');
-    await writeFile(settingsFile, JSON.stringify({ ...settings, port }));
+    const { settingsFile, port } = await terminalSettingsFile(service.url, bureau, printer);
     const receiptsOf = (saleId: string) =>
       printer.jobs.map((job) => decodeEscPos(job)).filter((receipt) => receipt.qr.includes(saleId));
 

@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { counterSettings } from './counter-bureau.ts';
+import { freePort } from './service-process.ts';
 
 /** `npm run terminal -- settings.json` as a child process, and its local API. */
 export async function terminalProcess(settingsFile: string, port: number) {
@@ -43,4 +47,20 @@ export async function terminalProcess(settingsFile: string, port: number) {
       await exited;
     },
   };
+}
+
+/**
+ * A counter terminal's settings file for `terminalProcess`, in a fresh data folder, with the port its
+ * local API will listen on: a restarted process reads the same file and keeps the same outbox.
+ */
+export async function terminalSettingsFile(
+  serviceUrl: string,
+  bureau: { token: string; terminalId: string },
+  printer: { host: string; port: number },
+): Promise<{ settingsFile: string; port: number }> {
+  const port = await freePort();
+  const settings = await counterSettings(serviceUrl, bureau.token, bureau.terminalId, printer);
+  const settingsFile = path.join(settings.dataDir, 'settings.json');
+  await writeFile(settingsFile, JSON.stringify({ ...settings, port }));
+  return { settingsFile, port };
 }

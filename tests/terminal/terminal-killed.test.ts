@@ -1,18 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
-import {
-  CASHIER_PIN,
-  COUNTER_CARDS,
-  counterSettings,
-  recordedSales,
-  setUpCounterBureau,
-} from '../support/counter-bureau.ts';
+import { CASHIER_PIN, COUNTER_CARDS, recordedSales, setUpCounterBureau } from '../support/counter-bureau.ts';
 import { flakyNetwork } from '../support/flaky-network.ts';
 import { startTestService, type TestService } from '../support/service.ts';
-import { freePort } from '../support/service-process.ts';
-import { terminalProcess } from '../support/terminal-process.ts';
+import { terminalProcess, terminalSettingsFile } from '../support/terminal-process.ts';
 
 /** A killed terminal process (a power cut) loses no sale it answered "done" for, and sends each once. */
 describe('a counter terminal killed with sales in its outbox', () => {
@@ -33,10 +24,7 @@ describe('a counter terminal killed with sales in its outbox', () => {
   it('sends every sale made before SIGKILL exactly once after the restart', async () => {
     service.projections.start();
     const bureau = await setUpCounterBureau(service.url, service.adminToken);
-    const port = await freePort();
-    const settings = await counterSettings(network.url, bureau.token, bureau.terminalId, printer);
-    const settingsFile = path.join(settings.dataDir, 'settings.json');
-    await writeFile(settingsFile, JSON.stringify({ ...settings, port }));
+    const { settingsFile, port } = await terminalSettingsFile(network.url, bureau, printer);
 
     let terminal = await terminalProcess(settingsFile, port);
     expect((await terminal.call('GET', '/api/state')).body.online).toBe(true);
