@@ -18,7 +18,7 @@ type DirectoryEvent = ElderEvent | CardEvent | TerminalEvent | TerminalQueueEven
  */
 export const directoryProjection: Projection = {
   name: 'directory',
-  version: 1,
+  version: 2,
   eventTypes: [
     'ElderRegistered',
     'ElderProfileChanged',
@@ -119,11 +119,12 @@ export const directoryProjection: Projection = {
     }
     if (changes.canteens.size > 0)
       await sql`
-        INSERT INTO ${table('canteens')} (canteen_id, name, district, town, registered_at, updated_at)
+        INSERT INTO ${table('canteens')} (canteen_id, name, district, town, lat, lng, registered_at, updated_at)
         SELECT * FROM json_to_recordset(${json(changes.canteens.values())}::json) AS c(canteen_id text, name text,
-          district text, town text, registered_at timestamptz, updated_at timestamptz)
-        ON CONFLICT (canteen_id) DO UPDATE SET name = excluded.name, district = excluded.district,
-          town = excluded.town, updated_at = excluded.updated_at`.execute(trx);
+          district text, town text, lat double precision, lng double precision, registered_at timestamptz,
+          updated_at timestamptz)
+        ON CONFLICT (canteen_id) DO UPDATE SET name = excluded.name, district = excluded.district, town = excluded.town,
+          lat = excluded.lat, lng = excluded.lng, updated_at = excluded.updated_at`.execute(trx);
   },
 };
 
@@ -220,13 +221,15 @@ function fold(events: readonly RecordedEvent[]): DirectoryChanges {
         break;
       case 'CanteenRegistered':
       case 'CanteenChanged': {
-        const { name, district, town } = event.data.details;
+        const { name, district, town, location } = event.data.details;
         const registeredAt = changes.canteens.get(event.data.canteenId)?.registered_at ?? at;
         changes.canteens.set(event.data.canteenId, {
           canteen_id: event.data.canteenId,
           name,
           district,
           town,
+          lat: location?.lat ?? null,
+          lng: location?.lng ?? null,
           registered_at: registeredAt,
           updated_at: at,
         });

@@ -49,6 +49,8 @@ export async function createDirectoryTables(db: Kysely<unknown>, schema: string)
       name text NOT NULL,
       district text NOT NULL,
       town text NOT NULL,
+      lat double precision,
+      lng double precision,
       registered_at timestamptz NOT NULL,
       updated_at timestamptz NOT NULL
     )`.execute(db);
