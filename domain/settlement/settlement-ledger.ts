@@ -45,6 +45,17 @@ export type SettlementChange =
       readonly saleId: string;
       readonly reason: string;
       readonly event: ChangeEvent;
+    }
+  /**
+   * 核实不予结算: a supervision alert confirmed by the bureau; the reimbursable subsidy of its sales
+   * is excluded, with the alert's reason on the statement.
+   */
+  | {
+      readonly kind: 'confirmed';
+      readonly alertId: string;
+      readonly saleIds: readonly string[];
+      readonly reason: string;
+      readonly event: ChangeEvent;
     };
 
 /** A change's event with its place in the recorded order. */
@@ -65,9 +76,23 @@ export interface Adjustment {
   /** The closed month the sale belongs to. */
   readonly month: MonthKey;
   readonly saleId: string;
-  readonly kind: 'late-sale' | 'late-void';
+  /** `late-exclusion`: an alert confirmed after the month closed (its first sale at the canteen). */
+  readonly kind: 'late-sale' | 'late-void' | 'late-exclusion';
   /** The change in that month's reimbursement, operating subsidy included (signed). */
   readonly fen: number;
+  /** For a `late-exclusion`: the confirmed alert. */
+  readonly alertId?: string;
+}
+
+/** 不予报销: subsidy of a counted sale that is not reimbursed, and why. */
+export interface ExcludedEntry {
+  readonly saleId: string;
+  /** `offline-over-cap`, `offline-mismatch`, or `alert-confirmed` (with `alertId` and `note`). */
+  readonly reason: string;
+  readonly fen: number;
+  readonly alertId?: string;
+  /** The confirmed alert's reason, as the statement prints it. */
+  readonly note?: string;
 }
 
 export interface SourceAmount {
@@ -84,7 +109,7 @@ export interface CanteenSettlement {
   readonly excludedFen: number;
   readonly bySource: readonly SourceAmount[];
   readonly byRule: readonly { readonly ruleId: string; readonly fen: number }[];
-  readonly excluded: readonly { readonly saleId: string; readonly reason: string; readonly fen: number }[];
+  readonly excluded: readonly ExcludedEntry[];
   /** Sales voided within the month: in none of the figures, listed for the record. */
   readonly voided: readonly {
     readonly saleId: string;
@@ -151,6 +176,8 @@ interface SaleRecord {
   readonly month: MonthKey;
   readonly sold: EventMark;
   voided: (EventMark & { readonly reason: string }) | null;
+  /** The confirmed alert that excluded the sale's subsidy. */
+  excludedBy: (EventMark & { readonly alertId: string; readonly reason: string }) | null;
 }
 
 export interface SettlementFacts {
@@ -192,10 +219,15 @@ export class SettlementLedger {
    * out altogether (its digest leaf need not even be computed): the figures stay the same.
    */
   takes(
-    change: { kind: 'sold'; saleId: string; businessDate: BusinessDate } | { kind: 'voided'; saleId: string },
+    change:
+      | { kind: 'sold'; saleId: string; businessDate: BusinessDate }
+      | { kind: 'voided'; saleId: string }
+      | { kind: 'confirmed'; saleIds: readonly string[] },
   ): boolean {
     if (change.kind === 'sold')
       return this.matters(monthKeyOf(change.businessDate)) && !this.sales.has(change.saleId);
+    if (change.kind === 'confirmed')
+      return change.saleIds.some((saleId) => this.sales.get(saleId)?.excludedBy === null);
     return this.sales.get(change.saleId)?.voided === null;
   }
 
@@ -216,7 +248,21 @@ export class SettlementLedger {
     if (change.kind === 'sold') {
       const month = monthKeyOf(change.sale.businessDate);
       if (!this.matters(month) || this.sales.has(change.sale.saleId)) return;
-      this.sales.set(change.sale.saleId, { sale: change.sale, month, sold: mark, voided: null });
+      this.sales.set(change.sale.saleId, {
+        sale: change.sale,
+        month,
+        sold: mark,
+        voided: null,
+        excludedBy: null,
+      });
+      return;
+    }
+    if (change.kind === 'confirmed') {
+      for (const saleId of change.saleIds) {
+        const record = this.sales.get(saleId);
+        if (record && record.excludedBy === null)
+          record.excludedBy = { ...mark, alertId: change.alertId, reason: change.reason };
+      }
       return;
     }
     const record = this.sales.get(change.saleId);
@@ -294,6 +340,14 @@ export class SettlementLedger {
       if (record.sold.order > cutoff) late.push({ record, mark: record.sold, kind: 'late-sale' });
       if (record.voided && record.voided.order > cutoff)
         late.push({ record, mark: record.voided, kind: 'late-void' });
+      // One confirmation excluding several of the canteen-month's sales is one adjustment.
+      const exclusion = record.excludedBy;
+      if (
+        exclusion &&
+        exclusion.order > cutoff &&
+        !late.some((change) => change.mark.order === exclusion.order)
+      )
+        late.push({ record, mark: exclusion, kind: 'late-exclusion' });
       if (late.length > 0) lateByCanteenMonth.set(key, late);
     }
     const carried = new Map<string, { adjustment: Adjustment; mark: EventMark }[]>();
@@ -307,6 +361,7 @@ export class SettlementLedger {
           month,
           records.filter((record) => isCounted(record, order)),
           facts,
+          order,
         );
       let before = reimbursementAt(this.cutoffs.get(month) ?? 0);
       for (const change of late) {
@@ -314,7 +369,13 @@ export class SettlementLedger {
         if (this.carriedInto(month, change.mark.order) === this.month) {
           const entries = carried.get(canteenId) ?? [];
           entries.push({
-            adjustment: { month, saleId: change.record.sale.saleId, kind: change.kind, fen: after - before },
+            adjustment: {
+              month,
+              saleId: change.record.sale.saleId,
+              kind: change.kind,
+              fen: after - before,
+              ...(change.kind === 'late-exclusion' ? { alertId: change.record.excludedBy?.alertId } : {}),
+            },
             mark: change.mark,
           });
           carried.set(canteenId, entries);
@@ -338,7 +399,8 @@ export class SettlementLedger {
     const counted: SaleRecord[] = [];
     const voided: CanteenSettlement['voided'][number][] = [];
     const voidMarks: { mark: EventMark; saleId: string }[] = [];
-    const excluded: { saleId: string; reason: string; fen: number }[] = [];
+    const excluded: ExcludedEntry[] = [];
+    const exclusionMarks: { mark: EventMark; saleId: string }[] = [];
     const bySource = new Map<string, number>();
     const byRule = new Map<string, number>();
     const days = new Map<BusinessDate, DayFigures>();
@@ -359,11 +421,26 @@ export class SettlementLedger {
         excludedFen += entry.fen;
       }
       let reimbursable = 0;
-      for (const line of sale.lines) {
-        reimbursable += line.fen;
-        byRule.set(line.ruleId, (byRule.get(line.ruleId) ?? 0) + line.fen);
-        for (const funding of line.funding)
-          bySource.set(funding.source, (bySource.get(funding.source) ?? 0) + funding.fen);
+      const exclusion = record.excludedBy;
+      if (exclusion !== null) {
+        const fen = reimbursableOf(sale);
+        excluded.push({
+          saleId: sale.saleId,
+          reason: 'alert-confirmed',
+          fen,
+          alertId: exclusion.alertId,
+          note: exclusion.reason,
+        });
+        excludedFen += fen;
+        if (!exclusionMarks.some((entry) => entry.mark.order === exclusion.order))
+          exclusionMarks.push({ mark: exclusion, saleId: sale.saleId });
+      } else {
+        for (const line of sale.lines) {
+          reimbursable += line.fen;
+          byRule.set(line.ruleId, (byRule.get(line.ruleId) ?? 0) + line.fen);
+          for (const funding of line.funding)
+            bySource.set(funding.source, (bySource.get(funding.source) ?? 0) + funding.fen);
+        }
       }
       const subsidised = reimbursable > 0 ? 1 : 0;
       subsidyFen += sale.subsidyFen;
@@ -385,7 +462,7 @@ export class SettlementLedger {
       day.subsidyFen += sale.subsidyFen;
       day.reimbursableFen += reimbursable;
       if (sale.elderId !== null) {
-        day.elders.add(sale.elderId);
+        if (exclusion === null) day.elders.add(sale.elderId);
         let elder = elders.get(sale.elderId);
         if (elder === undefined) {
           elder = { meals: 0, subsidisedMeals: 0, subsidyFen: 0, reimbursableFen: 0 };
@@ -402,9 +479,11 @@ export class SettlementLedger {
     const adjustmentsFen = sum(adjustments, (entry) => entry.fen);
     // Sales come in the order they were sold, voids and adjustments each in their own order.
     voidMarks.sort((a, b) => a.mark.order - b.mark.order);
+    exclusionMarks.sort((a, b) => a.mark.order - b.mark.order);
     const marks = mergeByOrder(
       records.map(({ sale: { saleId }, sold }) => ({ mark: sold, saleId })),
       voidMarks,
+      exclusionMarks,
       carried.map((entry) => ({ mark: entry.mark, saleId: entry.adjustment.saleId })),
     );
     const leaves = marks.map((entry) => entry.mark.leaf);
@@ -552,27 +631,49 @@ function reimbursableOf(sale: SettledSale): number {
   return sale.lines.reduce((total, line) => total + line.fen, 0);
 }
 
+/** Whether a confirmed alert had excluded the sale's subsidy by `order`. */
+function isExcludedAt(record: SaleRecord, order: number): boolean {
+  return record.excludedBy !== null && record.excludedBy.order <= order;
+}
+
 /** What the bureau pays a canteen for these sales of a month: reimbursable subsidy plus operating subsidy. */
-function reimbursementOf(month: MonthKey, counted: readonly SaleRecord[], facts: SettlementFacts): number {
+function reimbursementOf(
+  month: MonthKey,
+  counted: readonly SaleRecord[],
+  facts: SettlementFacts,
+  order: number,
+): number {
   return (
-    sum(counted, (record) => reimbursableOf(record.sale)) + operatingSubsidyOf(month, counted, facts).totalFen
+    sum(counted, (record) => (isExcludedAt(record, order) ? 0 : reimbursableOf(record.sale))) +
+    operatingSubsidyOf(month, counted, facts, new ElderDays(facts), order).totalFen
   );
 }
 
+/**
+ * The operating subsidy for the counted sales. A sale a confirmed alert excluded by `order` earns
+ * none: a meal found to be fraudulent is no meal served.
+ */
 function operatingSubsidyOf(
   month: MonthKey,
   counted: readonly SaleRecord[],
   facts: SettlementFacts,
-  elderDays: ElderDays = new ElderDays(facts),
+  elderDays: ElderDays,
+  order = Number.POSITIVE_INFINITY,
 ): OperatingSubsidyStatement {
-  return computeOperatingSubsidy({
-    policy: policyInForceOn(facts.policies, lastDayOfMonth(month)),
-    month,
-    sales: counted.map(({ sale }) => ({
+  const sales: OperatingSaleFact[] = [];
+  for (const record of counted) {
+    if (isExcludedAt(record, order)) continue;
+    const { sale } = record;
+    sales.push({
       businessDate: sale.businessDate,
       elder: sale.elderId === null ? null : elderDays.on(sale.elderId, sale.businessDate),
       reimbursedSubsidy: reimbursableOf(sale) > 0,
-    })),
+    });
+  }
+  return computeOperatingSubsidy({
+    policy: policyInForceOn(facts.policies, lastDayOfMonth(month)),
+    month,
+    sales,
   });
 }
 

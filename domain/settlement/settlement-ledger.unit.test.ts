@@ -63,6 +63,14 @@ const voided = (saleId: string): SettlementChange => ({
   event: event(),
 });
 
+const confirmed = (alertId: string, saleIds: string[]): SettlementChange => ({
+  kind: 'confirmed',
+  alertId,
+  saleIds,
+  reason: '核实为代刷卡',
+  event: event(),
+});
+
 function settle(month: string, closedEarlier: string[], steps: (SettlementChange | { cutOff: string })[]) {
   const ledger = new SettlementLedger(month, closedEarlier);
   for (const step of steps) {
@@ -185,5 +193,93 @@ describe('a month settlement from recorded sales', () => {
       adjustmentsFen: -400,
       reimbursementFen: 0,
     });
+  });
+});
+
+describe('confirmed supervision alerts in a month settlement', () => {
+  it("excludes the confirmed sales' subsidy, with the alert and its reason, from reimbursement and operating subsidy", () => {
+    const { settlement } = settle(
+      '2024-06',
+      [],
+      [
+        sold('s1', '2024-06-03', 'A'),
+        sold('s2', '2024-06-03', 'B'),
+        sold('s3', '2024-06-04', 'B', 300, 'c2'),
+        confirmed('alert-1', ['s2', 's3', 'unknown-sale']),
+      ],
+    );
+    const [c1, c2] = settlement.canteens;
+    // The meal was sold and its subsidy deducted; the bureau does not pay it back.
+    expect(c1).toMatchObject({
+      mealsSold: 2,
+      subsidisedMeals: 1,
+      subsidyFen: 600,
+      excludedFen: 300,
+      bySource: [{ source: 'city', fen: 300 }],
+      excluded: [
+        { saleId: 's2', reason: 'alert-confirmed', fen: 300, alertId: 'alert-1', note: '核实为代刷卡' },
+      ],
+      // B's elder-day of the 3rd rested on the excluded sale only.
+      operatingSubsidyFen: 100,
+      reimbursementFen: 400,
+    });
+    expect(c1?.days[0]).toMatchObject({ meals: 2, subsidisedMeals: 1, reimbursableFen: 300 });
+    expect(c1?.elders.map((elder) => [elder.elderId, elder.reimbursableFen])).toEqual([
+      ['A', 300],
+      ['B', 0],
+    ]);
+    expect(c2).toMatchObject({ excludedFen: 300, operatingSubsidyFen: 0, reimbursementFen: 0 });
+    // The confirmation is evidence of both canteens: their digests cover it.
+    expect(c1?.eventCount).toBe(3);
+    expect(c2?.eventCount).toBe(2);
+  });
+
+  it('changes the digest when a confirmation is left out, and not when a confirmation matches no sale', () => {
+    const base = [sold('s1', '2024-06-03', 'A'), sold('s2', '2024-06-03', 'B')];
+    const plain = settle('2024-06', [], base).settlement;
+    const withConfirmation = settle('2024-06', [], [...base, confirmed('alert-1', ['s2'])]).settlement;
+    const unrelated = settle('2024-06', [], [...base, confirmed('alert-2', ['s9'])]).settlement;
+    expect(withConfirmation.digest).not.toBe(plain.digest);
+    expect(unrelated.digest).toBe(plain.digest);
+  });
+
+  it('counts a sale excluded by two alerts once, and ignores a confirmation of a voided sale', () => {
+    const { settlement } = settle(
+      '2024-06',
+      [],
+      [
+        sold('s1', '2024-06-03', 'A'),
+        sold('s2', '2024-06-04', 'A'),
+        voided('s2'),
+        confirmed('alert-1', ['s1', 's2']),
+        confirmed('alert-2', ['s1']),
+      ],
+    );
+    expect(settlement.canteens[0]).toMatchObject({
+      excludedFen: 300,
+      excluded: [{ saleId: 's1', alertId: 'alert-1' }],
+      reimbursementFen: 0,
+    });
+  });
+
+  it('carries an alert confirmed after its month closed into the next month as one adjustment per canteen', () => {
+    const { settlement } = settle(
+      '2024-07',
+      ['2024-06'],
+      [
+        sold('s1', '2024-06-03', 'A'),
+        sold('s2', '2024-06-03', 'B'),
+        sold('s3', '2024-06-04', 'B'),
+        { cutOff: '2024-06' },
+        // Both of B's meals: 600 subsidy and B's elder-days of the 3rd and the 4th.
+        confirmed('alert-1', ['s2', 's3']),
+        sold('s4', '2024-07-01', 'A'),
+      ],
+    );
+    const [canteen] = settlement.canteens;
+    expect(canteen?.adjustments).toEqual([
+      { month: '2024-06', saleId: 's2', kind: 'late-exclusion', fen: -800, alertId: 'alert-1' },
+    ]);
+    expect(canteen).toMatchObject({ excludedFen: 0, reimbursementFen: 400 - 800 });
   });
 });

@@ -29,10 +29,24 @@ const canteenSummary = z.looseObject({
   excludedFen: fen,
   bySource: z.array(sourceAmount),
   byRule: z.array(z.object({ ruleId: z.string(), fen })),
-  excluded: z.array(z.object({ saleId: z.string(), reason: z.string(), fen })),
+  excluded: z.array(
+    z.object({
+      saleId: z.string(),
+      reason: z.string().describe('offline-over-cap, offline-mismatch or alert-confirmed'),
+      fen,
+      alertId: z.string().optional().describe('the confirmed alert, for alert-confirmed'),
+      note: z.string().optional().describe("the confirmed alert's reason"),
+    }),
+  ),
   voided: z.array(z.object({ saleId: z.string(), reason: z.string(), subsidyFen: fen })),
   adjustments: z.array(
-    z.object({ month: z.string(), saleId: z.string(), kind: z.enum(['late-sale', 'late-void']), fen }),
+    z.object({
+      month: z.string(),
+      saleId: z.string(),
+      kind: z.enum(['late-sale', 'late-void', 'late-exclusion']),
+      fen,
+      alertId: z.string().optional(),
+    }),
   ),
   adjustmentsFen: fen,
   operatingSubsidyFen: fen,

@@ -12,6 +12,7 @@ import {
   type SettlementElder,
   SettlementLedger,
 } from '../../domain/settlement/settlement-ledger.ts';
+import type { AlertEvent } from '../../domain/supervision/alert-lifecycle.ts';
 import { type MonthKey, monthKeyOf } from '../../domain/time/calendar.ts';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/port.ts';
 import { comparePositions, positionFromString, START } from '../../event-store/position.ts';
@@ -24,15 +25,21 @@ import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
  */
 const PAGE = 2_500;
 
-/** The events a settlement is computed from: sales and voids, and the facts of elders and policies. */
+/**
+ * The events a settlement is computed from: sales, voids and confirmed supervision alerts, and the
+ * facts of elders and policies.
+ */
 const SETTLEMENT_EVENT_TYPES = [
   'MealSold',
   'SaleVoided',
+  'AlertConfirmed',
   'ElderRegistered',
   'ElderProfileChanged',
   'ElderDied',
   'PolicyRegistered',
 ];
+
+type AlertConfirmedData = Extract<AlertEvent, { type: 'AlertConfirmed' }>['data'];
 
 /** A month's closing as recorded: its cut-off and where the closing itself stands in the store. */
 export interface RecordedClosing {
@@ -95,6 +102,19 @@ export async function computeSettlement(
           kind: 'voided',
           saleId,
           reason,
+          event: { eventId: event.id, leaf: eventLeaf(event) },
+        });
+        break;
+      }
+      case 'AlertConfirmed': {
+        const { alertId, exclusion } = upcastRecorded(event).data as unknown as AlertConfirmedData;
+        if (!ledger.takes({ kind: 'confirmed', saleIds: exclusion.saleIds })) break;
+        recorded.push(event.position);
+        ledger.record({
+          kind: 'confirmed',
+          alertId,
+          saleIds: exclusion.saleIds,
+          reason: exclusion.reason.zh,
           event: { eventId: event.id, leaf: eventLeaf(event) },
         });
         break;

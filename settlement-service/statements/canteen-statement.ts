@@ -5,7 +5,7 @@ import type {
   SettlementStatus,
   SettlementSteps,
 } from '../../domain/settlement/settlement.ts';
-import type { CanteenSettlement } from '../../domain/settlement/settlement-ledger.ts';
+import type { Adjustment, CanteenSettlement } from '../../domain/settlement/settlement-ledger.ts';
 import type { MonthKey } from '../../domain/time/calendar.ts';
 import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import { createDocument, ensureSpace, heading, LEFT, numberPages, table, toBuffer } from './pdf-layout.ts';
@@ -32,6 +32,11 @@ const yuan = (amount: number) => formatYuan(amount as Fen);
 const REASONS: Record<string, string> = {
   'offline-mismatch': '脱机补贴高于应得',
   'offline-over-cap': '脱机补贴超出次数上限',
+};
+const ADJUSTMENT_KINDS: Record<Adjustment['kind'], string> = {
+  'late-sale': '补录售餐',
+  'late-void': '补录作废',
+  'late-exclusion': '核实不予结算',
 };
 const OPERATING_KINDS: Record<string, string> = {
   perSubsidisedMeal: '按补贴餐次',
@@ -144,7 +149,7 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
       ['不予报销(售餐编号)', '原因', '金额(元)'],
       ...canteen.excluded.map((entry) => [
         entry.saleId,
-        REASONS[entry.reason] ?? entry.reason,
+        entry.note === undefined ? (REASONS[entry.reason] ?? entry.reason) : `核实不予结算:${entry.note}`,
         yuan(entry.fen),
       ]),
     ],
@@ -165,7 +170,7 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
       ...canteen.adjustments.map((entry) => [
         entry.saleId,
         entry.month,
-        entry.kind === 'late-sale' ? '补录售餐' : '补录作废',
+        ADJUSTMENT_KINDS[entry.kind],
         yuan(entry.fen),
       ]),
     ],
