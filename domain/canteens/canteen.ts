@@ -3,6 +3,7 @@ import type { Decider } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
 import type { Fen } from '../money.ts';
 import { type CanteenPeriods, canteenPeriodProblems } from '../policy/meal-periods.ts';
+import type { BusinessDate } from '../time/calendar.ts';
 import type { EpochMs } from '../time/shanghai-time.ts';
 
 export const canteenStream = (canteenId: string) => `canteen-${canteenId}`;
@@ -24,6 +25,14 @@ export interface CanteenDetails {
   readonly location: { readonly lat: number; readonly lng: number } | null;
   readonly periods: CanteenPeriods;
   readonly menu: readonly MenuItem[];
+  /** 休息日: the days the canteen does not open; absent, it opens every day. */
+  readonly closedDays?: ClosedDays;
+}
+
+/** 休息日: ISO weekdays (1 Monday … 7 Sunday) and single dates on which the canteen is closed. */
+export interface ClosedDays {
+  readonly weekdays: readonly number[];
+  readonly dates: readonly BusinessDate[];
 }
 
 export type CanteenEvent =

@@ -10,7 +10,7 @@ export const ALERT_KINDS = [
   'closed-day',
   'regular-counts',
   'area-excess',
-  'rapid-tapping',
+  'card-farming',
   'void-rate',
   'void-after-close',
   'offline-over-cap',

@@ -6,7 +6,7 @@ import type { CanteenPeriods } from '../policy/meal-periods.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
 import { totalOf } from '../policy/subsidy-lines.ts';
 import type { MealSoldData, SaleEvent } from '../sales/sale.ts';
-import type { BusinessDate } from '../time/calendar.ts';
+import { type BusinessDate, lastDayOfMonth, type MonthKey } from '../time/calendar.ts';
 import { type EpochMs, type LocalTimeOfDay, localTimeOfDay } from '../time/shanghai-time.ts';
 
 /** A point on the map in WGS-84 degrees, as `CanteenDetails.location` keeps it. */
@@ -63,10 +63,7 @@ export interface SupervisedVoid {
   readonly reimbursableFen: Fen;
 }
 
-/**
- * 营业安排: the days a canteen does not open. The canteen's registered details do not carry them,
- * so they come beside the details (ISO weekdays 1 Monday … 7 Sunday, and single dates).
- */
+/** 营业安排: the days a canteen does not open (ISO weekdays 1 Monday … 7 Sunday, and single dates). */
 export interface CanteenSchedule {
   readonly closedWeekdays: readonly number[];
   readonly closedDates: readonly BusinessDate[];
@@ -159,38 +156,42 @@ export function supervisedSaleOf(eventId: string, sold: MealSoldData): Supervise
   };
 }
 
-/**
- * From `SaleVoided.data` (`saleId`, `reason`, `voidedAt`) and the voided sale's `MealSold` (its
- * event id and data: canteen, terminal, cashier, business date, time, reimbursable lines), which
- * precedes the void in the sale's stream.
- */
+/** What a void needs of the sale it voids, whose `MealSold` precedes it in the sale's stream. */
+export type VoidedSale = Pick<
+  SupervisedSale,
+  'eventId' | 'canteenId' | 'terminalId' | 'cashierId' | 'businessDate' | 'occurredAt' | 'reimbursableFen'
+>;
+
+/** From `SaleVoided.data` (`saleId`, `reason`, `voidedAt`) and the sale it voids. */
 export function supervisedVoidOf(
   eventId: string,
   voided: Extract<SaleEvent, { type: 'SaleVoided' }>['data'],
-  sold: { readonly eventId: string; readonly data: MealSoldData },
+  sold: VoidedSale,
 ): SupervisedVoid {
   return {
     saleId: voided.saleId,
     eventId,
     saleEventId: sold.eventId,
-    canteenId: sold.data.canteenId,
-    terminalId: sold.data.terminalId,
-    cashierId: sold.data.cashierId,
-    businessDate: sold.data.businessDate,
-    saleOccurredAt: sold.data.occurredAt,
+    canteenId: sold.canteenId,
+    terminalId: sold.terminalId,
+    cashierId: sold.cashierId,
+    businessDate: sold.businessDate,
+    saleOccurredAt: sold.occurredAt,
     voidedAt: voided.voidedAt,
     reason: voided.reason,
-    reimbursableFen: totalOf(sold.data.lines),
+    reimbursableFen: sold.reimbursableFen,
   };
 }
 
-/** From `CanteenRegistered` / `CanteenChanged`: district, town, location, periods, `effectiveFrom`. */
-export function supervisedCanteenOf(
-  eventId: string,
-  event: CanteenEvent,
-  schedule: CanteenSchedule = ALWAYS_OPEN,
-): SupervisedCanteen {
+/**
+ * From `CanteenRegistered` / `CanteenChanged`: district, town, location, periods, closed days,
+ * `effectiveFrom`.
+ */
+export function supervisedCanteenOf(eventId: string, event: CanteenEvent): SupervisedCanteen {
   const details: CanteenDetails = event.data.details;
+  const schedule: CanteenSchedule = details.closedDays
+    ? { closedWeekdays: details.closedDays.weekdays, closedDates: details.closedDays.dates }
+    : ALWAYS_OPEN;
   return {
     canteenId: event.data.canteenId,
     eventId,
@@ -210,19 +211,14 @@ export interface SourceEvent {
   readonly data: unknown;
 }
 
-/** What mapping a void needs from the store: the voided sale's `MealSold` event. */
-export type SoldLookup = (saleId: string) => { readonly eventId: string; readonly data: MealSoldData } | null;
+/** What mapping a void needs from the store: the voided sale, as its `MealSold` recorded it. */
+export type SoldLookup = (saleId: string) => VoidedSale | null;
 
 /**
  * The fact a recorded event gives the checks, or null for events they do not use. A void whose
- * sale cannot be found gives null. Canteen schedules (closed days) are not recorded yet and default
- * to always open.
+ * sale cannot be found gives null. A month's closing ends its last day.
  */
-export function supervisionFactOf(
-  event: SourceEvent,
-  soldOf: SoldLookup,
-  scheduleOf: (canteenId: string) => CanteenSchedule = () => ALWAYS_OPEN,
-): SupervisionFact | null {
+export function supervisionFactOf(event: SourceEvent, soldOf: SoldLookup): SupervisionFact | null {
   switch (event.type) {
     case 'MealSold':
       return { type: 'sale', sale: supervisedSaleOf(event.id, event.data as MealSoldData) };
@@ -234,8 +230,7 @@ export function supervisionFactOf(
     case 'CanteenRegistered':
     case 'CanteenChanged': {
       const canteenEvent = { type: event.type, data: event.data } as CanteenEvent;
-      const canteen = supervisedCanteenOf(event.id, canteenEvent, scheduleOf(canteenEvent.data.canteenId));
-      return { type: 'canteen', canteen };
+      return { type: 'canteen', canteen: supervisedCanteenOf(event.id, canteenEvent) };
     }
     case 'ElderRegistered':
     case 'ElderProfileChanged': {
@@ -274,6 +269,10 @@ export function supervisionFactOf(
         at: data.effectiveFrom,
         eventId: event.id,
       };
+    }
+    case 'MonthClosed': {
+      const { month } = event.data as { month: MonthKey };
+      return { type: 'day-ended', businessDate: lastDayOfMonth(month) };
     }
     default:
       return null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fen } from '../money.ts';
 import type { MealSoldData } from '../sales/sale.ts';
 import { instantFromIso } from '../time/shanghai-time.ts';
-import { supervisionFactOf } from './facts.ts';
+import { supervisedSaleOf, supervisionFactOf } from './facts.ts';
 
 const occurredAt = instantFromIso('2026-10-08T12:05:30+08:00') as number;
 const sold: MealSoldData = {
@@ -65,10 +65,9 @@ describe('facts from recorded events', () => {
 
   it('takes a void from SaleVoided with its sale, and none without it', () => {
     const voided = { saleId: 's1', reason: '退餐', voidedAt: occurredAt + 60_000 };
-    const fact = supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: voided }, () => ({
-      eventId: 'ev1',
-      data: sold,
-    }));
+    const fact = supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: voided }, () =>
+      supervisedSaleOf('ev1', sold),
+    );
     expect(fact).toMatchObject({
       type: 'void',
       void: {
@@ -90,11 +89,11 @@ describe('facts from recorded events', () => {
       location: { lat: 39.1, lng: 117.2 },
       periods: { lunch: { from: '11:00', to: '13:30' } },
       menu: [],
+      closedDays: { weekdays: [7], dates: ['2026-10-01'] },
     };
     const canteen = supervisionFactOf(
       { id: 'c', type: 'CanteenChanged', data: { canteenId: 'a', details, effectiveFrom: 5 } },
       () => null,
-      () => ({ closedWeekdays: [7], closedDates: [] }),
     );
     expect(canteen).toMatchObject({
       type: 'canteen',
@@ -102,7 +101,7 @@ describe('facts from recorded events', () => {
         canteenId: 'a',
         effectiveFrom: 5,
         location: { lat: 39.1, lng: 117.2 },
-        schedule: { closedWeekdays: [7] },
+        schedule: { closedWeekdays: [7], closedDates: ['2026-10-01'] },
       },
     });
     expect(
@@ -122,6 +121,12 @@ describe('facts from recorded events', () => {
         () => null,
       ),
     ).toEqual({ type: 'card-retired', cardUid: 'C', elderId: 'e1', at: 9, eventId: 'r' });
-    expect(supervisionFactOf({ id: 'x', type: 'MonthClosed', data: {} }, () => null)).toBeNull();
+    expect(
+      supervisionFactOf({ id: 'x', type: 'MonthClosed', data: { month: '2026-02' } }, () => null),
+    ).toEqual({
+      type: 'day-ended',
+      businessDate: '2026-02-28',
+    });
+    expect(supervisionFactOf({ id: 'y', type: 'PolicyRegistered', data: {} }, () => null)).toBeNull();
   });
 });

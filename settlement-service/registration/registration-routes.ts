@@ -30,6 +30,16 @@ const canteenBody = z
     menu: z
       .array(z.strictObject({ itemId: idSchema, name: z.string().min(1).max(100), priceFen: fenSchema }))
       .max(500),
+    closedDays: z
+      .strictObject({
+        weekdays: z
+          .array(z.number().int().min(1).max(7))
+          .max(7)
+          .describe('ISO weekdays: 1 Monday … 7 Sunday'),
+        dates: z.array(businessDateSchema).max(400),
+      })
+      .optional()
+      .describe('休息日: the days the canteen does not open (default: open every day)'),
     from: instantSchema.optional().describe('when this change takes effect (default: now)'),
   })
   .meta({ id: 'CanteenRegistration' });
@@ -122,6 +132,14 @@ export function registrationRoutes(service: RegistrationService): ImplementedRou
           location: body.location ?? null,
           periods: body.periods,
           menu: body.menu.map((item) => ({ ...item, priceFen: fen(item.priceFen) })),
+          ...(body.closedDays
+            ? {
+                closedDays: {
+                  weekdays: [...new Set(body.closedDays.weekdays)].sort(),
+                  dates: [...new Set(body.closedDays.dates)].sort(),
+                },
+              }
+            : {}),
         },
         body.from ?? null,
         context,

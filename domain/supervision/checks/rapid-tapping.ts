@@ -27,7 +27,7 @@ export interface RapidTappingState {
  */
 export const rapidTapping: Check<RapidTappingState> = {
   name: 'rapid-tapping',
-  kinds: ['rapid-tapping'],
+  kinds: ['card-farming'],
   order: 'recorded',
   initialState: { taps: {}, raised: {} },
   apply(state, fact, settings) {
@@ -76,7 +76,7 @@ function rapidAlert(
   const seconds = Math.round((last.at - first.at) / 1000);
   const [kind, id] = actor.split(' ') as [string, string];
   return alertOf({
-    kind: 'rapid-tapping',
+    kind: 'card-farming',
     key: [actor, businessDate],
     severity: distinct >= 2 * threshold ? 'high' : 'medium',
     canteenId: last.canteenId,

@@ -8,7 +8,14 @@ import { addDays, type BusinessDate, isoWeekdayOf } from '../../time/calendar.ts
 import type { EpochMs } from '../../time/shanghai-time.ts';
 import type { AlertKind } from '../alert.ts';
 import { instantOnDate, minutesOf } from '../checks/check.ts';
-import { type CanteenSchedule, type SourceEvent, type SupervisionFact, supervisionFactOf } from '../facts.ts';
+import {
+  type CanteenSchedule,
+  type SourceEvent,
+  type SupervisionFact,
+  supervisedSaleOf,
+  supervisionFactOf,
+  type VoidedSale,
+} from '../facts.ts';
 
 /**
  * 模拟月份: a month of traffic at five canteens of one city, deterministic from a seed, with frauds
@@ -68,6 +75,7 @@ function canteenPlan(
       location: { lat, lng },
       periods: PERIODS,
       menu: [{ itemId: 'set-a', name: '套餐A', priceFen: fen(1200) }],
+      closedDays: { weekdays: closedWeekdays, dates: [] },
     },
     schedule: { closedWeekdays, closedDates: [] },
   };
@@ -375,12 +383,12 @@ export function generateScenario(seed: number): Scenario {
         at,
         terminalId: `${plan.canteenId}-t3`,
         cashierId: `${plan.canteenId}-staff`,
-        planted: 'rapid-tapping',
+        planted: 'card-farming',
       });
       return meal.saleId;
     });
     planted.push({
-      kind: 'rapid-tapping',
+      kind: 'card-farming',
       saleIds,
       note: `${plan.count} cards at ${plan.canteenId} on ${plan.date}`,
     });
@@ -587,11 +595,11 @@ export function generateScenario(seed: number): Scenario {
   });
 
   // Sales are recorded when made; an offline counter sends its sales when the period is over.
-  const sold = new Map<string, { eventId: string; data: MealSoldData }>();
+  const sold = new Map<string, VoidedSale>();
   for (const meal of sorted) {
     const data = mealSoldOf(meal);
     const eventId = `ev-sold-${meal.saleId}`;
-    sold.set(meal.saleId, { eventId, data });
+    sold.set(meal.saleId, supervisedSaleOf(eventId, data));
     const recordedAt = meal.offline ? instantOnDate(meal.date, minutesOf(PERIODS.dinner.to) + 30) : meal.at;
     record(recordedAt, 'MealSold', eventId, data);
   }
@@ -653,10 +661,9 @@ export function generateScenario(seed: number): Scenario {
 
   events.sort((a, b) => a.at - b.at || a.order - b.order);
   const recorded = events.map((entry) => entry.event);
-  const scheduleOf = (canteenId: string) => canteenOf(canteenId).schedule;
   const facts: SupervisionFact[] = [];
   for (const event of recorded) {
-    const fact = supervisionFactOf(event, (saleId) => sold.get(saleId) ?? null, scheduleOf);
+    const fact = supervisionFactOf(event, (saleId) => sold.get(saleId) ?? null);
     if (fact) facts.push(fact);
   }
   facts.push({ type: 'day-ended', businessDate: day(31) });
