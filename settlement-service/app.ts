@@ -4,6 +4,8 @@ import { POLICY_REGISTER_STREAM } from '../domain/policies/policy-register.ts';
 import type { EventStore } from '../event-store/port.ts';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { Authenticator } from './auth/authenticate.ts';
+import { dashboardPages } from './dashboard/dashboard-pages.ts';
+import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { AggregateRepository } from './event-sourcing/aggregate-repository.ts';
 import { healthRoute } from './health/health-route.ts';
 import { metricsRoute } from './health/metrics-route.ts';
@@ -83,6 +85,7 @@ export function createApp(deps: AppDependencies): Express {
     ...(deps.readModels
       ? [
           ...readModelRoutes(deps.readModels.db, bureauName),
+          ...dashboardRoutes(deps.eventStore, deps.readModels.db, now),
           ...offlineCopyRoutes(repository, deps.readModels.db, now),
         ]
       : []),
@@ -95,6 +98,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRoute(deps.eventStore, deps.readModels?.projections));
   app.use(metricsRoute(deps.readModels?.projections));
   app.get(OPENAPI_DOCUMENT_PATH, openApiDocumentHandler(routes, { title: '助餐通 API', version: '1' }));
+  if (deps.readModels) app.use(dashboardPages());
   app.use(mountRoutes(Router(), routes, auth.guard()));
   app.use(notFound);
   app.use(problemHandler(deps.log));

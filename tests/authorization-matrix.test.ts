@@ -175,6 +175,8 @@ const ROWS: readonly Row[] = [
     allowed: ADMINS,
   },
   { endpoint: 'get /api/v1/terminals', path: '/api/v1/terminals?canteenId=c1', allowed: ADMINS },
+  // 监管看板: the bureau's figures at a glance.
+  { endpoint: 'get /api/v1/dashboard', path: `/api/v1/dashboard?date=${MONTH}-08`, allowed: BUREAU },
 
   // 月结: the admin closes and pays, the reviewer (or admin) reviews and approves, the bureau reads.
   {
@@ -234,10 +236,12 @@ const ROWS: readonly Row[] = [
   },
 ];
 
-/** Open endpoints outside the API document: probes and Prometheus. */
+/** Open endpoints outside the API document: probes, Prometheus and the dashboard page. */
 const OUTSIDE_THE_DOCUMENT: readonly Row[] = [
   { endpoint: 'get /health', path: '/health', allowed: EVERYONE },
   { endpoint: 'get /metrics', path: '/metrics', allowed: EVERYONE },
+  // The dashboard page holds no data: it signs in and reads /api/v1/dashboard.
+  { endpoint: 'get /dashboard', path: '/dashboard', allowed: EVERYONE },
 ];
 
 function elderBody(birth: string, sequence: string) {

@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+
+const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
+const require = createRequire(import.meta.url);
+
+/** Files of packages the page loads as they are published: no build step. */
+const PACKAGE_ASSETS: Record<string, { readonly file: string; readonly type: string }> = {
+  'echarts.min.js': { file: require.resolve('echarts/dist/echarts.min.js'), type: 'text/javascript' },
+  'noto-sans-sc-400.ttf': {
+    file: require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
+    type: 'font/ttf',
+  },
+  'noto-sans-sc-700.ttf': {
+    file: require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'),
+    type: 'font/ttf',
+  },
+};
+
+/**
+ * 监管看板 page: static HTML, scripts and styles (`/dashboard`, `/dashboard/assets/…`). The page
+ * itself holds no data and needs no token; it signs in and reads `GET /api/v1/dashboard`.
+ */
+export function dashboardPages(): Router {
+  const router = Router();
+  router.get('/dashboard', (_request, response) => response.sendFile(path.join(PAGES, 'dashboard.html')));
+  router.get('/dashboard/assets/:file', (request, response, next) => {
+    const asset = PACKAGE_ASSETS[request.params.file];
+    if (!asset) return next();
+    response.set('cache-control', 'public, max-age=86400').type(asset.type).sendFile(asset.file);
+  });
+  router.use('/dashboard/assets', express.static(PAGES, { index: false }));
+  return router;
+}

@@ -1,0 +1,145 @@
+import { formatYuan, sourceName, words } from './i18n.js';
+
+/* global echarts: loaded from /dashboard/assets/echarts.min.js before this module. */
+
+const FONT = { fontFamily: '"Noto Sans SC", sans-serif', fontSize: 15, color: '#1f2a37' };
+const COLORS = ['#1d6fb8', '#e07a1f', '#2e9d5b', '#b8412f', '#7a5bb5', '#8a8f98'];
+
+/*
+ * Tooltips render as rich text on the canvas: ECharts' HTML tooltips write inline style
+ * attributes, which the page's Content-Security-Policy (style-src 'self') refuses.
+ */
+const TOOLTIP = { renderMode: 'richText', textStyle: { ...FONT, fontSize: 14 } };
+
+const charts = new Map();
+
+function chartIn(element) {
+  let chart = charts.get(element);
+  if (!chart) {
+    chart = echarts.init(element, null, { renderer: 'canvas' });
+    charts.set(element, chart);
+  }
+  return chart;
+}
+
+export function resizeCharts() {
+  for (const chart of charts.values()) chart.resize();
+}
+
+/** The month's reimbursable subsidy by funding source, as a ring. */
+export function drawSources(element, bySource) {
+  chartIn(element).setOption(
+    {
+      color: COLORS,
+      textStyle: FONT,
+      tooltip: {
+        ...TOOLTIP,
+        trigger: 'item',
+        formatter: (item) => `${item.name}\n￥${formatYuan(item.value)}`,
+      },
+      legend: { bottom: 0, textStyle: FONT },
+      series: [
+        {
+          type: 'pie',
+          radius: ['38%', '66%'],
+          center: ['50%', '44%'],
+          label: { ...FONT, formatter: (item) => `${item.name}\n￥${formatYuan(item.value)}` },
+          data: bySource.map((part) => ({ name: sourceName(part.source), value: part.fen })),
+        },
+      ],
+    },
+    true,
+  );
+}
+
+/** Meals per day as bars, subsidy per day (in fen, labelled in yuan) as a line on its own axis. */
+export function drawTrend(element, trend) {
+  const w = words();
+  chartIn(element).setOption(
+    {
+      color: COLORS,
+      textStyle: FONT,
+      grid: { left: 56, right: 84, top: 48, bottom: 36 },
+      tooltip: {
+        ...TOOLTIP,
+        trigger: 'axis',
+        formatter: (items) =>
+          [
+            items[0]?.axisValue ?? '',
+            ...items.map((item) =>
+              item.seriesIndex === 2
+                ? `${item.seriesName} ￥${formatYuan(item.value)}`
+                : `${item.seriesName} ${item.value}`,
+            ),
+          ].join('\n'),
+      },
+      legend: { top: 0, textStyle: FONT },
+      xAxis: {
+        type: 'category',
+        data: trend.map((day) => day.date.slice(8)),
+        axisLabel: FONT,
+      },
+      yAxis: [
+        { type: 'value', minInterval: 1, axisLabel: FONT },
+        {
+          type: 'value',
+          minInterval: 1,
+          splitLine: { show: false },
+          axisLabel: { ...FONT, formatter: (fen) => `￥${formatYuan(fen)}` },
+        },
+      ],
+      series: [
+        { name: w.trendMeals, type: 'bar', data: trend.map((day) => day.meals) },
+        { name: w.trendSubsidised, type: 'bar', data: trend.map((day) => day.subsidisedMeals) },
+        {
+          name: w.trendSubsidy,
+          type: 'line',
+          yAxisIndex: 1,
+          symbolSize: 8,
+          data: trend.map((day) => day.subsidyFen),
+        },
+      ],
+    },
+    true,
+  );
+}
+
+/** Canteens placed by longitude and latitude, sized by this month's meals: no map tiles. */
+export function drawMap(element, places) {
+  const lngs = places.map((place) => place.lng);
+  const lats = places.map((place) => place.lat);
+  const margin = 0.02;
+  const most = Math.max(1, ...places.map((place) => place.meals));
+  chartIn(element).setOption(
+    {
+      color: COLORS,
+      textStyle: FONT,
+      grid: { left: 16, right: 16, top: 16, bottom: 16 },
+      tooltip: {
+        ...TOOLTIP,
+        trigger: 'item',
+        formatter: (item) => `${item.data.name}\n${words().meals} ${item.data.meals}`,
+      },
+      xAxis: {
+        type: 'value',
+        min: Math.min(...lngs) - margin,
+        max: Math.max(...lngs) + margin,
+        show: false,
+      },
+      yAxis: { type: 'value', min: Math.min(...lats) - margin, max: Math.max(...lats) + margin, show: false },
+      series: [
+        {
+          type: 'scatter',
+          symbolSize: (_value, item) => 14 + Math.round((item.data.meals * 26) / most),
+          label: { show: true, position: 'right', ...FONT, formatter: (item) => item.data.name },
+          data: places.map((place) => ({
+            value: [place.lng, place.lat],
+            name: place.name,
+            meals: place.meals,
+          })),
+        },
+      ],
+    },
+    true,
+  );
+}

@@ -1,0 +1,300 @@
+import { drawMap, drawSources, drawTrend, resizeCharts } from './charts.js';
+import { applyWords, language, switchLanguage, words, yuan } from './i18n.js';
+
+const TOKEN_KEY = 'zhucan-dashboard-token';
+const REFRESH_MS = 60_000;
+
+const $ = (id) => document.getElementById(id);
+
+/** The last answer of GET /api/v1/dashboard, drawn again when the language changes. */
+let shown = null;
+let refreshTimer = null;
+
+class Refusal extends Error {
+  constructor(status) {
+    super(`${status}`);
+    this.status = status;
+  }
+}
+
+function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** A request to the service with the bureau token; 401 and 403 end the session. */
+async function call(path) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { authorization: `Bearer ${token()}` } });
+  } catch {
+    throw new Refusal('unreachable');
+  }
+  if (!response.ok) throw new Refusal(response.status);
+  return response;
+}
+
+function refusalText(error) {
+  const w = words();
+  if (error.status === 401) return w.unauthenticated;
+  if (error.status === 403) return w.forbidden;
+  if (error.status === 'unreachable') return w.unreachable;
+  return w.failed(error.status ?? error.message);
+}
+
+function showSignIn(message = '') {
+  clearInterval(refreshTimer);
+  sessionStorage.removeItem(TOKEN_KEY);
+  shown = null;
+  $('board').hidden = true;
+  $('sign-out').hidden = true;
+  $('date-pick').hidden = true;
+  $('updated').textContent = '';
+  $('sign-in').hidden = false;
+  $('sign-in-message').textContent = message;
+  $('token').value = '';
+  $('token').focus();
+}
+
+async function load() {
+  const date = $('date').value;
+  try {
+    const response = await call(`/api/v1/dashboard${date ? `?date=${date}` : ''}`);
+    shown = await response.json();
+  } catch (error) {
+    if (error.status === 401 || error.status === 403) return showSignIn(refusalText(error));
+    $('board-message').textContent = refusalText(error);
+    return;
+  }
+  $('board-message').textContent = '';
+  $('sign-in').hidden = true;
+  $('board').hidden = false;
+  $('sign-out').hidden = false;
+  $('date-pick').hidden = false;
+  $('date').value = shown.date;
+  const now = new Date();
+  const time = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
+  $('updated').dataset.time = time;
+  render();
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function cards(container, figures) {
+  const w = words();
+  container.replaceChildren(
+    ...[
+      ['meals', w.meals, String(figures.meals)],
+      ['subsidised', w.subsidisedMeals, String(figures.subsidisedMeals)],
+      ['subsidy', w.subsidy, yuan(figures.subsidyFen)],
+      ['reimbursable', w.reimbursable, yuan(figures.reimbursableFen)],
+    ].map(([key, label, value]) => {
+      const card = element('div', undefined, 'card');
+      const figure = element('div', value, 'value');
+      figure.dataset.testid = key;
+      card.append(element('div', label, 'label'), figure);
+      return card;
+    }),
+  );
+}
+
+function fillTable(table, columns, rows, emptyText) {
+  const head = element('tr');
+  head.append(...columns.map((column) => element('th', column)));
+  table.tHead.replaceChildren(head);
+  const body = table.tBodies[0];
+  if (rows.length === 0) {
+    const row = element('tr');
+    const cell = element('td', emptyText, 'muted');
+    cell.colSpan = columns.length;
+    row.append(cell);
+    body.replaceChildren(row);
+    return;
+  }
+  body.replaceChildren(
+    ...rows.map((cells) => {
+      const row = element('tr');
+      row.append(
+        ...cells.map((cell) => {
+          if (cell instanceof Node) {
+            const td = element('td');
+            td.append(cell);
+            return td;
+          }
+          return element('td', cell, typeof cell === 'string' && /^[￥\d]/.test(cell) ? 'number' : undefined);
+        }),
+      );
+      return row;
+    }),
+  );
+}
+
+/** `2026-11-03T15:00:00+08:00` → `11-03 15:00` (the service answers Asia/Shanghai time). */
+function shortTime(instant) {
+  return instant ? `${instant.slice(5, 10)} ${instant.slice(11, 16)}` : words().none;
+}
+
+function terminalStatusText(terminal) {
+  const say = words().terminalStatus[terminal.status];
+  if (terminal.status === 'offline') return say(shown.offlineAfterHours);
+  if (terminal.status === 'queued') return say(terminal.queuedSales);
+  return say();
+}
+
+function pdfButton(label, path) {
+  const button = element('button', label, 'link');
+  button.type = 'button';
+  button.dataset.path = path;
+  button.addEventListener('click', () => openPdf(path));
+  return button;
+}
+
+/** A plain link cannot send the bearer token: fetch the PDF and open it from memory. */
+async function openPdf(path) {
+  try {
+    const blob = await (await call(path)).blob();
+    const url = URL.createObjectURL(blob);
+    if (!window.open(url, '_blank')) {
+      const link = element('a');
+      link.href = url;
+      link.download = path.split('/').slice(-3).join('-');
+      link.click();
+    }
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (error) {
+    if (error.status === 401 || error.status === 403) return showSignIn(refusalText(error));
+    $('board-message').textContent = `${words().pdfFailed}: ${refusalText(error)}`;
+  }
+}
+
+function render() {
+  if (!shown) return;
+  const w = words();
+  const data = shown;
+  $('updated').textContent = w.updated($('updated').dataset.time);
+  $('today-range').textContent = w.range(data.today.from, data.today.to);
+  $('month-range').textContent = w.range(data.thisMonth.from, data.thisMonth.to);
+  cards($('today-cards'), data.today);
+  cards($('month-cards'), data.thisMonth);
+
+  const sources = data.thisMonth.bySource;
+  $('source-empty').hidden = sources.length > 0;
+  $('source-chart').hidden = sources.length === 0;
+  if (sources.length > 0) drawSources($('source-chart'), sources);
+  drawTrend($('trend-chart'), data.trend);
+
+  const canteenName = new Map(data.canteens.map((canteen) => [canteen.canteenId, canteen.name]));
+  const month = new Map(data.thisMonth.canteens.map((canteen) => [canteen.canteenId, canteen]));
+  fillTable(
+    $('canteens'),
+    w.canteenCols,
+    data.today.canteens.map((today) => {
+      const canteen = data.canteens.find((entry) => entry.canteenId === today.canteenId);
+      const ofMonth = month.get(today.canteenId);
+      return [
+        today.name,
+        canteen ? `${canteen.district} / ${canteen.town}` : w.none,
+        String(today.meals),
+        yuan(today.subsidyFen),
+        String(ofMonth?.meals ?? 0),
+        yuan(ofMonth?.subsidyFen ?? 0),
+        yuan(ofMonth?.reimbursableFen ?? 0),
+      ];
+    }),
+    w.none,
+  );
+  const places = data.canteens
+    .filter((canteen) => canteen.location)
+    .map((canteen) => ({
+      ...canteen.location,
+      name: canteen.name,
+      meals: month.get(canteen.canteenId)?.meals ?? 0,
+    }));
+  $('map-panel').hidden = places.length === 0;
+  if (places.length > 0) drawMap($('map-chart'), places);
+
+  fillTable(
+    $('terminals'),
+    w.terminalCols,
+    data.terminals.map((terminal) => {
+      const status = element('span', terminalStatusText(terminal), `status status-${terminal.status}`);
+      status.dataset.testid = `terminal-status-${terminal.terminalId}`;
+      return [
+        terminal.terminalId,
+        canteenName.get(terminal.canteenId) ?? terminal.canteenId,
+        shortTime(terminal.lastContactAt),
+        shortTime(terminal.lastSaleRecordedAt),
+        String(terminal.queuedSales),
+        status,
+      ];
+    }),
+    w.noTerminals,
+  );
+
+  fillTable(
+    $('settlements'),
+    w.settlementCols,
+    data.settlements.map((settlement) => {
+      const statements = element('span', undefined, 'links');
+      statements.append(
+        ...settlement.canteenStatements.map((entry) =>
+          pdfButton(canteenName.get(entry.canteenId) ?? entry.canteenId, entry.path),
+        ),
+      );
+      const status = element(
+        'span',
+        w.settlementStatus[settlement.status],
+        `status settlement-${settlement.status}`,
+      );
+      return [
+        settlement.month,
+        status,
+        shortTime(settlement.closedAt),
+        pdfButton(w.summaryPdf, settlement.statementPath),
+        statements,
+      ];
+    }),
+    w.noSettlements,
+  );
+  // Charts drawn while their section was hidden have no size yet.
+  requestAnimationFrame(resizeCharts);
+}
+
+function start() {
+  applyWords();
+  $('lang').textContent = language() === 'en' ? '中文' : 'EN';
+  if (token()) {
+    load();
+    clearInterval(refreshTimer);
+    refreshTimer = setInterval(load, REFRESH_MS);
+  } else showSignIn();
+}
+
+$('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const entered = $('token').value.trim();
+  if (!entered) {
+    $('sign-in-message').textContent = words().tokenMissing;
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, entered);
+  $('sign-in-message').textContent = '';
+  start();
+});
+$('sign-out').addEventListener('click', () => showSignIn(words().signedOut));
+$('date').addEventListener('change', () => load());
+$('lang').addEventListener('click', () => {
+  switchLanguage();
+  applyWords();
+  $('lang').textContent = language() === 'en' ? '中文' : 'EN';
+  render();
+});
+window.addEventListener('resize', resizeCharts);
+
+// Canvas text uses the page's font only once it has loaded.
+document.fonts.ready.then(() => render());
+start();

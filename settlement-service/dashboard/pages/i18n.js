@@ -1,0 +1,176 @@
+/** Words of the dashboard, Chinese first. */
+export const WORDS = {
+  'zh-CN': {
+    title: '监管看板',
+    date: '日期',
+    signOut: '退出登录',
+    signInTitle: '监管看板登录',
+    tokenLabel: '访问令牌',
+    tokenPlaceholder: '粘贴民政局发放的令牌',
+    tokenHint: '令牌由系统管理员为您的账号(管理员、审核员或审计员)发放。',
+    signIn: '登录',
+    signedOut: '已退出登录',
+    tokenMissing: '请输入访问令牌',
+    unauthenticated: '令牌无效或已失效，请重新输入',
+    forbidden: '此令牌无权查看监管看板：需要管理员、审核员或审计员账号',
+    unreachable: '无法连接服务，请稍后再试',
+    failed: (status) => `读取失败(${status})，请稍后再试`,
+    updated: (time) => `更新于 ${time}`,
+    today: '今日',
+    thisMonth: '本月',
+    range: (from, to) => (from === to ? from : `${from} 至 ${to}`),
+    meals: '就餐人次',
+    subsidisedMeals: '享受补贴人次',
+    subsidy: '补贴金额',
+    reimbursable: '应结算补贴',
+    bySourceTitle: '本月补贴资金来源',
+    noSubsidy: '本月暂无补贴',
+    trendTitle: '本月每日趋势',
+    trendMeals: '就餐人次',
+    trendSubsidised: '补贴人次',
+    trendSubsidy: '补贴金额',
+    canteensTitle: '食堂',
+    mapTitle: '食堂分布',
+    canteenCols: ['食堂', '区 / 街道', '今日就餐', '今日补贴', '本月就餐', '本月补贴', '本月应结算'],
+    terminalsTitle: '终端联络',
+    terminalCols: ['终端', '食堂', '最后联系', '最后销售', '待同步', '状态'],
+    terminalStatus: {
+      ok: () => '正常',
+      offline: (hours) => `离线超过 ${hours} 小时`,
+      queued: (count) => `有 ${count} 笔待同步`,
+      'never-seen': () => '从未联系',
+    },
+    noTerminals: '尚无终端',
+    settlementsTitle: '月结',
+    settlementCols: ['月份', '状态', '结账时间', '汇总表', '各食堂对账单'],
+    settlementStatus: {
+      open: '未结账(数据暂定)',
+      closed: '已结账',
+      reviewed: '已审核',
+      approved: '已批准',
+      paid: '已支付',
+    },
+    summaryPdf: '汇总表 PDF',
+    noSettlements: '近期无月结',
+    pdfFailed: '对账单打开失败',
+    alertsTitle: '预警',
+    sources: {
+      'city-welfare-lottery': '市福彩公益金',
+      'district-finance': '区财政',
+      'city-finance': '市财政',
+    },
+    none: '—',
+  },
+  en: {
+    title: 'Supervision dashboard',
+    date: 'Date',
+    signOut: 'Sign out',
+    signInTitle: 'Dashboard sign-in',
+    tokenLabel: 'Access token',
+    tokenPlaceholder: 'Paste the token the bureau gave you',
+    tokenHint: 'The system administrator issues tokens for your account (admin, reviewer or auditor).',
+    signIn: 'Sign in',
+    signedOut: 'Signed out',
+    tokenMissing: 'Please enter an access token',
+    unauthenticated: 'The token is not valid or no longer valid; please enter it again',
+    forbidden: 'This token may not read the dashboard: an admin, reviewer or auditor account is needed',
+    unreachable: 'The service cannot be reached; please try again later',
+    failed: (status) => `Could not load (${status}); please try again later`,
+    updated: (time) => `Updated ${time}`,
+    today: 'Today',
+    thisMonth: 'This month',
+    range: (from, to) => (from === to ? from : `${from} to ${to}`),
+    meals: 'Meals',
+    subsidisedMeals: 'Subsidised meals',
+    subsidy: 'Subsidy',
+    reimbursable: 'Reimbursable',
+    bySourceTitle: 'Subsidy by funding source this month',
+    noSubsidy: 'No subsidy this month yet',
+    trendTitle: 'Daily trend this month',
+    trendMeals: 'Meals',
+    trendSubsidised: 'Subsidised',
+    trendSubsidy: 'Subsidy',
+    canteensTitle: 'Canteens',
+    mapTitle: 'Where the canteens are',
+    canteenCols: [
+      'Canteen',
+      'District / town',
+      'Meals today',
+      'Subsidy today',
+      'Meals this month',
+      'Subsidy this month',
+      'Reimbursable',
+    ],
+    terminalsTitle: 'Terminals',
+    terminalCols: ['Terminal', 'Canteen', 'Last contact', 'Last sale', 'Queued', 'Status'],
+    terminalStatus: {
+      ok: () => 'OK',
+      offline: (hours) => `Offline for more than ${hours} h`,
+      queued: (count) => `${count} sales waiting to sync`,
+      'never-seen': () => 'Never in touch',
+    },
+    noTerminals: 'No terminals yet',
+    settlementsTitle: 'Monthly settlement',
+    settlementCols: ['Month', 'Status', 'Closed at', 'Summary', 'Canteen statements'],
+    settlementStatus: {
+      open: 'Open (provisional)',
+      closed: 'Closed',
+      reviewed: 'Reviewed',
+      approved: 'Approved',
+      paid: 'Paid',
+    },
+    summaryPdf: 'Summary PDF',
+    noSettlements: 'No recent settlements',
+    pdfFailed: 'Could not open the statement',
+    alertsTitle: 'Alerts',
+    sources: {
+      'city-welfare-lottery': 'City welfare lottery',
+      'district-finance': 'District finance',
+      'city-finance': 'City finance',
+    },
+    none: '—',
+  },
+};
+
+const LANGUAGE_KEY = 'zhucan-lang';
+
+export function language() {
+  return localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh-CN';
+}
+
+export function switchLanguage() {
+  localStorage.setItem(LANGUAGE_KEY, language() === 'en' ? 'zh-CN' : 'en');
+}
+
+export function words() {
+  return WORDS[language()];
+}
+
+/** 12.34 style, from integer fen: domain/money.ts `formatYuan`, integer arithmetic only. */
+export function formatYuan(amount) {
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Money as people read it: ￥12.34. */
+export function yuan(fen) {
+  return `￥${formatYuan(fen)}`;
+}
+
+export function sourceName(source) {
+  return words().sources[source] ?? source;
+}
+
+export function applyWords(root = document) {
+  const w = words();
+  document.documentElement.lang = language();
+  document.title = `助餐通 ${w.title}`;
+  for (const element of root.querySelectorAll('[data-i18n]')) {
+    const text = w[element.dataset.i18n];
+    if (typeof text === 'string') element.textContent = text;
+  }
+  for (const element of root.querySelectorAll('[data-i18n-placeholder]')) {
+    element.placeholder = w[element.dataset.i18nPlaceholder];
+  }
+}
