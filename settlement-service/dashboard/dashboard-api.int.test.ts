@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryProjection } from '../../projections/directory/directory.projection.ts';
+import { salesProjection } from '../../projections/sales/sales.projection.ts';
 import { saleBody, setUpBureau } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 
+/** The read models the dashboard reads. */
+const DASHBOARD_READ_MODELS = [salesProjection, directoryProjection];
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-11-03T15:00:00+08:00');
 
@@ -68,7 +72,7 @@ describe('GET /api/v1/dashboard (real HTTP, real PostgreSQL, read models)', () =
       .body.token as string;
 
   beforeAll(async () => {
-    service = await startTestService({ now: () => clock });
+    service = await startTestService({ now: () => clock }, DASHBOARD_READ_MODELS);
     tokens = (await setUpBureau(service)).tokens;
     const located = await service.call('PUT', '/api/v1/canteens/c3', service.adminToken, {
       name: '河西食堂',

@@ -28,6 +28,7 @@ export function resizeCharts() {
 
 /** The month's reimbursable subsidy by funding source, as a ring. */
 export function drawSources(element, bySource) {
+  const fenOf = new Map(bySource.map((part) => [sourceName(part.source), part.fen]));
   chartIn(element).setOption(
     {
       color: COLORS,
@@ -37,14 +38,20 @@ export function drawSources(element, bySource) {
         trigger: 'item',
         formatter: (item) => `${item.name}\n￥${formatYuan(item.value)}`,
       },
-      legend: { bottom: 0, textStyle: FONT },
+      // The amounts stand in the legend, where they have room; the ring says each part's share.
+      legend: {
+        orient: 'vertical',
+        bottom: 0,
+        textStyle: FONT,
+        formatter: (name) => `${name}  ￥${formatYuan(fenOf.get(name) ?? 0)}`,
+      },
       series: [
         {
           type: 'pie',
-          radius: ['38%', '66%'],
-          center: ['50%', '44%'],
-          label: { ...FONT, formatter: (item) => `${item.name}\n￥${formatYuan(item.value)}` },
-          data: bySource.map((part) => ({ name: sourceName(part.source), value: part.fen })),
+          radius: ['36%', '62%'],
+          center: ['50%', '40%'],
+          label: { ...FONT, formatter: '{d}%' },
+          data: [...fenOf].map(([name, value]) => ({ name, value })),
         },
       ],
     },
@@ -114,7 +121,7 @@ export function drawMap(element, places) {
     {
       color: COLORS,
       textStyle: FONT,
-      grid: { left: 16, right: 16, top: 16, bottom: 16 },
+      grid: { left: 24, right: 120, top: 24, bottom: 24 },
       tooltip: {
         ...TOOLTIP,
         trigger: 'item',

@@ -55,14 +55,34 @@ function showSignIn(message = '') {
   $('token').focus();
 }
 
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `2026-11-03` moved by whole days, in UTC so that no clock change shifts it. */
+function addDays(date, days) {
+  const [year, month, day] = date.split('-').map(Number);
+  const moved = new Date(Date.UTC(year, month - 1, day + days));
+  const pad = (value) => String(value).padStart(2, '0');
+  return `${moved.getUTCFullYear()}-${pad(moved.getUTCMonth() + 1)}-${pad(moved.getUTCDate())}`;
+}
+
+/** Shows another day: the service answers a date it cannot read with 400. */
+function showDay(date) {
+  $('date').value = date;
+  if (date && !DATE_PATTERN.test(date)) {
+    $('board-message').textContent = words().badDate;
+    return;
+  }
+  load();
+}
+
 async function load() {
-  const date = $('date').value;
+  const date = $('date').value.trim();
   try {
     const response = await call(`/api/v1/dashboard${date ? `?date=${date}` : ''}`);
     shown = await response.json();
   } catch (error) {
     if (error.status === 401 || error.status === 403) return showSignIn(refusalText(error));
-    $('board-message').textContent = refusalText(error);
+    $('board-message').textContent = error.status === 400 ? words().badDate : refusalText(error);
     return;
   }
   $('board-message').textContent = '';
@@ -286,7 +306,10 @@ $('sign-in-form').addEventListener('submit', (event) => {
   start();
 });
 $('sign-out').addEventListener('click', () => showSignIn(words().signedOut));
-$('date').addEventListener('change', () => load());
+$('date').addEventListener('change', () => showDay($('date').value.trim()));
+$('day-before').addEventListener('click', () => showDay(addDays(shown?.date ?? $('date').value, -1)));
+$('day-after').addEventListener('click', () => showDay(addDays(shown?.date ?? $('date').value, 1)));
+$('go-today').addEventListener('click', () => showDay(''));
 $('lang').addEventListener('click', () => {
   switchLanguage();
   applyWords();

@@ -3,11 +3,15 @@ export const WORDS = {
   'zh-CN': {
     title: '监管看板',
     date: '日期',
+    dayBefore: '前一天',
+    dayAfter: '后一天',
+    goToday: '今天',
+    badDate: '日期应写作 年-月-日，例如 2026-11-03',
     signOut: '退出登录',
     signInTitle: '监管看板登录',
     tokenLabel: '访问令牌',
     tokenPlaceholder: '粘贴民政局发放的令牌',
-    tokenHint: '令牌由系统管理员为您的账号(管理员、审核员或审计员)发放。',
+    tokenHint: '令牌由系统管理员为您的账号(管理员、审核员或审计员)发放；系统管理员令牌也可登录。',
     signIn: '登录',
     signedOut: '已退出登录',
     tokenMissing: '请输入访问令牌',
@@ -64,11 +68,16 @@ export const WORDS = {
   en: {
     title: 'Supervision dashboard',
     date: 'Date',
+    dayBefore: 'Day before',
+    dayAfter: 'Day after',
+    goToday: 'Today',
+    badDate: 'Write the date as year-month-day, e.g. 2026-11-03',
     signOut: 'Sign out',
     signInTitle: 'Dashboard sign-in',
     tokenLabel: 'Access token',
     tokenPlaceholder: 'Paste the token the bureau gave you',
-    tokenHint: 'The system administrator issues tokens for your account (admin, reviewer or auditor).',
+    tokenHint:
+      "The system administrator issues tokens for your account (admin, reviewer or auditor); the system administrator's token works too.",
     signIn: 'Sign in',
     signedOut: 'Signed out',
     tokenMissing: 'Please enter an access token',
@@ -172,5 +181,9 @@ export function applyWords(root = document) {
   }
   for (const element of root.querySelectorAll('[data-i18n-placeholder]')) {
     element.placeholder = w[element.dataset.i18nPlaceholder];
+  }
+  for (const element of root.querySelectorAll('[data-i18n-label]')) {
+    element.title = w[element.dataset.i18nLabel];
+    element.setAttribute('aria-label', w[element.dataset.i18nLabel]);
   }
 }
