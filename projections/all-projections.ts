@@ -1,9 +1,14 @@
 import { directoryProjection } from './directory/directory.projection.ts';
 import type { Projection } from './runner/projection.ts';
 import { salesProjection } from './sales/sales.projection.ts';
+import { supervisionProjection } from './supervision/supervision.projection.ts';
 
 /** Every read model the service keeps. */
-export const ALL_PROJECTIONS: readonly Projection[] = [salesProjection, directoryProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [
+  salesProjection,
+  directoryProjection,
+  supervisionProjection,
+];
 
 export function projectionNamed(name: string): Projection {
   const found = ALL_PROJECTIONS.find((projection) => projection.name === name);

@@ -22,6 +22,7 @@ import { SalesService } from './sales/sales-service.ts';
 import type { PiiVault } from './security/pii-vault.ts';
 import { settlementRoutes } from './settlement/settlement-routes.ts';
 import { SettlementService } from './settlement/settlement-service.ts';
+import { alertRoutes } from './supervision/alert-routes.ts';
 import { offlineCopyRoutes } from './terminals/offline-copy-route.ts';
 import { terminalQueueRoutes } from './terminals/terminal-queue-routes.ts';
 import { userRoutes } from './users/user-routes.ts';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDependencies): Express {
           ...readModelRoutes(deps.readModels.db, bureauName),
           ...dashboardRoutes(deps.eventStore, deps.readModels.db, now),
           ...offlineCopyRoutes(repository, deps.readModels.db, now),
+          ...alertRoutes(repository, deps.readModels.db, now),
         ]
       : []),
   ];

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertIdOf } from '../domain/supervision/alert.ts';
 import { idNumber, MENU, saleBody, setUpBureau, TEST_POLICY } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
@@ -49,6 +50,18 @@ const TERMINALS = ['t1', 't2', 't3'] as const satisfies Principal[];
 const MONTH = '2026-10';
 /** Sold by t1 at canteen c1 before the rows run; the void row aims at it. */
 const C1_SALE = randomUUID();
+/**
+ * Afternoon meals sold by t1 before the rows run, each raising an outside-hours alert: one to
+ * confirm and one to dismiss per allowed caller, since another person's decision on a decided alert
+ * is refused.
+ */
+const AFTERNOON_SALES = Array.from({ length: 6 }, () => randomUUID());
+const AFTERNOON_ALERTS = AFTERNOON_SALES.map((saleId) => alertIdOf('outside-hours', [saleId]));
+const alertDecisionPaths = (decision: string, first: number) => ({
+  reviewer: `/api/v1/alerts/${AFTERNOON_ALERTS[first]}/${decision}`,
+  admin: `/api/v1/alerts/${AFTERNOON_ALERTS[first + 1]}/${decision}`,
+  builtInAdmin: `/api/v1/alerts/${AFTERNOON_ALERTS[first + 2]}/${decision}`,
+});
 
 interface Row {
   /** The operation as the OpenAPI document names it: method and templated path. */
@@ -58,6 +71,8 @@ interface Row {
   readonly body?: () => unknown;
   /** Everyone else is refused. */
   readonly allowed: readonly Principal[];
+  /** For allowed callers that each need their own target, the path each calls instead of `path`. */
+  readonly pathFor?: Partial<Record<Principal, string>>;
 }
 
 /*
@@ -178,6 +193,35 @@ const ROWS: readonly Row[] = [
   // 监管看板: the bureau's figures at a glance.
   { endpoint: 'get /api/v1/dashboard', path: `/api/v1/dashboard?date=${MONTH}-08`, allowed: BUREAU },
 
+  // 监管预警: the bureau reads alerts; reviewers and admins decide them; the admin sets thresholds.
+  { endpoint: 'get /api/v1/alerts', path: `/api/v1/alerts?month=${MONTH}`, allowed: BUREAU },
+  {
+    endpoint: 'get /api/v1/alerts/{alertId}',
+    path: `/api/v1/alerts/${AFTERNOON_ALERTS[0]}`,
+    allowed: BUREAU,
+  },
+  {
+    endpoint: 'post /api/v1/alerts/{alertId}/confirm',
+    path: `/api/v1/alerts/${AFTERNOON_ALERTS[0]}/confirm`,
+    pathFor: alertDecisionPaths('confirm', 0),
+    body: () => ({ reason: '核实为代刷' }),
+    allowed: ['reviewer', ...ADMINS],
+  },
+  {
+    endpoint: 'post /api/v1/alerts/{alertId}/dismiss',
+    path: `/api/v1/alerts/${AFTERNOON_ALERTS[3]}/dismiss`,
+    pathFor: alertDecisionPaths('dismiss', 3),
+    body: () => ({ reason: '社区活动加餐' }),
+    allowed: ['reviewer', ...ADMINS],
+  },
+  { endpoint: 'get /api/v1/supervision/settings', path: '/api/v1/supervision/settings', allowed: BUREAU },
+  {
+    endpoint: 'put /api/v1/supervision/settings',
+    path: '/api/v1/supervision/settings',
+    body: () => ({ voidRate: { multiple: 4 } }),
+    allowed: ADMINS,
+  },
+
   // 月结: the admin closes and pays, the reviewer (or admin) reviews and approves, the bureau reads.
   {
     endpoint: 'post /api/v1/settlements/{month}/close',
@@ -280,7 +324,7 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
     const header = authorization.get(principal);
     if (header === undefined) throw new Error(`no credential for ${principal}`);
     const body = row.body?.();
-    const response = await fetch(`${service.url}${row.path}`, {
+    const response = await fetch(`${service.url}${row.pathFor?.[principal] ?? row.path}`, {
       method: row.endpoint.split(' ')[0]?.toUpperCase(),
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -314,6 +358,11 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
     await admin('PUT', '/api/v1/elders/e90', elderBody('1939-06-01', '331'));
     const sold = await service.call('POST', '/api/v1/sales', tokens.t1, saleBody({ saleId: C1_SALE }));
     expect(sold.status).toBe(201);
+    for (const [index, saleId] of AFTERNOON_SALES.entries()) {
+      const occurredAt = `${MONTH}-${String(10 + index).padStart(2, '0')}T15:30:00+08:00`;
+      const body = saleBody({ saleId, occurredAt, terminalSeq: 2 + index });
+      expect((await service.call('POST', '/api/v1/sales', tokens.t1, body)).status).toBe(201);
+    }
 
     const bearer = (token: string) => `Bearer ${token}`;
     const made = (prefix: string, id: string) => bearer(`${prefix}${randomBytes(32).toString('hex')}.${id}`);
@@ -374,7 +423,8 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
     for (const row of [...ROWS, ...OUTSIDE_THE_DOCUMENT]) {
       const template = row.endpoint.split(' ')[1] ?? '';
       const pattern = new RegExp(`^${template.replace(/\./g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-      expect(row.path.split('?')[0], row.endpoint).toMatch(pattern);
+      for (const path of [row.path, ...Object.values(row.pathFor ?? {})])
+        expect(path.split('?')[0], row.endpoint).toMatch(pattern);
     }
   });
 

@@ -19,6 +19,8 @@ export const PROBLEM_CATALOGUE = {
   forbidden: { status: 403, title: 'Forbidden' },
   'four-eyes': { status: 403, title: 'Closer cannot approve' },
   'not-found': { status: 404, title: 'Not found' },
+  'reason-required': { status: 400, title: 'Reason required' },
+  'alert-decided': { status: 409, title: 'Alert already decided' },
   'invalid-id-number': { status: 400, title: 'Invalid ID number' },
   'card-taken': { status: 409, title: 'Card bound to another elder' },
   'id-number-taken': { status: 409, title: 'ID number registered for another elder' },

@@ -208,7 +208,13 @@ export function generateScenario(seed: number): Scenario {
     return meal;
   };
   const periodAt = (date: BusinessDate, period: 'lunch' | 'dinner', lateBy = 20) =>
-    instantOnDate(date, between(minutesOf(PERIODS[period].from) + 5, minutesOf(PERIODS[period].to) - lateBy));
+    // Whole milliseconds, as recorded instants are.
+    Math.round(
+      instantOnDate(
+        date,
+        between(minutesOf(PERIODS[period].from) + 5, minutesOf(PERIODS[period].to) - lateBy),
+      ),
+    );
 
   // Deaths: two recorded the day they happen, two recorded a fortnight late while the card is still used.
   const deaths = [

@@ -1,0 +1,230 @@
+import { sql, type Transaction } from 'kysely';
+import type { Alert } from '../../domain/supervision/alert.ts';
+import type { AlertEvent } from '../../domain/supervision/alert-lifecycle.ts';
+import { type SupervisedSale, supervisionFactOf, type VoidedSale } from '../../domain/supervision/facts.ts';
+import type { SupervisionSettings } from '../../domain/supervision/settings.ts';
+import type { SupervisionSettingsEvent } from '../../domain/supervision/settings-register.ts';
+import { applySupervisionFact, type SupervisionState } from '../../domain/supervision/supervision.ts';
+import type { RecordedEvent } from '../../event-store/port.ts';
+import type { Projection } from '../runner/projection.ts';
+import { createSupervisionTables } from './supervision.tables.ts';
+
+/** The events the checks read, the thresholds, and the bureau's decisions on alerts. */
+const FACT_EVENT_TYPES = [
+  'MealSold',
+  'SaleVoided',
+  'CanteenRegistered',
+  'CanteenChanged',
+  'ElderRegistered',
+  'ElderProfileChanged',
+  'ElderDied',
+  'CardAssigned',
+  'CardRetired',
+  'MonthClosed',
+];
+
+/**
+ * 监管预警: runs every fraud check over the events in recorded order, live and on rebuild alike, so
+ * the same events raise the same alerts with the same ids. Alerts are inserted once (the first
+ * raising stands); `AlertRaised` (recorded when the bureau decides an alert) inserts the alert as
+ * decided on, in case a rebuild under other thresholds no longer raises it; `AlertConfirmed` and
+ * `AlertDismissed` set the status. The checks' state is one JSON row with a version; the last state
+ * written is kept in memory too, and used while the row's version says nobody else wrote since.
+ */
+export const supervisionProjection: Projection = {
+  name: 'supervision',
+  version: 1,
+  eventTypes: [
+    ...FACT_EVENT_TYPES,
+    'SupervisionSettingsChanged',
+    'AlertRaised',
+    'AlertConfirmed',
+    'AlertDismissed',
+  ],
+  tables: ['alerts', 'supervised_sales', 'supervision_state'],
+  createTables: createSupervisionTables,
+  async apply(trx, schema, events) {
+    const table = (name: string) => sql.id(schema, name);
+    const kept = await loadState(trx, schema);
+    let { state, settings } = kept;
+    const pageSales = new Map<string, SupervisedSale>();
+    const earlierSales = await salesVoidedIn(trx, schema, events);
+    const raised: { alert: Alert; at: Date }[] = [];
+    const decisions: AlertEvent[] = [];
+    for (const event of events) {
+      switch (event.type) {
+        case 'SupervisionSettingsChanged':
+          settings = (event.data as unknown as SupervisionSettingsEvent['data']).settings;
+          continue;
+        case 'AlertRaised':
+          raised.push({ alert: (event.data as unknown as { alert: Alert }).alert, at: event.recordedAt });
+          continue;
+        case 'AlertConfirmed':
+        case 'AlertDismissed':
+          decisions.push({ type: event.type, data: event.data } as unknown as AlertEvent);
+          continue;
+      }
+      const fact = supervisionFactOf(
+        event,
+        (saleId) => pageSales.get(saleId) ?? earlierSales.get(saleId) ?? null,
+      );
+      if (fact === null) continue;
+      if (fact.type === 'sale') pageSales.set(fact.sale.saleId, fact.sale);
+      const step = applySupervisionFact(state, fact, settings);
+      state = step.state;
+      for (const alert of step.alerts) raised.push({ alert, at: event.recordedAt });
+    }
+    const json = (rows: readonly object[]) => JSON.stringify(rows);
+    if (pageSales.size > 0)
+      await sql`
+        INSERT INTO ${table('supervised_sales')} (sale_id, event_id, canteen_id, terminal_id, cashier_id, elder_id,
+          business_date, occurred_ms, reimbursable_fen)
+        SELECT * FROM json_to_recordset(${json([...pageSales.values()].map(saleRow))}::json) AS s(sale_id text,
+          event_id text, canteen_id text, terminal_id text, cashier_id text, elder_id text, business_date date,
+          occurred_ms bigint, reimbursable_fen bigint)
+        ON CONFLICT (sale_id) DO NOTHING`.execute(trx);
+    if (raised.length > 0)
+      await sql`
+        INSERT INTO ${table('alerts')} AS a (alert_id, kind, severity, canteen_id, elder_id, business_date, month,
+          sale_ids, event_ids, explanation_zh, explanation_en, figures, raised_at)
+        SELECT r.alert_id, r.kind, r.severity, r.canteen_id,
+          (SELECT CASE WHEN count(DISTINCT s.elder_id) = 1 AND count(*) = count(s.elder_id) THEN min(s.elder_id) END
+             FROM ${table('supervised_sales')} AS s
+            WHERE s.sale_id IN (SELECT jsonb_array_elements_text(r.sale_ids))),
+          r.business_date, r.month, r.sale_ids, r.event_ids, r.explanation_zh, r.explanation_en, r.figures, r.raised_at
+        FROM json_to_recordset(${json(raised.map(alertRow))}::json) AS r(alert_id text, kind text, severity text,
+          canteen_id text, business_date date, month text, sale_ids jsonb, event_ids jsonb, explanation_zh text,
+          explanation_en text, figures jsonb, raised_at timestamptz)
+        ON CONFLICT (alert_id) DO NOTHING`.execute(trx);
+    for (const decision of decisions) {
+      const { alertId, by, reason, at } = decision.data as Extract<
+        AlertEvent,
+        { type: 'AlertDismissed' }
+      >['data'];
+      const status = decision.type === 'AlertConfirmed' ? 'confirmed' : 'dismissed';
+      const { numAffectedRows } = await sql`
+        UPDATE ${table('alerts')} SET status = ${status}, decided_by = ${JSON.stringify(by)}::jsonb,
+          decision_reason = ${reason}, decided_at = ${new Date(at)}
+        WHERE alert_id = ${alertId}`.execute(trx);
+      if (numAffectedRows === 0n) throw new Error(`alert ${alertId} was ${status} but never raised`);
+    }
+    await saveState(trx, schema, kept.version, state, settings);
+  },
+};
+
+function saleRow(sale: SupervisedSale): object {
+  return {
+    sale_id: sale.saleId,
+    event_id: sale.eventId,
+    canteen_id: sale.canteenId,
+    terminal_id: sale.terminalId,
+    cashier_id: sale.cashierId,
+    elder_id: sale.elderId,
+    business_date: sale.businessDate,
+    occurred_ms: sale.occurredAt,
+    reimbursable_fen: sale.reimbursableFen,
+  };
+}
+
+function alertRow({ alert, at }: { alert: Alert; at: Date }): object {
+  return {
+    alert_id: alert.alertId,
+    kind: alert.kind,
+    severity: alert.severity,
+    canteen_id: alert.canteenId,
+    business_date: alert.businessDate,
+    month: alert.month,
+    sale_ids: alert.saleIds,
+    event_ids: alert.eventIds,
+    explanation_zh: alert.explanation.zh,
+    explanation_en: alert.explanation.en,
+    figures: alert.figures,
+    raised_at: at,
+  };
+}
+
+/** The sales voided in the page that were sold before it, as the supervision read model keeps them. */
+async function salesVoidedIn(
+  trx: Transaction<unknown>,
+  schema: string,
+  events: readonly RecordedEvent[],
+): Promise<Map<string, VoidedSale>> {
+  const soldInPage = new Set<string>();
+  const voided: string[] = [];
+  for (const event of events) {
+    const saleId = (event.data as { saleId?: string }).saleId;
+    if (typeof saleId !== 'string') continue;
+    if (event.type === 'MealSold') soldInPage.add(saleId);
+    else if (event.type === 'SaleVoided' && !soldInPage.has(saleId)) voided.push(saleId);
+  }
+  const found = new Map<string, VoidedSale>();
+  if (voided.length === 0) return found;
+  const { rows } = await sql<{
+    sale_id: string;
+    event_id: string;
+    canteen_id: string;
+    terminal_id: string;
+    cashier_id: string | null;
+    business_date: string;
+    occurred_ms: string;
+    reimbursable_fen: string;
+  }>`
+    SELECT sale_id, event_id, canteen_id, terminal_id, cashier_id, business_date::text AS business_date,
+      occurred_ms, reimbursable_fen
+    FROM ${sql.id(schema, 'supervised_sales')} WHERE sale_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(voided)}::jsonb))`.execute(
+    trx,
+  );
+  for (const row of rows)
+    found.set(row.sale_id, {
+      eventId: row.event_id,
+      canteenId: row.canteen_id,
+      terminalId: row.terminal_id,
+      cashierId: row.cashier_id,
+      businessDate: row.business_date,
+      occurredAt: Number(row.occurred_ms),
+      reimbursableFen: Number(row.reimbursable_fen) as VoidedSale['reimbursableFen'],
+    });
+  return found;
+}
+
+interface KeptState {
+  readonly version: number;
+  readonly state: SupervisionState;
+  readonly settings: SupervisionSettings;
+}
+
+/** Per generation schema, the state this process wrote last. */
+const lastWritten = new Map<string, KeptState>();
+
+/**
+ * The checks' state, locked for the page. The copy in memory is taken out while the page is applied:
+ * a page that fails part way leaves none behind, and the next one reads the row again.
+ */
+async function loadState(trx: Transaction<unknown>, schema: string): Promise<KeptState> {
+  const table = sql.id(schema, 'supervision_state');
+  const { rows } = await sql<{ version: string }>`SELECT version FROM ${table} FOR UPDATE`.execute(trx);
+  const version = Number(rows[0]?.version ?? Number.NaN);
+  const cached = lastWritten.get(schema);
+  lastWritten.delete(schema);
+  if (cached?.version === version) return cached;
+  const stored = await sql<{ state: SupervisionState; settings: SupervisionSettings }>`
+    SELECT state, settings FROM ${table}`.execute(trx);
+  const row = stored.rows[0];
+  if (!row) throw new Error(`${schema}.supervision_state has no row`);
+  return { version, state: row.state, settings: row.settings };
+}
+
+async function saveState(
+  trx: Transaction<unknown>,
+  schema: string,
+  version: number,
+  state: SupervisionState,
+  settings: SupervisionSettings,
+): Promise<void> {
+  await sql`
+    UPDATE ${sql.id(schema, 'supervision_state')}
+    SET version = ${version + 1}, state = ${JSON.stringify(state)}::jsonb, settings = ${JSON.stringify(settings)}::jsonb`.execute(
+    trx,
+  );
+  lastWritten.set(schema, { version: version + 1, state, settings });
+}

@@ -1,0 +1,57 @@
+import { type Kysely, sql } from 'kysely';
+import { DEFAULT_SUPERVISION_SETTINGS } from '../../domain/supervision/settings.ts';
+import { initialSupervisionState } from '../../domain/supervision/supervision.ts';
+
+/**
+ * 监管预警: the alerts the checks raised, with their evidence and the bureau's decision; the sales
+ * the checks may need again (a void names only its sale); and the checks' own state with the
+ * thresholds in force, one row, replaced with every page of events.
+ */
+export async function createSupervisionTables(db: Kysely<unknown>, schema: string): Promise<void> {
+  const table = (name: string) => sql.id(schema, name);
+  await sql`
+    CREATE TABLE ${table('alerts')} (
+      alert_id text PRIMARY KEY,
+      kind text NOT NULL,
+      severity text NOT NULL,
+      canteen_id text NOT NULL,
+      elder_id text,
+      business_date date NOT NULL,
+      month text NOT NULL,
+      sale_ids jsonb NOT NULL,
+      event_ids jsonb NOT NULL,
+      explanation_zh text NOT NULL,
+      explanation_en text NOT NULL,
+      figures jsonb NOT NULL,
+      raised_at timestamptz NOT NULL,
+      status text NOT NULL DEFAULT 'open',
+      decided_by jsonb,
+      decision_reason text,
+      decided_at timestamptz
+    )`.execute(db);
+  await sql`CREATE INDEX ON ${table('alerts')} (month, status)`.execute(db);
+  await sql`
+    CREATE TABLE ${table('supervised_sales')} (
+      sale_id text PRIMARY KEY,
+      event_id text NOT NULL,
+      canteen_id text NOT NULL,
+      terminal_id text NOT NULL,
+      cashier_id text,
+      elder_id text,
+      business_date date NOT NULL,
+      occurred_ms bigint NOT NULL,
+      reimbursable_fen bigint NOT NULL
+    )`.execute(db);
+  await sql`
+    CREATE TABLE ${table('supervision_state')} (
+      singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+      version bigint NOT NULL,
+      state jsonb NOT NULL,
+      settings jsonb NOT NULL
+    )`.execute(db);
+  await sql`
+    INSERT INTO ${table('supervision_state')} (version, state, settings)
+    VALUES (0, ${JSON.stringify(initialSupervisionState)}::jsonb, ${JSON.stringify(DEFAULT_SUPERVISION_SETTINGS)}::jsonb)`.execute(
+    db,
+  );
+}
