@@ -4,6 +4,7 @@ import { benchLoad } from './load/load.bench.ts';
 import { benchProjections } from './projections/projections.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
 import { benchSettlement } from './settlement/settlement.bench.ts';
+import { benchSupervision } from './supervision.ts';
 import { benchTerminal } from './terminal/terminal.bench.ts';
 
 /**
@@ -14,7 +15,10 @@ import { benchTerminal } from './terminal/terminal.bench.ts';
  * default 1,000,000), ZHUCAN_BENCH_QUEUED (offline sales a terminal syncs at once, default 10,000).
  * The load benchmark runs ZHUCAN_BENCH_SECONDS of mixed traffic (default 600 there) from 200 terminals,
  * each selling once every ZHUCAN_BENCH_LOAD_PACE_MS on average (default 1,000).
- * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =terminal or =load runs one part.
+ * The supervision benchmark folds a month of ZHUCAN_BENCH_SUPERVISION_SALES sales (default 300,000) at
+ * 200 canteens with 20,000 cards through the fraud checks, in memory.
+ * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =terminal, =load or =supervision runs
+ * one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -50,6 +54,16 @@ if (!only || only === 'settlement') {
 if (!only || only === 'terminal') {
   const queued = Number(process.env.ZHUCAN_BENCH_QUEUED ?? 10_000);
   console.log(`## Counter terminal\n\n${await benchTerminal({ sales: 300, queued, elders: 300, log })}\n`);
+}
+if (!only || only === 'supervision') {
+  const supervision = benchSupervision({
+    canteens: 200,
+    cards: 20_000,
+    sales: Number(process.env.ZHUCAN_BENCH_SUPERVISION_SALES ?? 300_000),
+    seed: 1,
+    log,
+  });
+  console.log(`## Supervision checks\n\n${supervision}\n`);
 }
 if (!only || only === 'load') {
   const load = await benchLoad({

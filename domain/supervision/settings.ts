@@ -10,6 +10,13 @@ const count = () => z.number().int().min(1);
  */
 const settingsSchema = z
   .object({
+    /**
+     * 迟到天数: sales reach the checks up to this many business dates after the latest one seen (an
+     * offline counter syncing late). What such a sale is compared with (taps, sales of a card, canteen
+     * and cashier days) is kept that long and then forgotten; a sale later still is checked against
+     * what is kept but not counted in its day.
+     */
+    lateArrivalDays: z.number().int().min(0).default(7),
     impossibleTravel: z
       .object({
         /** Faster than this between two taps of one card is not plausible in a city. */
@@ -18,6 +25,17 @@ const settingsSchema = z
         minDistanceKm: z.number().min(0).default(3),
         /** Taps further apart in time than this are not compared. */
         windowHours: positive().default(12),
+      })
+      .strict()
+      .prefault({}),
+    afterDeath: z
+      .object({
+        /**
+         * A death is often recorded weeks after it happened: each elder's meals of this many business
+         * dates before the latest are kept to be matched with it. Meals after a recorded death are
+         * raised whenever they arrive.
+         */
+        lateDeathDays: z.number().int().min(0).default(31),
       })
       .strict()
       .prefault({}),

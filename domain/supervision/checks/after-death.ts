@@ -1,58 +1,90 @@
 import { type BusinessDate, dayNumberOf, isAfter } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
-import { type Check, type Keyed, put, unchanged } from './check.ts';
+import {
+  type Check,
+  deepFrozen,
+  entryOf,
+  isKept,
+  type Keyed,
+  keptFrom,
+  laterDate,
+  unchanged,
+} from './check.ts';
 import { type SaleRef, saleRefOf, severityBySubsidy, subsidyText } from './sale-ref.ts';
 
+/** A meal kept for a death recorded later; `raised` once its alert has been raised. */
+type KeptSale = SaleRef & { raised?: true };
+
+interface Death {
+  readonly date: BusinessDate;
+  readonly eventId: string;
+}
+
 export interface AfterDeathState {
-  readonly deaths: Keyed<{ readonly date: BusinessDate; readonly eventId: string }>;
-  /** Every sale of each elder, for a death recorded after them. */
-  readonly sales: Keyed<readonly SaleRef[]>;
-  readonly raised: Keyed<true>;
+  /** The latest business date seen (see `laterDate`). */
+  latest: BusinessDate | null;
+  readonly deaths: Keyed<Death>;
+  /** Each elder's meals of the last `afterDeath.lateDeathDays` business dates, for a death recorded after them. */
+  readonly sales: Keyed<KeptSale[]>;
 }
 
 /**
  * 身故后用餐: meals on an elder's card on a business date after the elder's death. A death is
- * often recorded weeks late, so sales are kept and the alert is raised by whichever of the sale and
- * the death arrives second: the alerts do not depend on order. Meals on the day of death itself are
- * not counted.
+ * often recorded weeks late, so each elder's meals of the last `afterDeath.lateDeathDays` business
+ * dates are kept and the alert is raised by whichever of the sale and the death arrives second: the
+ * alerts do not depend on order within that horizon. Meals on the day of death itself are not counted.
  */
 export const afterDeath: Check<AfterDeathState> = {
   name: 'after-death',
   kinds: ['after-death'],
   order: 'any',
-  initialState: { deaths: {}, sales: {}, raised: {} },
-  apply(state, fact) {
+  initialState: deepFrozen({ latest: null, deaths: {}, sales: {} }),
+  apply(state, fact, settings) {
+    const keptDays = settings.afterDeath.lateDeathDays;
+    const latest = laterDate(state.latest, fact);
+    if (latest !== null) {
+      state.latest = latest;
+      forgetBefore(state, keptFrom(latest, keptDays) as BusinessDate);
+    }
     if (fact.type === 'death') {
       const death = { date: fact.date, eventId: fact.eventId };
-      let next: AfterDeathState = { ...state, deaths: put(state.deaths, fact.elderId, death) };
+      state.deaths[fact.elderId] = death;
       const alerts: Alert[] = [];
       for (const sale of state.sales[fact.elderId] ?? []) {
-        const raised = raise(next, sale, death);
-        next = raised.state;
-        alerts.push(...raised.alerts);
+        const alert = raise(sale, death);
+        if (alert) alerts.push(alert);
       }
-      return { state: next, alerts };
+      return { state, alerts };
     }
     if (fact.type !== 'sale' || fact.sale.elderId === null) return unchanged(state);
     const elderId = fact.sale.elderId;
-    const sale = saleRefOf(fact.sale);
-    const known = state.sales[elderId] ?? [];
-    if (known.some((candidate) => candidate.saleId === sale.saleId)) return unchanged(state);
-    const next = { ...state, sales: put(state.sales, elderId, [...known, sale]) };
+    const sale: KeptSale = saleRefOf(fact.sale);
+    const known = state.sales[elderId];
+    if (known?.some((candidate) => candidate.saleId === sale.saleId)) return unchanged(state);
+    if (isKept(sale.businessDate, keptFrom(state.latest, keptDays)))
+      entryOf(state.sales, elderId, () => []).push(sale);
     const death = state.deaths[elderId];
-    return death ? raise(next, sale, death) : unchanged(next);
+    const alert = death ? raise(sale, death) : null;
+    return { state, alerts: alert ? [alert] : [] };
   },
 };
 
-function raise(
-  state: AfterDeathState,
-  sale: SaleRef,
-  death: { readonly date: BusinessDate; readonly eventId: string },
-): { state: AfterDeathState; alerts: Alert[] } {
-  if (!isAfter(sale.businessDate, death.date) || state.raised[sale.saleId]) return { state, alerts: [] };
+/** Drops the meals before `from`, and the elders left without any. */
+function forgetBefore(state: AfterDeathState, from: BusinessDate): void {
+  for (const [elderId, sales] of Object.entries(state.sales)) {
+    const kept = sales.filter((sale) => sale.businessDate >= from);
+    if (kept.length === 0) delete state.sales[elderId];
+    else if (kept.length < sales.length) state.sales[elderId] = kept;
+  }
+}
+
+/** The alert for a meal after the death, once per meal (marking the kept meal raised). */
+function raise(sale: KeptSale, death: Death): Alert | null {
+  if (!isAfter(sale.businessDate, death.date) || sale.raised) return null;
+  sale.raised = true;
   const days = dayNumberOf(sale.businessDate) - dayNumberOf(death.date);
   const subsidy = subsidyText(sale);
-  const alert = alertOf({
+  return alertOf({
     kind: 'after-death',
     key: [sale.saleId],
     severity: severityBySubsidy(sale),
@@ -70,5 +102,4 @@ function raise(
       reimbursableFen: sale.reimbursableFen,
     },
   });
-  return { state: { ...state, raised: put(state.raised, sale.saleId, true) }, alerts: [alert] };
 }

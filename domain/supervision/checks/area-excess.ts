@@ -4,8 +4,12 @@ import {
   type CanteenDirectory,
   type Check,
   canteenAt,
+  dateOfKey,
+  deepFrozen,
+  isKept,
   type Keyed,
-  put,
+  keptFrom,
+  laterDate,
   unchanged,
   withCanteen,
 } from './check.ts';
@@ -18,14 +22,17 @@ interface ElderSale {
 interface CanteenDay {
   /** The first subsidised sale of each elder that day. */
   readonly elders: Keyed<ElderSale>;
-  readonly raised: boolean;
+  raised: boolean;
 }
 
 export interface AreaExcessState {
+  /** The latest business date seen (see `laterDate`). */
+  latest: BusinessDate | null;
   readonly canteens: CanteenDirectory;
   /** Where each registered elder lives now (`district|town`). */
   readonly residence: Keyed<string>;
   readonly registeredByArea: Keyed<number>;
+  /** Canteen days (`canteen|date`) of the last `lateArrivalDays` business dates. */
   readonly days: Keyed<CanteenDay>;
 }
 
@@ -33,46 +40,54 @@ export interface AreaExcessState {
  * 超出辖区登记人数: more different elders subsidised at a canteen in one day than elders are
  * registered in the canteen's district and town (times the setting's multiple). Raised once per
  * canteen day, the moment the count passes the line; elders and canteens are counted as registered
- * by then, so the check follows the recorded order.
+ * by then, so the check follows the recorded order. A sale more than `lateArrivalDays` older than
+ * the latest business date is not counted (its day is no longer kept).
  */
 export const areaExcess: Check<AreaExcessState> = {
   name: 'area-excess',
   kinds: ['area-excess'],
   order: 'recorded',
-  initialState: { canteens: {}, residence: {}, registeredByArea: {}, days: {} },
+  initialState: deepFrozen({ latest: null, canteens: {}, residence: {}, registeredByArea: {}, days: {} }),
   apply(state, fact, settings) {
+    const latest = laterDate(state.latest, fact);
+    if (latest !== null) {
+      state.latest = latest;
+      const from = keptFrom(latest, settings.lateArrivalDays) as BusinessDate;
+      for (const key of Object.keys(state.days)) if (dateOfKey(key) < from) delete state.days[key];
+    }
     switch (fact.type) {
       case 'canteen':
-        return unchanged({ ...state, canteens: withCanteen(state.canteens, fact.canteen) });
+        withCanteen(state.canteens, fact.canteen);
+        return unchanged(state);
       case 'elder': {
         const area = `${fact.elder.district}|${fact.elder.town}`;
         const before = state.residence[fact.elder.elderId];
         if (before === area) return unchanged(state);
-        let counts = state.registeredByArea;
-        if (before !== undefined) counts = put(counts, before, (counts[before] ?? 1) - 1);
-        counts = put(counts, area, (counts[area] ?? 0) + 1);
-        return unchanged({
-          ...state,
-          residence: put(state.residence, fact.elder.elderId, area),
-          registeredByArea: counts,
-        });
+        const counts = state.registeredByArea;
+        if (before !== undefined) counts[before] = (counts[before] ?? 1) - 1;
+        counts[area] = (counts[area] ?? 0) + 1;
+        state.residence[fact.elder.elderId] = area;
+        return unchanged(state);
       }
       case 'void': {
-        const key = `${fact.void.canteenId}|${fact.void.businessDate}`;
-        const day = state.days[key];
+        const day = state.days[`${fact.void.canteenId}|${fact.void.businessDate}`];
         if (!day || day.raised) return unchanged(state);
-        const elders = Object.fromEntries(
-          Object.entries(day.elders).filter(([, sale]) => sale.saleId !== fact.void.saleId),
-        );
-        return unchanged({ ...state, days: put(state.days, key, { ...day, elders }) });
+        for (const [elderId, sale] of Object.entries(day.elders)) {
+          if (sale.saleId === fact.void.saleId) delete day.elders[elderId];
+        }
+        return unchanged(state);
       }
       case 'sale': {
         const sale = fact.sale;
         if (sale.reimbursableFen <= 0 || sale.elderId === null) return unchanged(state);
+        if (!isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays)))
+          return unchanged(state);
         const key = `${sale.canteenId}|${sale.businessDate}`;
         const day = state.days[key] ?? { elders: {}, raised: false };
         if (day.raised || day.elders[sale.elderId]) return unchanged(state);
-        const elders = put(day.elders, sale.elderId, { saleId: sale.saleId, eventId: sale.eventId });
+        state.days[key] = day;
+        const elders = day.elders;
+        elders[sale.elderId] = { saleId: sale.saleId, eventId: sale.eventId };
         const canteen = canteenAt(state.canteens, sale.canteenId, sale.occurredAt);
         const count = Object.keys(elders).length;
         const registered = canteen
@@ -80,10 +95,10 @@ export const areaExcess: Check<AreaExcessState> = {
           : null;
         const limit = registered === null ? null : registered * settings.areaExcess.multipleOfRegistered;
         const exceeded = canteen !== null && registered !== null && limit !== null && count > limit;
-        const next = { ...state, days: put(state.days, key, { elders, raised: exceeded }) };
-        if (!exceeded) return unchanged(next);
+        day.raised = exceeded;
+        if (!exceeded) return unchanged(state);
         return {
-          state: next,
+          state,
           alerts: [
             excessAlert(
               sale.canteenId,

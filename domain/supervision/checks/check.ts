@@ -6,16 +6,30 @@ import type { SupervisedCanteen, SupervisionFact } from '../facts.ts';
 import type { SupervisionSettings } from '../settings.ts';
 
 export interface CheckStep<State> {
+  /** The state to go on with: the one given, changed in place (or, for a stateless check, null). */
   readonly state: State;
   /** Alerts this fact raised; empty for most facts. */
   readonly alerts: readonly Alert[];
 }
 
 /**
- * 监管检查: a check as a fold over facts. `apply` never changes the state it is given. Each fact is
- * applied once, as a projection applies each event once. `order` says whether the alerts depend on
- * the order of the facts (`recorded`: the same recorded order, live or on rebuild, gives the same
- * alerts) or not (`any`).
+ * 监管检查: a check as a fold over facts. Each fact is applied once, as a projection applies each
+ * event once. `order` says whether the alerts depend on the order of the facts (`recorded`: the same
+ * recorded order, live or on rebuild, gives the same alerts) or not (`any`, within the horizon below).
+ *
+ * **The state belongs to the fold.** `apply` changes the state it is given in place and returns it,
+ * so that a fact costs the same however large the state is; a caller that needs the state as it was
+ * keeps a `structuredClone` of it first. `initialState` is frozen: a fold starts from
+ * `structuredClone(check.initialState)`. States are plain JSON (records, arrays, strings, numbers,
+ * booleans and null): `JSON.parse(JSON.stringify(state))` is an equal state to go on with.
+ *
+ * **The state forgets what can no longer matter**, counted back from the latest business date the
+ * check has seen in a sale or `day-ended` (never the clock): sales may reach the checks days late
+ * (an offline counter syncing), so what a late sale must be compared with is kept for
+ * `lateArrivalDays` business dates before the latest (and the `after-death` meals for
+ * `afterDeath.lateDeathDays`); older taps, sales and canteen days are dropped once a day, when the
+ * latest date moves on. A sale older than that is still checked against what is kept, but not kept.
+ * Per-entity facts (canteens, residences, deaths, card retirements and assignments) are kept.
  */
 export interface Check<State> {
   readonly name: string;
@@ -25,29 +39,65 @@ export interface Check<State> {
   apply(state: State, fact: SupervisionFact, settings: SupervisionSettings): CheckStep<State>;
 }
 
-export type Keyed<Value> = Readonly<Record<string, Value>>;
+/** A record by key, owned and changed in place by its check. */
+export type Keyed<Value> = Record<string, Value>;
 
-/** A copy of `record` with `key` set: the previous record stays as it was. */
-export function put<Value>(record: Keyed<Value>, key: string, value: Value): Keyed<Value> {
-  return { ...record, [key]: value };
-}
-
-export function without<Value>(record: Keyed<Value>, key: string): Keyed<Value> {
-  const { [key]: _dropped, ...rest } = record;
-  return rest;
+/** The value at `key`, made and kept there first when there is none. */
+export function entryOf<Value>(record: Keyed<Value>, key: string, make: () => Value): Value {
+  let value = record[key];
+  if (value === undefined) {
+    value = make();
+    record[key] = value;
+  }
+  return value;
 }
 
 export const unchanged = <State>(state: State): CheckStep<State> => ({ state, alerts: [] });
 
+/** `value` frozen all the way down, for initial states that folds clone and must never change. */
+export function deepFrozen<Value>(value: Value): Value {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFrozen(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * 最新营业日: the latest business date seen in a sale or a `day-ended` fact, or null when the fact
+ * moves nothing on (so that a check drops what is out of its horizon only when this changes).
+ */
+export function laterDate(latest: BusinessDate | null, fact: SupervisionFact): BusinessDate | null {
+  const date =
+    fact.type === 'sale' ? fact.sale.businessDate : fact.type === 'day-ended' ? fact.businessDate : null;
+  return date !== null && (latest === null || date > latest) ? date : null;
+}
+
+/** The first business date still kept: `days` before the latest (everything while nothing is seen). */
+export function keptFrom(latest: BusinessDate | null, days: number): BusinessDate | null {
+  return latest === null ? null : addDays(latest, -days);
+}
+
+/**
+ * Whether `date` is on or after the first kept date. Business dates are ISO `YYYY-MM-DD`, so they
+ * are compared as strings here and in the daily sweeps: parsing them cost more than the checks.
+ */
+export function isKept(date: BusinessDate, from: BusinessDate | null): boolean {
+  return from === null || date >= from;
+}
+
+/** The business date at the end of a `canteen|date` or `actor|date` key. */
+export const dateOfKey = (key: string): BusinessDate => key.slice(-10);
+
 /** Canteen versions by canteen id, in the order they take effect. */
 export type CanteenDirectory = Keyed<readonly SupervisedCanteen[]>;
 
-export function withCanteen(directory: CanteenDirectory, canteen: SupervisedCanteen): CanteenDirectory {
+/** Records a canteen version in the directory (in place). */
+export function withCanteen(directory: CanteenDirectory, canteen: SupervisedCanteen): void {
   const versions = (directory[canteen.canteenId] ?? []).filter((known) => known.eventId !== canteen.eventId);
-  const sorted = [...versions, canteen].sort(
+  directory[canteen.canteenId] = [...versions, canteen].sort(
     (a, b) => (a.effectiveFrom ?? Number.NEGATIVE_INFINITY) - (b.effectiveFrom ?? Number.NEGATIVE_INFINITY),
   );
-  return put(directory, canteen.canteenId, sorted);
 }
 
 /** The canteen's details in force at `at`: the last version that had taken effect by then. */

@@ -105,7 +105,7 @@ function run<State>(
   facts: readonly SupervisionFact[],
   settings = DEFAULT_SUPERVISION_SETTINGS,
 ) {
-  let state = check.initialState;
+  let state = structuredClone(check.initialState);
   const alerts: Alert[] = [];
   for (const fact of facts) {
     const step = check.apply(state, fact, settings);

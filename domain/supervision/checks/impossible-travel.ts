@@ -7,9 +7,13 @@ import {
   type CanteenDirectory,
   type Check,
   canteenAt,
+  deepFrozen,
+  entryOf,
+  isKept,
   type Keyed,
+  keptFrom,
+  laterDate,
   oneDecimal,
-  put,
   unchanged,
   withCanteen,
 } from './check.ts';
@@ -24,25 +28,36 @@ interface Tap {
 }
 
 export interface ImpossibleTravelState {
+  /** The latest business date seen (see `laterDate`). */
+  latest: BusinessDate | null;
   readonly canteens: CanteenDirectory;
-  /** Taps at canteens with a location, by card. */
-  readonly taps: Keyed<readonly Tap[]>;
+  /**
+   * Taps at canteens with a location, by card: those a sale arriving up to `lateArrivalDays` late
+   * can be compared with (its date, and the window before it).
+   */
+  readonly taps: Keyed<Tap[]>;
 }
 
 /**
  * 异地刷卡: the same card at two canteens too far apart for the time between the taps. Every pair
  * of taps within the window is compared, whichever arrives first, so the alerts do not depend on the
- * order of the sales. A sale's canteen location is the one in force at the sale's time, so canteen
+ * order of the sales (within `lateArrivalDays`). A sale's canteen location is the one in force at the sale's time, so canteen
  * facts must come before their sales (recorded order has them first).
  */
 export const impossibleTravel: Check<ImpossibleTravelState> = {
   name: 'impossible-travel',
   kinds: ['impossible-travel'],
   order: 'any',
-  initialState: { canteens: {}, taps: {} },
+  initialState: deepFrozen({ latest: null, canteens: {}, taps: {} }),
   apply(state, fact, settings) {
-    if (fact.type === 'canteen')
-      return unchanged({ ...state, canteens: withCanteen(state.canteens, fact.canteen) });
+    if (fact.type === 'canteen') withCanteen(state.canteens, fact.canteen);
+    // A sale of the first kept date can pair with taps up to the window before that date.
+    const keptDays = settings.lateArrivalDays + Math.ceil(settings.impossibleTravel.windowHours / 24);
+    const latest = laterDate(state.latest, fact);
+    if (latest !== null) {
+      state.latest = latest;
+      forgetBefore(state, keptFrom(latest, keptDays) as BusinessDate);
+    }
     if (fact.type !== 'sale' || fact.sale.cardUid === null) return unchanged(state);
     const sale = fact.sale;
     const cardUid = sale.cardUid as string;
@@ -68,9 +83,20 @@ export const impossibleTravel: Check<ImpossibleTravelState> = {
       if (speed <= maxSpeedKmh) continue;
       alerts.push(travelAlert(cardUid, other, tap, km, hours, speed, maxSpeedKmh));
     }
-    return { state: { ...state, taps: put(state.taps, cardUid, [...earlier, tap]) }, alerts };
+    if (isKept(tap.businessDate, keptFrom(state.latest, keptDays)))
+      entryOf(state.taps, cardUid, () => []).push(tap);
+    return { state, alerts };
   },
 };
+
+/** Drops the taps before `from`, and the cards left without any. */
+function forgetBefore(state: ImpossibleTravelState, from: BusinessDate): void {
+  for (const [cardUid, taps] of Object.entries(state.taps)) {
+    const kept = taps.filter((tap) => tap.businessDate >= from);
+    if (kept.length === 0) delete state.taps[cardUid];
+    else if (kept.length < taps.length) state.taps[cardUid] = kept;
+  }
+}
 
 function travelAlert(
   cardUid: string,

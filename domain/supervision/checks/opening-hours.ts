@@ -2,7 +2,15 @@ import { MEAL_PERIODS } from '../../policy/policy-types.ts';
 import { isoWeekdayOf } from '../../time/calendar.ts';
 import { alertOf } from '../alert.ts';
 import type { SupervisedCanteen, SupervisedSale } from '../facts.ts';
-import { type CanteenDirectory, type Check, canteenAt, minutesOf, unchanged, withCanteen } from './check.ts';
+import {
+  type CanteenDirectory,
+  type Check,
+  canteenAt,
+  deepFrozen,
+  minutesOf,
+  unchanged,
+  withCanteen,
+} from './check.ts';
 import { severityBySubsidy, subsidyText } from './sale-ref.ts';
 
 export interface OpeningHoursState {
@@ -20,9 +28,12 @@ export const openingHours: Check<OpeningHoursState> = {
   name: 'opening-hours',
   kinds: ['outside-hours', 'closed-day'],
   order: 'recorded',
-  initialState: { canteens: {} },
+  initialState: deepFrozen({ canteens: {} }),
   apply(state, fact, settings) {
-    if (fact.type === 'canteen') return unchanged({ canteens: withCanteen(state.canteens, fact.canteen) });
+    if (fact.type === 'canteen') {
+      withCanteen(state.canteens, fact.canteen);
+      return unchanged(state);
+    }
     if (fact.type !== 'sale' || fact.sale.cardUid === null) return unchanged(state);
     const sale = fact.sale;
     const canteen = canteenAt(state.canteens, sale.canteenId, sale.occurredAt);

@@ -1,7 +1,17 @@
 import type { BusinessDate } from '../../time/calendar.ts';
 import type { EpochMs } from '../../time/shanghai-time.ts';
 import { type Alert, alertOf } from '../alert.ts';
-import { type Check, type Keyed, put, unchanged } from './check.ts';
+import {
+  type Check,
+  dateOfKey,
+  deepFrozen,
+  entryOf,
+  isKept,
+  type Keyed,
+  keptFrom,
+  laterDate,
+  unchanged,
+} from './check.ts';
 
 interface Tap {
   readonly saleId: string;
@@ -12,8 +22,10 @@ interface Tap {
 }
 
 export interface RapidTappingState {
-  /** Card taps by cashier (or terminal) and business date, in time order. */
-  readonly taps: Keyed<readonly Tap[]>;
+  /** The latest business date seen (see `laterDate`). */
+  latest: BusinessDate | null;
+  /** Card taps by cashier (or terminal) and business date, in time order, of the last `lateArrivalDays` dates. */
+  readonly taps: Keyed<Tap[]>;
   /** Cashier days already raised: one alert per cashier and day. */
   readonly raised: Keyed<true>;
 }
@@ -23,21 +35,30 @@ export interface RapidTappingState {
  * different cards within a short window, faster than elders can come to the counter: staff holding
  * the elders' cards. Raised once per cashier and business date, with the cards of the first window
  * found. Which cashier days are raised does not depend on order; the window named in the evidence
- * may, when sales of one counter arrive out of order.
+ * may, when sales of one counter arrive out of order. A sale more than `lateArrivalDays` older than
+ * the latest business date is not counted (its cashier day is no longer kept).
  */
 export const rapidTapping: Check<RapidTappingState> = {
   name: 'rapid-tapping',
   kinds: ['card-farming'],
   order: 'recorded',
-  initialState: { taps: {}, raised: {} },
+  initialState: deepFrozen({ latest: null, taps: {}, raised: {} }),
   apply(state, fact, settings) {
+    const latest = laterDate(state.latest, fact);
+    if (latest !== null) {
+      state.latest = latest;
+      const from = keptFrom(latest, settings.lateArrivalDays) as BusinessDate;
+      for (const key of Object.keys(state.taps)) if (dateOfKey(key) < from) delete state.taps[key];
+      for (const key of Object.keys(state.raised)) if (dateOfKey(key) < from) delete state.raised[key];
+    }
     if (fact.type !== 'sale' || fact.sale.cardUid === null) return unchanged(state);
     const sale = fact.sale;
+    if (!isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays))) return unchanged(state);
     const cardUid = fact.sale.cardUid;
     const actor = sale.cashierId === null ? `terminal ${sale.terminalId}` : `cashier ${sale.cashierId}`;
     const key = `${actor}|${sale.businessDate}`;
-    const known = state.taps[key] ?? [];
-    if (known.some((tap) => tap.saleId === sale.saleId)) return unchanged(state);
+    const taps = entryOf(state.taps, key, () => []);
+    if (taps.some((tap) => tap.saleId === sale.saleId)) return unchanged(state);
     const tap: Tap = {
       saleId: sale.saleId,
       eventId: sale.eventId,
@@ -45,21 +66,31 @@ export const rapidTapping: Check<RapidTappingState> = {
       at: sale.occurredAt,
       canteenId: sale.canteenId,
     };
-    const taps = [...known, tap].sort((a, b) => a.at - b.at || (a.saleId < b.saleId ? -1 : 1));
-    const next = { ...state, taps: put(state.taps, key, taps) };
-    if (state.raised[key]) return unchanged(next);
+    // Kept in (time, sale id) order: the new tap goes after every tap that comes before it.
+    const before = (other: Tap) => other.at < tap.at || (other.at === tap.at && other.saleId < tap.saleId);
+    let index = taps.length;
+    while (index > 0 && !before(taps[index - 1] as Tap)) index -= 1;
+    taps.splice(index, 0, tap);
+    if (state.raised[key]) return unchanged(state);
     const { cards, windowSeconds } = settings.rapidTapping;
     const windowMs = windowSeconds * 1000;
-    // Only windows holding the new tap can have changed: those starting up to a window before it.
-    for (const start of taps) {
-      if (start.at < tap.at - windowMs || start.at > tap.at) continue;
-      const inWindow = taps.filter((other) => other.at >= start.at && other.at <= start.at + windowMs);
+    // Only windows holding the new tap can have changed: those starting up to a window before it,
+    // which hold taps up to a window after it.
+    let low = index;
+    while (low > 0 && (taps[low - 1] as Tap).at >= tap.at - windowMs) low -= 1;
+    let high = index + 1;
+    while (high < taps.length && (taps[high] as Tap).at <= tap.at + windowMs) high += 1;
+    const near = taps.slice(low, high);
+    for (const start of near) {
+      if (start.at > tap.at) break;
+      const inWindow = near.filter((other) => other.at >= start.at && other.at <= start.at + windowMs);
       const distinct = new Set(inWindow.map((other) => other.cardUid));
       if (distinct.size < cards) continue;
       const alert = rapidAlert(actor, sale.businessDate, inWindow, distinct.size, cards, windowSeconds);
-      return { state: { ...next, raised: put(next.raised, key, true) }, alerts: [alert] };
+      state.raised[key] = true;
+      return { state, alerts: [alert] };
     }
-    return unchanged(next);
+    return unchanged(state);
   },
 };
 

@@ -1,6 +1,6 @@
 import { type BusinessDate, compareDates, isAfter, monthKeyOf } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
-import { type Check, endedThrough, type Keyed, put, unchanged, without } from './check.ts';
+import { type Check, deepFrozen, endedThrough, entryOf, type Keyed, unchanged } from './check.ts';
 
 interface OpenDay {
   readonly canteenId: string;
@@ -15,11 +15,12 @@ interface CountedDay {
 }
 
 export interface RegularCountsState {
-  readonly ended: BusinessDate | null;
+  ended: BusinessDate | null;
+  /** The days not ended yet, by `canteen|date`. */
   readonly open: Keyed<OpenDay>;
-  /** The last open days of each canteen that ended, oldest first. */
-  readonly history: Keyed<readonly CountedDay[]>;
-  /** Canteen months already raised: one alert per canteen and month. */
+  /** The last `windowDays` open days of each canteen that ended, oldest first. */
+  readonly history: Keyed<CountedDay[]>;
+  /** Canteen months already raised, one alert per canteen and month; forgotten once the month has ended. */
   readonly raised: Keyed<true>;
 }
 
@@ -33,37 +34,32 @@ export const regularCounts: Check<RegularCountsState> = {
   name: 'regular-counts',
   kinds: ['regular-counts'],
   order: 'recorded',
-  initialState: { ended: null, open: {}, history: {}, raised: {} },
+  initialState: deepFrozen({ ended: null, open: {}, history: {}, raised: {} }),
   apply(state, fact, settings) {
-    let next = state;
     if (fact.type === 'sale' && fact.sale.reimbursableFen > 0) {
       const sale = fact.sale;
-      if (next.ended === null || isAfter(sale.businessDate, next.ended)) {
+      if (state.ended === null || isAfter(sale.businessDate, state.ended)) {
         const key = `${sale.canteenId}|${sale.businessDate}`;
-        const day = next.open[key] ?? {
+        const day = entryOf<OpenDay>(state.open, key, () => ({
           canteenId: sale.canteenId,
           businessDate: sale.businessDate,
           sales: {},
-        };
-        next = {
-          ...next,
-          open: put(next.open, key, { ...day, sales: put(day.sales, sale.saleId, sale.eventId) }),
-        };
+        }));
+        day.sales[sale.saleId] = sale.eventId;
       }
     }
     if (fact.type === 'void') {
-      const key = `${fact.void.canteenId}|${fact.void.businessDate}`;
-      const day = next.open[key];
-      if (day?.sales[fact.void.saleId] !== undefined) {
-        next = {
-          ...next,
-          open: put(next.open, key, { ...day, sales: without(day.sales, fact.void.saleId) }),
-        };
-      }
+      const day = state.open[`${fact.void.canteenId}|${fact.void.businessDate}`];
+      if (day) delete day.sales[fact.void.saleId];
     }
-    const ended = endedThrough(next.ended, fact);
-    if (ended === next.ended || ended === null) return unchanged(next);
-    return closeDays({ ...next, ended }, ended, settings.regularCounts);
+    const ended = endedThrough(state.ended, fact);
+    if (ended === state.ended || ended === null) return unchanged(state);
+    state.ended = ended;
+    const alerts = closeDays(state, ended, settings.regularCounts);
+    // No day of an earlier month can be judged any more: its raised marks are done with.
+    const month = monthKeyOf(ended);
+    for (const key of Object.keys(state.raised)) if (key.slice(-7) < month) delete state.raised[key];
+    return { state, alerts };
   },
 };
 
@@ -71,18 +67,16 @@ function closeDays(
   state: RegularCountsState,
   ended: BusinessDate,
   settings: { windowDays: number; maxCoefficientOfVariation: number; minMeanCount: number },
-) {
+): Alert[] {
   const closing = Object.entries(state.open)
     .filter(([, day]) => !isAfter(day.businessDate, ended))
     .sort(([keyA, a], [keyB, b]) => compareDates(a.businessDate, b.businessDate) || (keyA < keyB ? -1 : 1));
-  let next = state;
   const alerts: Alert[] = [];
   for (const [key, day] of closing) {
-    const history = [
-      ...(next.history[day.canteenId] ?? []),
-      { businessDate: day.businessDate, sales: day.sales },
-    ].slice(-settings.windowDays);
-    next = { ...next, open: without(next.open, key), history: put(next.history, day.canteenId, history) };
+    delete state.open[key];
+    const history = entryOf(state.history, day.canteenId, () => []);
+    history.push({ businessDate: day.businessDate, sales: day.sales });
+    if (history.length > settings.windowDays) history.splice(0, history.length - settings.windowDays);
     if (history.length < settings.windowDays) continue;
     const counts = history.map((counted) => Object.keys(counted.sales).length);
     const mean = counts.reduce((sum, value) => sum + value, 0) / counts.length;
@@ -90,9 +84,9 @@ function closeDays(
     const cv = sd / mean;
     const month = monthKeyOf(day.businessDate);
     const raisedKey = `${day.canteenId}|${month}`;
-    if (mean < settings.minMeanCount || cv > settings.maxCoefficientOfVariation || next.raised[raisedKey])
+    if (mean < settings.minMeanCount || cv > settings.maxCoefficientOfVariation || state.raised[raisedKey])
       continue;
-    next = { ...next, raised: put(next.raised, raisedKey, true) };
+    state.raised[raisedKey] = true;
     const first = history[0]?.businessDate ?? day.businessDate;
     const min = Math.min(...counts);
     const max = Math.max(...counts);
@@ -119,5 +113,5 @@ function closeDays(
       }),
     );
   }
-  return { state: next, alerts };
+  return alerts;
 }

@@ -1,7 +1,17 @@
+import type { BusinessDate } from '../../time/calendar.ts';
 import type { EpochMs } from '../../time/shanghai-time.ts';
 import { formatShanghaiInstant } from '../../time/shanghai-time.ts';
 import { type Alert, alertOf } from '../alert.ts';
-import { type Check, type Keyed, put, unchanged } from './check.ts';
+import {
+  type Check,
+  deepFrozen,
+  entryOf,
+  isKept,
+  type Keyed,
+  keptFrom,
+  laterDate,
+  unchanged,
+} from './check.ts';
 import { type SaleRef, saleRefOf, severityBySubsidy, subsidyText } from './sale-ref.ts';
 
 interface Retirement {
@@ -9,12 +19,17 @@ interface Retirement {
   readonly eventId: string;
 }
 
+/** A tap kept for a retirement recorded later; `raised` once its alert has been raised. */
+type KeptSale = SaleRef & { raised?: true };
+
 export interface RetiredCardState {
-  readonly retirements: Keyed<readonly Retirement[]>;
+  /** The latest business date seen (see `laterDate`). */
+  latest: BusinessDate | null;
+  readonly retirements: Keyed<Retirement[]>;
   /** When each card was (re)assigned, to tell a reissued card's new holder from misuse. */
-  readonly assignments: Keyed<readonly EpochMs[]>;
-  readonly sales: Keyed<readonly SaleRef[]>;
-  readonly raised: Keyed<true>;
+  readonly assignments: Keyed<EpochMs[]>;
+  /** Each card's taps of the last `lateArrivalDays` business dates, for a retirement recorded after them. */
+  readonly sales: Keyed<KeptSale[]>;
 }
 
 /**
@@ -26,41 +41,38 @@ export const retiredCard: Check<RetiredCardState> = {
   name: 'retired-card',
   kinds: ['retired-card'],
   order: 'recorded',
-  initialState: { retirements: {}, assignments: {}, sales: {}, raised: {} },
-  apply(state, fact) {
+  initialState: deepFrozen({ latest: null, retirements: {}, assignments: {}, sales: {} }),
+  apply(state, fact, settings) {
+    const latest = laterDate(state.latest, fact);
+    if (latest !== null) {
+      state.latest = latest;
+      forgetBefore(state, keptFrom(latest, settings.lateArrivalDays) as BusinessDate);
+    }
     switch (fact.type) {
       case 'card-assigned': {
-        if (fact.from === null) return unchanged(state);
-        const known = state.assignments[fact.cardUid] ?? [];
-        return unchanged({
-          ...state,
-          assignments: put(state.assignments, fact.cardUid, [...known, fact.from]),
-        });
+        if (fact.from !== null) entryOf(state.assignments, fact.cardUid, () => []).push(fact.from);
+        return unchanged(state);
       }
       case 'card-retired': {
-        const known = state.retirements[fact.cardUid] ?? [];
-        let next: RetiredCardState = {
-          ...state,
-          retirements: put(state.retirements, fact.cardUid, [
-            ...known,
-            { at: fact.at, eventId: fact.eventId },
-          ]),
-        };
+        entryOf(state.retirements, fact.cardUid, () => []).push({ at: fact.at, eventId: fact.eventId });
         const alerts: Alert[] = [];
         for (const sale of state.sales[fact.cardUid] ?? []) {
-          const raised = raise(next, fact.cardUid, sale);
-          next = raised.state;
-          alerts.push(...raised.alerts);
+          const alert = raise(state, fact.cardUid, sale);
+          if (alert) alerts.push(alert);
         }
-        return { state: next, alerts };
+        return { state, alerts };
       }
       case 'sale': {
         const cardUid = fact.sale.cardUid;
         if (cardUid === null) return unchanged(state);
-        const sale = saleRefOf(fact.sale);
-        const known = state.sales[cardUid] ?? [];
-        if (known.some((candidate) => candidate.saleId === sale.saleId)) return unchanged(state);
-        return raise({ ...state, sales: put(state.sales, cardUid, [...known, sale]) }, cardUid, sale);
+        const sale: KeptSale = saleRefOf(fact.sale);
+        if (state.sales[cardUid]?.some((candidate) => candidate.saleId === sale.saleId))
+          return unchanged(state);
+        if (isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays))) {
+          entryOf(state.sales, cardUid, () => []).push(sale);
+        }
+        const alert = raise(state, cardUid, sale);
+        return { state, alerts: alert ? [alert] : [] };
       }
       default:
         return unchanged(state);
@@ -68,21 +80,28 @@ export const retiredCard: Check<RetiredCardState> = {
   },
 };
 
-function raise(
-  state: RetiredCardState,
-  cardUid: string,
-  sale: SaleRef,
-): { state: RetiredCardState; alerts: Alert[] } {
-  if (state.raised[sale.saleId]) return { state, alerts: [] };
+/** Drops the taps before `from`, and the cards left without any. */
+function forgetBefore(state: RetiredCardState, from: BusinessDate): void {
+  for (const [cardUid, sales] of Object.entries(state.sales)) {
+    const kept = sales.filter((sale) => sale.businessDate >= from);
+    if (kept.length === 0) delete state.sales[cardUid];
+    else if (kept.length < sales.length) state.sales[cardUid] = kept;
+  }
+}
+
+/** The alert for a tap of a retired card, once per tap (marking the kept tap raised). */
+function raise(state: RetiredCardState, cardUid: string, sale: KeptSale): Alert | null {
+  if (sale.raised) return null;
   const assignments = state.assignments[cardUid] ?? [];
   const retirement = (state.retirements[cardUid] ?? []).find(
     (candidate) =>
       candidate.at <= sale.at && !assignments.some((from) => candidate.at < from && from <= sale.at),
   );
-  if (!retirement) return { state, alerts: [] };
+  if (!retirement) return null;
+  sale.raised = true;
   const hours = Math.floor((sale.at - retirement.at) / 3_600_000);
   const subsidy = subsidyText(sale);
-  const alert = alertOf({
+  return alertOf({
     kind: 'retired-card',
     key: [sale.saleId],
     severity: severityBySubsidy(sale),
@@ -100,5 +119,4 @@ function raise(
       reimbursableFen: sale.reimbursableFen,
     },
   });
-  return { state: { ...state, raised: put(state.raised, sale.saleId, true) }, alerts: [alert] };
 }

@@ -5,6 +5,7 @@ import {
   type CanteenDirectory,
   type Check,
   canteenAt,
+  deepFrozen,
   instantOnDate,
   lastPeriodEnd,
   unchanged,
@@ -27,9 +28,12 @@ export const voidAfterClose: Check<VoidAfterCloseState> = {
   name: 'void-after-close',
   kinds: ['void-after-close'],
   order: 'recorded',
-  initialState: { canteens: {} },
+  initialState: deepFrozen({ canteens: {} }),
   apply(state, fact, settings) {
-    if (fact.type === 'canteen') return unchanged({ canteens: withCanteen(state.canteens, fact.canteen) });
+    if (fact.type === 'canteen') {
+      withCanteen(state.canteens, fact.canteen);
+      return unchanged(state);
+    }
     if (fact.type !== 'void') return unchanged(state);
     const voided = fact.void;
     const canteen = canteenAt(state.canteens, voided.canteenId, voided.saleOccurredAt);

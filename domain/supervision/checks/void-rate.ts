@@ -1,7 +1,7 @@
 import { type BusinessDate, compareDates, isAfter } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import type { SupervisionSettings } from '../settings.ts';
-import { type Check, endedThrough, type Keyed, put, unchanged, without } from './check.ts';
+import { type Check, deepFrozen, endedThrough, entryOf, type Keyed, unchanged } from './check.ts';
 
 interface VoidRef {
   readonly saleId: string;
@@ -12,15 +12,16 @@ interface VoidRef {
 interface OpenDay {
   readonly canteenId: string;
   readonly businessDate: BusinessDate;
-  readonly sales: number;
-  readonly voids: readonly VoidRef[];
+  sales: number;
+  readonly voids: VoidRef[];
 }
 
 export interface VoidRateState {
-  readonly ended: BusinessDate | null;
+  ended: BusinessDate | null;
+  /** The days not ended yet, by `canteen|date`. */
   readonly open: Keyed<OpenDay>;
-  /** Sales and voids of each canteen's last unflagged days, the canteen's usual rate. */
-  readonly baseline: Keyed<readonly { readonly sales: number; readonly voids: number }[]>;
+  /** Sales and voids of each canteen's last `baselineDays` unflagged days, the canteen's usual rate. */
+  readonly baseline: Keyed<{ readonly sales: number; readonly voids: number }[]>;
 }
 
 /**
@@ -32,42 +33,44 @@ export const voidRate: Check<VoidRateState> = {
   name: 'void-rate',
   kinds: ['void-rate'],
   order: 'recorded',
-  initialState: { ended: null, open: {}, baseline: {} },
+  initialState: deepFrozen({ ended: null, open: {}, baseline: {} }),
   apply(state, fact, settings) {
-    let next = state;
-    const isOpen = (date: BusinessDate) => next.ended === null || isAfter(date, next.ended);
+    const isOpen = (date: BusinessDate) => state.ended === null || isAfter(date, state.ended);
+    const dayOf = (canteenId: string, businessDate: BusinessDate) =>
+      entryOf(state.open, `${canteenId}|${businessDate}`, () => ({
+        canteenId,
+        businessDate,
+        sales: 0,
+        voids: [],
+      }));
     if (fact.type === 'sale' && isOpen(fact.sale.businessDate)) {
-      const { canteenId, businessDate } = fact.sale;
-      const key = `${canteenId}|${businessDate}`;
-      const day = next.open[key] ?? { canteenId, businessDate, sales: 0, voids: [] };
-      next = { ...next, open: put(next.open, key, { ...day, sales: day.sales + 1 }) };
+      dayOf(fact.sale.canteenId, fact.sale.businessDate).sales += 1;
     }
     if (fact.type === 'void' && isOpen(fact.void.businessDate)) {
       const { canteenId, businessDate, saleId, eventId, saleEventId } = fact.void;
-      const key = `${canteenId}|${businessDate}`;
-      const day = next.open[key] ?? { canteenId, businessDate, sales: 0, voids: [] };
-      if (!day.voids.some((known) => known.saleId === saleId)) {
-        next = {
-          ...next,
-          open: put(next.open, key, { ...day, voids: [...day.voids, { saleId, eventId, saleEventId }] }),
-        };
-      }
+      const day = dayOf(canteenId, businessDate);
+      if (!day.voids.some((known) => known.saleId === saleId))
+        day.voids.push({ saleId, eventId, saleEventId });
     }
-    const ended = endedThrough(next.ended, fact);
-    if (ended === next.ended || ended === null) return unchanged(next);
-    return judgeDays({ ...next, ended }, ended, settings.voidRate);
+    const ended = endedThrough(state.ended, fact);
+    if (ended === state.ended || ended === null) return unchanged(state);
+    state.ended = ended;
+    return { state, alerts: judgeDays(state, ended, settings.voidRate) };
   },
 };
 
-function judgeDays(state: VoidRateState, ended: BusinessDate, settings: SupervisionSettings['voidRate']) {
+function judgeDays(
+  state: VoidRateState,
+  ended: BusinessDate,
+  settings: SupervisionSettings['voidRate'],
+): Alert[] {
   const closing = Object.entries(state.open)
     .filter(([, day]) => !isAfter(day.businessDate, ended))
     .sort(([keyA, a], [keyB, b]) => compareDates(a.businessDate, b.businessDate) || (keyA < keyB ? -1 : 1));
-  let next = state;
   const alerts: Alert[] = [];
   for (const [key, day] of closing) {
-    next = { ...next, open: without(next.open, key) };
-    const history = next.baseline[day.canteenId] ?? [];
+    delete state.open[key];
+    const history = state.baseline[day.canteenId] ?? [];
     const pastSales = history.reduce((sum, entry) => sum + entry.sales, 0);
     const pastVoids = history.reduce((sum, entry) => sum + entry.voids, 0);
     const usual = Math.max(settings.floorRate, pastSales === 0 ? 0 : pastVoids / pastSales);
@@ -76,8 +79,9 @@ function judgeDays(state: VoidRateState, ended: BusinessDate, settings: Supervis
     const flagged =
       day.sales >= settings.minSales && voids >= settings.minVoids && rate > settings.multiple * usual;
     if (!flagged) {
-      const kept = [...history, { sales: day.sales, voids }].slice(-settings.baselineDays);
-      next = { ...next, baseline: put(next.baseline, day.canteenId, kept) };
+      history.push({ sales: day.sales, voids });
+      if (history.length > settings.baselineDays) history.splice(0, history.length - settings.baselineDays);
+      state.baseline[day.canteenId] = history;
       continue;
     }
     const percent = (value: number) => (value * 100).toFixed(1);
@@ -103,5 +107,5 @@ function judgeDays(state: VoidRateState, ended: BusinessDate, settings: Supervis
       }),
     );
   }
-  return { state: next, alerts };
+  return alerts;
 }
