@@ -219,6 +219,18 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
       expect(box?.height, chart).toBeGreaterThan(200);
     }
     await page.waitForTimeout(800); // the charts' opening animation
+    // Hovering shows tooltips and breaks no policy (checked at the end): the ring's part, a day.
+    const hover = async (chart: string, x: number, y: number) => {
+      const box = await page.locator(`[data-testid=${chart}]`).boundingBox();
+      if (!box) throw new Error(`no ${chart}`);
+      await page.mouse.move(box.x + box.width * x, box.y + box.height * y);
+      await page.waitForTimeout(400);
+    };
+    await hover('source-chart', 0.68, 0.4);
+    await screenshot('tooltip-source');
+    await hover('trend-chart', 0.7, 0.5);
+    await screenshot('tooltip-trend');
+    await page.mouse.move(0, 0);
     await screenshot('zh');
     await screenshot('zh-full', true);
   });

@@ -6,10 +6,19 @@ const FONT = { fontFamily: '"Noto Sans SC", sans-serif', fontSize: 15, color: '#
 const COLORS = ['#1d6fb8', '#e07a1f', '#2e9d5b', '#b8412f', '#7a5bb5', '#8a8f98'];
 
 /*
- * Tooltips render as rich text on the canvas: ECharts' HTML tooltips write inline style
- * attributes, which the page's Content-Security-Policy (style-src 'self') refuses.
+ * Tooltips are plain text joined by <br>: ECharts' own tooltip markup carries inline style
+ * attributes (its coloured markers), which the page's Content-Security-Policy (style-src 'self')
+ * refuses; ECharts styles the tooltip box itself through the DOM, which the policy allows.
  */
-const TOOLTIP = { renderMode: 'richText', textStyle: { ...FONT, fontSize: 14 } };
+const TOOLTIP = { textStyle: { ...FONT, fontSize: 15 } };
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+function tooltipLines(...lines) {
+  return lines.map(escapeHtml).join('<br>');
+}
 
 const charts = new Map();
 
@@ -71,14 +80,14 @@ export function drawTrend(element, trend) {
         ...TOOLTIP,
         trigger: 'axis',
         formatter: (items) =>
-          [
-            items[0]?.axisValue ?? '',
+          tooltipLines(
+            `${trend[items[0]?.dataIndex ?? 0]?.date ?? ''}`,
             ...items.map((item) =>
               item.seriesIndex === 2
                 ? `${item.seriesName} ￥${formatYuan(item.value)}`
                 : `${item.seriesName} ${item.value}`,
             ),
-          ].join('\n'),
+          ),
       },
       legend: { top: 0, textStyle: FONT },
       xAxis: {
@@ -125,7 +134,7 @@ export function drawMap(element, places) {
       tooltip: {
         ...TOOLTIP,
         trigger: 'item',
-        formatter: (item) => `${item.data.name}\n${words().meals} ${item.data.meals}`,
+        formatter: (item) => tooltipLines(item.data.name, `${words().meals} ${item.data.meals}`),
       },
       xAxis: {
         type: 'value',
