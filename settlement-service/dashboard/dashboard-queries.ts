@@ -86,9 +86,10 @@ export async function periodFigures(
      WHERE business_date BETWEEN ${from} AND ${to}
      GROUP BY canteen_id, source HAVING sum(fen) <> 0 ORDER BY source`.execute(db);
   const names = await canteenNames(db);
-  const canteenIds = [...new Set([...names.keys(), ...days.map((day) => day.canteen_id)])].sort();
+  const dayOf = new Map(days.map((day) => [day.canteen_id, day]));
+  const canteenIds = [...new Set([...names.keys(), ...dayOf.keys()])].sort();
   const canteens = canteenIds.map((canteenId) => {
-    const day = days.find((row) => row.canteen_id === canteenId);
+    const day = dayOf.get(canteenId);
     return {
       canteenId,
       name: names.get(canteenId) ?? canteenId,
@@ -128,9 +129,10 @@ export async function dailyTrend(
       sum(subsidised_meals)::integer AS subsidised_meals, sum(subsidy_fen)::bigint AS subsidy_fen
       FROM read_models.canteen_days WHERE business_date BETWEEN ${from} AND ${to}
      GROUP BY business_date`.execute(db);
+  const rowOf = new Map(rows.map((row) => [row.date, row]));
   const trend: TrendDay[] = [];
   for (let date = from; compareDates(date, to) <= 0; date = addDays(date, 1)) {
-    const row = rows.find((candidate) => candidate.date === date);
+    const row = rowOf.get(date);
     trend.push({
       date,
       meals: row?.meals ?? 0,
