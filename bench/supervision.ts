@@ -231,6 +231,9 @@ export function benchSupervision(options: SupervisionBenchOptions): string {
     }
   }
   const heap = process.memoryUsage().heapUsed;
+  const parts = Object.entries(state)
+    .map(([name, part]) => [name, JSON.stringify(part).length] as const)
+    .sort((a, b) => b[1] - a[1]);
   const total = (performance.now() - started) / 1000;
   const byKind = new Map<string, number>();
   for (const alert of alerts.values()) byKind.set(alert.kind, (byKind.get(alert.kind) ?? 0) + 1);
@@ -245,6 +248,13 @@ export function benchSupervision(options: SupervisionBenchOptions): string {
     ['fold time (generation and JSON sizes excluded)', `${(folding / 1000).toFixed(1)} s`],
     ['run time in all', `${total.toFixed(1)} s`],
     ...sizes.map((size) => [`JSON state after day ${size.day}`, mb(size.bytes)]),
+    [
+      'its largest parts',
+      parts
+        .slice(0, 4)
+        .map(([name, bytes]) => `${name} ${mb(bytes)}`)
+        .join(', '),
+    ],
     ['heap used at the end', mb(heap)],
     ['alerts', [...byKind].map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none'],
   ];
