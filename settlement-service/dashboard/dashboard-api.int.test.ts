@@ -305,8 +305,18 @@ describe('GET /api/v1/dashboard (real HTTP, real PostgreSQL, read models)', () =
   });
 
   it('serves the bureau (admin, reviewer, auditor) and refuses everyone else; a date that is not a date is 400', async () => {
-    for (const token of [service.adminToken, users.reviewer, users.auditor])
-      expect((await dashboard('2026-11-03', token)).status).toBe(200);
+    const viewers = [];
+    for (const token of [service.adminToken, users.reviewer, users.auditor]) {
+      const answer = await dashboard('2026-11-03', token);
+      expect(answer.status).toBe(200);
+      viewers.push(answer.body.viewer);
+    }
+    // Who is signed in, so that the page offers decisions on alerts to admins and reviewers only.
+    expect(viewers).toEqual([
+      { userId: 'bureau-admin', name: '系统管理员', role: 'admin' },
+      { userId: 'reviewer', name: 'reviewer', role: 'reviewer' },
+      { userId: 'auditor', name: 'auditor', role: 'auditor' },
+    ]);
     const anonymous = await fetch(`${service.url}/api/v1/dashboard?date=2026-11-03`);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ code: 'unauthenticated' });

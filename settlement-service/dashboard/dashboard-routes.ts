@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { firstDayOfMonth, monthKeyOf } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import type { EventStore } from '../../event-store/port.ts';
+import { principalOf } from '../auth/authenticate.ts';
 import { businessDateSchema } from '../http/common-schemas.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import {
@@ -34,6 +35,9 @@ const periodSchema = z.object({
 
 const dashboardSchema = z
   .object({
+    viewer: z
+      .object({ userId: z.string(), name: z.string(), role: z.enum(['admin', 'reviewer', 'auditor']) })
+      .describe('who is signed in: the page offers decisions on alerts to admins and reviewers only'),
     date: z.string().describe('the business date shown as 今日'),
     month: z.string(),
     today: periodSchema,
@@ -99,7 +103,10 @@ export function dashboardRoutes(
       query: z.object({ date: businessDateSchema.optional() }),
       success: { status: 200, schema: dashboardSchema },
       problems: [],
-    }).implement(async ({ query }) => {
+    }).implement(async ({ query, request }) => {
+      const principal = principalOf(request);
+      if (principal.role !== 'admin' && principal.role !== 'reviewer' && principal.role !== 'auditor')
+        throw new Error('the route guard admits bureau users only');
       const at = now();
       const date = query.date ?? businessDateOf(at);
       const month = monthKeyOf(date);
@@ -107,6 +114,7 @@ export function dashboardRoutes(
       return {
         status: 200,
         body: {
+          viewer: { userId: principal.userId, name: principal.name, role: principal.role },
           date,
           month,
           today: await periodFigures(db, date, date),
