@@ -61,6 +61,11 @@ const settingsSchema = z
       .object({
         /** Alert when a day's distinct subsidised elders exceed this multiple of those registered in the canteen's town. */
         multipleOfRegistered: positive().default(1),
+        /**
+         * Days with fewer subsidised elders than this are not judged: where elders may eat at any
+         * canteen (全城通), a few from other towns at a small canteen are normal.
+         */
+        minElders: count().default(10),
       })
       .strict()
       .prefault({}),

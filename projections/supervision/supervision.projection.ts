@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Alert } from '../../domain/supervision/alert.ts';
 import type { AlertEvent } from '../../domain/supervision/alert-lifecycle.ts';
 import { type SupervisedSale, supervisionFactOf, type VoidedSale } from '../../domain/supervision/facts.ts';
-import type { SupervisionSettings } from '../../domain/supervision/settings.ts';
+import { parseSupervisionSettings, type SupervisionSettings } from '../../domain/supervision/settings.ts';
 import type { SupervisionSettingsEvent } from '../../domain/supervision/settings-register.ts';
 import { applySupervisionFact, type SupervisionState } from '../../domain/supervision/supervision.ts';
 import type { RecordedEvent } from '../../event-store/port.ts';
@@ -54,7 +54,7 @@ export const supervisionProjection: Projection = {
     for (const event of events) {
       switch (event.type) {
         case 'SupervisionSettingsChanged':
-          settings = (event.data as unknown as SupervisionSettingsEvent['data']).settings;
+          settings = settingsOf(event.data as unknown as SupervisionSettingsEvent['data']);
           continue;
         case 'AlertRaised':
           raised.push({ alert: (event.data as unknown as { alert: Alert }).alert, at: event.recordedAt });
@@ -111,6 +111,17 @@ export const supervisionProjection: Projection = {
     await saveState(trx, schema, kept.version, state, settings);
   },
 };
+
+/**
+ * The thresholds as recorded, with the defaults of settings added since filled in (a recorded
+ * change holds every setting there was when it was made).
+ */
+function settingsOf(data: SupervisionSettingsEvent['data']): SupervisionSettings {
+  const parsed = parseSupervisionSettings(data.settings);
+  if (!parsed.ok)
+    throw new Error(`recorded supervision settings no longer parse: ${JSON.stringify(parsed.issues)}`);
+  return parsed.settings;
+}
 
 function saleRow(sale: SupervisedSale): object {
   return {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { DEFAULT_SUPERVISION_SETTINGS } from '../../domain/supervision/settings.ts';
-import { initialSupervisionState } from '../../domain/supervision/supervision.ts';
+import { newSupervisionState } from '../../domain/supervision/supervision.ts';
 
 /**
  * 监管预警: the alerts the checks raised, with their evidence and the bureau's decision; the sales
@@ -51,7 +51,7 @@ export async function createSupervisionTables(db: Kysely<unknown>, schema: strin
     )`.execute(db);
   await sql`
     INSERT INTO ${table('supervision_state')} (version, state, settings)
-    VALUES (0, ${JSON.stringify(initialSupervisionState)}::jsonb, ${JSON.stringify(DEFAULT_SUPERVISION_SETTINGS)}::jsonb)`.execute(
+    VALUES (0, ${JSON.stringify(newSupervisionState())}::jsonb, ${JSON.stringify(DEFAULT_SUPERVISION_SETTINGS)}::jsonb)`.execute(
     db,
   );
 }

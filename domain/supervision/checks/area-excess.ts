@@ -94,7 +94,12 @@ export const areaExcess: Check<AreaExcessState> = {
           ? (state.registeredByArea[`${canteen.district}|${canteen.town}`] ?? 0)
           : null;
         const limit = registered === null ? null : registered * settings.areaExcess.multipleOfRegistered;
-        const exceeded = canteen !== null && registered !== null && limit !== null && count > limit;
+        const exceeded =
+          canteen !== null &&
+          registered !== null &&
+          limit !== null &&
+          count > limit &&
+          count >= settings.areaExcess.minElders;
         day.raised = exceeded;
         if (!exceeded) return unchanged(state);
         return {

@@ -286,12 +286,21 @@ describe('more subsidised elders than registered in the area', () => {
     type: 'elder',
     elder: { elderId: `e${n}`, eventId: `reg${n}`, effectiveFrom: null, district: '和平区', town },
   });
+  const judgedFromFour = settingsWith({ areaExcess: { minElders: 4 } });
   it('raises the moment the count passes the registered elders, once a day', () => {
     const registered = [elder(1), elder(2), elder(3), elder(4, '别的街道')];
     const meals = [1, 2, 3, 4, 5].map((n) => sale({ elderId: `e${n}`, occurredAt: at('12:00', n) }));
-    const alerts = run(areaExcess, [canteen('a'), ...registered, ...meals]);
+    const alerts = run(areaExcess, [canteen('a'), ...registered, ...meals], judgedFromFour);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ figures: { subsidisedElders: 4, registeredElders: 3 } });
+  });
+
+  it('leaves days with fewer elders than minElders alone: a few from other towns are normal', () => {
+    const meals = [1, 2, 3].map((n) => sale({ elderId: `e${n}`, occurredAt: at('12:00', n) }));
+    expect(run(areaExcess, [canteen('a'), elder(1, '别的街道'), ...meals], judgedFromFour)).toEqual([]);
+    expect(DEFAULT_SUPERVISION_SETTINGS.areaExcess.minElders).toBe(10);
+    const many = Array.from({ length: 10 }, (_, n) => sale({ elderId: `e${n}`, occurredAt: at('12:00', n) }));
+    expect(run(areaExcess, [canteen('a'), ...many])).toHaveLength(1);
   });
 
   it('counts each elder once and leaves unsubsidised meals out', () => {
