@@ -1,8 +1,9 @@
 import type { Request } from 'express';
+import type { BureauUser } from '../../domain/settlement/settlement.ts';
 import { terminal, terminalStream } from '../../domain/terminals/terminal.ts';
 import { bureauUser, userStream } from '../../domain/users/bureau-user.ts';
 import type { Actor } from '../../event-store/port.ts';
-import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
+import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { Problem } from '../http/problem.ts';
 import { problemFor } from '../http/problem-catalogue.ts';
 import { ANYONE, type RouteGuard } from '../http/route.ts';
@@ -147,4 +148,14 @@ export function principalOf(request: Request): Principal {
 
 function unauthenticated(detail: string): Problem {
   return new Problem(401, 'unauthenticated', 'Unauthenticated', detail);
+}
+
+/** The bureau user a route guard admitted, as decisions name them, and the context of their events. */
+export function actingUser(request: Request): { by: BureauUser; context: EventContext } {
+  const principal = principalOf(request);
+  if (principal.role === 'terminal') throw new Error('the route guard admits bureau users only');
+  return {
+    by: { userId: principal.userId, name: principal.name },
+    context: { actor: actorOf(principal), correlationId: request.get('x-request-id') ?? crypto.randomUUID() },
+  };
 }

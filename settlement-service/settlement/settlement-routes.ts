@@ -1,10 +1,9 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import type { BureauUser, SettlementStep } from '../../domain/settlement/settlement.ts';
+import type { SettlementStep } from '../../domain/settlement/settlement.ts';
 import { isMonthKey } from '../../domain/time/calendar.ts';
 import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
-import { actorOf, principalOf } from '../auth/authenticate.ts';
-import type { EventContext } from '../event-sourcing/aggregate-repository.ts';
+import { actingUser, principalOf } from '../auth/authenticate.ts';
 import { idSchema } from '../http/common-schemas.ts';
 import { Problem } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
@@ -109,14 +108,6 @@ function answerOf(view: SettlementView): z.output<typeof settlementSchema> {
 }
 
 /** The bureau user behind a request, and the context its events are recorded with. */
-function actingUser(request: Request): { by: BureauUser; context: EventContext } {
-  const principal = principalOf(request);
-  if (principal.role === 'terminal') throw new Error('the route guard admits bureau users only');
-  return {
-    by: { userId: principal.userId, name: principal.name },
-    context: { actor: actorOf(principal), correlationId: request.get('x-request-id') ?? crypto.randomUUID() },
-  };
-}
 
 const STEP_ROUTES: readonly { step: SettlementStep; verb: string; callers: string[]; summary: string }[] = [
   {

@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ALERT_KINDS } from '../../domain/supervision/alert.ts';
@@ -8,8 +7,8 @@ import {
 } from '../../domain/supervision/settings-register.ts';
 import { isMonthKey } from '../../domain/time/calendar.ts';
 import { type AlertView, alertById, listAlerts } from '../../projections/supervision/alert-queries.ts';
-import { actorOf, principalOf } from '../auth/authenticate.ts';
-import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
+import { actingUser } from '../auth/authenticate.ts';
+import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import { idSchema } from '../http/common-schemas.ts';
 import { problemFor } from '../http/problem-catalogue.ts';
@@ -54,15 +53,6 @@ function answerOf(view: AlertView): z.input<typeof alertSchema> {
     eventIds: [...view.eventIds],
     ...(elderId === null ? {} : { elderId }),
     detail: view.explanation.zh,
-  };
-}
-
-function actingUser(request: Request): { by: { userId: string; name: string }; context: EventContext } {
-  const principal = principalOf(request);
-  if (principal.role === 'terminal') throw new Error('the route guard admits bureau users only');
-  return {
-    by: { userId: principal.userId, name: principal.name },
-    context: { actor: actorOf(principal), correlationId: request.get('x-request-id') ?? crypto.randomUUID() },
   };
 }
 
