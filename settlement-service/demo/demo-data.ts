@@ -126,11 +126,38 @@ function demoIdNumber(birth: string, sequence: string): string {
 /** The demo terminal's canteen serves lunch and dinner around the clock, so the demo works at any hour. */
 const ALL_DAY = { lunch: { from: '00:00', to: '15:00' }, dinner: { from: '15:00', to: '23:59' } };
 
+/** Where they stand (for the dashboard's map and the distance check); the Hexi canteen rests on Sundays. */
 const CANTEENS = [
-  { id: 'heping-01', name: '和平区幸福食堂', district: '和平区', town: '劝业场街道', periods: ALL_DAY },
-  { id: 'hexi-01', name: '河西区长者食堂', district: '河西区', town: '友谊路街道' },
-  { id: 'nankai-01', name: '南开区老年助餐点', district: '南开区', town: '学府街道' },
-  { id: 'hedong-01', name: '河东区幸福食堂', district: '河东区', town: '大王庄街道' },
+  {
+    id: 'heping-01',
+    name: '和平区幸福食堂',
+    district: '和平区',
+    town: '劝业场街道',
+    location: { lat: 39.121, lng: 117.2 },
+    periods: ALL_DAY,
+  },
+  {
+    id: 'hexi-01',
+    name: '河西区长者食堂',
+    district: '河西区',
+    town: '友谊路街道',
+    location: { lat: 39.085, lng: 117.215 },
+    closedDays: { weekdays: [7], dates: [] },
+  },
+  {
+    id: 'nankai-01',
+    name: '南开区老年助餐点',
+    district: '南开区',
+    town: '学府街道',
+    location: { lat: 39.105, lng: 117.165 },
+  },
+  {
+    id: 'hedong-01',
+    name: '河东区幸福食堂',
+    district: '河东区',
+    town: '大王庄街道',
+    location: { lat: 39.125, lng: 117.235 },
+  },
 ];
 
 /** How many demo elders: a small city's couple of hundred, with cards CARD0001 … CARD0200. */
@@ -200,9 +227,10 @@ export async function seedDemoData(
         name: canteen.name,
         district: canteen.district,
         town: canteen.town,
-        location: null,
+        location: canteen.location,
         periods: ('periods' in canteen && canteen.periods) || periods,
         menu,
+        ...('closedDays' in canteen ? { closedDays: canteen.closedDays } : {}),
       },
       null,
       context,
