@@ -142,6 +142,9 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
   );
 
   heading(doc, '六、不予报销、作废与调整');
+  // A confirmed alert's reason is long: the table names the alert by number, the reasons follow.
+  const alerts = [...new Set(canteen.excluded.flatMap((entry) => (entry.alertId ? [entry.alertId] : [])))];
+  const alertNumber = (alertId: string) => `核实不予结算(预警 ${alerts.indexOf(alertId) + 1})`;
   table(
     doc,
     [250, 150, 80],
@@ -149,11 +152,17 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
       ['不予报销(售餐编号)', '原因', '金额(元)'],
       ...canteen.excluded.map((entry) => [
         entry.saleId,
-        entry.note === undefined ? (REASONS[entry.reason] ?? entry.reason) : `核实不予结算:${entry.note}`,
+        entry.alertId ? alertNumber(entry.alertId) : (REASONS[entry.reason] ?? entry.reason),
         yuan(entry.fen),
       ]),
     ],
   );
+  for (const [index, alertId] of alerts.entries()) {
+    const note = canteen.excluded.find((entry) => entry.alertId === alertId)?.note ?? '';
+    ensureSpace(doc, 30);
+    doc.fontSize(9).text(`预警 ${index + 1}(${alertId}):${note}`, LEFT, doc.y, { width: 480 });
+    doc.moveDown(0.3);
+  }
   table(
     doc,
     [250, 150, 80],

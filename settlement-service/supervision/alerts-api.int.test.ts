@@ -194,7 +194,8 @@ describe('supervision alerts: raised by the projection, decided by the bureau, e
       headers: { authorization: `Bearer ${admin}` },
     });
     const text = (await readStatement(new Uint8Array(await pdf.arrayBuffer()))).pages.join('');
-    expect(text.replaceAll('\n', '')).toContain('核实不予结算');
+    expect(text.replaceAll('\n', '')).toContain('核实不予结算(预警 1)');
+    expect(text.replaceAll('\n', '')).toContain(`预警 1(${closedDay.alertId})`);
     expect(text.replaceAll('\n', '')).toContain('现场核实无人就餐');
   });
 
