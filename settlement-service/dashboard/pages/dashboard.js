@@ -1,3 +1,4 @@
+import { renderAlerts, setAlerts } from './alerts.js';
 import { drawMap, drawSources, drawTrend, resizeCharts } from './charts.js';
 import { applyWords, language, switchLanguage, words, yuan } from './i18n.js';
 
@@ -49,6 +50,7 @@ function showSignIn(message = '') {
   $('sign-out').hidden = true;
   $('date-pick').hidden = true;
   $('updated').textContent = '';
+  $('viewer').textContent = '';
   $('sign-in').hidden = false;
   $('sign-in-message').textContent = message;
   $('token').value = '';
@@ -80,6 +82,7 @@ async function load() {
   try {
     const response = await call(`/api/v1/dashboard${date ? `?date=${date}` : ''}`);
     shown = await response.json();
+    setAlerts(await monthAlerts(shown.month));
   } catch (error) {
     if (error.status === 401 || error.status === 403) return showSignIn(refusalText(error));
     $('board-message').textContent = error.status === 400 ? words().badDate : refusalText(error);
@@ -95,6 +98,42 @@ async function load() {
   const time = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
   $('updated').dataset.time = time;
   render();
+}
+
+async function monthAlerts(month) {
+  return (await (await call(`/api/v1/alerts?month=${month}`)).json()).alerts;
+}
+
+/** Confirms or dismisses an alert; answers the service's response, refusals included. */
+async function decideAlert(alertId, decision, reason) {
+  const response = await fetch(`/api/v1/alerts/${encodeURIComponent(alertId)}/${decision}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reason }),
+  });
+  if (response.status === 401) showSignIn(words().unauthenticated);
+  return response;
+}
+
+async function reloadAlerts() {
+  try {
+    setAlerts(await monthAlerts(shown.month));
+  } catch (error) {
+    if (error.status === 401) return showSignIn(refusalText(error));
+    $('alerts-message').textContent = refusalText(error);
+    return;
+  }
+  drawAlerts();
+}
+
+function drawAlerts() {
+  renderAlerts({
+    month: shown.month,
+    canteenName: new Map(shown.canteens.map((canteen) => [canteen.canteenId, canteen.name])),
+    canDecide: shown.viewer.role === 'admin' || shown.viewer.role === 'reviewer',
+    decide: decideAlert,
+    reload: reloadAlerts,
+  });
 }
 
 function element(tag, text, className) {
@@ -196,10 +235,12 @@ function render() {
   const w = words();
   const data = shown;
   $('updated').textContent = w.updated($('updated').dataset.time);
+  $('viewer').textContent = `${data.viewer.name}(${w.roles[data.viewer.role]})`;
   $('today-range').textContent = w.range(data.today.from, data.today.to);
   $('month-range').textContent = w.range(data.thisMonth.from, data.thisMonth.to);
   cards($('today-cards'), data.today);
   cards($('month-cards'), data.thisMonth);
+  drawAlerts();
 
   const sources = data.thisMonth.bySource;
   $('source-empty').hidden = sources.length > 0;
