@@ -5,6 +5,7 @@ import { benchProjections } from './projections/projections.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
 import { benchSettlement } from './settlement/settlement.bench.ts';
 import { benchSupervision } from './supervision.ts';
+import { benchSupervisionProjection } from './supervision-projection.ts';
 import { benchTerminal } from './terminal/terminal.bench.ts';
 
 /**
@@ -16,9 +17,13 @@ import { benchTerminal } from './terminal/terminal.bench.ts';
  * The load benchmark runs ZHUCAN_BENCH_SECONDS of mixed traffic (default 600 there) from 200 terminals,
  * each selling once every ZHUCAN_BENCH_LOAD_PACE_MS on average (default 1,000).
  * The supervision benchmark folds a month of ZHUCAN_BENCH_SUPERVISION_SALES sales (default 300,000) at
- * 200 canteens with 20,000 cards through the fraud checks, in memory.
- * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =terminal, =load or =supervision runs
- * one part.
+ * 200 canteens with 20,000 cards through the fraud checks, in memory. The supervision-projection
+ * benchmark records such a month as events for a district (20 canteens, 2,000 cards, 30,000 sales) and
+ * the city, rebuilds the projection over it and then appends at 20 and 100 sales a second for
+ * ZHUCAN_BENCH_LIVE_SECONDS each (default 60) while the runner runs; ZHUCAN_BENCH_SUPERVISION_SIZES
+ * (default district,city) picks the months.
+ * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =terminal, =load, =supervision or
+ * =supervision-projection runs one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -64,6 +69,20 @@ if (!only || only === 'supervision') {
     log,
   });
   console.log(`## Supervision checks\n\n${supervision}\n`);
+}
+if (!only || only === 'supervision-projection') {
+  const sizes = [
+    { name: 'district', canteens: 20, cards: 2000, sales: 30_000, seed: 1 },
+    { name: 'city', canteens: 200, cards: 20_000, sales: 300_000, seed: 1 },
+  ];
+  const picked = (process.env.ZHUCAN_BENCH_SUPERVISION_SIZES ?? 'district,city').split(',');
+  const projection = await benchSupervisionProjection({
+    sizes: sizes.filter((size) => picked.includes(size.name)),
+    rates: [20, 100],
+    liveSeconds: Number(process.env.ZHUCAN_BENCH_LIVE_SECONDS ?? 60),
+    log,
+  });
+  console.log(`## Supervision projection\n\n${projection}\n`);
 }
 if (!only || only === 'load') {
   const load = await benchLoad({

@@ -7,12 +7,16 @@ import { addDays, type BusinessDate } from '../domain/time/calendar.ts';
 import { businessDateOf, type EpochMs, localTimeOfDay } from '../domain/time/shanghai-time.ts';
 import { perSecond } from './measure.ts';
 
-export interface SupervisionBenchOptions {
+/** The size of a generated month. */
+export interface CityMonthOptions {
   readonly canteens: number;
   readonly cards: number;
   /** Sales in the month (about; drawn per elder and day). */
   readonly sales: number;
   readonly seed: number;
+}
+
+export interface SupervisionBenchOptions extends CityMonthOptions {
   readonly log: (line: string) => void;
 }
 
@@ -34,15 +38,18 @@ const uuid = (prefix: number, n: number) =>
 
 const MONTH_DAYS = 31;
 const FIRST_DAY: BusinessDate = '2026-10-01';
+/** The month generated, as `MonthClosed` names it. */
+export const CITY_MONTH = '2026-10';
 
 /**
  * A city's month as facts, one day at a time in recorded order: canteens spread over a 30 km square
  * (one in ten closed on Sundays), elders registered at their home canteen with a card, lunch and
  * dinner at random times in the periods (one in twenty elsewhere than at home), guests, a void in a
  * hundred, one sale in fifty sent by an offline counter one to three days late, a few deaths (some
- * recorded a fortnight late) and lost cards.
+ * recorded a fortnight late) and lost cards. Every fact's event id is a UUID, so the facts can be
+ * recorded as events (bench/supervision-projection.ts does).
  */
-function* cityMonth(options: SupervisionBenchOptions): Generator<{ day: number; facts: SupervisionFact[] }> {
+export function* cityMonth(options: CityMonthOptions): Generator<{ day: number; facts: SupervisionFact[] }> {
   const random = generator(options.seed);
   const setup: SupervisionFact[] = [];
   const canteenIds = Array.from(
@@ -149,7 +156,9 @@ function* cityMonth(options: SupervisionBenchOptions): Generator<{ day: number; 
         });
       }
     };
-    const periodAt = (from: number, to: number) => instantOnDate(date, from + random() * (to - from));
+    // Whole milliseconds, as recorded instants are.
+    const periodAt = (from: number, to: number) =>
+      Math.round(instantOnDate(date, from + random() * (to - from))) as EpochMs;
     for (const elder of elders) {
       for (const [chance, from, to] of [
         [perElderDay * 0.75, 11 * 60, 13 * 60 + 20],

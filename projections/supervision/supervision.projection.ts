@@ -45,7 +45,9 @@ export const supervisionProjection: Projection = {
   createTables: createSupervisionTables,
   async apply(trx, schema, events) {
     const table = (name: string) => sql.id(schema, name);
+    const clock = pageObserver ? new PageClock() : null;
     const kept = await loadState(trx, schema);
+    clock?.lap('loadMs');
     let { state, settings } = kept;
     const pageSales = new Map<string, SupervisedSale>();
     const earlierSales = await salesVoidedIn(trx, schema, events);
@@ -74,6 +76,7 @@ export const supervisionProjection: Projection = {
       state = step.state;
       for (const alert of step.alerts) raised.push({ alert, at: event.recordedAt });
     }
+    clock?.lap('foldMs');
     const json = (rows: readonly object[]) => JSON.stringify(rows);
     if (pageSales.size > 0)
       await sql`
@@ -108,9 +111,50 @@ export const supervisionProjection: Projection = {
         WHERE alert_id = ${alertId}`.execute(trx);
       if (numAffectedRows === 0n) throw new Error(`alert ${alertId} was ${status} but never raised`);
     }
-    await saveState(trx, schema, kept.version, state, settings);
+    clock?.lap('rowsMs');
+    await saveState(trx, schema, kept.version, state, settings, clock);
+    if (clock) pageObserver?.({ events: events.length, ...clock.laps });
   },
 };
+
+/** What one page cost the supervision projection, in milliseconds (the benchmark reads it). */
+export interface SupervisionPageCost {
+  readonly events: number;
+  /** Locking the state row, and reading it when the copy in memory is not the latest. */
+  readonly loadMs: number;
+  /** The checks over the page's events. */
+  readonly foldMs: number;
+  /** The page's sales, alerts and decisions written. */
+  readonly rowsMs: number;
+  /** The state turned into JSON. */
+  readonly serialiseMs: number;
+  /** The state row updated. */
+  readonly writeMs: number;
+  /** Characters of the state's JSON. */
+  readonly stateChars: number;
+}
+
+type Lap = Exclude<keyof SupervisionPageCost, 'events' | 'stateChars'>;
+
+let pageObserver: ((cost: SupervisionPageCost) => void) | null = null;
+
+/** Tells `observer` what each page costs from now on, until the answered function is called. */
+export function observeSupervisionPages(observer: (cost: SupervisionPageCost) => void): () => void {
+  pageObserver = observer;
+  return () => {
+    if (pageObserver === observer) pageObserver = null;
+  };
+}
+
+class PageClock {
+  readonly laps = { loadMs: 0, foldMs: 0, rowsMs: 0, serialiseMs: 0, writeMs: 0, stateChars: 0 };
+  private last = performance.now();
+  lap(name: Lap): void {
+    const now = performance.now();
+    this.laps[name] += now - this.last;
+    this.last = now;
+  }
+}
 
 /**
  * The thresholds as recorded, with the defaults of settings added since filled in (a recorded
@@ -231,11 +275,16 @@ async function saveState(
   version: number,
   state: SupervisionState,
   settings: SupervisionSettings,
+  clock: PageClock | null,
 ): Promise<void> {
+  const stateJson = JSON.stringify(state);
+  if (clock) clock.laps.stateChars = stateJson.length;
+  clock?.lap('serialiseMs');
   await sql`
     UPDATE ${sql.id(schema, 'supervision_state')}
-    SET version = ${version + 1}, state = ${JSON.stringify(state)}::jsonb, settings = ${JSON.stringify(settings)}::jsonb`.execute(
+    SET version = ${version + 1}, state = ${stateJson}::jsonb, settings = ${JSON.stringify(settings)}::jsonb`.execute(
     trx,
   );
+  clock?.lap('writeMs');
   lastWritten.set(schema, { version: version + 1, state, settings });
 }
