@@ -33,7 +33,8 @@ const FACT_EVENT_TYPES = [
  */
 export const supervisionProjection: Projection = {
   name: 'supervision',
-  version: 1,
+  // 2: the state is kept as `json` (see supervision.tables.ts).
+  version: 2,
   eventTypes: [
     ...FACT_EVENT_TYPES,
     'SupervisionSettingsChanged',
@@ -282,7 +283,7 @@ async function saveState(
   clock?.lap('serialiseMs');
   await sql`
     UPDATE ${sql.id(schema, 'supervision_state')}
-    SET version = ${version + 1}, state = ${stateJson}::jsonb, settings = ${JSON.stringify(settings)}::jsonb`.execute(
+    SET version = ${version + 1}, state = ${stateJson}::json, settings = ${JSON.stringify(settings)}::jsonb`.execute(
     trx,
   );
   clock?.lap('writeMs');
