@@ -13,7 +13,10 @@ import {
 export const SUPERVISION_SETTINGS_STREAM = 'supervision-settings';
 
 export interface ChangeSupervisionSettings {
-  /** The thresholds as given: every field left out takes its default. */
+  /**
+   * The thresholds to change: a field left out keeps its value, a check given as null goes back to
+   * its defaults.
+   */
   readonly settings: unknown;
   readonly by: BureauUser;
   readonly at: EpochMs;
@@ -35,7 +38,7 @@ export const supervisionSettingsRegister: Decider<
 > = {
   initialState: DEFAULT_SUPERVISION_SETTINGS,
   decide(command, state) {
-    const parsed = parseSupervisionSettings(command.settings);
+    const parsed = parseSupervisionSettings(changedSettings(state, command.settings));
     if (!parsed.ok) {
       const [issue] = parsed.issues;
       throw new DomainError('invalid', 'invalid-body', issue?.message ?? 'invalid settings', issue?.path);
@@ -50,3 +53,21 @@ export const supervisionSettingsRegister: Decider<
   },
   evolve: (_state, event) => event.data.settings,
 };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The current thresholds with the change laid over them, check by check; what the change holds
+ * that is no setting stays in, so that parsing refuses it.
+ */
+function changedSettings(current: SupervisionSettings, change: unknown): unknown {
+  if (!isRecord(change)) return change;
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(change)) {
+    const before = merged[key];
+    if (value === null) delete merged[key];
+    else merged[key] = isRecord(value) && isRecord(before) ? { ...before, ...value } : value;
+  }
+  return merged;
+}

@@ -74,15 +74,20 @@ export function alertRoutes(
       tags: ['alerts'],
       callers: ['admin', 'reviewer'],
       params: alertParams,
-      body:
-        decision === 'confirm'
-          ? z.strictObject({ reason: z.string().max(500).default('') })
-          : z.strictObject({ reason: z.string().min(1).max(500) }),
+      body: z
+        .strictObject({
+          reason: z
+            .string()
+            .max(500)
+            .default('')
+            .describe(decision === 'confirm' ? 'optional: printed on the statement' : 'required'),
+        })
+        .optional(),
       success: { status: 200, schema: alertSchema },
       problems: ['not-found', 'alert-decided', 'reason-required'],
     }).implement(async ({ params, body, request }) => {
       const { by, context } = actingUser(request);
-      const view = await service.decide(params.alertId, decision, by, body.reason, context);
+      const view = await service.decide(params.alertId, decision, by, body?.reason ?? '', context);
       return { status: 200, body: answerOf(view) };
     });
 
@@ -94,7 +99,12 @@ export function alertRoutes(
       tags: ['alerts'],
       callers: ['admin', 'reviewer', 'auditor'],
       query: z.object({
-        month: z.string().refine(isMonthKey, 'expected a month YYYY-MM').optional(),
+        month: z
+          .string()
+          .regex(/^\d{4}-\d{2}$/)
+          .refine(isMonthKey, 'expected a month YYYY-MM')
+          .optional()
+          .describe('month YYYY-MM; every month when left out'),
         status: z.enum(STATUSES).optional(),
         canteenId: idSchema.optional(),
         kind: z.enum(ALERT_KINDS).optional(),
@@ -140,7 +150,8 @@ export function alertRoutes(
     defineRoute({
       method: 'put',
       path: '/api/v1/supervision/settings',
-      summary: 'Change the thresholds of the fraud checks from now on; fields left out take their defaults',
+      summary:
+        'Change the thresholds of the fraud checks from now on; fields left out keep their values, a check set to null returns to its defaults',
       tags: ['alerts'],
       callers: ['admin'],
       body: z

@@ -259,5 +259,35 @@ describe('supervision alerts: raised by the projection, decided by the bureau, e
     expect((await service.call('POST', '/api/v1/sales', atBeijing, body)).status).toBe(201);
     await service.projections.catchUp();
     expect(await listAlerts('month=2026-11&kind=outside-hours')).toEqual([]);
+
+    // A later change keeps what it does not name; a check set to null returns to its defaults.
+    const put = (settings: unknown) =>
+      service.call('PUT', '/api/v1/supervision/settings', service.adminToken, settings);
+    const more = await put({ voidRate: { multiple: 4 } });
+    expect(more.body.settings.voidRate).toMatchObject({ multiple: 4, floorRate: 0.03 });
+    expect(more.body.settings.openingHours.graceMinutes).toBe(180);
+    const events = await service.eventCount();
+    expect((await put({ voidRate: { multiple: 4 } })).status).toBe(200);
+    expect(await service.eventCount()).toBe(events);
+    const reset = await put({ openingHours: null });
+    expect(reset.body.settings.openingHours.graceMinutes).toBe(15);
+    expect(reset.body.settings.voidRate.multiple).toBe(4);
+  });
+
+  it('takes a confirmation without a body, and refuses a dismissal without a reason by its code', async () => {
+    const atTianjin = (
+      await service.call('PUT', '/api/v1/terminals/t-tj2', service.adminToken, { canteenId: 'tj' })
+    ).body.token as string;
+    const sunday = saleBody({ occurredAt: '2026-11-01T12:00:00+08:00', terminalSeq: 1 });
+    expect((await service.call('POST', '/api/v1/sales', atTianjin, sunday)).status).toBe(201);
+    await service.projections.catchUp();
+    const [alert] = await listAlerts('month=2026-11&kind=closed-day');
+    if (!alert) throw new Error('no closed-day alert in November');
+    const path = `/api/v1/alerts/${alert.alertId}`;
+    const dismissEmpty = await service.call('POST', `${path}/dismiss`, users.wang ?? '', {});
+    expect(dismissEmpty).toMatchObject({ status: 400, body: { code: 'reason-required' } });
+    const confirmed = await service.call('POST', `${path}/confirm`, users.wang ?? '');
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect(confirmed.body).toMatchObject({ status: 'confirmed', decision: { reason: '' } });
   });
 });
