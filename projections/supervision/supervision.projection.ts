@@ -6,6 +6,7 @@ import { parseSupervisionSettings, type SupervisionSettings } from '../../domain
 import type { SupervisionSettingsEvent } from '../../domain/supervision/settings-register.ts';
 import { applySupervisionFact, type SupervisionState } from '../../domain/supervision/supervision.ts';
 import type { RecordedEvent } from '../../event-store/port.ts';
+import { positionToString } from '../../event-store/position.ts';
 import type { Projection } from '../runner/projection.ts';
 import { createSupervisionTables } from './supervision.tables.ts';
 
@@ -28,13 +29,14 @@ const FACT_EVENT_TYPES = [
  * the same events raise the same alerts with the same ids. Alerts are inserted once (the first
  * raising stands); `AlertRaised` (recorded when the bureau decides an alert) inserts the alert as
  * decided on, in case a rebuild under other thresholds no longer raises it; `AlertConfirmed` and
- * `AlertDismissed` set the status. The checks' state is one JSON row with a version; the last state
- * written is kept in memory too, and used while the row's version says nobody else wrote since.
+ * `AlertDismissed` set the status. The checks' state is one JSON row with the position of the last
+ * event folded into it (so that it is the same however the events were paged); the last state
+ * written is kept in memory too, and used while the row says nobody else wrote since.
  */
 export const supervisionProjection: Projection = {
   name: 'supervision',
-  // 2: the state is kept as `json` (see supervision.tables.ts).
-  version: 2,
+  // 2: the state is kept as `json` (see supervision.tables.ts); 3: with the position it holds.
+  version: 3,
   eventTypes: [
     ...FACT_EVENT_TYPES,
     'SupervisionSettingsChanged',
@@ -45,6 +47,8 @@ export const supervisionProjection: Projection = {
   tables: ['alerts', 'supervised_sales', 'supervision_state'],
   createTables: createSupervisionTables,
   async apply(trx, schema, events) {
+    const last = events.at(-1);
+    if (last === undefined) return;
     const table = (name: string) => sql.id(schema, name);
     const clock = pageObserver ? new PageClock() : null;
     const kept = await loadState(trx, schema);
@@ -113,7 +117,7 @@ export const supervisionProjection: Projection = {
       if (numAffectedRows === 0n) throw new Error(`alert ${alertId} was ${status} but never raised`);
     }
     clock?.lap('rowsMs');
-    await saveState(trx, schema, kept.version, state, settings, clock);
+    await saveState(trx, schema, positionToString(last.position), state, settings, clock);
     if (clock) pageObserver?.({ events: events.length, ...clock.laps });
   },
 };
@@ -244,7 +248,8 @@ async function salesVoidedIn(
 }
 
 interface KeptState {
-  readonly version: number;
+  /** The position of the last event folded into the state; empty before the first. */
+  readonly appliedThrough: string;
   readonly state: SupervisionState;
   readonly settings: SupervisionSettings;
 }
@@ -258,22 +263,23 @@ const lastWritten = new Map<string, KeptState>();
  */
 async function loadState(trx: Transaction<unknown>, schema: string): Promise<KeptState> {
   const table = sql.id(schema, 'supervision_state');
-  const { rows } = await sql<{ version: string }>`SELECT version FROM ${table} FOR UPDATE`.execute(trx);
-  const version = Number(rows[0]?.version ?? Number.NaN);
+  const { rows } = await sql<{ applied_through: string }>`
+    SELECT applied_through FROM ${table} FOR UPDATE`.execute(trx);
+  const appliedThrough = rows[0]?.applied_through;
   const cached = lastWritten.get(schema);
   lastWritten.delete(schema);
-  if (cached?.version === version) return cached;
+  if (appliedThrough !== undefined && cached?.appliedThrough === appliedThrough) return cached;
   const stored = await sql<{ state: SupervisionState; settings: SupervisionSettings }>`
     SELECT state, settings FROM ${table}`.execute(trx);
   const row = stored.rows[0];
   if (!row) throw new Error(`${schema}.supervision_state has no row`);
-  return { version, state: row.state, settings: row.settings };
+  return { appliedThrough: appliedThrough ?? '', state: row.state, settings: row.settings };
 }
 
 async function saveState(
   trx: Transaction<unknown>,
   schema: string,
-  version: number,
+  appliedThrough: string,
   state: SupervisionState,
   settings: SupervisionSettings,
   clock: PageClock | null,
@@ -283,9 +289,9 @@ async function saveState(
   clock?.lap('serialiseMs');
   await sql`
     UPDATE ${sql.id(schema, 'supervision_state')}
-    SET version = ${version + 1}, state = ${stateJson}::json, settings = ${JSON.stringify(settings)}::jsonb`.execute(
+    SET applied_through = ${appliedThrough}, state = ${stateJson}::json, settings = ${JSON.stringify(settings)}::jsonb`.execute(
     trx,
   );
   clock?.lap('writeMs');
-  lastWritten.set(schema, { version: version + 1, state, settings });
+  lastWritten.set(schema, { appliedThrough, state, settings });
 }

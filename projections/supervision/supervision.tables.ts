@@ -46,18 +46,20 @@ export async function createSupervisionTables(db: Kysely<unknown>, schema: strin
   // every page, and `jsonb` parsed and rebuilt it on each write (most of a page's time). lz4, where
   // the server has it, compresses the value several times faster than the default pglz.
   const { rows } = await sql<{ lz4: boolean }>`
-    SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(db);
+    SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(
+    db,
+  );
   const compression = rows[0]?.lz4 ? sql`COMPRESSION lz4` : sql``;
   await sql`
     CREATE TABLE ${table('supervision_state')} (
       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-      version bigint NOT NULL,
+      applied_through text NOT NULL,
       state json ${compression} NOT NULL,
       settings jsonb NOT NULL
     )`.execute(db);
   await sql`
-    INSERT INTO ${table('supervision_state')} (version, state, settings)
-    VALUES (0, ${JSON.stringify(newSupervisionState())}::json, ${JSON.stringify(DEFAULT_SUPERVISION_SETTINGS)}::jsonb)`.execute(
+    INSERT INTO ${table('supervision_state')} (applied_through, state, settings)
+    VALUES ('', ${JSON.stringify(newSupervisionState())}::json, ${JSON.stringify(DEFAULT_SUPERVISION_SETTINGS)}::jsonb)`.execute(
     db,
   );
 }
