@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryProjection } from '../../projections/directory/directory.projection.ts';
 import { salesProjection } from '../../projections/sales/sales.projection.ts';
-import { saleBody, setUpBureau } from '../../tests/support/bureau.ts';
+import { supervisionProjection } from '../../projections/supervision/supervision.projection.ts';
+import { MENU, saleBody, setUpBureau } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 
-/** The read models the dashboard reads. */
-const DASHBOARD_READ_MODELS = [salesProjection, directoryProjection];
+/** The read models the dashboard reads (alerts: what confirmed alerts leave out of the reimbursement). */
+const DASHBOARD_READ_MODELS = [salesProjection, directoryProjection, supervisionProjection];
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-11-03T15:00:00+08:00');
 
@@ -365,5 +366,149 @@ describe('GET /api/v1/dashboard (real HTTP, real PostgreSQL, read models)', () =
     expect(api.status).toBe(200);
     const apiAnswer = await fetch(`${service.url}/api/v1/dashboard`);
     expect(apiAnswer.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+  });
+});
+
+/*
+ * 核实不予结算 on the dashboard: canteen c1 closes on Sundays and stands 110 km from c3. Elder e80
+ * eats at c1 on Sunday 11 October and at c3 twenty minutes later (alerts closed-day and
+ * impossible-travel both name the c1 sale); e80 eats at c1 on Sunday 4 October too, a sale then voided
+ * at once
+ * (its closed-day alert confirmed all the same); e80 eats at c1 on Monday 12 October, today.
+ */
+describe('GET /api/v1/dashboard with confirmed alerts', () => {
+  let service: TestService;
+  // Registered on 1 October, each sale sold at its hour: a canteen's change holds from when it is made.
+  let clock = Date.parse('2026-10-01T08:00:00+08:00');
+  const sales: Record<string, { saleId: string; reimbursableFen: number }> = {};
+  type Alert = { alertId: string; kind: string; saleIds: string[] };
+  type Canteen = {
+    canteenId: string;
+    reimbursableFen: number;
+    excludedByAlertsFen: number;
+    bySource: { source: string; fen: number }[];
+  };
+
+  const dashboard = async (date: string) => {
+    const { status, body } = await service.call('GET', `/api/v1/dashboard?date=${date}`, service.adminToken);
+    expect(status, JSON.stringify(body)).toBe(200);
+    return body;
+  };
+  const c1Of = (period: { canteens: Canteen[] }) =>
+    period.canteens.find((canteen) => canteen.canteenId === 'c1') as Canteen;
+  const alerts = async () =>
+    (await service.call('GET', '/api/v1/alerts?month=2026-10', service.adminToken)).body.alerts as Alert[];
+
+  beforeAll(async () => {
+    service = await startTestService({ now: () => clock }, DASHBOARD_READ_MODELS);
+    const { tokens } = await setUpBureau(service);
+    const admin = (method: string, path: string, body: unknown) =>
+      service.call(method, path, service.adminToken, body);
+    const periods = { lunch: { from: '11:00', to: '13:30' }, dinner: { from: '17:00', to: '19:00' } };
+    const located = (name: string, district: string, lat: number, lng: number, closedDays?: object) => ({
+      name,
+      district,
+      town: '一街道',
+      location: { lat, lng },
+      periods,
+      menu: MENU,
+      ...(closedDays ? { closedDays } : {}),
+    });
+    expect(
+      (
+        await admin(
+          'PUT',
+          '/api/v1/canteens/c1',
+          located('西城区食堂', '西城区', 39.91, 116.37, { weekdays: [7], dates: [] }),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await admin('PUT', '/api/v1/canteens/c3', located('和平食堂', '和平区', 39.12, 117.2))).status,
+    ).toBe(200);
+    const t9 = (await admin('PUT', '/api/v1/terminals/t9', { canteenId: 'c3' })).body.token as string;
+    let seq = 0;
+    const sell = async (name: string, token: string, occurredAt: string, cardUid: string) => {
+      seq += 1;
+      clock = Date.parse(occurredAt);
+      const body = saleBody({ occurredAt, terminalSeq: seq, cardUid });
+      const answer = await service.call('POST', '/api/v1/sales', token, body);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      const lines = answer.body.lines as { fen: number }[];
+      sales[name] = { saleId: body.saleId, reimbursableFen: lines.reduce((sum, line) => sum + line.fen, 0) };
+    };
+    await sell('voidedSunday', tokens.t1, '2026-10-04T12:00:00+08:00', 'K80');
+    const voidPath = `/api/v1/sales/${sales.voidedSunday?.saleId}/void`;
+    const voiding = await service.call('POST', voidPath, tokens.t1, { reason: '点错' });
+    expect(voiding.status).toBe(200);
+    await sell('sunday', tokens.t1, '2026-10-11T12:00:00+08:00', 'K80');
+    await sell('faraway', t9, '2026-10-11T12:20:00+08:00', 'K80');
+    await sell('monday', tokens.t2, '2026-10-12T12:00:00+08:00', 'K80');
+    clock = Date.parse('2026-10-12T15:00:00+08:00');
+    await service.projections.catchUp();
+  });
+  afterAll(() => service?.close());
+
+  it('leaves out the subsidy of sales named by confirmed alerts, each sale once, voided sales not at all, as settlement does', async () => {
+    const sunday = sales.sunday?.reimbursableFen ?? 0;
+    expect(sunday).toBeGreaterThan(0);
+    expect(sales.voidedSunday?.reimbursableFen).toBeGreaterThan(0);
+    const before = await dashboard('2026-10-12');
+    expect(c1Of(before.thisMonth).excludedByAlertsFen).toBe(0);
+    expect(before.thisMonth.excludedByAlertsFen).toBe(0);
+
+    const naming = (await alerts()).filter((alert) =>
+      alert.saleIds.some(
+        (saleId) => saleId === sales.sunday?.saleId || saleId === sales.voidedSunday?.saleId,
+      ),
+    );
+    expect(naming.map((alert) => alert.kind).sort()).toEqual([
+      'closed-day',
+      'closed-day',
+      'impossible-travel',
+    ]);
+    for (const alert of naming) {
+      const confirmed = await service.call(
+        'POST',
+        `/api/v1/alerts/${alert.alertId}/confirm`,
+        service.adminToken,
+        {
+          reason: '周日闭店，现场核实无人就餐',
+        },
+      );
+      expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    }
+    await service.projections.catchUp();
+
+    const settlement = await service.call('GET', '/api/v1/settlements/2026-10', service.adminToken);
+    expect(settlement.status).toBe(200);
+    const settled = settlement.body.canteens.find(
+      (canteen: { canteenId: string }) => canteen.canteenId === 'c1',
+    );
+    expect(settled.excludedFen).toBe(sunday);
+
+    const after = await dashboard('2026-10-12');
+    const month = c1Of(after.thisMonth);
+    expect(month.excludedByAlertsFen).toBe(sunday);
+    expect(month.reimbursableFen).toBe(settled.subsidyFen - settled.excludedFen);
+    expect(month.reimbursableFen).toBe(c1Of(before.thisMonth).reimbursableFen - sunday);
+    expect(bySourceName(month.bySource)).toEqual(bySourceName(settled.bySource));
+    expect(after.thisMonth).toMatchObject({
+      excludedByAlertsFen: sunday,
+      reimbursableFen: before.thisMonth.reimbursableFen - sunday,
+    });
+    const sourcesTotal = after.thisMonth.bySource.reduce(
+      (sum: number, part: { fen: number }) => sum + part.fen,
+      0,
+    );
+    expect(sourcesTotal).toBe(after.thisMonth.reimbursableFen);
+    // Only the period's sales: today (the 12th) has none named; the 11th has the Sunday sale.
+    expect(after.today).toMatchObject({
+      excludedByAlertsFen: 0,
+      reimbursableFen: before.today.reimbursableFen,
+    });
+    const eleventh = await dashboard('2026-10-11');
+    expect(c1Of(eleventh.today)).toMatchObject({ excludedByAlertsFen: sunday, reimbursableFen: 0 });
+    expect(eleventh.today.excludedByAlertsFen).toBe(sunday);
   });
 });

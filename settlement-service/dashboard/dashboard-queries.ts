@@ -19,8 +19,14 @@ export interface Figures {
   readonly meals: number;
   readonly subsidisedMeals: number;
   readonly subsidyFen: number;
+  /** The subsidy to reimburse: the sales' reimbursable subsidy less `excludedByAlertsFen`. */
   readonly reimbursableFen: number;
-  /** The reimbursable subsidy by funding source (资金来源). */
+  /**
+   * 核实不予结算: the reimbursable subsidy of the period's sales (not voided) that confirmed alerts
+   * name, each sale once, which settlement leaves out (README, Supervision).
+   */
+  readonly excludedByAlertsFen: number;
+  /** The reimbursable subsidy by funding source (资金来源), less the same exclusions. */
   readonly bySource: readonly { readonly source: string; readonly fen: number }[];
 }
 
@@ -64,7 +70,10 @@ export interface SettlementMonth {
   readonly canteenStatements: readonly { readonly canteenId: string; readonly path: string }[];
 }
 
-/** Sums over canteen days in [from, to], per canteen; canteens of the directory without sales count zero. */
+/**
+ * Sums over canteen days in [from, to], the reimbursable less what confirmed alerts exclude, per
+ * canteen; canteens of the directory without sales count zero.
+ */
 export async function periodFigures(
   db: Kysely<unknown>,
   from: BusinessDate,
@@ -81,31 +90,38 @@ export async function periodFigures(
       sum(subsidy_fen)::bigint AS subsidy_fen, sum(reimbursable_fen)::bigint AS reimbursable_fen
       FROM read_models.canteen_days WHERE business_date BETWEEN ${from} AND ${to}
      GROUP BY canteen_id`.execute(db);
-  const { rows: parts } = await sql<{ canteen_id: string; source: string; fen: string }>`
+  const { rows: parts } = await sql<SourceRow>`
     SELECT canteen_id, source, sum(fen)::bigint AS fen FROM read_models.canteen_day_subsidies
      WHERE business_date BETWEEN ${from} AND ${to}
      GROUP BY canteen_id, source HAVING sum(fen) <> 0 ORDER BY source`.execute(db);
+  // Driven from the few confirmed alerts, so that the sales are found by their key.
+  const { rows: withheld } = await sql<SourceRow>`
+    SELECT sale.canteen_id, funding->>'source' AS source, sum((funding->>'fen')::bigint)::bigint AS fen
+      FROM read_models.sales AS sale, jsonb_array_elements(sale.lines) AS line,
+        jsonb_array_elements(line->'funding') AS funding
+     WHERE sale.sale_id IN (SELECT jsonb_array_elements_text(sale_ids)::uuid FROM read_models.alerts
+                             WHERE status = 'confirmed')
+       AND NOT sale.voided AND sale.business_date BETWEEN ${from} AND ${to}
+     GROUP BY 1, 2`.execute(db);
   const names = await canteenNames(db);
   const dayOf = new Map(days.map((day) => [day.canteen_id, day]));
   const canteenIds = [...new Set([...names.keys(), ...dayOf.keys()])].sort();
   const canteens = canteenIds.map((canteenId) => {
     const day = dayOf.get(canteenId);
+    const excludedByAlertsFen = sumFen(withheld.filter((part) => part.canteen_id === canteenId));
     return {
       canteenId,
       name: names.get(canteenId) ?? canteenId,
       meals: day?.meals ?? 0,
       subsidisedMeals: day?.subsidised_meals ?? 0,
       subsidyFen: Number(day?.subsidy_fen ?? 0),
-      reimbursableFen: Number(day?.reimbursable_fen ?? 0),
-      bySource: parts
-        .filter((part) => part.canteen_id === canteenId)
-        .map((part) => ({ source: part.source, fen: Number(part.fen) })),
+      reimbursableFen: Number(day?.reimbursable_fen ?? 0) - excludedByAlertsFen,
+      excludedByAlertsFen,
+      bySource: netBySource(parts, withheld, canteenId),
     };
   });
   const sum = (pick: (figures: Figures) => number) =>
     canteens.reduce((total, canteen) => total + pick(canteen), 0);
-  const bySource = new Map<string, number>();
-  for (const part of parts) bySource.set(part.source, (bySource.get(part.source) ?? 0) + Number(part.fen));
   return {
     from,
     to,
@@ -113,9 +129,31 @@ export async function periodFigures(
     subsidisedMeals: sum((figures) => figures.subsidisedMeals),
     subsidyFen: sum((figures) => figures.subsidyFen),
     reimbursableFen: sum((figures) => figures.reimbursableFen),
-    bySource: [...bySource].map(([source, fen]) => ({ source, fen })),
+    excludedByAlertsFen: sum((figures) => figures.excludedByAlertsFen),
+    bySource: netBySource(parts, withheld),
     canteens,
   };
+}
+
+interface SourceRow {
+  readonly canteen_id: string;
+  readonly source: string;
+  readonly fen: string;
+}
+
+const sumFen = (rows: readonly SourceRow[]) => rows.reduce((total, row) => total + Number(row.fen), 0);
+
+/** Per funding source, one canteen's or all: the parts less what is withheld, sources at zero left out. */
+function netBySource(parts: readonly SourceRow[], withheld: readonly SourceRow[], canteenId?: string) {
+  const fenOf = new Map<string, number>();
+  for (const [rows, sign] of [
+    [parts, 1],
+    [withheld, -1],
+  ] as const)
+    for (const row of rows)
+      if (canteenId === undefined || row.canteen_id === canteenId)
+        fenOf.set(row.source, (fenOf.get(row.source) ?? 0) + sign * Number(row.fen));
+  return [...fenOf].filter(([, fen]) => fen !== 0).map(([source, fen]) => ({ source, fen }));
 }
 
 /** Every day from `from` to `to`, days without sales included. */

@@ -23,7 +23,10 @@ const figures = {
   meals: z.number().int(),
   subsidisedMeals: z.number().int(),
   subsidyFen: fen,
-  reimbursableFen: fen,
+  reimbursableFen: fen.describe('integer fen: the reimbursable subsidy less excludedByAlertsFen'),
+  excludedByAlertsFen: fen.describe(
+    'integer fen: 核实不予结算, the reimbursable subsidy of the sales (not voided) named by confirmed alerts',
+  ),
   bySource: z.array(z.object({ source: z.string(), fen })),
 };
 const periodSchema = z.object({
