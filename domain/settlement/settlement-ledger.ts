@@ -80,8 +80,9 @@ export interface Adjustment {
   readonly kind: 'late-sale' | 'late-void' | 'late-exclusion';
   /** The change in that month's reimbursement, operating subsidy included (signed). */
   readonly fen: number;
-  /** For a `late-exclusion`: the confirmed alert. */
+  /** For a `late-exclusion`: the confirmed alert and its reason, as the statement prints it. */
   readonly alertId?: string;
+  readonly note?: string;
 }
 
 /** 不予报销: subsidy of a counted sale that is not reimbursed, and why. */
@@ -374,7 +375,9 @@ export class SettlementLedger {
               saleId: change.record.sale.saleId,
               kind: change.kind,
               fen: after - before,
-              ...(change.kind === 'late-exclusion' ? { alertId: change.record.excludedBy?.alertId } : {}),
+              ...(change.kind === 'late-exclusion' && change.record.excludedBy
+                ? { alertId: change.record.excludedBy.alertId, note: change.record.excludedBy.reason }
+                : {}),
             },
             mark: change.mark,
           });

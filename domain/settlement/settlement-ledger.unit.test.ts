@@ -278,7 +278,14 @@ describe('confirmed supervision alerts in a month settlement', () => {
     );
     const [canteen] = settlement.canteens;
     expect(canteen?.adjustments).toEqual([
-      { month: '2024-06', saleId: 's2', kind: 'late-exclusion', fen: -800, alertId: 'alert-1' },
+      {
+        month: '2024-06',
+        saleId: 's2',
+        kind: 'late-exclusion',
+        fen: -800,
+        alertId: 'alert-1',
+        note: '核实为代刷卡',
+      },
     ]);
     expect(canteen).toMatchObject({ excludedFen: 0, reimbursementFen: 400 - 800 });
   });

@@ -45,6 +45,7 @@ const canteenSummary = z.looseObject({
       kind: z.enum(['late-sale', 'late-void', 'late-exclusion']),
       fen,
       alertId: z.string().optional(),
+      note: z.string().optional(),
     }),
   ),
   adjustmentsFen: fen,

@@ -142,9 +142,12 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
   );
 
   heading(doc, '六、不予报销、作废与调整');
-  // A confirmed alert's reason is long: the table names the alert by number, the reasons follow.
-  const alerts = [...new Set(canteen.excluded.flatMap((entry) => (entry.alertId ? [entry.alertId] : [])))];
-  const alertNumber = (alertId: string) => `核实不予结算(预警 ${alerts.indexOf(alertId) + 1})`;
+  // A confirmed alert's reason is long: the tables name the alert by number, the reasons follow them.
+  const notes = new Map<string, string>();
+  for (const entry of [...canteen.excluded, ...canteen.adjustments])
+    if (entry.alertId && !notes.has(entry.alertId)) notes.set(entry.alertId, entry.note ?? '');
+  const alerts = [...notes.keys()];
+  const alertNumber = (alertId: string) => `预警 ${alerts.indexOf(alertId) + 1}`;
   table(
     doc,
     [250, 150, 80],
@@ -152,17 +155,13 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
       ['不予报销(售餐编号)', '原因', '金额(元)'],
       ...canteen.excluded.map((entry) => [
         entry.saleId,
-        entry.alertId ? alertNumber(entry.alertId) : (REASONS[entry.reason] ?? entry.reason),
+        entry.alertId
+          ? `核实不予结算(${alertNumber(entry.alertId)})`
+          : (REASONS[entry.reason] ?? entry.reason),
         yuan(entry.fen),
       ]),
     ],
   );
-  for (const [index, alertId] of alerts.entries()) {
-    const note = canteen.excluded.find((entry) => entry.alertId === alertId)?.note ?? '';
-    ensureSpace(doc, 30);
-    doc.fontSize(9).text(`预警 ${index + 1}(${alertId}):${note}`, LEFT, doc.y, { width: 480 });
-    doc.moveDown(0.3);
-  }
   table(
     doc,
     [250, 150, 80],
@@ -179,11 +178,16 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
       ...canteen.adjustments.map((entry) => [
         entry.saleId,
         entry.month,
-        ADJUSTMENT_KINDS[entry.kind],
+        entry.alertId ? `核实(${alertNumber(entry.alertId)})` : ADJUSTMENT_KINDS[entry.kind],
         yuan(entry.fen),
       ]),
     ],
   );
+  for (const [alertId, note] of notes) {
+    ensureSpace(doc, 30);
+    doc.fontSize(9).text(`${alertNumber(alertId)}(${alertId}):${note}`, LEFT, doc.y, { width: 480 });
+    doc.moveDown(0.3);
+  }
 
   heading(doc, '七、数据摘要(可由审计复核)');
   doc.fontSize(8).text(`摘要 SHA-256:${canteen.digest}`);

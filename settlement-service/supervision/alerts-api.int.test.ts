@@ -220,7 +220,12 @@ describe('supervision alerts: raised by the projection, decided by the bureau, e
     );
     const reimbursable = beijingLunch.lines.reduce((sum: number, line: { fen: number }) => sum + line.fen, 0);
     expect(reimbursable).toBeGreaterThan(0);
-    const late = { kind: 'late-exclusion', alertId: travel.alertId, month: '2026-10' };
+    const late = {
+      kind: 'late-exclusion',
+      alertId: travel.alertId,
+      month: '2026-10',
+      note: expect.stringContaining('公里'),
+    };
     expect(adjustments).toEqual([
       { canteenId: 'bj', ...late, saleId: sales.beijingLunch, fen: -reimbursable },
       { canteenId: 'tj', ...late, saleId: sales.tianjinLunch, fen: 0 },
