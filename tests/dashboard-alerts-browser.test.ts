@@ -2,9 +2,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fen, formatYuan } from '../domain/money.ts';
 import { launchChromium, SCREENSHOTS } from './support/browser.ts';
 import { MENU, saleBody, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
+
+const yuan = (amount: number) => `￥${formatYuan(fen(amount))}`;
 
 /** The service's clock: 20 October 2026, 15:00 in Shanghai; decisions are recorded at that time. */
 const NOW = Date.parse('2026-10-20T15:00:00+08:00');
@@ -200,6 +203,27 @@ describe('the dashboard’s alerts in a browser (Playwright, Chromium, real serv
     expect(await text('[data-testid=open-alerts]')).toMatch(/^待处理预警 1 条\(高 [01]\)$/);
   });
 
+  it("takes the confirmed sale's subsidy out of the month's 应结算补贴 and says how much", async () => {
+    const ledger = await service.call('GET', '/api/v1/elders/e80/ledger?month=2026-10', service.adminToken);
+    const meals = ledger.body.meals as { saleId: string; lines: { fen: number }[] }[];
+    const reimbursable = (meal: (typeof meals)[number]) =>
+      meal.lines.reduce((sum, line) => sum + line.fen, 0);
+    const sunday = reimbursable(meals.find((meal) => meal.saleId === sales.sunday) as (typeof meals)[number]);
+    const month = meals.reduce((sum, meal) => sum + reimbursable(meal), 0);
+    expect(sunday).toBeGreaterThan(0);
+    // The figures follow on the next load (every minute, or on moving the date): here, 今天.
+    await expect
+      .poll(async () => {
+        await page.locator('#go-today').click();
+        return text('[data-testid=month] [data-testid=excluded-by-alerts]');
+      })
+      .toBe(`已扣除核实不予结算 ${yuan(sunday)}`);
+    expect(await text('[data-testid=month] [data-testid=reimbursable]')).toBe(yuan(month - sunday));
+    expect(await page.locator('[data-testid=today] [data-testid=excluded-by-alerts]').count()).toBe(0);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot('excluded');
+  });
+
   it('lists the decided alerts under 已核实 and 已排除 with who, when and why, as the service recorded them', async () => {
     await filter('已核实');
     await expect.poll(() => kindsShown()).toEqual(['休息日售餐']);
@@ -248,6 +272,12 @@ describe('the dashboard’s alerts in a browser (Playwright, Chromium, real serv
         alert.explanation.en,
       );
     expect(await filters()).toEqual(['Open 1', 'Confirmed 1', 'Dismissed 1', 'All 3']);
+    expect(await text('[data-testid=open-alerts]')).toMatch(/^1 open alert \([01] high\)$/);
+    expect(await text('[data-testid=month] [data-testid=excluded-by-alerts]')).toMatch(
+      /^Less ￥\d+\.\d\d \(confirmed alerts\)$/,
+    );
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot('en-summary');
     expect(await text('[data-testid=viewer]')).toBe('王审核(Reviewer)');
     await row('impossible-travel').locator('button', { hasText: 'Decide' }).click();
     await scrollToAlerts();

@@ -20,6 +20,36 @@ interface Sold {
 
 const yuan = (amount: number) => `￥${formatYuan(fen(amount))}`;
 
+/** HH:mm in Shanghai, the time the page's header should show. */
+const shanghaiClock = (at: number) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Shanghai',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+
+/** The trend chart's value axes as ECharts scaled them: [min, max] and the ticks of each. */
+const TREND_AXES = `(() => {
+  const chart = echarts.getInstanceByDom(document.querySelector('[data-testid=trend-chart]'));
+  return [0, 1].map((index) => {
+    const scale = chart.getModel().getComponent('yAxis', index).axis.scale;
+    return { extent: scale.getExtent(), ticks: scale.getTicks().map((tick) => tick.value) };
+  });
+})()`;
+
+/** Where each canteen's name stands by its dot on the map. */
+const MAP_LABELS = `echarts.getInstanceByDom(document.querySelector('[data-testid=map-chart]')).getOption()
+  .series[0].data.map((item) => [item.name, item.label?.position ?? 'right'])`;
+
+/** Whether the canteens table fits its panel (no column cut off). */
+const CANTEENS_FIT = `(() => {
+  const table = document.getElementById('canteens');
+  const panel = table.parentElement;
+  const style = getComputedStyle(panel);
+  return table.offsetWidth <= panel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+})()`;
+
 /** Collects console errors, uncaught exceptions and what the Content-Security-Policy refused. */
 function watchProblems(page: Page, into: string[]): void {
   void page.addInitScript({
@@ -78,6 +108,8 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
     await admin('PUT', '/api/v1/canteens/c1', canteen('西城区食堂', '西城区', 39.12, 117.18));
     await admin('PUT', '/api/v1/canteens/c2', canteen('东城区食堂', '东城区', 39.15, 117.26));
     await admin('PUT', '/api/v1/canteens/c3', canteen('南区长者食堂', '南区', 39.06, 117.21));
+    // Just east of c1, where c1's name would cover its dot.
+    await admin('PUT', '/api/v1/canteens/c4', canteen('河东区食堂', '河东区', 39.123, 117.205));
     const cards = ['K80'];
     for (let n = 1; n <= 5; n += 1) {
       await admin('PUT', `/api/v1/elders/e8${n}`, {
@@ -142,7 +174,12 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
     await service.projections.catchUp();
 
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    // A browser far from Shanghai: the page's times are Shanghai's all the same.
+    page = await browser.newPage({
+      viewport: { width: 1366, height: 768 },
+      locale: 'zh-CN',
+      timezoneId: 'America/New_York',
+    });
     watchProblems(page, problems);
   });
   afterAll(async () => {
@@ -204,6 +241,11 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
     });
     expect(await text('#today-range')).toBe(TODAY);
     expect(await text('#month-range')).toBe(`2026-11-01 至 ${TODAY}`);
+    const updated = await text('[data-testid=updated]');
+    const now = Date.now();
+    expect([shanghaiClock(now - 60_000), shanghaiClock(now)].map((time) => `更新于 ${time}`)).toContain(
+      updated,
+    );
   });
 
   it('draws the charts on canvas: funding sources, the daily trend and where the canteens are', async () => {
@@ -222,6 +264,17 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
       await page.mouse.move(box.x + box.width * x, box.y + box.height * y);
       await page.waitForTimeout(400);
     };
+    // Meals step by one, money by whole yuan (￥3, not ￥3.00 or ￥0.01).
+    const [counts, money] = (await page.evaluate(TREND_AXES)) as { extent: number[]; ticks: number[] }[];
+    expect(counts?.ticks.every((tick) => Number.isInteger(tick))).toBe(true);
+    expect(money?.ticks.every((tick) => tick % 100 === 0)).toBe(true);
+    // c1's name stands left of its dot, which c4's would otherwise be under.
+    expect(await page.evaluate(MAP_LABELS)).toEqual([
+      ['西城区食堂', 'left'],
+      ['东城区食堂', 'right'],
+      ['南区长者食堂', 'right'],
+      ['河东区食堂', 'right'],
+    ]);
     await hover('source-chart', 0.68, 0.4);
     await screenshot('tooltip-source');
     await hover('trend-chart', 0.7, 0.5);
@@ -233,7 +286,7 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
 
   it('lists the canteens with their figures and the terminals with last contact and status', async () => {
     const rows = page.locator('[data-testid=canteens] tbody tr');
-    expect(await rows.count()).toBe(3);
+    expect(await rows.count()).toBe(4);
     expect(await rows.nth(0).locator('td').first().textContent()).toBe('西城区食堂');
     expect(await rows.nth(2).locator('td').allTextContents()).toEqual([
       '南区长者食堂',
@@ -244,6 +297,7 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
       '￥0.00',
       '￥0.00',
     ]);
+    expect(await page.evaluate(CANTEENS_FIT)).toBe(true);
     const status = (terminalId: string) => text(`[data-testid=terminal-status-${terminalId}]`);
     expect(await page.locator('[data-testid=terminals] tbody tr').count()).toBe(6);
     expect(await status('t4')).toBe('有 2 笔待同步');
@@ -294,13 +348,35 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
     expect(await text('[data-testid=month] .label')).toBe('Meals');
     expect(await text('[data-testid=terminal-status-t6]')).toBe('Never in touch');
     expect(await text('#lang')).toBe('中文');
+    expect(await text('[data-testid=canteens] th:last-child')).toBe('Reimbursable this month');
+    expect(await page.evaluate(CANTEENS_FIT)).toBe(true);
     await page.evaluate('window.scrollTo(0, 0)');
     await page.waitForTimeout(800);
     await screenshot('en');
+    await page.locator('#canteens').scrollIntoViewIfNeeded();
+    await screenshot('en-canteens');
+    await screenshot('en-full', true);
     await page.locator('#lang').click();
     await expect.poll(() => text('#today-title')).toBe('今日');
     expect(await text('[data-testid=terminal-status-t6]')).toBe('从未联系');
     expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+  });
+
+  it('shows a month without sales as empty: axes from 0 to 5 meals and ￥0 to ￥5', async () => {
+    await page.locator('#date').fill('2026-09-15');
+    await page.locator('#date').dispatchEvent('change');
+    await expect.poll(() => text('#today-range')).toBe('2026-09-15');
+    expect(await text('[data-testid=month] [data-testid=reimbursable]')).toBe('￥0.00');
+    expect(await page.locator('#source-empty').isVisible()).toBe(true);
+    await page.waitForTimeout(800);
+    expect(await page.evaluate(TREND_AXES)).toEqual([
+      { extent: [0, 5], ticks: [0, 1, 2, 3, 4, 5] },
+      { extent: [0, 500], ticks: [0, 100, 200, 300, 400, 500] },
+    ]);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot('empty-month');
+    await page.locator('#go-today').click();
+    await expect.poll(() => text('#today-range')).toBe(TODAY);
   });
 
   it('signs out, forgetting the token', async () => {

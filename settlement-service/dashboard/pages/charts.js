@@ -68,9 +68,14 @@ export function drawSources(element, bySource) {
   );
 }
 
-/** Meals per day as bars, subsidy per day (in fen, labelled in yuan) as a line on its own axis. */
+/**
+ * Meals per day as bars, subsidy per day (in fen, labelled in whole yuan) as a line on its own
+ * axis. Counts step by whole meals, money by whole yuan; a month without meals keeps 0–5 and
+ * ￥0–￥5, so that it looks empty rather than scaled up to one meal and one fen.
+ */
 export function drawTrend(element, trend) {
   const w = words();
+  const atLeast = (least) => (extent) => (extent.max > 0 ? null : least);
   chartIn(element).setOption(
     {
       color: COLORS,
@@ -96,12 +101,13 @@ export function drawTrend(element, trend) {
         axisLabel: FONT,
       },
       yAxis: [
-        { type: 'value', minInterval: 1, axisLabel: FONT },
+        { type: 'value', minInterval: 1, max: atLeast(5), axisLabel: FONT },
         {
           type: 'value',
-          minInterval: 1,
+          minInterval: 100,
+          max: atLeast(500),
           splitLine: { show: false },
-          axisLabel: { ...FONT, formatter: (fen) => `￥${formatYuan(fen)}` },
+          axisLabel: { ...FONT, formatter: (fen) => `￥${fen % 100 === 0 ? fen / 100 : formatYuan(fen)}` },
         },
       ],
       series: [
@@ -120,17 +126,54 @@ export function drawTrend(element, trend) {
   );
 }
 
+/**
+ * Where each canteen's name goes: right of its dot, else left, else below, wherever it covers no
+ * other dot (names are CJK, about a font size wide a character). Names that still meet another
+ * are hidden by ECharts; the tooltip always has the name.
+ */
+function labelPositions(chart, places, sizeOf) {
+  const dots = places.map((place) => {
+    const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [place.lng, place.lat]);
+    return { x, y, r: sizeOf(place) / 2, width: place.name.length * FONT.fontSize };
+  });
+  const half = FONT.fontSize * 0.75;
+  const boxes = ({ x, y, r, width }) => ({
+    right: [x + r, x + r + 5 + width, y - half, y + half],
+    left: [x - r - 5 - width, x - r, y - half, y + half],
+    bottom: [x - width / 2, x + width / 2, y + r, y + r + 5 + 2 * half],
+  });
+  const covers = ([left, right, top, bottom], dot) =>
+    Math.hypot(
+      dot.x - Math.max(left, Math.min(dot.x, right)),
+      dot.y - Math.max(top, Math.min(dot.y, bottom)),
+    ) < dot.r;
+  return dots.map((dot) => {
+    const others = dots.filter((other) => other !== dot);
+    const free = Object.entries(boxes(dot)).find(([, box]) => !others.some((other) => covers(box, other)));
+    return free ? free[0] : 'right';
+  });
+}
+
 /** Canteens placed by longitude and latitude, sized by this month's meals: no map tiles. */
 export function drawMap(element, places) {
   const lngs = places.map((place) => place.lng);
   const lats = places.map((place) => place.lat);
   const margin = 0.02;
   const most = Math.max(1, ...places.map((place) => place.meals));
-  chartIn(element).setOption(
+  const sizeOf = (place) => 14 + Math.round((place.meals * 26) / most);
+  const data = (positions) =>
+    places.map((place, index) => ({
+      value: [place.lng, place.lat],
+      name: place.name,
+      meals: place.meals,
+      ...(positions ? { label: { position: positions[index] } } : {}),
+    }));
+  const chart = chartIn(element);
+  chart.setOption(
     {
       color: COLORS,
       textStyle: FONT,
-      grid: { left: 24, right: 120, top: 24, bottom: 24 },
+      grid: { left: 96, right: 96, top: 24, bottom: 36 },
       tooltip: {
         ...TOOLTIP,
         trigger: 'item',
@@ -146,16 +189,15 @@ export function drawMap(element, places) {
       series: [
         {
           type: 'scatter',
-          symbolSize: (_value, item) => 14 + Math.round((item.data.meals * 26) / most),
+          symbolSize: (_value, item) => sizeOf(item.data),
           label: { show: true, position: 'right', ...FONT, formatter: (item) => item.data.name },
-          data: places.map((place) => ({
-            value: [place.lng, place.lat],
-            name: place.name,
-            meals: place.meals,
-          })),
+          labelLayout: { hideOverlap: true },
+          data: data(),
         },
       ],
     },
     true,
   );
+  // The names are placed once the axes know their pixels.
+  chart.setOption({ series: [{ data: data(labelPositions(chart, places, sizeOf)) }] });
 }

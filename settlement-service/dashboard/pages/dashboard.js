@@ -59,6 +59,14 @@ function showSignIn(message = '') {
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
+/** HH:mm in Asia/Shanghai, as every other time on the page, whatever the browser's own zone. */
+const SHANGHAI_CLOCK = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Shanghai',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
 /** `2026-11-03` moved by whole days, in UTC so that no clock change shifts it. */
 function addDays(date, days) {
   const [year, month, day] = date.split('-').map(Number);
@@ -94,9 +102,7 @@ async function load() {
   $('sign-out').hidden = false;
   $('date-pick').hidden = false;
   $('date').value = shown.date;
-  const now = new Date();
-  const time = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
-  $('updated').dataset.time = time;
+  $('updated').dataset.time = SHANGHAI_CLOCK.format(new Date());
   render();
 }
 
@@ -156,6 +162,12 @@ function cards(container, figures) {
       const figure = element('div', value, 'value');
       figure.dataset.testid = key;
       card.append(element('div', label, 'label'), figure);
+      // 核实不予结算: what confirmed alerts took out of the reimbursable subsidy.
+      if (key === 'reimbursable' && figures.excludedByAlertsFen > 0) {
+        const note = element('div', w.excludedByAlerts(yuan(figures.excludedByAlertsFen)), 'note');
+        note.dataset.testid = 'excluded-by-alerts';
+        card.append(note);
+      }
       return card;
     }),
   );
