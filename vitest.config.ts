@@ -16,6 +16,8 @@ export default defineConfig({
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // Real processes and browsers on two shared cores: a second for what is awaited is too short.
+          expect: { poll: { timeout: 15_000 } },
           pool: 'forks',
         },
       },
