@@ -61,6 +61,7 @@ export function* cityMonth(options: CityMonthOptions): Generator<{ day: number; 
       type: 'canteen',
       canteen: {
         canteenId,
+        name: `canteen ${n}`,
         eventId: uuid(1, n),
         effectiveFrom: null,
         district: `district-${n % 12}`,

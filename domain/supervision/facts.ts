@@ -74,6 +74,8 @@ export const ALWAYS_OPEN: CanteenSchedule = { closedWeekdays: [], closedDates: [
 /** A canteen's details as the checks use them, in force from `effectiveFrom` (null: always). */
 export interface SupervisedCanteen {
   readonly canteenId: string;
+  /** As explanations name the canteen. */
+  readonly name: string;
   readonly eventId: string;
   readonly effectiveFrom: EpochMs | null;
   readonly district: string;
@@ -194,6 +196,7 @@ export function supervisedCanteenOf(eventId: string, event: CanteenEvent): Super
     : ALWAYS_OPEN;
   return {
     canteenId: event.data.canteenId,
+    name: details.name,
     eventId,
     effectiveFrom: event.type === 'CanteenChanged' ? event.data.effectiveFrom : null,
     district: details.district,

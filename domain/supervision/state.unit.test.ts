@@ -30,6 +30,7 @@ function canteen(canteenId: string, lng: number): SupervisionFact {
     type: 'canteen',
     canteen: {
       canteenId,
+      name: `${canteenId}食堂`,
       eventId: `ev-${canteenId}`,
       effectiveFrom: null,
       district: '和平区',

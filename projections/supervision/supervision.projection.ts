@@ -35,8 +35,9 @@ const FACT_EVENT_TYPES = [
  */
 export const supervisionProjection: Projection = {
   name: 'supervision',
-  // 2: the state is kept as `json` (see supervision.tables.ts); 3: with the position it holds.
-  version: 3,
+  // 2: the state is kept as `json` (see supervision.tables.ts); 3: with the position it holds;
+  // 4: explanations name canteens (the checks keep their names).
+  version: 4,
   eventTypes: [
     ...FACT_EVENT_TYPES,
     'SupervisionSettingsChanged',

@@ -4,6 +4,7 @@ import {
   type CanteenDirectory,
   type Check,
   canteenAt,
+  canteenLabel,
   dateOfKey,
   deepFrozen,
   isKept,
@@ -112,6 +113,7 @@ export const areaExcess: Check<AreaExcessState> = {
               registered,
               canteen.district,
               canteen.town,
+              canteen.name,
             ),
           ],
         };
@@ -129,6 +131,7 @@ function excessAlert(
   registered: number,
   district: string,
   town: string,
+  name: string,
 ) {
   const sales = Object.values(elders);
   const count = sales.length;
@@ -141,8 +144,8 @@ function excessAlert(
     saleIds: sales.map((sale) => sale.saleId),
     eventIds: sales.map((sale) => sale.eventId),
     explanation: {
-      zh: `${canteenId} 在 ${businessDate} 已为 ${count} 位老人发放补贴，超过所在 ${district}${town} 登记的 ${registered} 位老人`,
-      en: `${canteenId} subsidised ${count} different elders on ${businessDate}, more than the ${registered} registered in ${district} ${town}`,
+      zh: `${canteenLabel(canteenId, name)} 在 ${businessDate} 已为 ${count} 位老人发放补贴，超过所在 ${district}${town} 登记的 ${registered} 位老人`,
+      en: `${canteenLabel(canteenId, name)} subsidised ${count} different elders on ${businessDate}, more than the ${registered} registered in ${district} ${town}`,
     },
     figures: { subsidisedElders: count, registeredElders: registered },
   });

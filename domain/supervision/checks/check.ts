@@ -148,6 +148,11 @@ export function endedThrough(current: BusinessDate | null, fact: SupervisionFact
   return current === null || isAfter(ended, current) ? ended : current;
 }
 
+/** A canteen as explanations name it: its name with its id, or the id alone when not known. */
+export function canteenLabel(canteenId: string, name: string | null | undefined): string {
+  return name ? `${name}(${canteenId})` : canteenId;
+}
+
 /** One decimal for explanations. */
 export function oneDecimal(value: number): string {
   return value.toFixed(1);

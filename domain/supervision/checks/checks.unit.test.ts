@@ -61,6 +61,7 @@ function canteen(
     type: 'canteen',
     canteen: {
       canteenId,
+      name: `${canteenId}食堂`,
       eventId: `canteen-${canteenId}`,
       effectiveFrom: null,
       district: '和平区',

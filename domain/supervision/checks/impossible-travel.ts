@@ -7,6 +7,7 @@ import {
   type CanteenDirectory,
   type Check,
   canteenAt,
+  canteenLabel,
   deepFrozen,
   entryOf,
   isKept,
@@ -81,7 +82,7 @@ export const impossibleTravel: Check<ImpossibleTravelState> = {
       if (km < minDistanceKm) continue;
       const speed = hours === 0 ? Number.POSITIVE_INFINITY : km / hours;
       if (speed <= maxSpeedKmh) continue;
-      alerts.push(travelAlert(cardUid, other, tap, km, hours, speed, maxSpeedKmh));
+      alerts.push(travelAlert(state.canteens, cardUid, other, tap, { km, hours, speed, maxSpeedKmh }));
     }
     if (isKept(tap.businessDate, keptFrom(state.latest, keptDays)))
       entryOf(state.taps, cardUid, () => []).push(tap);
@@ -99,15 +100,14 @@ function forgetBefore(state: ImpossibleTravelState, from: BusinessDate): void {
 }
 
 function travelAlert(
+  canteens: CanteenDirectory,
   cardUid: string,
   a: Tap,
   b: Tap,
-  km: number,
-  hours: number,
-  speed: number,
-  maxSpeedKmh: number,
+  { km, hours, speed, maxSpeedKmh }: { km: number; hours: number; speed: number; maxSpeedKmh: number },
 ): Alert {
   const [first, second] = a.at <= b.at ? [a, b] : [b, a];
+  const at = (tap: Tap) => canteenLabel(tap.canteenId, canteenAt(canteens, tap.canteenId, tap.at)?.name);
   const minutes = Math.round(hours * 60);
   const speedZh = Number.isFinite(speed) ? `约 ${Math.round(speed)} 公里/小时` : '同一时刻';
   const speedEn = Number.isFinite(speed) ? `about ${Math.round(speed)} km/h` : 'at the same moment';
@@ -120,8 +120,8 @@ function travelAlert(
     saleIds: [first.saleId, second.saleId],
     eventIds: [first.eventId, second.eventId],
     explanation: {
-      zh: `卡 ${cardUid} 在 ${first.canteenId} 与 ${second.canteenId} 两次刷卡相距 ${oneDecimal(km)} 公里，间隔 ${minutes} 分钟（${speedZh}，合理上限 ${maxSpeedKmh} 公里/小时）`,
-      en: `Card ${cardUid} was tapped at ${first.canteenId} and ${second.canteenId}, ${oneDecimal(km)} km apart, ${minutes} min between the taps (${speedEn}; plausible at most ${maxSpeedKmh} km/h)`,
+      zh: `卡 ${cardUid} 在 ${at(first)} 与 ${at(second)} 两次刷卡相距 ${oneDecimal(km)} 公里，间隔 ${minutes} 分钟（${speedZh}，合理上限 ${maxSpeedKmh} 公里/小时）`,
+      en: `Card ${cardUid} was tapped at ${at(first)} and ${at(second)}, ${oneDecimal(km)} km apart, ${minutes} min between the taps (${speedEn}; plausible at most ${maxSpeedKmh} km/h)`,
     },
     figures: {
       distanceKm: Math.round(km * 10) / 10,

@@ -6,6 +6,7 @@ import {
   type CanteenDirectory,
   type Check,
   canteenAt,
+  canteenLabel,
   deepFrozen,
   minutesOf,
   unchanged,
@@ -55,8 +56,8 @@ export const openingHours: Check<OpeningHoursState> = {
             ...base,
             kind: 'closed-day',
             explanation: {
-              zh: `${sale.canteenId} 在 ${sale.businessDate}（星期${'一二三四五六日'[weekday - 1]}）不营业，${sale.localTime} 仍有刷卡用餐（${subsidy.zh}）`,
-              en: `${sale.canteenId} was closed on ${sale.businessDate}, yet a card meal was sold at ${sale.localTime} (${subsidy.en})`,
+              zh: `${canteenLabel(sale.canteenId, canteen.name)} 在 ${sale.businessDate}（星期${'一二三四五六日'[weekday - 1]}）不营业，${sale.localTime} 仍有刷卡用餐（${subsidy.zh}）`,
+              en: `${canteenLabel(sale.canteenId, canteen.name)} was closed on ${sale.businessDate}, yet a card meal was sold at ${sale.localTime} (${subsidy.en})`,
             },
             figures: { weekday, subsidyFen: sale.appliedSubsidyFen, reimbursableFen: sale.reimbursableFen },
           }),
@@ -73,8 +74,8 @@ export const openingHours: Check<OpeningHoursState> = {
           ...base,
           kind: 'outside-hours',
           explanation: {
-            zh: `${sale.canteenId} 于 ${sale.businessDate} ${sale.localTime} 有刷卡用餐，不在供餐时段内（距最近时段 ${outside} 分钟，宽限 ${grace} 分钟；${subsidy.zh}）`,
-            en: `A card meal at ${sale.canteenId} on ${sale.businessDate} at ${sale.localTime}, outside its meal periods (${outside} min from the nearest, grace ${grace} min; ${subsidy.en})`,
+            zh: `${canteenLabel(sale.canteenId, canteen?.name)} 于 ${sale.businessDate} ${sale.localTime} 有刷卡用餐，不在供餐时段内（距最近时段 ${outside} 分钟，宽限 ${grace} 分钟；${subsidy.zh}）`,
+            en: `A card meal at ${canteenLabel(sale.canteenId, canteen?.name)} on ${sale.businessDate} at ${sale.localTime}, outside its meal periods (${outside} min from the nearest, grace ${grace} min; ${subsidy.en})`,
           },
           figures: {
             minutesOutside: outside,

@@ -1,6 +1,14 @@
 import { type BusinessDate, compareDates, isAfter, monthKeyOf } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
-import { type Check, deepFrozen, endedThrough, entryOf, type Keyed, unchanged } from './check.ts';
+import {
+  type Check,
+  canteenLabel,
+  deepFrozen,
+  endedThrough,
+  entryOf,
+  type Keyed,
+  unchanged,
+} from './check.ts';
 
 interface OpenDay {
   readonly canteenId: string;
@@ -22,6 +30,8 @@ export interface RegularCountsState {
   readonly history: Keyed<CountedDay[]>;
   /** Canteen months already raised, one alert per canteen and month; forgotten once the month has ended. */
   readonly raised: Keyed<true>;
+  /** Each canteen's name, as registered last. */
+  readonly names: Keyed<string>;
 }
 
 /**
@@ -34,8 +44,9 @@ export const regularCounts: Check<RegularCountsState> = {
   name: 'regular-counts',
   kinds: ['regular-counts'],
   order: 'recorded',
-  initialState: deepFrozen({ ended: null, open: {}, history: {}, raised: {} }),
+  initialState: deepFrozen({ ended: null, open: {}, history: {}, raised: {}, names: {} }),
   apply(state, fact, settings) {
+    if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
     if (fact.type === 'sale' && fact.sale.reimbursableFen > 0) {
       const sale = fact.sale;
       if (state.ended === null || isAfter(sale.businessDate, state.ended)) {
@@ -100,8 +111,8 @@ function closeDays(
         saleIds: history.flatMap((counted) => Object.keys(counted.sales)),
         eventIds: history.flatMap((counted) => Object.values(counted.sales)),
         explanation: {
-          zh: `${day.canteenId} 自 ${first} 至 ${day.businessDate} 连续 ${counts.length} 个营业日每日补贴餐数在 ${min}–${max} 份之间（平均 ${mean.toFixed(1)} 份，变异系数 ${cv.toFixed(3)}，阈值 ${settings.maxCoefficientOfVariation}），过于规律`,
-          en: `${day.canteenId} served between ${min} and ${max} subsidised meals on each of ${counts.length} open days from ${first} to ${day.businessDate} (mean ${mean.toFixed(1)}, coefficient of variation ${cv.toFixed(3)}, threshold ${settings.maxCoefficientOfVariation}): too regular`,
+          zh: `${canteenLabel(day.canteenId, state.names[day.canteenId])} 自 ${first} 至 ${day.businessDate} 连续 ${counts.length} 个营业日每日补贴餐数在 ${min}–${max} 份之间（平均 ${mean.toFixed(1)} 份，变异系数 ${cv.toFixed(3)}，阈值 ${settings.maxCoefficientOfVariation}），过于规律`,
+          en: `${canteenLabel(day.canteenId, state.names[day.canteenId])} served between ${min} and ${max} subsidised meals on each of ${counts.length} open days from ${first} to ${day.businessDate} (mean ${mean.toFixed(1)}, coefficient of variation ${cv.toFixed(3)}, threshold ${settings.maxCoefficientOfVariation}): too regular`,
         },
         figures: {
           days: counts.length,

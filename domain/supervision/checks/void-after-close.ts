@@ -5,6 +5,7 @@ import {
   type CanteenDirectory,
   type Check,
   canteenAt,
+  canteenLabel,
   deepFrozen,
   instantOnDate,
   lastPeriodEnd,
@@ -57,8 +58,8 @@ export const voidAfterClose: Check<VoidAfterCloseState> = {
           saleIds: [voided.saleId],
           eventIds: [voided.saleEventId, voided.eventId],
           explanation: {
-            zh: `${voided.canteenId} ${voided.businessDate} 的一笔售餐于 ${formatShanghaiInstant(voided.voidedAt)} 作废，已在日结（${formatShanghaiInstant(closesAt)}）之后 ${minutesLate} 分钟（原因：${voided.reason}）`,
-            en: `A sale of ${voided.businessDate} at ${voided.canteenId} was voided at ${formatShanghaiInstant(voided.voidedAt)}, ${minutesLate} min after the day closed at ${formatShanghaiInstant(closesAt)} (reason: ${voided.reason})`,
+            zh: `${canteenLabel(voided.canteenId, canteen?.name)} ${voided.businessDate} 的一笔售餐于 ${formatShanghaiInstant(voided.voidedAt)} 作废，已在日结（${formatShanghaiInstant(closesAt)}）之后 ${minutesLate} 分钟（原因：${voided.reason}）`,
+            en: `A sale of ${voided.businessDate} at ${canteenLabel(voided.canteenId, canteen?.name)} was voided at ${formatShanghaiInstant(voided.voidedAt)}, ${minutesLate} min after the day closed at ${formatShanghaiInstant(closesAt)} (reason: ${voided.reason})`,
           },
           figures: { minutesAfterClose: minutesLate, daysLater, reimbursableFen: voided.reimbursableFen },
         }),

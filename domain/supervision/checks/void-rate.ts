@@ -1,7 +1,15 @@
 import { type BusinessDate, compareDates, isAfter } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import type { SupervisionSettings } from '../settings.ts';
-import { type Check, deepFrozen, endedThrough, entryOf, type Keyed, unchanged } from './check.ts';
+import {
+  type Check,
+  canteenLabel,
+  deepFrozen,
+  endedThrough,
+  entryOf,
+  type Keyed,
+  unchanged,
+} from './check.ts';
 
 interface VoidRef {
   readonly saleId: string;
@@ -22,6 +30,8 @@ export interface VoidRateState {
   readonly open: Keyed<OpenDay>;
   /** Sales and voids of each canteen's last `baselineDays` unflagged days, the canteen's usual rate. */
   readonly baseline: Keyed<{ readonly sales: number; readonly voids: number }[]>;
+  /** Each canteen's name, as registered last. */
+  readonly names: Keyed<string>;
 }
 
 /**
@@ -33,8 +43,9 @@ export const voidRate: Check<VoidRateState> = {
   name: 'void-rate',
   kinds: ['void-rate'],
   order: 'recorded',
-  initialState: deepFrozen({ ended: null, open: {}, baseline: {} }),
+  initialState: deepFrozen({ ended: null, open: {}, baseline: {}, names: {} }),
   apply(state, fact, settings) {
+    if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
     const isOpen = (date: BusinessDate) => state.ended === null || isAfter(date, state.ended);
     const dayOf = (canteenId: string, businessDate: BusinessDate) =>
       entryOf(state.open, `${canteenId}|${businessDate}`, () => ({
@@ -95,8 +106,8 @@ function judgeDays(
         saleIds: day.voids.map((entry) => entry.saleId),
         eventIds: day.voids.flatMap((entry) => [entry.saleEventId, entry.eventId]),
         explanation: {
-          zh: `${day.canteenId} 在 ${day.businessDate} 作废 ${voids} 笔，占 ${day.sales} 笔的 ${percent(rate)}%，是平日作废率 ${percent(usual)}% 的 ${(rate / usual).toFixed(1)} 倍（阈值 ${settings.multiple} 倍）`,
-          en: `${day.canteenId} voided ${voids} of ${day.sales} sales on ${day.businessDate} (${percent(rate)}%), ${(rate / usual).toFixed(1)} times its usual ${percent(usual)}% (threshold ${settings.multiple} times)`,
+          zh: `${canteenLabel(day.canteenId, state.names[day.canteenId])} 在 ${day.businessDate} 作废 ${voids} 笔，占 ${day.sales} 笔的 ${percent(rate)}%，是平日作废率 ${percent(usual)}% 的 ${(rate / usual).toFixed(1)} 倍（阈值 ${settings.multiple} 倍）`,
+          en: `${canteenLabel(day.canteenId, state.names[day.canteenId])} voided ${voids} of ${day.sales} sales on ${day.businessDate} (${percent(rate)}%), ${(rate / usual).toFixed(1)} times its usual ${percent(usual)}% (threshold ${settings.multiple} times)`,
         },
         figures: {
           voids,
