@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fen, formatYuan } from '../domain/money.ts';
-import { launchChromium, SCREENSHOTS } from './support/browser.ts';
+import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
 import { MENU, saleBody, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
@@ -21,22 +21,6 @@ interface Listed {
   eventIds: string[];
   explanation: { zh: string; en: string };
   decision: null | { by: { userId: string; name: string }; reason: string; at: string };
-}
-
-/** Collects console errors, uncaught exceptions, refused requests and what the Content-Security-Policy refused. */
-function watchProblems(page: Page, into: string[]): void {
-  void page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) =>
-      console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));`,
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text()))
-      into.push(message.text());
-  });
-  page.on('pageerror', (error) => into.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) into.push(`${response.status()} ${new URL(response.url()).pathname}`);
-  });
 }
 
 /*

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fen, formatYuan } from '../domain/money.ts';
-import { launchChromium, SCREENSHOTS } from './support/browser.ts';
+import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
 import { idNumber, MENU, saleBody, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
@@ -49,22 +49,6 @@ const CANTEENS_FIT = `(() => {
   const style = getComputedStyle(panel);
   return table.offsetWidth <= panel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
 })()`;
-
-/** Collects console errors, uncaught exceptions and what the Content-Security-Policy refused. */
-function watchProblems(page: Page, into: string[]): void {
-  void page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) =>
-      console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));`,
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text()))
-      into.push(message.text());
-  });
-  page.on('pageerror', (error) => into.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) into.push(`${response.status()} ${new URL(response.url()).pathname}`);
-  });
-}
 
 /**
  * The bureau's dashboard in a real browser against the real service: a reviewer signs in, reads the

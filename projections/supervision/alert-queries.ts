@@ -1,7 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { BureauUser } from '../../domain/settlement/settlement.ts';
 import type { Alert, AlertKind, AlertSeverity } from '../../domain/supervision/alert.ts';
-import type { SupervisionSettings } from '../../domain/supervision/settings.ts';
 
 export type AlertStatus = 'open' | 'confirmed' | 'dismissed';
 
@@ -72,29 +71,6 @@ export async function alertById(db: Kysely<unknown>, alertId: string): Promise<A
   const { rows } = await sql<AlertRow>`
     SELECT ${COLUMNS} FROM read_models.alerts WHERE alert_id = ${alertId}`.execute(db);
   return rows[0] ? viewOf(rows[0]) : null;
-}
-
-/** Per month, how many alerts are in each status. */
-export async function alertCounts(
-  db: Kysely<unknown>,
-  month: string,
-): Promise<Record<AlertStatus, number> & { readonly high: number }> {
-  const { rows } = await sql<{ status: AlertStatus; count: string; high: string }>`
-    SELECT status, count(*) AS count, count(*) FILTER (WHERE severity = 'high') AS high
-    FROM read_models.alerts WHERE month = ${month} GROUP BY status`.execute(db);
-  const counts = { open: 0, confirmed: 0, dismissed: 0, high: 0 };
-  for (const row of rows) {
-    counts[row.status] = Number(row.count);
-    if (row.status === 'open') counts.high = Number(row.high);
-  }
-  return counts;
-}
-
-/** The thresholds the checks use now, as the supervision read model last applied them. */
-export async function settingsInForce(db: Kysely<unknown>): Promise<SupervisionSettings | null> {
-  const { rows } = await sql<{ settings: SupervisionSettings }>`
-    SELECT settings FROM read_models.supervision_state`.execute(db);
-  return rows[0]?.settings ?? null;
 }
 
 function viewOf(row: AlertRow): AlertView {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Where browser tests leave their screenshots, to be looked at. */
 export const SCREENSHOTS = path.resolve('.tmp/screenshots');
@@ -18,5 +18,24 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
     ],
+  });
+}
+
+/**
+ * Collects console errors, uncaught exceptions, refused requests (status 400 and above) and what the
+ * Content-Security-Policy refused, so that a test can require none.
+ */
+export function watchProblems(page: Page, into: string[]): void {
+  void page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) =>
+      console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));`,
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text()))
+      into.push(message.text());
+  });
+  page.on('pageerror', (error) => into.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) into.push(`${response.status()} ${new URL(response.url()).pathname}`);
   });
 }

@@ -10,7 +10,7 @@ import {
   laterDate,
   unchanged,
 } from './check.ts';
-import { type SaleRef, saleRefOf, severityBySubsidy, subsidyText } from './sale-ref.ts';
+import { oneSaleFinding, type SaleRef, saleRefOf, subsidyText } from './sale-ref.ts';
 
 /** A meal kept for a death recorded later; `raised` once its alert has been raised. */
 type KeptSale = SaleRef & { raised?: true };
@@ -86,11 +86,7 @@ function raise(sale: KeptSale, death: Death): Alert | null {
   const subsidy = subsidyText(sale);
   return alertOf({
     kind: 'after-death',
-    key: [sale.saleId],
-    severity: severityBySubsidy(sale),
-    canteenId: sale.canteenId,
-    businessDate: sale.businessDate,
-    saleIds: [sale.saleId],
+    ...oneSaleFinding(sale),
     eventIds: [sale.eventId, death.eventId],
     explanation: {
       zh: `老人已于 ${death.date} 身故，${days} 天后（${sale.businessDate}）仍有刷卡用餐（${subsidy.zh}）`,

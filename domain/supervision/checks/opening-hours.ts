@@ -12,7 +12,7 @@ import {
   unchanged,
   withCanteen,
 } from './check.ts';
-import { severityBySubsidy, subsidyText } from './sale-ref.ts';
+import { oneSaleFinding, subsidyText } from './sale-ref.ts';
 
 export interface OpeningHoursState {
   readonly canteens: CanteenDirectory;
@@ -39,14 +39,7 @@ export const openingHours: Check<OpeningHoursState> = {
     const sale = fact.sale;
     const canteen = canteenAt(state.canteens, sale.canteenId, sale.occurredAt);
     const subsidy = subsidyText(sale);
-    const base = {
-      key: [sale.saleId],
-      severity: severityBySubsidy(sale),
-      canteenId: sale.canteenId,
-      businessDate: sale.businessDate,
-      saleIds: [sale.saleId],
-      eventIds: [sale.eventId],
-    };
+    const base = oneSaleFinding(sale);
     if (canteen && isClosedOn(canteen, sale)) {
       const weekday = isoWeekdayOf(sale.businessDate);
       return {

@@ -12,7 +12,7 @@ import {
   laterDate,
   unchanged,
 } from './check.ts';
-import { type SaleRef, saleRefOf, severityBySubsidy, subsidyText } from './sale-ref.ts';
+import { oneSaleFinding, type SaleRef, saleRefOf, subsidyText } from './sale-ref.ts';
 
 interface Retirement {
   readonly at: EpochMs;
@@ -103,11 +103,7 @@ function raise(state: RetiredCardState, cardUid: string, sale: KeptSale): Alert 
   const subsidy = subsidyText(sale);
   return alertOf({
     kind: 'retired-card',
-    key: [sale.saleId],
-    severity: severityBySubsidy(sale),
-    canteenId: sale.canteenId,
-    businessDate: sale.businessDate,
-    saleIds: [sale.saleId],
+    ...oneSaleFinding(sale),
     eventIds: [sale.eventId, retirement.eventId],
     explanation: {
       zh: `卡 ${cardUid} 已于 ${formatShanghaiInstant(retirement.at)} 挂失或换卡，${hours} 小时后仍被刷卡用餐（${subsidy.zh}）`,

@@ -36,6 +36,18 @@ export function severityBySubsidy(
   return sale.appliedSubsidyFen > 0 ? 'medium' : 'low';
 }
 
+/** What every finding about one sale says: keyed by the sale, graded by its subsidy, with its event. */
+export function oneSaleFinding(sale: Omit<SaleRef, 'at'>) {
+  return {
+    key: [sale.saleId],
+    severity: severityBySubsidy(sale),
+    canteenId: sale.canteenId,
+    businessDate: sale.businessDate,
+    saleIds: [sale.saleId],
+    eventIds: [sale.eventId],
+  };
+}
+
 export function subsidyText(sale: Pick<SaleRef, 'appliedSubsidyFen' | 'reimbursableFen'>): {
   zh: string;
   en: string;
