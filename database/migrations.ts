@@ -5,6 +5,10 @@ import {
   dropEventStoreSchema,
   dropEventTypeIndex,
 } from '../event-store/postgres/schema.ts';
+import {
+  createSnapshotSchema,
+  dropSnapshotSchema,
+} from '../event-store/snapshots/postgres-snapshot-store.ts';
 import { createProjectionsSchema, dropProjectionsSchema } from '../projections/runner/schema.ts';
 
 /** Numbered migrations, applied in order; a migration never changes once released. */
@@ -12,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0001-event-store': { up: createEventStoreSchema, down: dropEventStoreSchema },
   '0002-projections': { up: createProjectionsSchema, down: dropProjectionsSchema },
   '0003-events-by-type': { up: createEventTypeIndex, down: dropEventTypeIndex },
+  '0004-snapshots': { up: createSnapshotSchema, down: dropSnapshotSchema },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,11 +2,14 @@ import express, { type Express, Router } from 'express';
 import type { Kysely } from 'kysely';
 import { POLICY_REGISTER_STREAM } from '../domain/policies/policy-register.ts';
 import type { EventStore } from '../event-store/port.ts';
+import { MemorySnapshotStore } from '../event-store/snapshots/memory-snapshot-store.ts';
+import type { SnapshotStore } from '../event-store/snapshots/snapshot-store.ts';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { dashboardPages } from './dashboard/dashboard-pages.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { AggregateRepository } from './event-sourcing/aggregate-repository.ts';
+import { ElderRepository } from './event-sourcing/elder-repository.ts';
 import { healthRoute } from './health/health-route.ts';
 import { metricsRoute } from './health/metrics-route.ts';
 import { createJsonBodyParser } from './http/json-body.ts';
@@ -37,6 +40,8 @@ export interface AppDependencies {
   readonly now?: () => number;
   /** The bureau named on statements (`ZHUCAN_BUREAU_NAME`). */
   readonly bureauName?: string;
+  /** Where aggregate snapshots are kept (PostgreSQL in the service); in this process's memory without it. */
+  readonly snapshots?: SnapshotStore;
   /** The read models and the runner that keeps them; without them only the write side is served. */
   readonly readModels?: { readonly db: Kysely<unknown>; readonly projections: ProjectionRunner };
 }
@@ -59,16 +64,20 @@ export function createServices(
 ): Services & { readonly auth: Authenticator; readonly repository: AggregateRepository } {
   const now = deps.now ?? Date.now;
   const repository = new AggregateRepository(deps.eventStore, { cached: isRarelyChanging, now });
+  const elders = new ElderRepository(deps.eventStore, deps.snapshots ?? new MemorySnapshotStore(), {
+    log: deps.log,
+  });
   return {
     repository,
     auth: new Authenticator(deps.adminToken, repository, now),
     registration: new RegistrationService({
       repository,
+      elders,
       vault: deps.vault,
       tokenSecret: deps.tokenSecret,
       now,
     }),
-    sales: new SalesService(repository),
+    sales: new SalesService(repository, elders),
   };
 }
 

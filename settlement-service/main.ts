@@ -4,6 +4,7 @@ import path from 'node:path';
 import { openDatabase } from '../database/connect.ts';
 import { redactSecrets } from '../domain/identity/redaction.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
+import { PostgresSnapshotStore } from '../event-store/snapshots/postgres-snapshot-store.ts';
 import { startDemoTerminal } from '../pos-terminal/demo-terminal.ts';
 import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const deps: AppDependencies = {
     eventStore,
     readModels: { db: database.db, projections },
+    snapshots: new PostgresSnapshotStore(database),
     log,
     adminToken,
     vault: new PiiVault(piiKey),

@@ -1,14 +1,14 @@
 import { canonicalJson } from '../canonical-json.ts';
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
-import { add, type Fen, fen } from '../money.ts';
-import type { CapHistoryEntry } from '../policy/caps.ts';
+import { add, type Fen } from '../money.ts';
 import type { CategoryHolding } from '../policy/meal-facts.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
 import type { MealSoldData } from '../sales/sale.ts';
 import type { BusinessDate } from '../time/calendar.ts';
 import type { EpochMs } from '../time/shanghai-time.ts';
+import { type Allowance, EMPTY_ALLOWANCE, withMeal, withVoided } from './allowance.ts';
 
 export const elderStream = (elderId: string) => `elder-${elderId}`;
 
@@ -35,11 +35,6 @@ export interface ElderProfile {
   readonly homeCanteenId: string | null;
   /** 补贴类别 with their dates (低保, 特困, 失能 …). */
   readonly categories: readonly CategoryHolding[];
-}
-
-/** A decided meal as the elder's allowance remembers it (the caps count these). */
-export interface DecidedMeal extends CapHistoryEntry {
-  readonly saleId: string;
 }
 
 export type ElderEvent =
@@ -82,27 +77,40 @@ export type ElderEvent =
     }
   | {
       readonly type: 'MealSubsidyVoided';
-      readonly data: { readonly elderId: string; readonly saleId: string };
+      readonly data: {
+        readonly elderId: string;
+        readonly saleId: string;
+        /** The voided meal's business date (absent in voids recorded before it was kept). */
+        readonly businessDate?: BusinessDate;
+      };
     };
+
+/** Offline subsidy an elder owes a canteen for one sale (`offlineExcess: elder-owes`). */
+export interface OwedForSale {
+  readonly saleId: string;
+  readonly fen: Fen;
+}
 
 export type ElderState =
   | { readonly status: 'unregistered' }
   | {
       readonly status: 'registered';
       readonly elderId: string;
+      /** The revision of the last event folded in: the revision to expect when appending. */
+      readonly version: number;
       readonly profiles: readonly {
         readonly effectiveFrom: EpochMs | null;
         readonly profile: ElderProfile;
       }[];
       readonly cardUid: string | null;
       readonly deathDate: BusinessDate | null;
-      /** Non-voided decided meals in arrival order. */
-      readonly meals: readonly DecidedMeal[];
-      /** Every sale ever decided for this elder, voided or not: a retry must not decide it twice. */
-      readonly decidedSaleIds: ReadonlySet<string>;
-      /** Offline subsidy owed to canteens (`elder-owes`) not yet shown at a sale. */
-      readonly owedNotShownFen: Fen;
+      /** The decided meals of the months at hand, by business month. */
+      readonly allowance: Allowance;
+      /** Offline subsidy owed to canteens (`elder-owes`) not yet shown at a sale, sale by sale. */
+      readonly owedNotShown: readonly OwedForSale[];
     };
+
+export type RegisteredElder = Extract<ElderState, { status: 'registered' }>;
 
 export type ElderCommand =
   | {
@@ -177,50 +185,59 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
       return {
         status: 'registered',
         elderId: event.data.elderId,
+        version: 0,
         profiles: [{ effectiveFrom: null, profile: event.data.profile }],
         cardUid: null,
         deathDate: null,
-        meals: [],
-        decidedSaleIds: new Set(),
-        owedNotShownFen: fen(0),
+        allowance: EMPTY_ALLOWANCE,
+        owedNotShown: [],
       };
     }
     if (state.status !== 'registered') return state;
+    const next = { ...state, version: state.version + 1 };
     switch (event.type) {
       case 'ElderProfileChanged':
         return {
-          ...state,
+          ...next,
           profiles: [
             ...state.profiles,
             { effectiveFrom: event.data.effectiveFrom, profile: event.data.profile },
           ],
         };
       case 'CardBound':
-        return { ...state, cardUid: event.data.cardUid };
+        return { ...next, cardUid: event.data.cardUid };
       case 'ElderDied':
-        return { ...state, deathDate: event.data.date };
+        return { ...next, deathDate: event.data.date };
       case 'MealSubsidyDecided': {
         const { saleId, businessDate, period, lines, owedFen, sale } = event.data;
         const paying = lines.filter((line) => line.fen > 0);
-        const meal: DecidedMeal = {
-          saleId,
-          businessDate,
-          period,
-          subsidised: paying.length > 0,
-          paidStackGroups: [
-            ...new Set(paying.flatMap((line) => (line.stackGroup === null ? [] : [line.stackGroup]))),
-          ],
-        };
         return {
-          ...state,
-          meals: [...state.meals, meal],
-          decidedSaleIds: new Set([...state.decidedSaleIds, saleId]),
+          ...next,
+          allowance: withMeal(state.allowance, {
+            saleId,
+            revision: next.version,
+            voided: false,
+            businessDate,
+            period,
+            subsidised: paying.length > 0,
+            paidStackGroups: [
+              ...new Set(paying.flatMap((line) => (line.stackGroup === null ? [] : [line.stackGroup]))),
+            ],
+          }),
           // A sale that showed the debt as its notice starts the count afresh.
-          owedNotShownFen: add(sale.notice ? fen(0) : state.owedNotShownFen, owedFen),
+          owedNotShown: [
+            ...(sale.notice ? [] : state.owedNotShown),
+            ...(owedFen > 0 ? [{ saleId, fen: owedFen }] : []),
+          ],
         };
       }
       case 'MealSubsidyVoided':
-        return { ...state, meals: state.meals.filter((meal) => meal.saleId !== event.data.saleId) };
+        return {
+          ...next,
+          allowance: withVoided(state.allowance, event.data.saleId, event.data.businessDate),
+          // A voided sale's debt is not owed: its notice is not shown.
+          owedNotShown: state.owedNotShown.filter((owed) => owed.saleId !== event.data.saleId),
+        };
       default: {
         const _exhaustive: never = event;
         return _exhaustive;
@@ -229,20 +246,22 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
   },
 };
 
-export function requireRegistered(state: ElderState): Extract<ElderState, { status: 'registered' }> {
+/** Offline subsidy the elder owes canteens and has not been told of at a sale yet. */
+export function owedNotShownFen(state: RegisteredElder): Fen {
+  return add(...state.owedNotShown.map((owed) => owed.fen));
+}
+
+export function requireRegistered(state: ElderState): RegisteredElder {
   if (state.status !== 'registered') throw new DomainError('not-found', 'not-found', 'no such elder');
   return state;
 }
 
-function currentProfile(state: Extract<ElderState, { status: 'registered' }>): ElderProfile | undefined {
+function currentProfile(state: RegisteredElder): ElderProfile | undefined {
   return state.profiles.at(-1)?.profile;
 }
 
 /** The profile in force at `at`; the first registration counts for every earlier time too. */
-export function elderProfileAt(
-  state: Extract<ElderState, { status: 'registered' }>,
-  at: EpochMs,
-): ElderProfile {
+export function elderProfileAt(state: RegisteredElder, at: EpochMs): ElderProfile {
   let found = state.profiles[0]?.profile;
   for (const version of state.profiles) {
     if (version.effectiveFrom === null || version.effectiveFrom <= at) found = version.profile;

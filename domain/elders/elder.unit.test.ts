@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stateFrom } from '../decider.ts';
 import { fen } from '../money.ts';
 import { deciderSpec } from '../testing/decider-spec.ts';
+import { capHistoryOf } from './allowance.ts';
 import { type ElderEvent, type ElderProfile, elder, elderProfileAt, requireRegistered } from './elder.ts';
 
 const profile: ElderProfile = {
@@ -104,8 +105,14 @@ describe('elder', () => {
         { type: 'MealSubsidyVoided', data: { elderId: 'e1', saleId: 's1' } },
       ]),
     );
-    expect(state.meals.map((meal) => meal.saleId)).toEqual(['s2']);
-    expect(state.meals[0]).toMatchObject({ subsidised: true, paidStackGroups: ['base'] });
-    expect([...state.decidedSaleIds]).toEqual(['s1', 's2']);
+    // Both stay known (a retry is not decided twice); only s2 counts, and the caps count it.
+    expect(state.allowance.months.get('2026-10')?.map((meal) => [meal.saleId, meal.voided])).toEqual([
+      ['s1', true],
+      ['s2', false],
+    ]);
+    expect(capHistoryOf(state.allowance, '2026-10-09')).toEqual([
+      expect.objectContaining({ saleId: 's2', revision: 2, subsidised: true, paidStackGroups: ['base'] }),
+    ]);
+    expect(state.version).toBe(3);
   });
 });

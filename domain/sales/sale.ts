@@ -2,7 +2,8 @@ import type { CanteenDetails } from '../canteens/canteen.ts';
 import type { CardAtTime } from '../cards/card.ts';
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
-import { type ElderEvent, type ElderState, elderProfileAt } from '../elders/elder.ts';
+import { capHistoryOf } from '../elders/allowance.ts';
+import { type ElderEvent, elderProfileAt, owedNotShownFen, type RegisteredElder } from '../elders/elder.ts';
 import { add, type Fen, subtract, ZERO } from '../money.ts';
 import { decideMealSubsidy, mealPriceOf } from '../policy/decide-subsidy.ts';
 import type { ElderFacts } from '../policy/meal-facts.ts';
@@ -11,7 +12,7 @@ import type { Channel, MealPeriod, PolicyDocument } from '../policy/policy-types
 import type { SubsidyReasonCode } from '../policy/reasons.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
 import type { BusinessDate } from '../time/calendar.ts';
-import type { EpochMs } from '../time/shanghai-time.ts';
+import { businessDateOf, type EpochMs } from '../time/shanghai-time.ts';
 
 export const saleStream = (saleId: string) => `sale-${saleId}`;
 
@@ -39,8 +40,8 @@ export interface SaleContext {
   readonly canteen: CanteenDetails;
   /** What the card meant at the sale's time; null for a sale without a card. */
   readonly card: CardAtTime | null;
-  /** The card's elder, with the allowance used so far. */
-  readonly elder: Extract<ElderState, { status: 'registered' }> | null;
+  /** The card's elder, with the allowance used so far (at least the months its caps count). */
+  readonly elder: RegisteredElder | null;
   /** The policy in force on the sale's business date, if any. */
   readonly policy: PolicyDocument | null;
 }
@@ -148,7 +149,7 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
       },
     },
     elder: elder ? elderFacts(elder, command.occurredAt, context.card?.status === 'retired') : null,
-    capHistory: elder?.meals ?? [],
+    capHistory: elder ? capHistoryOf(elder.allowance, businessDateOf(command.occurredAt)) : [],
   });
 
   let subsidyFen = decision.subsidyFen;
@@ -183,7 +184,7 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
     offline: command.offline !== null,
     payment: command.payment,
     fingerprint: command.fingerprint,
-    notice: elder && elder.owedNotShownFen > 0 ? { owedFen: elder.owedNotShownFen } : null,
+    notice: elder && owedNotShownFen(elder) > 0 ? { owedFen: owedNotShownFen(elder) } : null,
   };
   const owedFen =
     context.policy?.offlineExcess === 'elder-owes' ? add(...excluded.map((entry) => entry.fen)) : ZERO;
@@ -225,11 +226,7 @@ export function priceItems(requested: SellMeal['items'], canteen: CanteenDetails
  * Residence and home canteen as they stood at the sale's time; categories as recorded when the sale
  * is decided (POLICY.md, "Dates and facts").
  */
-function elderFacts(
-  elder: Extract<ElderState, { status: 'registered' }>,
-  occurredAt: EpochMs,
-  cardRetired: boolean,
-): ElderFacts {
+function elderFacts(elder: RegisteredElder, occurredAt: EpochMs, cardRetired: boolean): ElderFacts {
   const atSale = elderProfileAt(elder, occurredAt);
   const latest = elder.profiles.at(-1)?.profile ?? atSale;
   return {

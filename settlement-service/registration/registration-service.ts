@@ -10,6 +10,7 @@ import { nextGeneration, terminal, terminalStream } from '../../domain/terminals
 import type { BusinessDate } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
+import type { ElderRepository } from '../event-sourcing/elder-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import type { PiiVault } from '../security/pii-vault.ts';
 import { deriveTerminalToken, hashToken } from '../security/tokens.ts';
@@ -28,6 +29,8 @@ export interface ElderRegistration {
 
 export interface RegistrationDependencies {
   readonly repository: AggregateRepository;
+  /** Elders are loaded without their allowance: registering never needs their meals. */
+  readonly elders: ElderRepository;
   readonly vault: PiiVault;
   readonly tokenSecret: Buffer;
   readonly now: () => number;
@@ -105,7 +108,7 @@ export class RegistrationService {
       const claim = await this.deps.repository.load(idNumberStream(lookupHash), idNumberClaim);
       const holder = claim.state.elderId;
       const stream = elderStream(elderId);
-      const { state, expectedRevision } = await this.deps.repository.load(stream, elder);
+      const { state, expectedRevision } = await this.deps.elders.load(elderId, []);
       const events = elder.decide(
         {
           type: 'RegisterElder',
@@ -138,7 +141,7 @@ export class RegistrationService {
     return retryOnConflict(async () => {
       const at = from ?? this.deps.now();
       const stream = elderStream(elderId);
-      const { state, expectedRevision } = await this.deps.repository.load(stream, elder);
+      const { state, expectedRevision } = await this.deps.elders.load(elderId, []);
       const events = elder.decide({ type: 'BindCard', cardUid, at }, state);
       const bound = events[0];
       if (bound?.type !== 'CardBound') return { bound: false };
@@ -166,7 +169,7 @@ export class RegistrationService {
   recordDeath(elderId: string, date: BusinessDate, context: EventContext) {
     return retryOnConflict(async () => {
       const stream = elderStream(elderId);
-      const { state, expectedRevision } = await this.deps.repository.load(stream, elder);
+      const { state, expectedRevision } = await this.deps.elders.load(elderId, []);
       requireRegistered(state);
       await this.deps.repository.append(
         stream,

@@ -1,7 +1,8 @@
 import { canteen, canteenDetailsAt, canteenStream } from '../../domain/canteens/canteen.ts';
 import { card, cardAt, cardStream } from '../../domain/cards/card.ts';
 import { DomainError } from '../../domain/domain-error.ts';
-import { type ElderEvent, elder, elderStream } from '../../domain/elders/elder.ts';
+import { capMonthsOf, decidedMealOf } from '../../domain/elders/allowance.ts';
+import { elderStream, type RegisteredElder } from '../../domain/elders/elder.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import { policyInForceOn } from '../../domain/policy/policy-validity.ts';
 import {
@@ -13,10 +14,12 @@ import {
   sale,
   saleStream,
 } from '../../domain/sales/sale.ts';
+import { type BusinessDate, monthKeyOf } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { ConcurrencyError, EventIdConflictError } from '../../event-store/errors.ts';
 import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { deterministicEventId } from '../event-sourcing/deterministic-id.ts';
+import type { ElderRepository } from '../event-sourcing/elder-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import { answerOf, type SaleAnswer } from './sale-answer.ts';
 
@@ -27,7 +30,10 @@ export interface TerminalIdentity {
 
 /** 售餐: records sales exactly once and decides their subsidy under the elder's allowance. */
 export class SalesService {
-  constructor(private readonly repository: AggregateRepository) {}
+  constructor(
+    private readonly repository: AggregateRepository,
+    private readonly elders: ElderRepository,
+  ) {}
 
   async sell(command: SellMeal, terminal: TerminalIdentity, cashierId: string | null, context: EventContext) {
     // A repeated sale is answered from what is stored, before anything else is touched: a repeat
@@ -47,16 +53,16 @@ export class SalesService {
       sold = decideSale(command, { ...base, elder: null }).sold.data;
     } else {
       const elderId = tapped.elderId;
+      const businessDate = businessDateOf(command.occurredAt);
       // The elder's stream is the allowance's consistency boundary: two terminals tapping the same
       // card at once cannot both spend the last subsidised meal, the slower one decides again.
       sold = await retryOnConflict(async () => {
-        const loaded = await this.repository.load(elderStream(elderId), elder);
-        if (loaded.state.status !== 'registered')
-          throw new Error(`card ${command.cardUid} names unknown elder ${elderId}`);
-        elderName = loaded.state.profiles.at(-1)?.profile.name ?? null;
-        if (loaded.state.decidedSaleIds.has(command.saleId)) {
+        const loaded = await this.loadHolder(elderId, businessDate);
+        elderName = nameOf(loaded.state);
+        const earlier = decidedMealOf(loaded.state.allowance, businessDate, command.saleId);
+        if (earlier) {
           // Decided before, but the sale itself was not recorded (the service stopped in between).
-          return this.decidedEarlier(elderId, command.saleId);
+          return this.elders.decidedSale(elderId, earlier.revision);
         }
         const decision = decideSale(command, { ...base, elder: loaded.state });
         await this.repository.append(
@@ -97,7 +103,7 @@ export class SalesService {
         stored.state.status !== 'none' && stored.state.sale.fingerprint === command.fingerprint;
       // A concurrent request recorded this sale id with another body: give back what we spent.
       if (!sameSale && spentAllowanceOf !== null)
-        await this.release(spentAllowanceOf, command.saleId, context);
+        await this.release(spentAllowanceOf, command.saleId, sold.businessDate, context);
       return { created: false, answer: await this.answerFor(stored.state, command) };
     }
     return { created: true, answer: answerOf(sold, 'recorded', elderName) };
@@ -115,13 +121,9 @@ export class SalesService {
     const holder =
       base.card === null || base.card.status === 'unknown'
         ? null
-        : (await this.repository.load(elderStream(base.card.elderId), elder)).state;
-    const registered = holder?.status === 'registered' ? holder : null;
-    const { sold } = decideSale(command, { ...base, elder: registered });
-    return {
-      ...answerOf(sold.data, 'quoted', registered?.profiles.at(-1)?.profile.name ?? null),
-      items: sold.data.items,
-    };
+        : (await this.loadHolder(base.card.elderId, businessDateOf(command.occurredAt))).state;
+    const { sold } = decideSale(command, { ...base, elder: holder });
+    return { ...answerOf(sold.data, 'quoted', holder && nameOf(holder)), items: sold.data.items };
   }
 
   /** Everything a decision needs that does not depend on the card's elder, loaded at once. */
@@ -149,13 +151,11 @@ export class SalesService {
     };
   }
 
-  /** The sale exactly as it was decided: deciding again would count its own allowance against it. */
-  private async decidedEarlier(elderId: string, saleId: string): Promise<MealSoldData> {
-    const events = await this.repository.events<ElderEvent>(elderStream(elderId));
-    for (const event of events) {
-      if (event.type === 'MealSubsidyDecided' && event.data.saleId === saleId) return event.data.sale;
-    }
-    throw new Error(`elder ${elderId} has no decision for sale ${saleId}`);
+  /** The card's elder with the allowance the caps count for a meal on `businessDate`. */
+  private async loadHolder(elderId: string, businessDate: BusinessDate) {
+    const loaded = await this.elders.load(elderId, capMonthsOf(businessDate));
+    if (loaded.state.status !== 'registered') throw new Error(`a card names unknown elder ${elderId}`);
+    return { state: loaded.state, expectedRevision: loaded.expectedRevision };
   }
 
   /** Voids a sale; voiding it again answers the same. Terminals may only void their own canteen's sales. */
@@ -174,7 +174,7 @@ export class SalesService {
       if (!(error instanceof ConcurrencyError || error instanceof EventIdConflictError)) throw error;
     }
     const sold = loaded.state.status === 'none' ? null : loaded.state.sale;
-    if (sold?.elderId) await this.release(sold.elderId, saleId, context);
+    if (sold?.elderId) await this.release(sold.elderId, saleId, sold.businessDate, context);
     const after = await this.repository.load(saleStream(saleId), sale);
     if (after.state.status === 'none')
       throw new DomainError('not-found', 'not-found', `sale ${saleId} is not recorded`);
@@ -183,16 +183,22 @@ export class SalesService {
   }
 
   /** Stops a sale counting against its elder's caps (once, whatever the retries). */
-  private release(elderId: string, saleId: string, context: EventContext): Promise<void> {
+  private release(
+    elderId: string,
+    saleId: string,
+    businessDate: BusinessDate,
+    context: EventContext,
+  ): Promise<void> {
     return retryOnConflict(async () => {
-      const allowance = await this.repository.load(elderStream(elderId), elder);
-      const counted =
-        allowance.state.status === 'registered' &&
-        allowance.state.meals.some((meal) => meal.saleId === saleId);
-      if (!counted) return;
+      const allowance = await this.elders.load(elderId, [monthKeyOf(businessDate)]);
+      const meal =
+        allowance.state.status === 'registered'
+          ? decidedMealOf(allowance.state.allowance, businessDate, saleId)
+          : undefined;
+      if (!meal || meal.voided) return;
       await this.repository.append(
         elderStream(elderId),
-        [{ type: 'MealSubsidyVoided', data: { elderId, saleId } }],
+        [{ type: 'MealSubsidyVoided', data: { elderId, saleId, businessDate } }],
         allowance.expectedRevision,
         context,
         () => deterministicEventId(`released:${elderId}:${saleId}`),
@@ -216,7 +222,11 @@ export class SalesService {
 
   private async elderName(elderId: string | null): Promise<string | null> {
     if (elderId === null) return null;
-    const { state } = await this.repository.load(elderStream(elderId), elder);
-    return state.status === 'registered' ? (state.profiles.at(-1)?.profile.name ?? null) : null;
+    const { state } = await this.elders.load(elderId, []);
+    return state.status === 'registered' ? nameOf(state) : null;
   }
+}
+
+function nameOf(state: RegisteredElder): string | null {
+  return state.profiles.at(-1)?.profile.name ?? null;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '../../event-store/port.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
+import { PostgresSnapshotStore } from '../../event-store/snapshots/postgres-snapshot-store.ts';
 import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
 import type { Projection } from '../../projections/runner/projection.ts';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
@@ -54,7 +55,11 @@ export async function startTestService(
   const database = await createTestDatabase();
   const store = new PostgresEventStore(database, { pollIntervalMs: 20 });
   const projections = new ProjectionRunner(store, database.db, readModels, { idleMs: 20 });
-  const deps = testDependencies(store, { readModels: { db: database.db, projections }, ...overrides });
+  const deps = testDependencies(store, {
+    readModels: { db: database.db, projections },
+    snapshots: new PostgresSnapshotStore(database),
+    ...overrides,
+  });
   const app: RunningApp = await serve(createApp(deps));
   return {
     url: app.url,

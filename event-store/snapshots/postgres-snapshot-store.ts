@@ -1,0 +1,99 @@
+import { type Kysely, sql } from 'kysely';
+import type pg from 'pg';
+import type { Connection } from '../../database/connect.ts';
+import type { JsonValue } from '../port.ts';
+import type { SnapshotStore, StreamSnapshot } from './snapshot-store.ts';
+
+/**
+ * Snapshots in PostgreSQL (the project database, whichever store holds the events): a head row per
+ * stream with its revision, and a row per part, rewritten in place.
+ */
+export class PostgresSnapshotStore implements SnapshotStore {
+  private readonly pool: pg.Pool;
+
+  constructor(connection: Pick<Connection, 'pool'>) {
+    this.pool = connection.pool;
+  }
+
+  async read(stream: string, parts: readonly string[]): Promise<StreamSnapshot | null> {
+    // One statement: the head and its parts from one consistent view of the tables.
+    const { rows } = await this.pool.query<{
+      revision: string;
+      event_id: string;
+      head: JsonValue;
+      part: string | null;
+      state: JsonValue;
+    }>({
+      name: 'snapshots.read',
+      text: `SELECT h.revision, h.event_id, h.state AS head, p.part, p.state
+               FROM snapshots.heads h
+               LEFT JOIN snapshots.parts p ON p.stream_id = h.stream_id AND p.part = ANY($2::text[])
+              WHERE h.stream_id = $1`,
+      values: [stream, [...parts]],
+    });
+    const first = rows[0];
+    if (!first) return null;
+    const found = new Map<string, JsonValue>();
+    for (const row of rows) if (row.part !== null) found.set(row.part, row.state);
+    return { revision: Number(first.revision), eventId: first.event_id, head: first.head, parts: found };
+  }
+
+  async write(stream: string, snapshot: StreamSnapshot, options: { readonly replaceAll: boolean }) {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The head row is the stream's lock: of two writers, the later revision's parts are kept.
+      const { rowCount } = await client.query(
+        `INSERT INTO snapshots.heads AS h (stream_id, revision, event_id, state) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, event_id = excluded.event_id,
+           state = excluded.state, written_at = now()
+         WHERE h.revision < excluded.revision`,
+        [stream, snapshot.revision, snapshot.eventId, JSON.stringify(snapshot.head)],
+      );
+      if (rowCount === 0) {
+        await client.query('ROLLBACK');
+        return;
+      }
+      if (options.replaceAll)
+        await client.query('DELETE FROM snapshots.parts WHERE stream_id = $1', [stream]);
+      if (snapshot.parts.size > 0) {
+        await client.query(
+          `INSERT INTO snapshots.parts (stream_id, part, state)
+           SELECT $1, part, state FROM json_each($2::json) AS given(part, state)
+           ON CONFLICT (stream_id, part) DO UPDATE SET state = excluded.state`,
+          [stream, JSON.stringify(Object.fromEntries(snapshot.parts))],
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** The snapshot tables; `json`, not `jsonb`: a part is only ever read and written whole. */
+export async function createSnapshotSchema(db: Kysely<unknown>): Promise<void> {
+  await sql`CREATE SCHEMA IF NOT EXISTS snapshots`.execute(db);
+  await sql`
+    CREATE TABLE snapshots.heads (
+      stream_id text PRIMARY KEY,
+      revision bigint NOT NULL,
+      event_id uuid NOT NULL,
+      state json NOT NULL,
+      written_at timestamptz NOT NULL DEFAULT now()
+    )`.execute(db);
+  await sql`
+    CREATE TABLE snapshots.parts (
+      stream_id text NOT NULL,
+      part text NOT NULL,
+      state json NOT NULL,
+      PRIMARY KEY (stream_id, part)
+    )`.execute(db);
+}
+
+export async function dropSnapshotSchema(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP SCHEMA IF EXISTS snapshots CASCADE`.execute(db);
+}
