@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { benchEventStore } from './event-store/event-store.bench.ts';
+import { benchHistory } from './history/history.bench.ts';
 import { benchLoad } from './load/load.bench.ts';
 import { benchProjections } from './projections/projections.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
@@ -22,8 +23,10 @@ import { benchTerminal } from './terminal/terminal.bench.ts';
  * the city, rebuilds the projection over it and then appends at 20 and 100 sales a second for
  * ZHUCAN_BENCH_LIVE_SECONDS each (default 60) while the runner runs; ZHUCAN_BENCH_SUPERVISION_SIZES
  * (default district,city) picks the months.
- * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =terminal, =load, =supervision or
- * =supervision-projection runs one part.
+ * The history benchmark gives one elder ZHUCAN_BENCH_ELDER_MEALS recorded meals (default 3,650: five years of
+ * lunch and dinner) and times that elder's sales, quotes and counter taps beside a new elder's.
+ * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =terminal, =history, =load,
+ * =supervision or =supervision-projection runs one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -59,6 +62,11 @@ if (!only || only === 'settlement') {
 if (!only || only === 'terminal') {
   const queued = Number(process.env.ZHUCAN_BENCH_QUEUED ?? 10_000);
   console.log(`## Counter terminal\n\n${await benchTerminal({ sales: 300, queued, elders: 300, log })}\n`);
+}
+if (!only || only === 'history') {
+  const meals = Number(process.env.ZHUCAN_BENCH_ELDER_MEALS ?? 3650);
+  const history = await benchHistory({ meals, interleaved: 200, queued: 1000, log });
+  console.log(`## Years of one elder's history\n\n${history}\n`);
 }
 if (!only || only === 'supervision') {
   const supervision = benchSupervision({

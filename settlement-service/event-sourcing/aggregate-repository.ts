@@ -82,16 +82,18 @@ export class AggregateRepository {
 
   /**
    * Appends `events`; an event id can be given per event (`idOf`) so that a retried request writes
-   * the same ids and the store answers it as the first time.
+   * the same ids and the store answers it as the first time. Events of several requests appended
+   * together each carry their own request's context.
    */
   async append(
     stream: string,
     events: readonly DomainEvent[],
     expectedRevision: ExpectedRevision,
-    context: EventContext,
+    context: EventContext | ((index: number) => EventContext),
     idOf: (event: DomainEvent, index: number) => string = () => randomUUID(),
   ) {
     if (events.length === 0) return undefined;
+    const contextOf = typeof context === 'function' ? context : () => context;
     try {
       return await this.store.append(
         stream,
@@ -100,8 +102,8 @@ export class AggregateRepository {
           type: event.type,
           data: event.data as JsonObject,
           metadata: {
-            actor: context.actor,
-            correlationId: context.correlationId,
+            actor: contextOf(index).actor,
+            correlationId: contextOf(index).correlationId,
             schemaVersion: schemaVersionOf(event.type),
           },
         })),

@@ -5,15 +5,12 @@ import { actorOf, principalOf } from '../auth/authenticate.ts';
 import { invalidInputProblem } from '../http/field-errors.ts';
 import { Problem, problemOfDomainError } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
-import { quoteAnswerSchema, type SaleAnswer, saleAnswerSchema } from './sale-answer.ts';
+import { quoteAnswerSchema, saleAnswerSchema } from './sale-answer.ts';
 import { assertClockWithinAllowance, type SaleBody, saleBodySchema, toSellMeal } from './sale-request.ts';
-import type { SalesService } from './sales-service.ts';
+import type { SaleOutcome, SalesService, SaleToRecord } from './sales-service.ts';
 
 /** A terminal sends at most this many sales in one batch. */
 export const MAX_SALES_PER_BATCH = 500;
-
-/** How many cards' sales of one batch are decided at the same time. */
-const BATCH_LANES = 8;
 
 const problemAnswerSchema = z.object({
   status: z.number().int(),
@@ -52,17 +49,13 @@ function problemAnswerOf(error: unknown): z.output<typeof problemAnswerSchema> {
 
 /** Selling and voiding meals (API.md). */
 export function salesRoutes(service: SalesService, now: () => number): ImplementedRoute[] {
-  const record = async (
-    body: SaleBody,
-    request: Request,
-  ): Promise<{ created: boolean; answer: SaleAnswer }> => {
-    const principal = terminalOf(request);
+  /** A sale from this terminal as the service records it; refused when its clock is off. */
+  const toSaleToRecord = (body: SaleBody, principal: ReturnType<typeof terminalOf>): SaleToRecord => {
     assertClockWithinAllowance(body, now());
-    return service.sell(
-      toSellMeal(body, principal.terminalId),
-      { terminalId: principal.terminalId, canteenId: principal.canteenId },
-      body.cashierId ?? null,
-      {
+    return {
+      command: toSellMeal(body, principal.terminalId),
+      cashierId: body.cashierId ?? null,
+      context: {
         actor: {
           type: 'terminal',
           terminalId: principal.terminalId,
@@ -70,7 +63,7 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
         },
         correlationId: body.saleId,
       },
-    );
+    };
   };
 
   return [
@@ -84,7 +77,14 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
       success: { status: [201, 200], schema: saleAnswerSchema },
       problems: ['card-unknown', 'item-unknown', 'clock-skew', 'sale-conflict', 'canteen-unknown'],
     }).implement(async ({ body, request }) => {
-      const { created, answer } = await record(body, request);
+      const principal = terminalOf(request);
+      const { command, cashierId, context } = toSaleToRecord(body, principal);
+      const { created, answer } = await service.sell(
+        command,
+        { terminalId: principal.terminalId, canteenId: principal.canteenId },
+        cashierId,
+        context,
+      );
       return { status: created ? 201 : 200, body: answer };
     }),
 
@@ -126,42 +126,38 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
       success: { status: 200, schema: z.object({ results: z.array(batchResultSchema) }) },
       problems: [],
     }).implement(async ({ body, request }) => {
+      const principal = terminalOf(request);
       const results: z.output<typeof batchResultSchema>[] = new Array(body.sales.length);
-      const recordOne = async (index: number) => {
-        const raw = body.sales[index];
+      const valid: { index: number; sale: SaleToRecord }[] = [];
+      body.sales.forEach((raw, index) => {
         const saleId = (raw as { saleId?: unknown } | null)?.saleId;
         const parsed = saleBodySchema.safeParse(raw);
-        if (!parsed.success) {
-          results[index] = {
-            saleId: typeof saleId === 'string' ? saleId : null,
-            status: 400,
-            problem: problemAnswerOf(invalidInputProblem('body', parsed.error)),
-          };
-          return;
-        }
         try {
-          const { created, answer } = await record(parsed.data, request);
-          results[index] = { saleId: parsed.data.saleId, status: created ? 201 : 200, sale: answer };
+          if (!parsed.success) throw invalidInputProblem('body', parsed.error);
+          valid.push({ index, sale: toSaleToRecord(parsed.data, principal) });
         } catch (error) {
           const problem = problemAnswerOf(error);
-          results[index] = { saleId: parsed.data.saleId, status: problem.status, problem };
+          results[index] = {
+            saleId: typeof saleId === 'string' ? saleId : null,
+            status: problem.status,
+            problem,
+          };
         }
-      };
-      // A card's sales are decided one after another in the order sent (caps count in arrival order);
-      // different cards' sales do not touch each other's allowance and are decided side by side.
-      const lanes = new Map<unknown, number[]>();
-      body.sales.forEach((raw, index) => {
-        const card = (raw as { cardUid?: unknown } | null)?.cardUid;
-        const lane = typeof card === 'string' ? card : index;
-        lanes.set(lane, [...(lanes.get(lane) ?? []), index]);
       });
-      const queue = [...lanes.values()];
-      const worker = async () => {
-        for (let lane = queue.shift(); lane; lane = queue.shift()) {
-          for (const index of lane) await recordOne(index);
-        }
-      };
-      await Promise.all(Array.from({ length: BATCH_LANES }, worker));
+      // Each elder's sales are decided one after another in the order sent (caps count in arrival
+      // order); different elders' sales do not touch each other's allowance and are decided side by side.
+      const outcomes = await service.sellInOrder(
+        valid.map(({ sale }) => sale),
+        { terminalId: principal.terminalId, canteenId: principal.canteenId },
+      );
+      valid.forEach(({ index, sale }, at) => {
+        const outcome = outcomes[at] as SaleOutcome;
+        const { saleId } = sale.command;
+        if ('refused' in outcome) {
+          const problem = problemAnswerOf(outcome.refused);
+          results[index] = { saleId, status: problem.status, problem };
+        } else results[index] = { saleId, status: outcome.created ? 201 : 200, sale: outcome.answer };
+      });
       return { status: 200, body: { results } };
     }),
 

@@ -2,12 +2,13 @@ import { canteen, canteenDetailsAt, canteenStream } from '../../domain/canteens/
 import { card, cardAt, cardStream } from '../../domain/cards/card.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { capMonthsOf, decidedMealOf } from '../../domain/elders/allowance.ts';
-import { elderStream, type RegisteredElder } from '../../domain/elders/elder.ts';
+import { elder, elderStream, type RegisteredElder, requireRegistered } from '../../domain/elders/elder.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import { policyInForceOn } from '../../domain/policy/policy-validity.ts';
 import {
   decideSale,
   type MealSoldData,
+  type SaleContext,
   type SaleState,
   type SellMeal,
   type SoldItem,
@@ -17,15 +18,57 @@ import {
 import { type BusinessDate, monthKeyOf } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { ConcurrencyError, EventIdConflictError } from '../../event-store/errors.ts';
-import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
+import type {
+  AggregateRepository,
+  DomainEvent,
+  EventContext,
+} from '../event-sourcing/aggregate-repository.ts';
 import { deterministicEventId } from '../event-sourcing/deterministic-id.ts';
 import type { ElderRepository } from '../event-sourcing/elder-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import { answerOf, type SaleAnswer } from './sale-answer.ts';
 
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  const queue = items.values();
+  const worker = async () => {
+    for (let next = queue.next(); !next.done; next = queue.next()) await work(next.value);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export interface TerminalIdentity {
   readonly terminalId: string;
   readonly canteenId: string;
+}
+
+export interface SaleToRecord {
+  readonly command: SellMeal;
+  readonly cashierId: string | null;
+  readonly context: EventContext;
+}
+
+/** A sale's answer, or why it was refused (what `sell` would have thrown). */
+export type SaleOutcome =
+  | { readonly created: boolean; readonly answer: SaleAnswer }
+  | { readonly refused: unknown };
+
+/** How many elders' sales of one request are decided at the same time. */
+const ELDERS_AT_ONCE = 8;
+
+type DecisionBase = Omit<SaleContext, 'elder'>;
+
+interface Prepared {
+  readonly index: number;
+  readonly entry: SaleToRecord;
+  readonly base: DecisionBase;
+}
+
+interface Decided extends Prepared {
+  readonly sold: MealSoldData;
+  readonly elderName: string | null;
+  /** The elder whose allowance this request spent on the sale, if any. */
+  readonly spentAllowanceOf: string | null;
 }
 
 /** 售餐: records sales exactly once and decides their subsidy under the elder's allowance. */
@@ -36,46 +79,149 @@ export class SalesService {
   ) {}
 
   async sell(command: SellMeal, terminal: TerminalIdentity, cashierId: string | null, context: EventContext) {
+    const [outcome] = await this.sellInOrder([{ command, cashierId, context }], terminal);
+    if (!outcome || 'refused' in outcome) throw outcome?.refused;
+    return outcome;
+  }
+
+  /**
+   * Sales in the order given (a terminal's queue), each answered as `sell` answers it. Each elder's
+   * sales are decided one after the other in that order, so caps count them in arrival order, and
+   * are recorded in one append to the elder's stream; different elders' sales are decided side by side.
+   */
+  async sellInOrder(sales: readonly SaleToRecord[], terminal: TerminalIdentity): Promise<SaleOutcome[]> {
+    const outcomes: SaleOutcome[] = new Array(sales.length);
+    // A sale id sent twice is answered the second time from what the first recorded.
+    const seen = new Set<string>();
+    const first: number[] = [];
+    const repeated: number[] = [];
+    sales.forEach((entry, index) => {
+      (seen.has(entry.command.saleId) ? repeated : first).push(index);
+      seen.add(entry.command.saleId);
+    });
+    const refuse = (index: number) => (error: unknown) => {
+      outcomes[index] = { refused: error };
+    };
+
     // A repeated sale is answered from what is stored, before anything else is touched: a repeat
     // with another card must not spend that card's elder's allowance.
-    const [existing, base] = await Promise.all([
-      this.repository.load(saleStream(command.saleId), sale),
-      this.decisionBase(command, terminal, cashierId),
-    ]);
-    if (existing.state.status !== 'none') {
-      return { created: false, answer: await this.answerFor(existing.state, command) };
-    }
-    const tapped = base.card;
-    let sold: MealSoldData;
-    let elderName: string | null = null;
-    let spentAllowanceOf: string | null = null;
-    if (tapped === null || tapped.status === 'unknown') {
-      sold = decideSale(command, { ...base, elder: null }).sold.data;
-    } else {
-      const elderId = tapped.elderId;
-      const businessDate = businessDateOf(command.occurredAt);
-      // The elder's stream is the allowance's consistency boundary: two terminals tapping the same
-      // card at once cannot both spend the last subsidised meal, the slower one decides again.
-      sold = await retryOnConflict(async () => {
-        const loaded = await this.loadHolder(elderId, businessDate);
-        elderName = nameOf(loaded.state);
-        const earlier = decidedMealOf(loaded.state.allowance, businessDate, command.saleId);
-        if (earlier) {
-          // Decided before, but the sale itself was not recorded (the service stopped in between).
-          return this.elders.decidedSale(elderId, earlier.revision);
+    const byElder = new Map<string, Prepared[]>();
+    const guests: Prepared[] = [];
+    await Promise.all(
+      first.map(async (index) => {
+        const entry = sales[index] as SaleToRecord;
+        try {
+          const [existing, base] = await Promise.all([
+            this.repository.load(saleStream(entry.command.saleId), sale),
+            this.decisionBase(entry.command, terminal, entry.cashierId),
+          ]);
+          if (existing.state.status !== 'none') {
+            outcomes[index] = { created: false, answer: await this.answerFor(existing.state, entry.command) };
+            return;
+          }
+          const prepared = { index, entry, base };
+          const card = base.card;
+          if (card === null || card.status === 'unknown') guests.push(prepared);
+          else if (byElder.has(card.elderId)) byElder.get(card.elderId)?.push(prepared);
+          else byElder.set(card.elderId, [prepared]);
+        } catch (error) {
+          refuse(index)(error);
         }
-        const decision = decideSale(command, { ...base, elder: loaded.state });
-        await this.repository.append(
-          elderStream(elderId),
-          decision.allowance ? [decision.allowance] : [],
-          loaded.expectedRevision,
-          context,
-          () => deterministicEventId(`allowance:${elderId}:${command.saleId}`),
-        );
-        spentAllowanceOf = elderId;
-        return decision.sold.data;
+      }),
+    );
+    for (const list of byElder.values()) list.sort((a, b) => a.index - b.index);
+
+    const decided: Decided[] = [];
+    for (const guest of guests) {
+      try {
+        const sold = decideSale(guest.entry.command, { ...guest.base, elder: null }).sold.data;
+        decided.push({ ...guest, sold, elderName: null, spentAllowanceOf: null });
+      } catch (error) {
+        refuse(guest.index)(error);
+      }
+    }
+    await inParallel([...byElder], ELDERS_AT_ONCE, async ([elderId, list]) => {
+      try {
+        decided.push(...(await this.decideForElder(elderId, list, refuse)));
+      } catch (error) {
+        for (const prepared of list) refuse(prepared.index)(error);
+      }
+    });
+    await Promise.all(
+      decided.map((each) =>
+        this.record(each).then((outcome) => {
+          outcomes[each.index] = outcome;
+        }, refuse(each.index)),
+      ),
+    );
+    if (repeated.length > 0) {
+      const again = await this.sellInOrder(
+        repeated.map((index) => sales[index] as SaleToRecord),
+        terminal,
+      );
+      repeated.forEach((index, at) => {
+        outcomes[index] = again[at] as SaleOutcome;
       });
     }
+    return outcomes;
+  }
+
+  /**
+   * Decides an elder's sales in order on one load of the elder and records the decisions in one
+   * append. The elder's stream is the allowance's consistency boundary: two terminals tapping the
+   * same card at once cannot both spend the last subsidised meal, the slower one decides again.
+   */
+  private decideForElder(
+    elderId: string,
+    list: readonly Prepared[],
+    refuse: (index: number) => (error: unknown) => void,
+  ): Promise<Decided[]> {
+    const dates = list.map((prepared) => businessDateOf(prepared.entry.command.occurredAt));
+    const months = [...new Set(dates.flatMap(capMonthsOf))];
+    return retryOnConflict(async () => {
+      const loaded = await this.elders.load(elderId, months);
+      if (loaded.state.status !== 'registered') throw new Error(`a card names unknown elder ${elderId}`);
+      let state = loaded.state;
+      const elderName = nameOf(state);
+      const decisions: Decided[] = [];
+      const appended: { event: DomainEvent; prepared: Prepared }[] = [];
+      for (const [at, prepared] of list.entries()) {
+        const { command } = prepared.entry;
+        const earlier = decidedMealOf(state.allowance, dates[at] as BusinessDate, command.saleId);
+        if (earlier) {
+          // Decided before, but the sale itself was not recorded (the service stopped in between).
+          const sold = await this.elders.decidedSale(elderId, earlier.revision);
+          decisions.push({ ...prepared, sold, elderName, spentAllowanceOf: null });
+          continue;
+        }
+        try {
+          const decision = decideSale(command, { ...prepared.base, elder: state });
+          if (decision.allowance) {
+            appended.push({ event: decision.allowance, prepared });
+            state = requireRegistered(elder.evolve(state, decision.allowance));
+          }
+          decisions.push({ ...prepared, sold: decision.sold.data, elderName, spentAllowanceOf: elderId });
+        } catch (error) {
+          refuse(prepared.index)(error);
+        }
+      }
+      await this.repository.append(
+        elderStream(elderId),
+        appended.map(({ event }) => event),
+        loaded.expectedRevision,
+        (index) => (appended[index] as (typeof appended)[number]).prepared.entry.context,
+        (_event, index) =>
+          deterministicEventId(
+            `allowance:${elderId}:${(appended[index] as (typeof appended)[number]).prepared.entry.command.saleId}`,
+          ),
+      );
+      return decisions;
+    });
+  }
+
+  /** Records a decided sale exactly once; a sale recorded meanwhile is answered as stored. */
+  private async record({ entry, sold, elderName, spentAllowanceOf }: Decided): Promise<SaleOutcome> {
+    const { command, context } = entry;
     if (sold.fingerprint !== command.fingerprint) {
       throw new DomainError(
         'conflict',
@@ -127,7 +273,11 @@ export class SalesService {
   }
 
   /** Everything a decision needs that does not depend on the card's elder, loaded at once. */
-  private async decisionBase(command: SellMeal, terminal: TerminalIdentity, cashierId: string | null) {
+  private async decisionBase(
+    command: SellMeal,
+    terminal: TerminalIdentity,
+    cashierId: string | null,
+  ): Promise<DecisionBase> {
     const [canteenState, policies, cardHistory] = await Promise.all([
       this.repository.load(canteenStream(terminal.canteenId), canteen),
       this.repository.load(POLICY_REGISTER_STREAM, policyRegister),
