@@ -40,12 +40,13 @@ function requireCovered(allowance: Allowance, month: MonthKey): readonly Allowan
   return allowance.months.get(month) ?? [];
 }
 
-/** The non-voided meals the caps count for a meal on `date`, in arrival order. */
+/** The non-voided meals the caps count for a meal on `date`: those of its months, month by month. */
 export function capHistoryOf(allowance: Allowance, date: BusinessDate): AllowanceMeal[] {
-  return capMonthsOf(date)
-    .flatMap((month) => requireCovered(allowance, month))
-    .filter((meal) => !meal.voided)
-    .sort((a, b) => a.revision - b.revision);
+  const meals: AllowanceMeal[] = [];
+  for (const month of capMonthsOf(date)) {
+    for (const meal of requireCovered(allowance, month)) if (!meal.voided) meals.push(meal);
+  }
+  return meals;
 }
 
 /** The decision recorded for `saleId`, voided or not; a retried sale has its own business date. */

@@ -1,9 +1,10 @@
-import { type BusinessDate, isoWeekKeyOf, monthKeyOf } from '../time/calendar.ts';
+import { addDays, type BusinessDate, isoWeekdayOf } from '../time/calendar.ts';
 import type { CapWindow, MealPeriod, SubsidyCap } from './policy-types.ts';
 
 /**
  * An earlier decided, non-voided sale of the same elder, as caps see it. The history is everything
- * decided before the meal at hand, in arrival order, whatever its time, canteen or policy.
+ * decided before the meal at hand (in arrival order), whatever its time, canteen or policy; the caps
+ * count it, so a caller may leave out what lies outside the meal's week and month.
  */
 export interface CapHistoryEntry {
   readonly businessDate: BusinessDate;
@@ -20,14 +21,21 @@ export interface CapMeal {
   readonly period: MealPeriod | null;
 }
 
-function sameWindow(per: CapWindow, a: BusinessDate, b: BusinessDate): boolean {
+/**
+ * The first and last business dates of the cap's window around `date`. Dates written `YYYY-MM-DD`
+ * sort as strings, so an entry is tested against the window by comparing strings, not by working out
+ * its week: a terminal's long queue of one elder's sales compares each sale with every other.
+ */
+function windowOf(per: CapWindow, date: BusinessDate): readonly [BusinessDate, BusinessDate] {
   switch (per) {
     case 'day':
-      return a === b;
-    case 'week':
-      return isoWeekKeyOf(a) === isoWeekKeyOf(b);
+      return [date, date];
+    case 'week': {
+      const weekday = isoWeekdayOf(date);
+      return [addDays(date, 1 - weekday), addDays(date, 7 - weekday)];
+    }
     case 'month':
-      return monthKeyOf(a) === monthKeyOf(b);
+      return [`${date.slice(0, 7)}-01`, `${date.slice(0, 7)}-31`];
     default: {
       const _exhaustive: never = per;
       return _exhaustive;
@@ -45,12 +53,18 @@ export function capApplies(cap: SubsidyCap, meal: CapMeal): boolean {
  * whole-meal cap, meals the group paid for in a group cap, only meals of its period for a period cap.
  */
 export function countTowardsCap(cap: SubsidyCap, meal: CapMeal, history: readonly CapHistoryEntry[]): number {
-  return history.filter(
-    (entry) =>
-      sameWindow(cap.per, entry.businessDate, meal.businessDate) &&
+  const [first, last] = windowOf(cap.per, meal.businessDate);
+  let count = 0;
+  for (const entry of history) {
+    if (
+      entry.businessDate >= first &&
+      entry.businessDate <= last &&
       (cap.period === null || entry.period === cap.period) &&
-      (cap.stackGroup === null ? entry.subsidised : entry.paidStackGroups.includes(cap.stackGroup)),
-  ).length;
+      (cap.stackGroup === null ? entry.subsidised : entry.paidStackGroups.includes(cap.stackGroup))
+    )
+      count++;
+  }
+  return count;
 }
 
 export function isCapFull(cap: SubsidyCap, meal: CapMeal, history: readonly CapHistoryEntry[]): boolean {
