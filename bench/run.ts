@@ -23,6 +23,8 @@ import { benchTerminal } from './terminal/terminal.bench.ts';
  * the city, rebuilds the projection over it and then appends at 20 and 100 sales a second for
  * ZHUCAN_BENCH_LIVE_SECONDS each (default 60) while the runner runs; ZHUCAN_BENCH_SUPERVISION_SIZES
  * (default district,city) picks the months.
+ * The sales benchmark runs again with ZHUCAN_BENCH_HISTORY_ELDERS_PER_CANTEEN elders a canteen (default 2)
+ * who each have ZHUCAN_BENCH_HISTORY_MEALS earlier meals (default 365).
  * The history benchmark gives one elder ZHUCAN_BENCH_ELDER_MEALS recorded meals (default 3,650: five years of
  * lunch and dinner) and times that elder's sales, quotes and counter taps beside a new elder's.
  * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =terminal, =history, =load,
@@ -54,6 +56,16 @@ if (!only || only === 'sales') {
     log,
   });
   console.log(`## Sales API\n\n${sales}\n`);
+  const historyMeals = Number(process.env.ZHUCAN_BENCH_HISTORY_MEALS ?? 365);
+  const withHistory = await benchSales({
+    canteens: 1000,
+    eldersPerCanteen: Number(process.env.ZHUCAN_BENCH_HISTORY_ELDERS_PER_CANTEEN ?? 2),
+    historyMeals,
+    terminals: 50,
+    seconds: seconds * 4,
+    log,
+  });
+  console.log(`### Sales API with elders who have eaten here a year\n\n${withHistory}\n`);
 }
 if (!only || only === 'settlement') {
   const meals = Number(process.env.ZHUCAN_BENCH_MEALS ?? 1_000_000);
@@ -65,7 +77,7 @@ if (!only || only === 'terminal') {
 }
 if (!only || only === 'history') {
   const meals = Number(process.env.ZHUCAN_BENCH_ELDER_MEALS ?? 3650);
-  const history = await benchHistory({ meals, interleaved: 200, queued: 1000, log });
+  const history = await benchHistory({ meals, interleaved: 500, queued: 1000, log });
   console.log(`## Years of one elder's history\n\n${history}\n`);
 }
 if (!only || only === 'supervision') {
