@@ -72,6 +72,21 @@ const READ_STREAMS = {
           WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
 };
 
+/**
+ * Many streams' events from a revision each (what loading aggregates from their snapshots reads),
+ * stream by stream through the (stream, revision) index: joined as a set, the planner may scan the
+ * whole table instead.
+ */
+const READ_STREAM_TAILS = {
+  name: 'event_store.read_stream_tails',
+  text: `SELECT tail.* FROM unnest($1::text[], $2::bigint[]) AS wanted(stream, from_revision)
+          CROSS JOIN LATERAL (
+            SELECT ${COLUMN_LIST} FROM event_store.events
+             WHERE stream_id = wanted.stream AND stream_revision >= wanted.from_revision
+             ORDER BY stream_revision
+          ) AS tail`,
+};
+
 /** All events after a position in global order, up to a limit: the hot path of every catch-up. */
 const READ_ALL = `SELECT ${COLUMN_LIST} FROM event_store.events
    WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
@@ -130,6 +145,8 @@ export class PostgresEventStore implements EventStore {
   private readonly batcher: Batcher<AppendRequest, AppendResult>;
   /** Whole-stream reads (what loading an aggregate does), coalesced like appends. */
   private readonly wholeStreams: Batcher<string, RecordedEvent[]>;
+  /** Reads of a stream from a revision on (after a snapshot), coalesced the same way. */
+  private readonly streamTails: Batcher<{ stream: string; from: number }, RecordedEvent[]>;
 
   private readonly pool: pg.Pool;
 
@@ -142,6 +159,11 @@ export class PostgresEventStore implements EventStore {
       weigh: (request) => request.events.length,
     });
     this.wholeStreams = new Batcher((streams) => this.readWholeStreams(streams), {
+      maxInFlight: 2,
+      maxBatchWeight: 200,
+      weigh: () => 1,
+    });
+    this.streamTails = new Batcher((tails) => this.readStreamTails(tails), {
       maxInFlight: 2,
       maxBatchWeight: 200,
       weigh: () => 1,
@@ -229,6 +251,9 @@ export class PostgresEventStore implements EventStore {
       options.fromRevision === undefined && options.limit === undefined && options.direction !== 'backwards';
     if (whole) return this.wholeStreams.submit(stream);
     const backwards = options.direction === 'backwards';
+    if (typeof options.fromRevision === 'number' && options.limit === undefined && !backwards) {
+      return this.streamTails.submit({ stream, from: options.fromRevision });
+    }
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     const from = options.fromRevision ?? (backwards ? 'end' : 'start');
     const bound =
@@ -258,6 +283,29 @@ export class PostgresEventStore implements EventStore {
     }
     // Each caller gets its own array: callers may keep or change what they are given.
     return streams.map((stream) => [...(byStream.get(stream) ?? [])]);
+  }
+
+  private async readStreamTails(tails: { stream: string; from: number }[]): Promise<RecordedEvent[][]> {
+    // Each stream once, from the lowest revision asked for it.
+    const lowest = new Map<string, number>();
+    for (const { stream, from } of tails) lowest.set(stream, Math.min(from, lowest.get(stream) ?? from));
+    const { rows } = await this.pool.query<EventTuple>({
+      ...READ_STREAM_TAILS,
+      values: [[...lowest.keys()], [...lowest.values()]],
+      rowMode: 'array',
+    });
+    const byStream = new Map<string, RecordedEvent[]>();
+    const toEvent = recordedEventMapper();
+    for (const row of rows) {
+      const event = toEvent(row);
+      const events = byStream.get(event.stream);
+      if (events) events.push(event);
+      else byStream.set(event.stream, [event]);
+    }
+    // Each caller gets its own array, from its own revision.
+    return tails.map(({ stream, from }) =>
+      (byStream.get(stream) ?? []).filter((event) => event.revision >= from),
+    );
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

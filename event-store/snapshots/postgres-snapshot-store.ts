@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Connection } from '../../database/connect.ts';
 import type { JsonValue } from '../port.ts';
+import { Batcher } from '../postgres/append-batcher.ts';
 import type { SnapshotStore, StreamSnapshot } from './snapshot-store.ts';
 
 /**
@@ -10,14 +11,28 @@ import type { SnapshotStore, StreamSnapshot } from './snapshot-store.ts';
  */
 export class PostgresSnapshotStore implements SnapshotStore {
   private readonly pool: pg.Pool;
+  /** Concurrent loads share one query, as the event store's stream reads do. */
+  private readonly reads: Batcher<{ stream: string; parts: readonly string[] }, StreamSnapshot | null>;
 
   constructor(connection: Pick<Connection, 'pool'>) {
     this.pool = connection.pool;
+    this.reads = new Batcher((requests) => this.readMany(requests), {
+      maxInFlight: 2,
+      maxBatchWeight: 200,
+      weigh: () => 1,
+    });
   }
 
-  async read(stream: string, parts: readonly string[]): Promise<StreamSnapshot | null> {
-    // One statement: the head and its parts from one consistent view of the tables.
+  read(stream: string, parts: readonly string[]): Promise<StreamSnapshot | null> {
+    return this.reads.submit({ stream, parts });
+  }
+
+  /** Many streams' snapshots in one statement: one consistent view of each head and its parts. */
+  private async readMany(
+    requests: { stream: string; parts: readonly string[] }[],
+  ): Promise<(StreamSnapshot | null)[]> {
     const { rows } = await this.pool.query<{
+      stream_id: string;
       revision: string;
       event_id: string;
       head: JsonValue;
@@ -25,17 +40,34 @@ export class PostgresSnapshotStore implements SnapshotStore {
       state: JsonValue;
     }>({
       name: 'snapshots.read',
-      text: `SELECT h.revision, h.event_id, h.state AS head, p.part, p.state
-               FROM snapshots.heads h
-               LEFT JOIN snapshots.parts p ON p.stream_id = h.stream_id AND p.part = ANY($2::text[])
-              WHERE h.stream_id = $1`,
-      values: [stream, [...parts]],
+      // Stream by stream and part by part through the primary keys.
+      text: `SELECT h.stream_id, h.revision, h.event_id, h.state AS head, p.part, p.state
+               FROM unnest($1::text[]) AS wanted(stream_id)
+               JOIN snapshots.heads h ON h.stream_id = wanted.stream_id
+               LEFT JOIN LATERAL (
+                 SELECT parts.part, parts.state FROM unnest($2::text[]) AS asked(part)
+                   JOIN snapshots.parts ON parts.stream_id = h.stream_id AND parts.part = asked.part
+               ) AS p ON true`,
+      values: [
+        [...new Set(requests.map((request) => request.stream))],
+        [...new Set(requests.flatMap((request) => request.parts))],
+      ],
     });
-    const first = rows[0];
-    if (!first) return null;
-    const found = new Map<string, JsonValue>();
-    for (const row of rows) if (row.part !== null) found.set(row.part, row.state);
-    return { revision: Number(first.revision), eventId: first.event_id, head: first.head, parts: found };
+    const byStream = new Map<string, typeof rows>();
+    for (const row of rows) {
+      const found = byStream.get(row.stream_id);
+      if (found) found.push(row);
+      else byStream.set(row.stream_id, [row]);
+    }
+    return requests.map(({ stream, parts }) => {
+      const found = byStream.get(stream);
+      const first = found?.[0];
+      if (!found || !first) return null;
+      const wanted = new Set(parts);
+      const kept = new Map<string, JsonValue>();
+      for (const row of found) if (row.part !== null && wanted.has(row.part)) kept.set(row.part, row.state);
+      return { revision: Number(first.revision), eventId: first.event_id, head: first.head, parts: kept };
+    });
   }
 
   async write(stream: string, snapshot: StreamSnapshot, options: { readonly replaceAll: boolean }) {

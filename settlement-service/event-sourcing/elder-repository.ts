@@ -22,7 +22,10 @@ export interface LoadedElder {
 }
 
 export interface ElderRepositoryOptions {
-  /** A snapshot is written once a load has folded this many events past the stored one. */
+  /**
+   * A snapshot is written once a load has folded this many events past the stored one; a load reads
+   * this many of the stream's last events with the snapshot.
+   */
   readonly snapshotAfter?: number;
   /** Where a snapshot that could not be written is reported (the sale goes on without it). */
   readonly log?: (line: string) => void;
@@ -42,16 +45,27 @@ export class ElderRepository {
     private readonly snapshots: SnapshotStore,
     private readonly options: ElderRepositoryOptions = {},
   ) {
-    this.snapshotAfter = options.snapshotAfter ?? 20;
+    this.snapshotAfter = options.snapshotAfter ?? 8;
   }
 
-  /** The elder, with the allowance of `months` at hand (a sale's cap months; none for its profile). */
+  /**
+   * The elder, with the allowance of `months` at hand (a sale's cap months; none for its profile).
+   * The snapshot and the stream's last events are read at once: usually they meet, and a load costs
+   * one round trip; a new elder's whole stream is among those last events.
+   */
   async load(elderId: string, months: readonly MonthKey[]): Promise<LoadedElder> {
     const stream = elderStream(elderId);
-    const snapshot = await this.snapshots.read(stream, months);
+    const [snapshot, recent] = await Promise.all([
+      this.snapshots.read(stream, months),
+      this.store.readStream(stream, { direction: 'backwards', limit: this.snapshotAfter }),
+    ]);
+    const latest = recent.map(upcastRecorded).reverse();
+    const reachesBack = (revision: number) => (latest[0]?.revision ?? 0) <= revision;
     const base = snapshot && elderFromSnapshot(snapshot.head, months, snapshot.parts);
     if (snapshot && base) {
-      const tail = await this.readFrom(stream, snapshot.revision);
+      const tail = reachesBack(snapshot.revision)
+        ? latest.filter((event) => event.revision >= snapshot.revision)
+        : await this.readFrom(stream, snapshot.revision);
       // The event the snapshot was taken at must still be there: otherwise the store was replaced.
       if (tail[0]?.id === snapshot.eventId) {
         const later = tail.slice(1);
@@ -65,7 +79,7 @@ export class ElderRepository {
         }
       }
     }
-    return this.loadWhole(stream);
+    return this.loadWhole(stream, reachesBack(0) ? latest : null);
   }
 
   /** The sale exactly as its decision recorded it, read at the decision's revision. */
@@ -85,8 +99,8 @@ export class ElderRepository {
   }
 
   /** The whole stream folded: the first load of an elder, or after a snapshot that no longer fits. */
-  private async loadWhole(stream: string): Promise<LoadedElder> {
-    const events = (await this.store.readStream(stream)).map(upcastRecorded);
+  private async loadWhole(stream: string, whole: readonly RecordedEvent[] | null): Promise<LoadedElder> {
+    const events = whole ?? (await this.store.readStream(stream)).map(upcastRecorded);
     const state = events.reduce(
       (current, event) => elder.evolve(current, { type: event.type, data: event.data } as ElderEvent),
       elder.initialState,

@@ -99,7 +99,7 @@ export class SalesService {
       (seen.has(entry.command.saleId) ? repeated : first).push(index);
       seen.add(entry.command.saleId);
     });
-    const refuse = (index: number) => (error: unknown) => {
+    const refuse = (index: number, error: unknown) => {
       outcomes[index] = { refused: error };
     };
 
@@ -125,7 +125,7 @@ export class SalesService {
           else if (byElder.has(card.elderId)) byElder.get(card.elderId)?.push(prepared);
           else byElder.set(card.elderId, [prepared]);
         } catch (error) {
-          refuse(index)(error);
+          refuse(index, error);
         }
       }),
     );
@@ -137,21 +137,24 @@ export class SalesService {
         const sold = decideSale(guest.entry.command, { ...guest.base, elder: null }).sold.data;
         decided.push({ ...guest, sold, elderName: null, spentAllowanceOf: null });
       } catch (error) {
-        refuse(guest.index)(error);
+        refuse(guest.index, error);
       }
     }
     await inParallel([...byElder], ELDERS_AT_ONCE, async ([elderId, list]) => {
       try {
         decided.push(...(await this.decideForElder(elderId, list, refuse)));
       } catch (error) {
-        for (const prepared of list) refuse(prepared.index)(error);
+        for (const prepared of list) refuse(prepared.index, error);
       }
     });
     await Promise.all(
       decided.map((each) =>
-        this.record(each).then((outcome) => {
-          outcomes[each.index] = outcome;
-        }, refuse(each.index)),
+        this.record(each).then(
+          (outcome) => {
+            outcomes[each.index] = outcome;
+          },
+          (error: unknown) => refuse(each.index, error),
+        ),
       ),
     );
     if (repeated.length > 0) {
@@ -174,7 +177,7 @@ export class SalesService {
   private decideForElder(
     elderId: string,
     list: readonly Prepared[],
-    refuse: (index: number) => (error: unknown) => void,
+    refuse: (index: number, error: unknown) => void,
   ): Promise<Decided[]> {
     const dates = list.map((prepared) => businessDateOf(prepared.entry.command.occurredAt));
     const months = [...new Set(dates.flatMap(capMonthsOf))];
@@ -202,7 +205,7 @@ export class SalesService {
           }
           decisions.push({ ...prepared, sold: decision.sold.data, elderName, spentAllowanceOf: elderId });
         } catch (error) {
-          refuse(prepared.index)(error);
+          refuse(prepared.index, error);
         }
       }
       await this.repository.append(
