@@ -66,10 +66,18 @@ const READ_STREAM_BACKWARDS = {
           WHERE stream_id = $1 AND stream_revision <= $2 ORDER BY stream_revision DESC LIMIT $3`,
 };
 
+/**
+ * Many whole streams, stream by stream through the (stream, revision) index: with `= ANY(…)` the
+ * planner turned to scanning the table once it held a few hundred thousand events, and every sale
+ * waited for it.
+ */
 const READ_STREAMS = {
   name: 'event_store.read_streams',
-  text: `SELECT ${COLUMN_LIST} FROM event_store.events
-          WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
+  text: `SELECT whole.* FROM unnest($1::text[]) AS wanted(stream)
+          CROSS JOIN LATERAL (
+            SELECT ${COLUMN_LIST} FROM event_store.events
+             WHERE stream_id = wanted.stream ORDER BY stream_revision
+          ) AS whole`,
 };
 
 /**

@@ -179,6 +179,22 @@ describe('elders loaded from snapshots', () => {
     expect(capHistoryOf(loaded.allowance, date)).toEqual(capHistoryOf(whole.allowance, date));
   });
 
+  it('folds the whole stream when a void after the snapshot does not say its month', async () => {
+    const elderId = `legacy-${randomUUID()}`;
+    const events = await recordYears(elderId, '2025-06-01', 60);
+    const repository = new ElderRepository(store, new MemorySnapshotStore(), { snapshotAfter: 4 });
+    await repository.load(elderId, []);
+    const legacyVoid: ElderEvent = { type: 'MealSubsidyVoided', data: { elderId, saleId: `${elderId}-3` } };
+    await store.append(elderStream(elderId), [{ id: randomUUID(), ...legacyVoid } as never], {
+      expectedRevision: events.length - 1,
+    });
+    const whole = requireRegistered(stateFrom(elder, [...events, legacyVoid]));
+    const date = '2025-06-04';
+    const loaded = requireRegistered((await repository.load(elderId, capMonthsOf(date))).state);
+    expect(capHistoryOf(loaded.allowance, date)).toEqual(capHistoryOf(whole.allowance, date));
+    expect(capHistoryOf(loaded.allowance, date).map((meal) => meal.saleId)).not.toContain(`${elderId}-3`);
+  });
+
   it('goes on without a snapshot when it cannot be written, and says so', async () => {
     const elderId = `unwritable-${randomUUID()}`;
     const events = await recordYears(elderId, '2025-06-01', 40);
