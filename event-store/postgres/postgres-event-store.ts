@@ -73,11 +73,12 @@ const READ_STREAM_BACKWARDS = {
  */
 const READ_STREAMS = {
   name: 'event_store.read_streams',
-  text: `SELECT whole.* FROM unnest($1::text[]) AS wanted(stream)
+  text: `SELECT whole.* FROM unnest($1::text[]) WITH ORDINALITY AS wanted(stream, n)
           CROSS JOIN LATERAL (
             SELECT ${COLUMN_LIST} FROM event_store.events
              WHERE stream_id = wanted.stream ORDER BY stream_revision
-          ) AS whole`,
+          ) AS whole
+          ORDER BY wanted.n, whole.stream_revision`,
 };
 
 /**
@@ -87,12 +88,13 @@ const READ_STREAMS = {
  */
 const READ_STREAM_TAILS = {
   name: 'event_store.read_stream_tails',
-  text: `SELECT tail.* FROM unnest($1::text[], $2::bigint[]) AS wanted(stream, from_revision)
+  text: `SELECT tail.* FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS wanted(stream, from_revision, n)
           CROSS JOIN LATERAL (
             SELECT ${COLUMN_LIST} FROM event_store.events
              WHERE stream_id = wanted.stream AND stream_revision >= wanted.from_revision
              ORDER BY stream_revision
-          ) AS tail`,
+          ) AS tail
+          ORDER BY wanted.n, tail.stream_revision`,
 };
 
 /** All events after a position in global order, up to a limit: the hot path of every catch-up. */

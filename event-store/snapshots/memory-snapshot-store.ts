@@ -1,4 +1,4 @@
-import type { SnapshotStore, StreamSnapshot } from './snapshot-store.ts';
+import type { SnapshotStore, StreamSnapshot, WriteOptions } from './snapshot-store.ts';
 
 /** Snapshots in this process only: for a service run without a database for them, and for tests. */
 export class MemorySnapshotStore implements SnapshotStore {
@@ -13,9 +13,12 @@ export class MemorySnapshotStore implements SnapshotStore {
     return { ...stored.head, head: structuredClone(stored.head.head), parts: found };
   }
 
-  async write(stream: string, snapshot: StreamSnapshot, options: { readonly replaceAll: boolean }) {
+  async write(stream: string, snapshot: StreamSnapshot, options: WriteOptions) {
     const stored = this.streams.get(stream);
-    if (stored && stored.head.revision >= snapshot.revision) return;
+    const replacing =
+      stored?.head.revision === options.replacing?.revision &&
+      stored?.head.eventId === options.replacing?.eventId;
+    if (stored && stored.head.revision >= snapshot.revision && !replacing) return;
     const parts = options.replaceAll || !stored ? new Map<string, unknown>() : stored.parts;
     for (const [part, state] of snapshot.parts) parts.set(part, structuredClone(state));
     this.streams.set(stream, {

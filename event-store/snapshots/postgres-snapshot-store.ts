@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Connection } from '../../database/connect.ts';
 import type { JsonValue } from '../port.ts';
 import { Batcher } from '../postgres/append-batcher.ts';
-import type { SnapshotStore, StreamSnapshot } from './snapshot-store.ts';
+import type { SnapshotStore, StreamSnapshot, WriteOptions } from './snapshot-store.ts';
 
 /**
  * Snapshots in PostgreSQL (the project database, whichever store holds the events): a head row per
@@ -70,7 +70,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
     });
   }
 
-  async write(stream: string, snapshot: StreamSnapshot, options: { readonly replaceAll: boolean }) {
+  async write(stream: string, snapshot: StreamSnapshot, options: WriteOptions) {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -79,8 +79,15 @@ export class PostgresSnapshotStore implements SnapshotStore {
         `INSERT INTO snapshots.heads AS h (stream_id, revision, event_id, state) VALUES ($1, $2, $3, $4)
          ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, event_id = excluded.event_id,
            state = excluded.state, written_at = now()
-         WHERE h.revision < excluded.revision`,
-        [stream, snapshot.revision, snapshot.eventId, JSON.stringify(snapshot.head)],
+         WHERE h.revision < excluded.revision OR (h.revision = $5 AND h.event_id = $6::uuid)`,
+        [
+          stream,
+          snapshot.revision,
+          snapshot.eventId,
+          JSON.stringify(snapshot.head),
+          options.replacing?.revision ?? null,
+          options.replacing?.eventId ?? null,
+        ],
       );
       if (rowCount === 0) {
         await client.query('ROLLBACK');

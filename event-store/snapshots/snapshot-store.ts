@@ -16,13 +16,23 @@ export interface StreamSnapshot {
   readonly parts: ReadonlyMap<string, JsonValue>;
 }
 
+export interface WriteOptions {
+  /** Drop every part not given (a snapshot made from the whole stream). */
+  readonly replaceAll: boolean;
+  /**
+   * The stored snapshot the writer found unusable (of another format, or naming an event the stream
+   * no longer holds there): replaced even when its revision is not below the new one.
+   */
+  readonly replacing?: { readonly revision: number; readonly eventId: string };
+}
+
 export interface SnapshotStore {
   /** The stream's snapshot with the parts asked for, read consistently; null when there is none. */
   read(stream: string, parts: readonly string[]): Promise<StreamSnapshot | null>;
   /**
    * Stores the head and the given parts, unless a snapshot of a later revision is stored already. The
    * parts not given keep their stored state, so the writer gives every part changed since the stored
-   * revision; with `replaceAll` every other part is dropped first (a snapshot made from the whole stream).
+   * revision.
    */
-  write(stream: string, snapshot: StreamSnapshot, options: { readonly replaceAll: boolean }): Promise<void>;
+  write(stream: string, snapshot: StreamSnapshot, options: WriteOptions): Promise<void>;
 }

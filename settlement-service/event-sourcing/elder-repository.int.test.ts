@@ -179,6 +179,26 @@ describe('elders loaded from snapshots', () => {
     expect(capHistoryOf(loaded.allowance, date)).toEqual(capHistoryOf(whole.allowance, date));
   });
 
+  it('replaces a snapshot it cannot use, even one of a later revision', async () => {
+    const elderId = `replaced-${randomUUID()}`;
+    const events = await recordYears(elderId, '2025-06-01', 30);
+    const snapshots = new PostgresSnapshotStore(database);
+    const stream = elderStream(elderId);
+    // Of an older format, and left by a store the events were restored from: its revision lies ahead.
+    await snapshots.write(
+      stream,
+      { revision: 10_000, eventId: randomUUID(), head: { format: 0 }, parts: new Map([['2025-06', []]]) },
+      { replaceAll: true },
+    );
+    const repository = new ElderRepository(store, snapshots, { snapshotAfter: 4 });
+    const { expectedRevision } = await repository.load(elderId, ['2025-06']);
+    expect(expectedRevision).toBe(events.length - 1);
+    expect((await snapshots.read(stream, []))?.revision).toBe(events.length - 1);
+    const whole = requireRegistered(stateFrom(elder, events));
+    const again = requireRegistered((await repository.load(elderId, capMonthsOf('2025-06-20'))).state);
+    expect(capHistoryOf(again.allowance, '2025-06-20')).toEqual(capHistoryOf(whole.allowance, '2025-06-20'));
+  });
+
   it('folds the whole stream when a void after the snapshot does not say its month', async () => {
     const elderId = `legacy-${randomUUID()}`;
     const events = await recordYears(elderId, '2025-06-01', 60);

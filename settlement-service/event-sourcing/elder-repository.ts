@@ -13,7 +13,11 @@ import {
 import type { MealSoldData } from '../../domain/sales/sale.ts';
 import { type MonthKey, monthKeyOf } from '../../domain/time/calendar.ts';
 import type { EventStore, ExpectedRevision, JsonValue, RecordedEvent } from '../../event-store/port.ts';
-import type { SnapshotStore, StreamSnapshot } from '../../event-store/snapshots/snapshot-store.ts';
+import type {
+  SnapshotStore,
+  StreamSnapshot,
+  WriteOptions,
+} from '../../event-store/snapshots/snapshot-store.ts';
 import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
 
 export interface LoadedElder {
@@ -53,8 +57,9 @@ export class ElderRepository {
    * The snapshot and the stream's last events are read at once: usually they meet, and a load costs
    * one round trip; a new elder's whole stream is among those last events.
    */
-  async load(elderId: string, months: readonly MonthKey[]): Promise<LoadedElder> {
+  async load(elderId: string, asked: readonly MonthKey[]): Promise<LoadedElder> {
     const stream = elderStream(elderId);
+    const months = [...new Set(asked)];
     const [snapshot, recent] = await Promise.all([
       this.snapshots.read(stream, months),
       this.store.readStream(stream, { direction: 'backwards', limit: this.snapshotAfter }),
@@ -79,15 +84,16 @@ export class ElderRepository {
         }
       }
     }
-    return this.loadWhole(stream, reachesBack(0) ? latest : null);
+    return this.loadWhole(stream, reachesBack(0) ? latest : null, snapshot);
   }
 
   /** The sale exactly as its decision recorded it, read at the decision's revision. */
-  async decidedSale(elderId: string, revision: number): Promise<MealSoldData> {
+  async decidedSale(elderId: string, saleId: string, revision: number): Promise<MealSoldData> {
     const [event] = await this.readFrom(elderStream(elderId), revision, 1);
-    if (event?.type !== 'MealSubsidyDecided')
-      throw new Error(`elder ${elderId} has no decision at ${revision}`);
-    return (event.data as unknown as Extract<ElderEvent, { type: 'MealSubsidyDecided' }>['data']).sale;
+    const decision = event?.data as unknown as Extract<ElderEvent, { type: 'MealSubsidyDecided' }>['data'];
+    if (event?.type !== 'MealSubsidyDecided' || decision.saleId !== saleId)
+      throw new Error(`elder ${elderId} has no decision of sale ${saleId} at ${revision}`);
+    return decision.sale;
   }
 
   private async readFrom(stream: string, revision: number, limit?: number): Promise<RecordedEvent[]> {
@@ -99,7 +105,11 @@ export class ElderRepository {
   }
 
   /** The whole stream folded: the first load of an elder, or after a snapshot that no longer fits. */
-  private async loadWhole(stream: string, whole: readonly RecordedEvent[] | null): Promise<LoadedElder> {
+  private async loadWhole(
+    stream: string,
+    whole: readonly RecordedEvent[] | null,
+    unusable: StreamSnapshot | null,
+  ): Promise<LoadedElder> {
     const events = whole ?? (await this.store.readStream(stream)).map(upcastRecorded);
     const state = events.reduce(
       (current, event) => elder.evolve(current, { type: event.type, data: event.data } as ElderEvent),
@@ -108,7 +118,12 @@ export class ElderRepository {
     const last = events.at(-1);
     if (state.status !== 'registered' || !last) return { state, expectedRevision: 'no-stream' };
     if (events.length >= this.snapshotAfter) {
-      await this.write(stream, state, last, state.allowance.months.keys(), { replaceAll: true });
+      // A snapshot this load could not use (of another format, or of a replaced store) is replaced
+      // even when its revision is not below this one.
+      await this.write(stream, state, last, state.allowance.months.keys(), {
+        replaceAll: true,
+        ...(unusable ? { replacing: { revision: unusable.revision, eventId: unusable.eventId } } : {}),
+      });
     }
     return { state, expectedRevision: state.version };
   }
@@ -146,7 +161,7 @@ export class ElderRepository {
     state: RegisteredElder,
     last: RecordedEvent,
     months: Iterable<MonthKey>,
-    options: { replaceAll: boolean },
+    options: WriteOptions,
   ): Promise<void> {
     try {
       await this.snapshots.write(

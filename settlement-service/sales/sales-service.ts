@@ -147,6 +147,8 @@ export class SalesService {
         for (const prepared of list) refuse(prepared.index, error);
       }
     });
+    // Recorded in the order sent, as far as the store's batching keeps it.
+    decided.sort((a, b) => a.index - b.index);
     await Promise.all(
       decided.map((each) =>
         this.record(each).then(
@@ -170,11 +172,42 @@ export class SalesService {
   }
 
   /**
+   * Decides an elder's sales together; when another request recorded some of their decisions
+   * meanwhile (a batch sent again while the first was still running), one by one, so that each finds
+   * its own decision, or alone is refused: its id was decided with another body.
+   */
+  private async decideForElder(
+    elderId: string,
+    list: readonly Prepared[],
+    refuse: (index: number, error: unknown) => void,
+  ): Promise<Decided[]> {
+    try {
+      return await this.decideTogether(elderId, list, refuse);
+    } catch (error) {
+      if (!(error instanceof EventIdConflictError)) throw error;
+    }
+    const decided: Decided[] = [];
+    for (const prepared of list) {
+      try {
+        decided.push(...(await this.decideTogether(elderId, [prepared], refuse)));
+      } catch (error) {
+        if (!(error instanceof EventIdConflictError)) throw error;
+        const { saleId } = prepared.entry.command;
+        refuse(
+          prepared.index,
+          new DomainError('conflict', 'sale-conflict', `sale ${saleId} was recorded with another body`),
+        );
+      }
+    }
+    return decided;
+  }
+
+  /**
    * Decides an elder's sales in order on one load of the elder and records the decisions in one
    * append. The elder's stream is the allowance's consistency boundary: two terminals tapping the
    * same card at once cannot both spend the last subsidised meal, the slower one decides again.
    */
-  private decideForElder(
+  private decideTogether(
     elderId: string,
     list: readonly Prepared[],
     refuse: (index: number, error: unknown) => void,
@@ -193,7 +226,7 @@ export class SalesService {
         const earlier = decidedMealOf(state.allowance, dates[at] as BusinessDate, command.saleId);
         if (earlier) {
           // Decided before, but the sale itself was not recorded (the service stopped in between).
-          const sold = await this.elders.decidedSale(elderId, earlier.revision);
+          const sold = await this.elders.decidedSale(elderId, command.saleId, earlier.revision);
           decisions.push({ ...prepared, sold, elderName, spentAllowanceOf: null });
           continue;
         }
@@ -270,9 +303,10 @@ export class SalesService {
     const holder =
       base.card === null || base.card.status === 'unknown'
         ? null
-        : (await this.loadHolder(base.card.elderId, businessDateOf(command.occurredAt))).state;
-    const { sold } = decideSale(command, { ...base, elder: holder });
-    return { ...answerOf(sold.data, 'quoted', holder && nameOf(holder)), items: sold.data.items };
+        : (await this.elders.load(base.card.elderId, capMonthsOf(businessDateOf(command.occurredAt)))).state;
+    const registered = holder?.status === 'registered' ? holder : null;
+    const { sold } = decideSale(command, { ...base, elder: registered });
+    return { ...answerOf(sold.data, 'quoted', registered && nameOf(registered)), items: sold.data.items };
   }
 
   /** Everything a decision needs that does not depend on the card's elder, loaded at once. */
@@ -302,13 +336,6 @@ export class SalesService {
       card: cardHistory === null ? null : cardAt(cardHistory.state, command.occurredAt),
       policy: policyInForceOn(policies.state.policies, businessDateOf(command.occurredAt)),
     };
-  }
-
-  /** The card's elder with the allowance the caps count for a meal on `businessDate`. */
-  private async loadHolder(elderId: string, businessDate: BusinessDate) {
-    const loaded = await this.elders.load(elderId, capMonthsOf(businessDate));
-    if (loaded.state.status !== 'registered') throw new Error(`a card names unknown elder ${elderId}`);
-    return { state: loaded.state, expectedRevision: loaded.expectedRevision };
   }
 
   /** Voids a sale; voiding it again answers the same. Terminals may only void their own canteen's sales. */
