@@ -67,24 +67,9 @@ const READ_STREAM_BACKWARDS = {
 };
 
 /**
- * Many whole streams, stream by stream through the (stream, revision) index: with `= ANY(…)` the
- * planner turned to scanning the table once it held a few hundred thousand events, and every sale
- * waited for it.
- */
-const READ_STREAMS = {
-  name: 'event_store.read_streams',
-  text: `SELECT whole.* FROM unnest($1::text[]) WITH ORDINALITY AS wanted(stream, n)
-          CROSS JOIN LATERAL (
-            SELECT ${COLUMN_LIST} FROM event_store.events
-             WHERE stream_id = wanted.stream ORDER BY stream_revision
-          ) AS whole
-          ORDER BY wanted.n, whole.stream_revision`,
-};
-
-/**
- * Many streams' events from a revision each (what loading aggregates from their snapshots reads),
- * stream by stream through the (stream, revision) index: joined as a set, the planner may scan the
- * whole table instead.
+ * Many streams' events from a revision each (whole streams from 0: what loading aggregates reads),
+ * stream by stream through the (stream, revision) index: with `stream_id = ANY(…)` or a join, the
+ * planner turned to scanning the table once it held a few hundred thousand events.
  */
 const READ_STREAM_TAILS = {
   name: 'event_store.read_stream_tails',
@@ -153,9 +138,7 @@ export class PostgresEventStore implements EventStore {
   readonly kind = 'postgresql';
   private readonly appended: AppendSignal;
   private readonly batcher: Batcher<AppendRequest, AppendResult>;
-  /** Whole-stream reads (what loading an aggregate does), coalesced like appends. */
-  private readonly wholeStreams: Batcher<string, RecordedEvent[]>;
-  /** Reads of a stream from a revision on (after a snapshot), coalesced the same way. */
+  /** Reads of whole streams or of a stream from a revision on (loading aggregates), coalesced like appends. */
   private readonly streamTails: Batcher<{ stream: string; from: number }, RecordedEvent[]>;
 
   private readonly pool: pg.Pool;
@@ -167,11 +150,6 @@ export class PostgresEventStore implements EventStore {
       maxInFlight: options.maxConcurrentBatches ?? 2,
       maxBatchWeight: 5000,
       weigh: (request) => request.events.length,
-    });
-    this.wholeStreams = new Batcher((streams) => this.readWholeStreams(streams), {
-      maxInFlight: 2,
-      maxBatchWeight: 200,
-      weigh: () => 1,
     });
     this.streamTails = new Batcher((tails) => this.readStreamTails(tails), {
       maxInFlight: 2,
@@ -259,7 +237,7 @@ export class PostgresEventStore implements EventStore {
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const whole =
       options.fromRevision === undefined && options.limit === undefined && options.direction !== 'backwards';
-    if (whole) return this.wholeStreams.submit(stream);
+    if (whole) return this.streamTails.submit({ stream, from: 0 });
     const backwards = options.direction === 'backwards';
     if (typeof options.fromRevision === 'number' && options.limit === undefined && !backwards) {
       return this.streamTails.submit({ stream, from: options.fromRevision });
@@ -276,25 +254,7 @@ export class PostgresEventStore implements EventStore {
     return rows.map(recordedEventMapper());
   }
 
-  /** Many whole streams in one round trip: concurrent commands each load their aggregate. */
-  private async readWholeStreams(streams: string[]): Promise<RecordedEvent[][]> {
-    const { rows } = await this.pool.query<EventTuple>({
-      ...READ_STREAMS,
-      values: [[...new Set(streams)]],
-      rowMode: 'array',
-    });
-    const byStream = new Map<string, RecordedEvent[]>();
-    const toEvent = recordedEventMapper();
-    for (const row of rows) {
-      const event = toEvent(row);
-      const events = byStream.get(event.stream);
-      if (events) events.push(event);
-      else byStream.set(event.stream, [event]);
-    }
-    // Each caller gets its own array: callers may keep or change what they are given.
-    return streams.map((stream) => [...(byStream.get(stream) ?? [])]);
-  }
-
+  /** Many streams in one round trip: concurrent commands each load their aggregate. */
   private async readStreamTails(tails: { stream: string; from: number }[]): Promise<RecordedEvent[][]> {
     // Each stream once, from the lowest revision asked for it.
     const lowest = new Map<string, number>();
@@ -312,7 +272,7 @@ export class PostgresEventStore implements EventStore {
       if (events) events.push(event);
       else byStream.set(event.stream, [event]);
     }
-    // Each caller gets its own array, from its own revision.
+    // Each caller gets its own array (callers may keep or change it), from its own revision.
     return tails.map(({ stream, from }) =>
       (byStream.get(stream) ?? []).filter((event) => event.revision >= from),
     );
