@@ -120,7 +120,8 @@ export class Syncer {
     while (this.running) {
       await this.syncOnce();
       await Promise.race([
-        sleep(this.options.intervalMs),
+        // Unref'd: a stopped terminal does not wait out the interval before its process may end.
+        sleep(this.options.intervalMs, undefined, { ref: false }),
         new Promise<void>((resolve) => {
           this.wakeUp = resolve;
         }),
