@@ -2,6 +2,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
 import { add, type Fen } from '../money.ts';
+import { capHistoryEntryOf } from '../policy/decide-subsidy.ts';
 import type { CategoryHolding } from '../policy/meal-facts.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
@@ -209,20 +210,14 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
       case 'ElderDied':
         return { ...next, deathDate: event.data.date };
       case 'MealSubsidyDecided': {
-        const { saleId, businessDate, period, lines, owedFen, sale } = event.data;
-        const paying = lines.filter((line) => line.fen > 0);
+        const { saleId, owedFen, sale } = event.data;
         return {
           ...next,
           allowance: withMeal(state.allowance, {
             saleId,
             revision: next.version,
             voided: false,
-            businessDate,
-            period,
-            subsidised: paying.length > 0,
-            paidStackGroups: [
-              ...new Set(paying.flatMap((line) => (line.stackGroup === null ? [] : [line.stackGroup]))),
-            ],
+            ...capHistoryEntryOf(event.data),
           }),
           // A sale that showed the debt as its notice starts the count afresh.
           owedNotShown: [
