@@ -67,9 +67,12 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
     if (error instanceof DomainError) return sendProblem(response, problemOfDomainError(error));
     // The router could not decode a path parameter (a stray `%`): the caller's mistake, not ours.
     if (error instanceof URIError) {
+      const message = 'not valid percent-encoded UTF-8';
       return sendProblem(
         response,
-        problemFor('invalid-params', 'a path parameter is not valid percent-encoded UTF-8'),
+        problemFor('invalid-params', `a path parameter is ${message}`, {
+          errors: [{ path: 'params', message }],
+        }),
       );
     }
     if (isStoreUnavailable(error)) return sendProblem(response, storeUnavailable());

@@ -136,6 +136,12 @@ describe('declared routes over HTTP', () => {
     expect(problem.detail).toMatch(/^saleId: /);
   });
 
+  it('names the path when a path parameter is not percent-encoded right (a stray %)', async () => {
+    const problem = await refusedFields('/api/v1/sales/%/void', { reason: 'x' }, 'invalid-params');
+
+    expect(problem.errors).toEqual([{ path: 'params', message: 'not valid percent-encoded UTF-8' }]);
+  });
+
   it('names the field of an array item with its index', async () => {
     const sale = validSale();
     const problem = await refusedFields('/api/v1/sales', {
