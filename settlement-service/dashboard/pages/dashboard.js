@@ -85,13 +85,22 @@ function showDay(date) {
   load();
 }
 
+/** Counts the loads begun: an answer that arrives after a later load began is dropped. */
+let loads = 0;
+
 async function load() {
   const date = $('date').value.trim();
+  const thisLoad = ++loads;
   try {
     const response = await call(`/api/v1/dashboard${date ? `?date=${date}` : ''}`);
-    shown = await response.json();
-    setAlerts(await monthAlerts(shown.month));
+    const answer = await response.json();
+    const alerts = await monthAlerts(answer.month);
+    // A refresh of the day shown before must not bring it back once another day was picked.
+    if (thisLoad !== loads) return;
+    shown = answer;
+    setAlerts(alerts);
   } catch (error) {
+    if (thisLoad !== loads) return;
     if (error.status === 401 || error.status === 403) return showSignIn(refusalText(error));
     $('board-message').textContent = error.status === 400 ? words().badDate : refusalText(error);
     return;
