@@ -131,34 +131,40 @@ export class SalesService {
     );
     for (const list of byElder.values()) list.sort((a, b) => a.index - b.index);
 
-    const decided: Decided[] = [];
+    // Each elder's sales are recorded as soon as they are decided, in the order sent.
+    const record = (decided: readonly Decided[]) =>
+      Promise.all(
+        decided.map((each) =>
+          this.record(each).then(
+            (outcome) => {
+              outcomes[each.index] = outcome;
+            },
+            (error: unknown) => refuse(each.index, error),
+          ),
+        ),
+      );
+    const guestSales: Decided[] = [];
     for (const guest of guests) {
       try {
         const sold = decideSale(guest.entry.command, { ...guest.base, elder: null }).sold.data;
-        decided.push({ ...guest, sold, elderName: null, spentAllowanceOf: null });
+        guestSales.push({ ...guest, sold, elderName: null, spentAllowanceOf: null });
       } catch (error) {
         refuse(guest.index, error);
       }
     }
-    await inParallel([...byElder], ELDERS_AT_ONCE, async ([elderId, list]) => {
-      try {
-        decided.push(...(await this.decideForElder(elderId, list, refuse)));
-      } catch (error) {
-        for (const prepared of list) refuse(prepared.index, error);
-      }
-    });
-    // Recorded in the order sent, as far as the store's batching keeps it.
-    decided.sort((a, b) => a.index - b.index);
-    await Promise.all(
-      decided.map((each) =>
-        this.record(each).then(
-          (outcome) => {
-            outcomes[each.index] = outcome;
-          },
-          (error: unknown) => refuse(each.index, error),
-        ),
-      ),
-    );
+    await Promise.all([
+      record(guestSales),
+      inParallel([...byElder], ELDERS_AT_ONCE, async ([elderId, list]) => {
+        let decided: Decided[];
+        try {
+          decided = await this.decideForElder(elderId, list, refuse);
+        } catch (error) {
+          for (const prepared of list) refuse(prepared.index, error);
+          return;
+        }
+        await record(decided.sort((a, b) => a.index - b.index));
+      }),
+    ]);
     if (repeated.length > 0) {
       const again = await this.sellInOrder(
         repeated.map((index) => sales[index] as SaleToRecord),

@@ -107,6 +107,7 @@ export async function recordedSales(pool: Pool, terminalId: string) {
   const { rows } = await pool.query<{
     data: {
       saleId: string;
+      terminalSeq: number;
       subsidyFen: number;
       offline: boolean;
       cardUid: string | null;

@@ -152,7 +152,12 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     const sales = await recordedSales(database.pool, terminalId);
     expect(sales).toHaveLength(6);
     expect(new Set(sales.map((sale) => sale.saleId)).size).toBe(6);
-    const offline = sales.filter((sale) => sale.offline);
+    // In the order made (different cards' sales may be recorded side by side).
+    const offline = sales
+      .filter((sale) => sale.offline)
+      .sort(
+        (a, b) => (a as { terminalSeq: number }).terminalSeq - (b as { terminalSeq: number }).terminalSeq,
+      );
     expect(offline.map((sale) => [sale.cardUid, sale.subsidyFen])).toEqual(
       offlineCards.map((cardUid, index) => [cardUid, index === 4 ? 0 : 300]),
     );
