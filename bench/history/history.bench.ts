@@ -1,15 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { connect } from '../../database/connect.ts';
 import { migrateToLatest } from '../../database/migrations.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
 import { PostgresSnapshotStore } from '../../event-store/snapshots/postgres-snapshot-store.ts';
-import { startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
-import { hashPin, terminalSettingsSchema } from '../../pos-terminal/settings.ts';
-import { startTerminal } from '../../pos-terminal/terminal.ts';
 import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { createApp } from '../../settlement-service/app.ts';
@@ -19,6 +13,7 @@ import { adminCaller, COUNTER_CANTEEN, COUNTER_POLICY } from '../../tests/suppor
 import { serve } from '../../tests/support/http.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { perSecond } from '../measure.ts';
+import { startBenchCounter } from '../terminal/bench-counter.ts';
 
 export interface HistoryBenchOptions {
   /** Meals the long-history elder has eaten before the run (lunch and dinner, back from yesterday). */
@@ -31,7 +26,6 @@ export interface HistoryBenchOptions {
 }
 
 const DAY_MS = 86_400_000;
-const PIN = '1357';
 const POLICY = {
   ...COUNTER_POLICY,
   caps: [
@@ -184,40 +178,11 @@ export async function benchHistory(options: HistoryBenchOptions): Promise<string
   const withoutSnapshot = await coldQuote();
 
   // The counter: tap to receipt for the long-history elder, then a queue of that card synced.
-  const printer = await startFakePrinter();
-  const terminal = await startTerminal({
-    ...terminalSettingsSchema.parse({
-      terminalId: 'bench-t1',
-      serviceUrl: app.url,
-      token,
-      port: 0,
-      dataDir: await mkdtemp(path.join(tmpdir(), 'zhucan-bench-history-')),
-      cashiers: [{ cashierId: 'c1', name: '王丽', pinHash: hashPin(PIN) }],
-      printer: { kind: 'tcp', host: printer.host, port: printer.port },
-      syncIntervalMs: 3_600_000,
-    }),
-    token,
-  });
-  const local = async (pathname: string, body: unknown) => {
-    const response = await fetch(`${terminal.url}${pathname}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as Record<string, string>;
-  };
-  await local('/api/session', { pin: PIN });
+  const counter = await startBenchCounter({ serviceUrl: app.url, token, terminalId: 'bench-t1' });
+  const { terminal } = counter;
   options.log(`history: ${options.interleaved} taps of the long-history card at the counter`);
   const taps: number[] = [];
-  for (let n = 0; n < options.interleaved; n++) {
-    const jobs = printer.jobs.length;
-    const started = performance.now();
-    const quote = await local('/api/quote', { cardUid: 'L0000001', items: [{ itemId: 'set-a', qty: 1 }] });
-    await local('/api/sales', { quoteId: quote.quoteId, paymentMethod: 'cash' });
-    await printer.waitForJobs(jobs + 1);
-    taps.push(performance.now() - started);
-  }
+  for (let n = 0; n < options.interleaved; n++) taps.push(await counter.tap('L0000001'));
 
   options.log(`history: queueing ${options.queued} offline sales of the long-history card`);
   await terminal.counter.syncer.syncOnce();
@@ -252,8 +217,7 @@ export async function benchHistory(options: HistoryBenchOptions): Promise<string
   const syncSeconds = (performance.now() - syncStarted) / 1000;
   const left = outbox.unsent().length;
 
-  await terminal.close();
-  await printer.close();
+  await counter.close();
   await app.close();
   await projections.stop();
   await connection.db.destroy();

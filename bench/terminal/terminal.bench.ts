@@ -1,15 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { connect } from '../../database/connect.ts';
 import { migrateToLatest } from '../../database/migrations.ts';
 import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
-import { startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
-import { hashPin, terminalSettingsSchema } from '../../pos-terminal/settings.ts';
-import { startTerminal } from '../../pos-terminal/terminal.ts';
 import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { createApp } from '../../settlement-service/app.ts';
@@ -19,6 +13,7 @@ import { flakyNetwork } from '../../tests/support/flaky-network.ts';
 import { serve } from '../../tests/support/http.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { perSecond } from '../measure.ts';
+import { startBenchCounter } from './bench-counter.ts';
 
 export interface TerminalBenchOptions {
   /** Sales timed online and again offline. */
@@ -28,8 +23,6 @@ export interface TerminalBenchOptions {
   readonly elders: number;
   readonly log: (line: string) => void;
 }
-
-const PIN = '1357';
 
 /** The counter tests' canteen and policy, `elders` elders with cards. */
 async function seed(url: string, token: string, elders: number): Promise<string> {
@@ -76,30 +69,8 @@ export async function benchTerminal(options: TerminalBenchOptions): Promise<stri
   const token = await seed(app.url, adminToken, options.elders);
   await projections.catchUp();
   const network = await flakyNetwork({ host: '127.0.0.1', port: Number(new URL(app.url).port) });
-  const printer = await startFakePrinter();
-  const terminal = await startTerminal({
-    ...terminalSettingsSchema.parse({
-      terminalId: 'bench-t1',
-      serviceUrl: network.url,
-      token,
-      port: 0,
-      dataDir: await mkdtemp(path.join(tmpdir(), 'zhucan-bench-terminal-')),
-      cashiers: [{ cashierId: 'c1', name: '王丽', pinHash: hashPin(PIN) }],
-      printer: { kind: 'tcp', host: printer.host, port: printer.port },
-      syncIntervalMs: 3_600_000,
-    }),
-    token,
-  });
-  const local = async (method: string, pathname: string, body?: unknown) => {
-    const response = await fetch(`${terminal.url}${pathname}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as Record<string, string>;
-  };
-  await local('POST', '/api/session', { pin: PIN });
+  const counter = await startBenchCounter({ serviceUrl: network.url, token, terminalId: 'bench-t1' });
+  const { terminal } = counter;
 
   let card = 0;
   const tapToReceipt = async (label: string) => {
@@ -107,15 +78,7 @@ export async function benchTerminal(options: TerminalBenchOptions): Promise<stri
     const latencies: number[] = [];
     for (let n = 0; n < options.sales; n += 1) {
       card = (card % options.elders) + 1;
-      const jobs = printer.jobs.length;
-      const started = performance.now();
-      const quote = await local('POST', '/api/quote', {
-        cardUid: `B${String(card).padStart(7, '0')}`,
-        items: [{ itemId: 'set-a', qty: 1 }],
-      });
-      await local('POST', '/api/sales', { quoteId: quote.quoteId, paymentMethod: 'cash' });
-      await printer.waitForJobs(jobs + 1);
-      latencies.push(performance.now() - started);
+      latencies.push(await counter.tap(`B${String(card).padStart(7, '0')}`));
     }
     latencies.sort((a, b) => a - b);
     const at = (q: number) =>
@@ -170,8 +133,7 @@ export async function benchTerminal(options: TerminalBenchOptions): Promise<stri
   const syncSeconds = (performance.now() - syncStarted) / 1000;
   const left = outbox.unsent().length;
 
-  await terminal.close();
-  await printer.close();
+  await counter.close();
   await network.close();
   await app.close();
   await projections.stop();

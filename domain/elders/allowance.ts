@@ -31,7 +31,7 @@ export function capMonthsOf(date: BusinessDate): MonthKey[] {
   return [...new Set([monthKeyOf(monday), monthKeyOf(date), monthKeyOf(sunday)])];
 }
 
-export function coversMonth(allowance: Allowance, month: MonthKey): boolean {
+function coversMonth(allowance: Allowance, month: MonthKey): boolean {
   return allowance.covers === 'all' || allowance.covers.has(month);
 }
 
