@@ -264,6 +264,17 @@ export function describeEventStoreContract(
         expect(comparePositions(await store.headPosition(), result.position)).toBeGreaterThanOrEqual(0);
       });
 
+      it('fixes a cut-off at or after every append answered before it', async () => {
+        const answered = await Promise.all(
+          [newStream(), newStream(), newStream()].map((stream) =>
+            store.append(stream, [event()], { expectedRevision: 'no-stream' }),
+          ),
+        );
+        const cutoff = await store.settledHead();
+        for (const result of answered)
+          expect(comparePositions(cutoff, result.position)).toBeGreaterThanOrEqual(0);
+      });
+
       it('reads a page of chosen types only, saying how far it read', async () => {
         const start = await store.headPosition();
         const stream = newStream();

@@ -25,6 +25,14 @@ export class EventIdConflictError extends Error {
   }
 }
 
+/**
+ * No cut-off could be fixed in time: writes that began before it were still running (or a reader it
+ * depends on is still behind). Nothing was recorded; the same request may be sent again.
+ */
+export class CutoffUnavailableError extends Error {
+  override readonly name = 'CutoffUnavailableError';
+}
+
 /** The append itself is malformed (empty stream name, no events, an id that is not a UUID …). */
 export class InvalidAppendError extends Error {
   override readonly name = 'InvalidAppendError';

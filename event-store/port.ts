@@ -114,6 +114,12 @@ export interface EventStore {
   /** The position of the last event a reader can see now (START when empty). */
   headPosition(): Promise<Position>;
   /**
+   * A cut-off for a close or an audit: a position at or after every event whose append was answered
+   * before the call, before which no event can appear later. Waits while appends that began before
+   * the call are still being written, up to `timeoutMs`, then throws `CutoffUnavailableError`.
+   */
+  settledHead(options?: { readonly timeoutMs?: number }): Promise<Position>;
+  /**
    * How many events a reader can see after `position` (how far a consumer is behind), counting at
    * most `upTo` of them.
    */

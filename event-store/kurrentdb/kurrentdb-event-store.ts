@@ -209,6 +209,11 @@ export class KurrentDbEventStore implements EventStore {
     return START;
   }
 
+  /** An append is answered once it is at its final place in `$all`: the head already holds it. */
+  settledHead(): Promise<Position> {
+    return this.headPosition();
+  }
+
   /** Reads forwards and counts: KurrentDB keeps no count by position. `upTo` bounds the work. */
   async countEventsAfter(position: Position, upTo = 100_000): Promise<number> {
     let count = 0;

@@ -1,7 +1,13 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import type { DatabaseError } from 'pg';
 import type { Connection } from '../../database/connect.ts';
-import { assertValidAppend, ConcurrencyError, EventIdConflictError } from '../errors.ts';
+import {
+  assertValidAppend,
+  ConcurrencyError,
+  CutoffUnavailableError,
+  EventIdConflictError,
+} from '../errors.ts';
 import { AppendSignal, pollingSubscription } from '../polling-subscription.ts';
 import type {
   AppendResult,
@@ -125,6 +131,9 @@ const READ_ALL_OF_TYPES = `WITH page AS MATERIALIZED (
     ) AS e ON true`;
 
 const UNIQUE_VIOLATION = '23505';
+
+/** How long `settledHead` waits for writes begun before it to end. */
+const SETTLED_HEAD_TIMEOUT_MS = 10_000;
 
 export interface PostgresEventStoreOptions {
   /** How often a live subscription looks for events written by other processes. */
@@ -342,6 +351,34 @@ export class PostgresEventStore implements EventStore {
     );
     const row = rows[0];
     return row ? { commit: BigInt(row.xid), prepare: BigInt(row.position) } : START;
+  }
+
+  /**
+   * Every transaction that had committed, or was writing, when this is called has an id below the
+   * `xmax` of a snapshot taken now. Once the oldest running transaction (`xmin`) is past that id, all
+   * of them have ended, and the head below `xmin` holds every event they wrote: no event can appear
+   * before it later. Without this wait, one transaction left open (a projection's page, an append
+   * still being written) hides every event committed after it began.
+   */
+  async settledHead(options: { readonly timeoutMs?: number } = {}): Promise<Position> {
+    const timeoutMs = options.timeoutMs ?? SETTLED_HEAD_TIMEOUT_MS;
+    const { rows } = await this.pool.query<{ xmax: string }>(
+      'SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax',
+    );
+    const xmax = rows[0]?.xmax ?? '0';
+    const deadline = Date.now() + timeoutMs;
+    for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
+      const { rows: passed } = await this.pool.query<{ passed: boolean }>(
+        'SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS passed',
+        [xmax],
+      );
+      if (passed[0]?.passed) return this.headPosition();
+      if (Date.now() >= deadline)
+        throw new CutoffUnavailableError(
+          `writes begun before the cut-off were still running after ${timeoutMs} ms (transaction ${xmax} and older)`,
+        );
+      await delay(wait);
+    }
   }
 
   async countEventsAfter(position: Position, upTo = Number.MAX_SAFE_INTEGER): Promise<number> {

@@ -40,6 +40,7 @@ export const PROBLEM_CATALOGUE = {
   'policy-unknown': { status: 422, title: 'Unknown policy' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  'cut-off-unavailable': { status: 503, title: 'Cut-off not reachable yet' },
 } as const satisfies Record<string, ProblemKind>;
 
 export type ProblemCode = keyof typeof PROBLEM_CATALOGUE;

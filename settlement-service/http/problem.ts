@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { DomainError, type DomainErrorKind } from '../../domain/domain-error.ts';
+import { CutoffUnavailableError } from '../../event-store/errors.ts';
 // A cycle, but both sides use each other only inside functions.
 import { PROBLEM_CATALOGUE, type ProblemCode, problemFor } from './problem-catalogue.ts';
 
@@ -76,6 +77,13 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
       );
     }
     if (isStoreUnavailable(error)) return sendProblem(response, storeUnavailable());
+    if (error instanceof CutoffUnavailableError)
+      return sendProblem(
+        response,
+        problemFor('cut-off-unavailable', `${error.message}; nothing was recorded, try again`, {
+          retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+        }),
+      );
     log(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     sendProblem(response, new Problem(500, 'internal', 'Internal error', 'the error was logged'));
   };
