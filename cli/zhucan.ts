@@ -18,6 +18,7 @@ import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
 import { configFromEnvironment } from '../settlement-service/config.ts';
+import { SettlementIndex } from '../settlement-service/settlement/settlement-index.ts';
 import { verifyClaims } from '../settlement-service/settlement/settlement-service.ts';
 import { readStatement } from '../settlement-service/statements/statement-reader.ts';
 import { rebuildProgressBar } from './progress.ts';
@@ -111,10 +112,10 @@ program
     'recompute a statement from the event store and report "matches" or the first sale that differs',
   )
   .action((file: string) =>
-    withStore(async (store) => {
+    withStore(async (store, database) => {
       const { figures } = await readStatement(await readFile(file));
       if (!figures) throw new Error(`${file} carries no embedded settlement figures`);
-      const [result] = await verifyClaims(store, [figures]);
+      const [result] = await verifyClaims(new SettlementIndex(store, database.db), [figures]);
       if (!result) throw new Error('nothing was verified');
       const where = `${figures.month} ${figures.canteen.canteenId}, digest ${figures.canteen.digest}`;
       if (result.matches && result.figuresMatch) {

@@ -1,6 +1,7 @@
 import { directoryProjection } from './directory/directory.projection.ts';
 import type { Projection } from './runner/projection.ts';
 import { salesProjection } from './sales/sales.projection.ts';
+import { settlementIndexProjection } from './settlement/settlement-index.projection.ts';
 import { supervisionProjection } from './supervision/supervision.projection.ts';
 
 /** Every read model the service keeps. */
@@ -8,6 +9,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   salesProjection,
   directoryProjection,
   supervisionProjection,
+  settlementIndexProjection,
 ];
 
 export function projectionNamed(name: string): Projection {

@@ -23,6 +23,7 @@ import { RegistrationService } from './registration/registration-service.ts';
 import { salesRoutes } from './sales/sales-routes.ts';
 import { SalesService } from './sales/sales-service.ts';
 import type { PiiVault } from './security/pii-vault.ts';
+import { SettlementIndex } from './settlement/settlement-index.ts';
 import { settlementRoutes } from './settlement/settlement-routes.ts';
 import { SettlementService } from './settlement/settlement-service.ts';
 import { alertRoutes } from './supervision/alert-routes.ts';
@@ -42,7 +43,10 @@ export interface AppDependencies {
   readonly bureauName?: string;
   /** Where aggregate snapshots are kept (PostgreSQL in the service); in this process's memory without it. */
   readonly snapshots?: SnapshotStore;
-  /** The read models and the runner that keeps them; without them only the write side is served. */
+  /**
+   * The read models and the runner that keeps them; without them only the write side is served
+   * (settlement too reads a read model: the settlement index).
+   */
   readonly readModels?: { readonly db: Kysely<unknown>; readonly projections: ProjectionRunner };
 }
 
@@ -91,9 +95,17 @@ export function createApp(deps: AppDependencies): Express {
     ...salesRoutes(sales, now),
     ...terminalQueueRoutes(repository, now),
     ...userRoutes(repository, deps.tokenSecret),
-    ...settlementRoutes(new SettlementService({ store: deps.eventStore, repository, now }), bureauName),
     ...(deps.readModels
       ? [
+          ...settlementRoutes(
+            new SettlementService({
+              store: deps.eventStore,
+              index: new SettlementIndex(deps.eventStore, deps.readModels.db),
+              repository,
+              now,
+            }),
+            bureauName,
+          ),
           ...readModelRoutes(deps.readModels.db, bureauName),
           ...dashboardRoutes(deps.eventStore, deps.readModels.db, now),
           ...offlineCopyRoutes(repository, deps.readModels.db, now),

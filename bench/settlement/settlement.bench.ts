@@ -6,6 +6,7 @@ import { testPolicy } from '../../domain/policy/test-support.ts';
 import { type SettlementElder, SettlementLedger } from '../../domain/settlement/settlement-ledger.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
 import { AggregateRepository } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
+import { SettlementIndex } from '../../settlement-service/settlement/settlement-index.ts';
 import { SettlementService } from '../../settlement-service/settlement/settlement-service.ts';
 import { renderCanteenStatement } from '../../settlement-service/statements/canteen-statement.ts';
 import { StatementPool } from '../../settlement-service/statements/statement-pool.ts';
@@ -47,6 +48,7 @@ export async function benchSettlement(options: SettlementBenchOptions): Promise<
     options.log(`settlement: vacuumed in ${vacuuming.toFixed(0)} s`);
     const service = new SettlementService({
       store,
+      index: new SettlementIndex(store, connection.db),
       repository: new AggregateRepository(store),
       now: () => CLOSE_AT,
     });

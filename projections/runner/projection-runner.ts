@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
-import type { EventStore } from '../../event-store/port.ts';
-import { positionToString, START } from '../../event-store/position.ts';
+import { CutoffUnavailableError } from '../../event-store/errors.ts';
+import type { EventStore, Position } from '../../event-store/port.ts';
+import { comparePositions, positionToString, START } from '../../event-store/position.ts';
 import { advance, ProjectionFailure } from './advance.ts';
 import { createGeneration, type Generation, generationsOf, switchTo } from './generations.ts';
 import type { Projection } from './projection.ts';
@@ -139,41 +140,81 @@ export class ProjectionRunner {
     this.running.set(projection.name, 'stopped');
   }
 
-  /** Applies one page to the generation that needs it; answers how many events it applied. */
-  private async step(projection: Projection): Promise<number> {
-    const generation = await this.target(projection);
-    const { applied, generation: after } = await advance(this.store, this.db, projection, generation, {
-      batchSize: this.batchSize,
-      relaxedCommit: generation.state === 'building',
-    });
-    if (
-      after?.state === 'building' &&
-      applied < this.batchSize &&
-      (await switchTo(this.db, projection, after.generation))
-    )
-      this.options.log?.(`projection ${projection.name}: generation ${after.generation} is now active`);
-    return after ? applied : 1;
+  private step(projection: Projection): Promise<number> {
+    return stepProjection(this.store, this.db, projection, this.batchSize, this.options.log);
   }
+}
 
-  /**
-   * The active generation when it is of this projection's version; otherwise the generation being
-   * built for this version, started here if there is none.
-   */
-  private async target(projection: Projection): Promise<Generation> {
-    const generations = await generationsOf(this.db, projection.name);
-    const current = (state: Generation['state']) =>
-      generations.find(
-        (generation) => generation.state === state && generation.version === projection.version,
+/** Applies one page to the generation that needs it; answers how many events it applied. */
+async function stepProjection(
+  store: EventStore,
+  db: Kysely<unknown>,
+  projection: Projection,
+  batchSize: number,
+  log?: (line: string) => void,
+): Promise<number> {
+  const generation = await targetOf(db, projection, log);
+  const { applied, generation: after } = await advance(store, db, projection, generation, {
+    batchSize,
+    relaxedCommit: generation.state === 'building',
+  });
+  if (
+    after?.state === 'building' &&
+    applied < batchSize &&
+    (await switchTo(db, projection, after.generation))
+  )
+    log?.(`projection ${projection.name}: generation ${after.generation} is now active`);
+  return after ? applied : 1;
+}
+
+/**
+ * The active generation when it is of this projection's version; otherwise the generation being
+ * built for this version, started here if there is none.
+ */
+async function targetOf(
+  db: Kysely<unknown>,
+  projection: Projection,
+  log?: (line: string) => void,
+): Promise<Generation> {
+  const generations = await generationsOf(db, projection.name);
+  const current = (state: Generation['state']) =>
+    generations.find((generation) => generation.state === state && generation.version === projection.version);
+  const found = current('active') ?? current('building');
+  if (found) return found;
+  const newer = generations.find((generation) => generation.version > projection.version);
+  if (newer)
+    throw new Error(
+      `projection ${projection.name}: version ${newer.version} is built here, this runner knows ${projection.version}`,
+    );
+  log?.(`projection ${projection.name}: building version ${projection.version}`);
+  return createGeneration(db, projection);
+}
+
+/**
+ * Brings a projection's active tables of this version up to `position` at least, applying pages here
+ * (beside a runner doing the same: a page is applied once whoever applies it). Throws
+ * `CutoffUnavailableError` when that takes longer than `timeoutMs` (a rebuild of a long history).
+ */
+export async function catchUpTo(
+  store: EventStore,
+  db: Kysely<unknown>,
+  projection: Projection,
+  position: Position,
+  options: { readonly timeoutMs: number; readonly batchSize?: number },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const active = (await generationsOf(db, projection.name)).find(
+      (generation) => generation.state === 'active' && generation.version === projection.version,
+    );
+    if (active && comparePositions(active.position, position) >= 0) return;
+    if (Date.now() >= deadline)
+      throw new CutoffUnavailableError(
+        `the ${projection.name} read model had not reached the cut-off ${positionToString(position)} after ${options.timeoutMs} ms`,
       );
-    const found = current('active') ?? current('building');
-    if (found) return found;
-    const newer = generations.find((generation) => generation.version > projection.version);
-    if (newer)
-      throw new Error(
-        `projection ${projection.name}: version ${newer.version} is built here, this runner knows ${projection.version}`,
-      );
-    this.options.log?.(`projection ${projection.name}: building version ${projection.version}`);
-    return createGeneration(this.db, projection);
+    const applied = await stepProjection(store, db, projection, options.batchSize ?? 2000);
+    // Nothing to apply below the cut-off yet: its last transactions are still being written.
+    if (applied === 0) await delay(10);
   }
 }
 

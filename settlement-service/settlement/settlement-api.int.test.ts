@@ -8,6 +8,7 @@ import { saleBody, setUpBureau } from '../../tests/support/bureau.ts';
 import { zhucan } from '../../tests/support/cli.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 import { readStatement } from '../statements/statement-reader.ts';
+import { SettlementIndex } from './settlement-index.ts';
 import { computeSettlement } from './settlement-source.ts';
 
 /*
@@ -112,7 +113,7 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
   it('recomputes the closed month from the events with identical figures', async () => {
     const recorded = (await as(users.zhao ?? '').get('/api/v1/settlements/2026-10')).body;
     const { settlement } = await computeSettlement(
-      service.store,
+      new SettlementIndex(service.store, service.database.db),
       '2026-10',
       positionFromString(recorded.cutoff.position),
     );

@@ -16,12 +16,16 @@ import {
 } from '../../domain/settlement/settlement.ts';
 import type { CanteenSettlement, SettlementTotals } from '../../domain/settlement/settlement-ledger.ts';
 import type { MonthKey } from '../../domain/time/calendar.ts';
-import type { EventStore } from '../../event-store/port.ts';
+import type { EventStore, Position } from '../../event-store/port.ts';
 import { positionFromString, positionToString } from '../../event-store/position.ts';
 import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import type { CanteenStatementInput } from '../statements/canteen-statement.ts';
+import type { SettlementIndex } from './settlement-index.ts';
 import { computeSettlement } from './settlement-source.ts';
+
+/** How many months' provisional views are kept between readers. */
+const PROVISIONAL_MONTHS_KEPT = 12;
 
 /** A month's settlement as readers see it: recorded when closed, provisional while open. */
 export interface SettlementView {
@@ -63,9 +67,16 @@ export interface CanteenMonthClaim {
 
 /** 月结: closes months, takes them through review, approval and payment, and verifies them. */
 export class SettlementService {
+  /** Per open month, the provisional view last computed (or being computed), and at which head. */
+  private readonly provisional = new Map<
+    MonthKey,
+    { readonly head: string; readonly view: Promise<SettlementView>; computing: boolean }
+  >();
+
   constructor(
     private readonly deps: {
       readonly store: EventStore;
+      readonly index: SettlementIndex;
       readonly repository: AggregateRepository;
       readonly now: () => number;
     },
@@ -74,9 +85,40 @@ export class SettlementService {
   async view(month: MonthKey): Promise<SettlementView> {
     const { state } = await this.deps.repository.load(settlementStream(month), settlement);
     if (state.status !== 'open') return viewOf(state);
-    const at = this.deps.now();
+    return this.provisionalView(month);
+  }
+
+  /**
+   * An open month as the events stand: computed again only when events were recorded since the last
+   * computation, and once for any number of readers asking meanwhile (they share its answer, with the
+   * cut-off it was computed at).
+   */
+  private async provisionalView(month: MonthKey): Promise<SettlementView> {
     const head = await this.deps.store.headPosition();
-    const { settlement: figures } = await computeSettlement(this.deps.store, month, head);
+    const known = this.provisional.get(month);
+    if (known && (known.computing || known.head === positionToString(head))) return known.view;
+    if (this.provisional.size >= PROVISIONAL_MONTHS_KEPT) this.provisional.clear();
+    const entry = {
+      head: positionToString(head),
+      view: this.computeProvisional(month, head),
+      computing: true,
+    };
+    this.provisional.set(month, entry);
+    entry.view.then(
+      () => {
+        entry.computing = false;
+      },
+      () => {
+        if (this.provisional.get(month) === entry) this.provisional.delete(month);
+      },
+    );
+    return entry.view;
+  }
+
+  private async computeProvisional(month: MonthKey, head: Position): Promise<SettlementView> {
+    const at = this.deps.now();
+    await this.deps.index.catchUpTo(head);
+    const { settlement: figures } = await computeSettlement(this.deps.index, month, head);
     return {
       month,
       status: 'open',
@@ -99,8 +141,10 @@ export class SettlementService {
       if (!monthHasEnded(month, now)) {
         throw new DomainError('conflict', 'period-not-ended', `${month} has not ended yet`);
       }
-      const head = await this.deps.store.headPosition();
-      const { settlement: figures } = await computeSettlement(this.deps.store, month, head);
+      // Every sale answered before the close is in it, and none can be recorded before the cut-off later.
+      const head = await this.deps.store.settledHead();
+      await this.deps.index.catchUpTo(head);
+      const { settlement: figures } = await computeSettlement(this.deps.index, month, head);
       const cutoff = { position: positionToString(head), at: now };
       const events = settlement.decide(
         { type: 'CloseMonth', month, now, by, cutoff, settlement: figures },
@@ -140,7 +184,7 @@ export class SettlementService {
       throw new DomainError('not-found', 'not-found', `canteen ${canteenId} has no settlement in ${month}`);
     }
     return verifyClaims(
-      this.deps.store,
+      this.deps.index,
       canteens.map((canteen) => ({ month, cutoff: closed.cutoff, canteen })),
     );
   }
@@ -190,7 +234,7 @@ export class SettlementService {
 
 /** Recomputes each claimed canteen-month at its cut-off and compares digests, event by event, and figures. */
 export async function verifyClaims(
-  store: EventStore,
+  source: SettlementIndex,
   claims: readonly CanteenMonthClaim[],
 ): Promise<Verification[]> {
   const recomputed = new Map<string, Awaited<ReturnType<typeof computeSettlement>>>();
@@ -207,12 +251,12 @@ export async function verifyClaims(
     if (!computed) {
       // One canteen claimed: only its sales are folded and hashed, the rest of the month is skipped.
       const canteens = [...(canteensClaimed.get(key) ?? [])];
-      computed = await computeSettlement(
-        store,
-        claim.month,
-        positionFromString(claim.cutoff.position),
-        canteens.length === 1 ? { canteenId: canteens[0] as string } : {},
-      );
+      const cutoff = positionFromString(claim.cutoff.position);
+      await source.catchUpTo(cutoff);
+      computed = await computeSettlement(source, claim.month, cutoff, {
+        fromStoredEvents: true,
+        ...(canteens.length === 1 ? { canteenId: canteens[0] as string } : {}),
+      });
       recomputed.set(key, computed);
     }
     const { canteenId } = claim.canteen;

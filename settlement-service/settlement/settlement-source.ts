@@ -1,45 +1,26 @@
-import type { ElderProfile } from '../../domain/elders/elder.ts';
-import { maskName } from '../../domain/identity/national-id.ts';
-import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
-import type { MealSoldData } from '../../domain/sales/sale.ts';
-import { eventLeaf } from '../../domain/settlement/digest.ts';
+import type { Kysely } from 'kysely';
 import { type Cutoff, settlementStream } from '../../domain/settlement/settlement.ts';
+import { settlementChangeOf } from '../../domain/settlement/settlement-change.ts';
 import {
   type CanteenEvidence,
   type MonthSettlement,
   nextMonth,
   type SettledSale,
-  type SettlementElder,
+  type SettlementChange,
   SettlementLedger,
 } from '../../domain/settlement/settlement-ledger.ts';
-import type { AlertEvent } from '../../domain/supervision/alert-lifecycle.ts';
-import { type MonthKey, monthKeyOf } from '../../domain/time/calendar.ts';
+import type { MonthKey } from '../../domain/time/calendar.ts';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/port.ts';
-import { comparePositions, positionFromString, START } from '../../event-store/position.ts';
+import { comparePositions, positionFromString } from '../../event-store/position.ts';
 import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
-
-/**
- * Events per page of the scan; the next one is read during the fold. Pages of 10,000 were cheaper in
- * round trips but dearer in garbage collection: two pages of parsed sales outgrew the young generation
- * and were promoted before they died (a million-meal close: 89 s with 10,000, 54 s with 2,500).
- */
-const PAGE = 2_500;
-
-/**
- * The events a settlement is computed from: sales, voids and confirmed supervision alerts, and the
- * facts of elders and policies.
- */
-const SETTLEMENT_EVENT_TYPES = [
-  'MealSold',
-  'SaleVoided',
-  'AlertConfirmed',
-  'ElderRegistered',
-  'ElderProfileChanged',
-  'ElderDied',
-  'PolicyRegistered',
-];
-
-type AlertConfirmedData = Extract<AlertEvent, { type: 'AlertConfirmed' }>['data'];
+import {
+  changedAfterCutoffs,
+  changesOfMonth,
+  earliestMonth,
+  elderFactsAt,
+  type IndexedChange,
+  policiesAt,
+} from '../../projections/settlement/settlement-index-queries.ts';
 
 /** A month's closing as recorded: its cut-off and where the closing itself stands in the store. */
 export interface RecordedClosing {
@@ -60,92 +41,182 @@ export async function recordedClosing(
   return { month: data.month, cutoff: positionFromString(data.cutoff.position), recordedAt: first.position };
 }
 
+/** Where a settlement's inputs are read: the settlement index, and the events behind it. */
+export interface SettlementSource {
+  readonly store: EventStore;
+  readonly db: Kysely<unknown>;
+}
+
+export interface ComputeOptions {
+  /** Only this canteen's sales are folded: its figures, digest and evidence are as in the whole month. */
+  readonly canteenId?: string;
+  /**
+   * Each change is made again from its event as stored (found through the index), not taken from the
+   * index: what a verification compares, so that an event changed after the close is caught.
+   */
+  readonly fromStoredEvents?: boolean;
+}
+
 /**
  * 重算: a month's settlement from the events up to a cut-off, with the evidence behind each canteen.
- * The same events and cut-off always give the same figures and digests. With `canteenId`, only that
- * canteen's sales are folded: its figures, digest and evidence are the same as in the whole month.
+ * The same events and cut-off always give the same figures and digests. What is read follows the
+ * business month, not the store's length: the month's changes; for each canteen-month of a closed
+ * month changed after its close and carried into this one, that canteen-month's changes; the closings
+ * of the months before; the facts of the elders served; the policies.
  */
 export async function computeSettlement(
-  store: EventStore,
+  source: SettlementSource,
   month: MonthKey,
   cutoff: Position,
-  options: { readonly canteenId?: string } = {},
+  options: ComputeOptions = {},
 ): Promise<{ settlement: MonthSettlement; evidence: CanteenEvidence[] }> {
-  const ledger = new SettlementLedger(month, []);
-  const recorded = new PositionLog();
-  const closings = new EarlierClosings(store, month, cutoff, ledger, recorded);
-  const elders = new Map<string, SettlementElder>();
-  const policies: PolicyDocument[] = [];
+  const closings = await closingsBefore(source, month, cutoff);
+  const ledger = new SettlementLedger(
+    month,
+    closings.map((closing) => closing.month),
+  );
+  const cutoffs = new CutoffMarks(ledger, closings);
   const sales = new SaleKeeper();
-  for await (const event of eventsOfTypes(store, SETTLEMENT_EVENT_TYPES, cutoff)) {
-    closings.passTo(event.position);
-    switch (event.type) {
-      case 'MealSold': {
-        const sale = upcastRecorded(event).data as unknown as MealSoldData;
-        if (options.canteenId !== undefined && sale.canteenId !== options.canteenId) break;
-        const saleMonth = monthKeyOf(sale.businessDate);
-        if (saleMonth < month) await closings.learn(saleMonth, event.position);
-        if (!ledger.takes({ kind: 'sold', saleId: sale.saleId, businessDate: sale.businessDate })) break;
-        recorded.push(event.position);
-        ledger.record({
-          kind: 'sold',
-          sale: sales.keep(sale),
-          event: { eventId: event.id, leaf: eventLeaf(event) },
-        });
-        break;
-      }
-      case 'SaleVoided': {
-        const { saleId, reason } = upcastRecorded(event).data as { saleId: string; reason: string };
-        if (!ledger.takes({ kind: 'voided', saleId })) break;
-        recorded.push(event.position);
-        ledger.record({
-          kind: 'voided',
-          saleId,
-          reason,
-          event: { eventId: event.id, leaf: eventLeaf(event) },
-        });
-        break;
-      }
-      case 'AlertConfirmed': {
-        const { alertId, exclusion } = upcastRecorded(event).data as unknown as AlertConfirmedData;
-        if (!ledger.takes({ kind: 'confirmed', saleIds: exclusion.saleIds })) break;
-        recorded.push(event.position);
-        ledger.record({
-          kind: 'confirmed',
-          alertId,
-          saleIds: exclusion.saleIds,
-          reason: exclusion.reason.zh,
-          event: { eventId: event.id, leaf: eventLeaf(event) },
-        });
-        break;
-      }
-      case 'ElderRegistered':
-      case 'ElderProfileChanged': {
-        const { elderId, profile } = upcastRecorded(event).data as unknown as {
-          elderId: string;
-          profile: ElderProfile;
-        };
-        elders.set(elderId, {
-          elderId,
-          birthDate: profile.birthDate,
-          diedOn: elders.get(elderId)?.diedOn ?? null,
-          maskedName: maskName(profile.name),
-          maskedIdNumber: profile.idNumber.masked,
-        });
-        break;
-      }
-      case 'ElderDied': {
-        const { elderId, date } = upcastRecorded(event).data as { elderId: string; date: string };
-        const elder = elders.get(elderId);
-        if (elder) elders.set(elderId, { ...elder, diedOn: date });
-        break;
-      }
-      case 'PolicyRegistered':
-        policies.push((upcastRecorded(event).data as unknown as { policy: PolicyDocument }).policy);
-        break;
+  const elderIds = new Set<string>();
+  const asRead = async (page: readonly IndexedChange[]) =>
+    options.fromStoredEvents ? asStored(source.store, page) : page;
+  const carried = await collect(
+    canteenMonthsCarriedInto(source, month, closings, cutoff, options.canteenId),
+    asRead,
+  );
+  let last: Position | null = null;
+  const take = ({ position, change }: IndexedChange) => {
+    // A confirmation of sales of several canteens is indexed once per canteen: taken once.
+    if (last !== null && comparePositions(last, position) === 0) return;
+    last = position;
+    if (!ledger.takes(takenAs(change))) return;
+    cutoffs.passTo(position);
+    if (change.kind === 'sold') {
+      const sale = sales.keep(change.sale);
+      if (sale.elderId !== null) elderIds.add(sale.elderId);
+      ledger.record({ ...change, sale });
+    } else ledger.record(change);
+  };
+  let next = 0;
+  for await (const page of changesOfMonth(source.db, month, cutoff, options.canteenId)) {
+    for (const indexed of await asRead(page)) {
+      for (; next < carried.length && isBefore(carried[next] as IndexedChange, indexed); next++)
+        take(carried[next] as IndexedChange);
+      take(indexed);
     }
   }
+  for (; next < carried.length; next++) take(carried[next] as IndexedChange);
+  const [elders, policies] = await Promise.all([
+    elderFactsAt(source.db, [...elderIds], cutoff),
+    policiesAt(source.db, cutoff),
+  ]);
   return ledger.settle({ policies, elders });
+}
+
+function isBefore(a: IndexedChange, b: IndexedChange): boolean {
+  return comparePositions(a.position, b.position) < 0;
+}
+
+function takenAs(change: SettlementChange): Parameters<SettlementLedger['takes']>[0] {
+  if (change.kind === 'sold')
+    return { kind: 'sold', saleId: change.sale.saleId, businessDate: change.sale.businessDate };
+  if (change.kind === 'voided') return { kind: 'voided', saleId: change.saleId };
+  return { kind: 'confirmed', saleIds: change.saleIds };
+}
+
+/** Every month before `month` closed by the cut-off, from the earliest month with changes on. */
+async function closingsBefore(
+  source: SettlementSource,
+  month: MonthKey,
+  cutoff: Position,
+): Promise<RecordedClosing[]> {
+  const earliest = await earliestMonth(source.db);
+  if (earliest === null || earliest >= month) return [];
+  const months: MonthKey[] = [];
+  for (let earlier = earliest; earlier < month; earlier = nextMonth(earlier)) months.push(earlier);
+  const closings = await Promise.all(months.map((earlier) => recordedClosing(source.store, earlier, cutoff)));
+  return closings.filter((closing) => closing !== null);
+}
+
+/**
+ * The changes of each canteen-month changed after its month's close by a change carried into `month`
+ * (into the first month after it still open when the change was recorded), in recorded order.
+ */
+async function* canteenMonthsCarriedInto(
+  source: SettlementSource,
+  month: MonthKey,
+  closings: readonly RecordedClosing[],
+  cutoff: Position,
+  canteenId: string | undefined,
+): AsyncGenerator<IndexedChange[]> {
+  const cutoffOf = new Map(closings.map((closing) => [closing.month, closing.cutoff]));
+  const carriedInto = (changed: MonthKey, at: Position) => {
+    let next = nextMonth(changed);
+    for (
+      let closed = cutoffOf.get(next);
+      closed && comparePositions(closed, at) < 0;
+      closed = cutoffOf.get(next)
+    )
+      next = nextMonth(next);
+    return next;
+  };
+  const canteenMonths = new Map<string, { month: MonthKey; canteenId: string }>();
+  for (const late of await changedAfterCutoffs(source.db, closings, cutoff)) {
+    if (canteenId !== undefined && late.canteenId !== canteenId) continue;
+    if (carriedInto(late.month, late.position) === month)
+      canteenMonths.set(`${late.month}|${late.canteenId}`, late);
+  }
+  for (const carried of canteenMonths.values())
+    yield* changesOfMonth(source.db, carried.month, cutoff, carried.canteenId);
+}
+
+/** Every page read, as `read` makes it, in one list in recorded order. */
+async function collect(
+  pages: AsyncIterable<IndexedChange[]>,
+  read: (page: readonly IndexedChange[]) => Promise<readonly IndexedChange[]>,
+): Promise<IndexedChange[]> {
+  const all: IndexedChange[] = [];
+  for await (const page of pages) all.push(...(await read(page)));
+  return all.sort((a, b) => comparePositions(a.position, b.position));
+}
+
+/**
+ * The indexed changes made again from their events as stored. An event no longer stored, or no
+ * longer a change, drops out; one changed since it was indexed gives its change as it is now.
+ */
+async function asStored(store: EventStore, page: readonly IndexedChange[]): Promise<IndexedChange[]> {
+  const streams = [...new Set(page.map((indexed) => indexed.stream))];
+  const stored = new Map<string, RecordedEvent>();
+  for (const events of await Promise.all(streams.map((stream) => store.readStream(stream))))
+    for (const event of events) stored.set(event.id, event);
+  const remade: IndexedChange[] = [];
+  for (const indexed of page) {
+    const event = stored.get(indexed.change.event.eventId);
+    const change = event ? settlementChangeOf(upcastRecorded(event)) : null;
+    if (event && change) remade.push({ ...indexed, position: event.position, change });
+  }
+  return remade;
+}
+
+/**
+ * The cut-offs of the months closed before, marked in the ledger as the fold passes them, so that it
+ * knows which changes were recorded after each close.
+ */
+class CutoffMarks {
+  private readonly pending: RecordedClosing[];
+
+  constructor(
+    private readonly ledger: SettlementLedger,
+    closings: readonly RecordedClosing[],
+  ) {
+    this.pending = [...closings].sort((a, b) => comparePositions(a.cutoff, b.cutoff));
+  }
+
+  /** Marks the cut-offs before the change at `at`: the changes recorded so far were before them. */
+  passTo(at: Position): void {
+    while (this.pending.length > 0 && comparePositions((this.pending[0] as RecordedClosing).cutoff, at) < 0)
+      this.ledger.cutOff((this.pending.shift() as RecordedClosing).month);
+  }
 }
 
 /**
@@ -158,7 +229,7 @@ class SaleKeeper {
   private readonly strings = new Map<string, string>();
   private readonly shapes = new Map<string, readonly unknown[]>();
 
-  keep(sale: MealSoldData): SettledSale {
+  keep(sale: SettledSale): SettledSale {
     return {
       saleId: sale.saleId,
       canteenId: this.string(sale.canteenId),
@@ -189,113 +260,3 @@ class SaleKeeper {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
-
-/**
- * The months closed before the cut-off, learnt as the scan meets their sales (a closed month without
- * sales in the store changes nothing unless a later month's adjustments pass through it, and those
- * months are learnt together with the earliest month that has sales). Each closing's cut-off is marked
- * in the ledger where the scan passes it, or, for one learnt after that, by counting the changes
- * recorded up to it.
- */
-class EarlierClosings {
-  private readonly known = new Set<MonthKey>();
-  /** Learnt closings whose cut-off the scan has not passed yet, by cut-off. */
-  private pending: RecordedClosing[] = [];
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly month: MonthKey,
-    private readonly upTo: Position,
-    private readonly ledger: SettlementLedger,
-    private readonly recorded: PositionLog,
-  ) {}
-
-  /** Looks up `earlier` and every month after it up to the settled one, before the event at `at` is taken. */
-  async learn(earlier: MonthKey, at: Position): Promise<void> {
-    if (this.known.has(earlier)) return;
-    const months: MonthKey[] = [];
-    for (let month = earlier; month < this.month; month = nextMonth(month)) {
-      if (!this.known.has(month)) months.push(month);
-      this.known.add(month);
-    }
-    const closings = await Promise.all(months.map((month) => recordedClosing(this.store, month, this.upTo)));
-    for (const closing of closings) {
-      if (closing === null) continue;
-      if (comparePositions(closing.cutoff, at) < 0) {
-        this.ledger.addClosedEarlier(closing.month, this.recorded.countUpTo(closing.cutoff));
-      } else {
-        this.ledger.addClosedEarlier(closing.month);
-        this.pending.push(closing);
-      }
-    }
-    this.pending.sort((a, b) => comparePositions(a.cutoff, b.cutoff));
-  }
-
-  /** Marks the cut-offs before the event at `at`: the changes recorded so far were before them. */
-  passTo(at: Position): void {
-    while (this.pending.length > 0 && comparePositions((this.pending[0] as RecordedClosing).cutoff, at) < 0) {
-      this.ledger.cutOff((this.pending.shift() as RecordedClosing).month);
-    }
-  }
-}
-
-/** The positions of the changes the ledger recorded, in order, held compactly. */
-class PositionLog {
-  private commits = new BigUint64Array(1024);
-  private prepares = new BigUint64Array(1024);
-  private length = 0;
-
-  push(position: Position): void {
-    if (this.length === this.commits.length) {
-      const commits = new BigUint64Array(this.length * 2);
-      const prepares = new BigUint64Array(this.length * 2);
-      commits.set(this.commits);
-      prepares.set(this.prepares);
-      this.commits = commits;
-      this.prepares = prepares;
-    }
-    this.commits[this.length] = position.commit;
-    this.prepares[this.length] = position.prepare;
-    this.length += 1;
-  }
-
-  /** How many positions are at or before `position`. */
-  countUpTo(position: Position): number {
-    let low = 0;
-    let high = this.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const at = { commit: this.commits[middle] as bigint, prepare: this.prepares[middle] as bigint };
-      if (comparePositions(at, position) <= 0) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-}
-
-/** The events of the given types in recorded order, up to `upTo`. */
-async function* eventsOfTypes(
-  store: EventStore,
-  eventTypes: readonly string[],
-  upTo: Position,
-): AsyncGenerator<RecordedEvent> {
-  const read = (from: Position) => {
-    const page = store.readAllOfTypes({ fromPosition: from, limit: PAGE, eventTypes });
-    // A page read ahead is dropped unread when the scan stops early: its failure then matters to no one.
-    page.catch(() => undefined);
-    return page;
-  };
-  let next = read(START);
-  for (;;) {
-    const page = await next;
-    const more =
-      page.lastPosition !== null && page.read >= PAGE && comparePositions(page.lastPosition, upTo) < 0;
-    // The next page is read while this one is folded: the database and the fold use different cores.
-    if (more && page.lastPosition !== null) next = read(page.lastPosition);
-    for (const event of page.events) {
-      if (comparePositions(event.position, upTo) > 0) return;
-      yield event;
-    }
-    if (!more) return;
-  }
-}
