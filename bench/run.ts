@@ -5,6 +5,7 @@ import { benchLoad } from './load/load.bench.ts';
 import { benchProjections } from './projections/projections.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
 import { benchSettlement } from './settlement/settlement.bench.ts';
+import { benchSettlementYears } from './settlement/settlement-years.bench.ts';
 import { benchSupervision } from './supervision.ts';
 import { benchSupervisionProjection } from './supervision-projection.ts';
 import { benchTerminal } from './terminal/terminal.bench.ts';
@@ -27,7 +28,9 @@ import { benchTerminal } from './terminal/terminal.bench.ts';
  * who each have ZHUCAN_BENCH_HISTORY_MEALS earlier meals (default 365).
  * The history benchmark gives one elder ZHUCAN_BENCH_ELDER_MEALS recorded meals (default 3,650: five years of
  * lunch and dinner) and times that elder's sales, quotes and counter taps beside a new elder's.
- * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =terminal, =history, =load,
+ * The settlement-years benchmark settles a month of ZHUCAN_BENCH_MONTH_MEALS meals (default 50,000) in a store
+ * of that month alone and in one of ZHUCAN_BENCH_MONTHS such months (default 36).
+ * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =settlement-years, =terminal, =history, =load,
  * =supervision or =supervision-projection runs one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
@@ -70,6 +73,14 @@ if (!only || only === 'sales') {
 if (!only || only === 'settlement') {
   const meals = Number(process.env.ZHUCAN_BENCH_MEALS ?? 1_000_000);
   console.log(`## Monthly settlement\n\n${await benchSettlement({ meals, log })}\n`);
+}
+if (!only || only === 'settlement-years') {
+  const years = await benchSettlementYears({
+    mealsPerMonth: Number(process.env.ZHUCAN_BENCH_MONTH_MEALS ?? 50_000),
+    months: Number(process.env.ZHUCAN_BENCH_MONTHS ?? 36),
+    log,
+  });
+  console.log(`## Settlement over years of history\n\n${years}\n`);
 }
 if (!only || only === 'terminal') {
   const queued = Number(process.env.ZHUCAN_BENCH_QUEUED ?? 10_000);

@@ -44,6 +44,11 @@ export interface AppDependencies {
   /** Where aggregate snapshots are kept (PostgreSQL in the service); in this process's memory without it. */
   readonly snapshots?: SnapshotStore;
   /**
+   * How long a close or a verification waits for writes begun before its cut-off, and for the
+   * settlement index to reach it, before answering 503 `cut-off-unavailable` (default 10 s and 30 s).
+   */
+  readonly cutoffWaitMs?: number;
+  /**
    * The read models and the runner that keeps them; without them only the write side is served
    * (settlement too reads a read model: the settlement index).
    */
@@ -100,9 +105,10 @@ export function createApp(deps: AppDependencies): Express {
           ...settlementRoutes(
             new SettlementService({
               store: deps.eventStore,
-              index: new SettlementIndex(deps.eventStore, deps.readModels.db),
+              index: new SettlementIndex(deps.eventStore, deps.readModels.db, deps.cutoffWaitMs),
               repository,
               now,
+              ...(deps.cutoffWaitMs === undefined ? {} : { cutoffWaitMs: deps.cutoffWaitMs }),
             }),
             bureauName,
           ),

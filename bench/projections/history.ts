@@ -14,6 +14,8 @@ export interface HistoryOptions {
   readonly events: number;
   readonly elders: number;
   readonly canteens: number;
+  /** The business months the sales fall in, each an equal share (default September 2026). */
+  readonly months?: readonly string[];
   readonly log: (line: string) => void;
 }
 
@@ -21,8 +23,8 @@ const context: EventContext = { actor: { type: 'system', component: 'bench' }, c
 const CHUNK = 5000;
 
 /**
- * Writes a city's history of about `events` events: elders with cards, then a month of sales (each a
- * MealSold and the elder's MealSubsidyDecided), one in twenty voided. The first events are made by
+ * Writes a city's history of about `events` events: elders with cards, then the months' sales (each a
+ * MealSold and the elder's MealSubsidyDecided), one in twenty voided, month after month. The first events are made by
  * the real services; the rest are copies of them with new ids, inserted in chunks of one transaction
  * each (far faster than appending one sale at a time, with rows exactly as the store writes them).
  */
@@ -83,14 +85,19 @@ export async function writeHistory(
   const decided = template('MealSubsidyDecided');
   const voided = template('SaleVoided');
   const subsidyVoided = template('MealSubsidyVoided');
+  const months = options.months ?? ['2026-09'];
+  // Two events a meal and one void (two more) in twenty.
+  const mealsPerMonth = Math.ceil((options.events - options.elders * 3) / 2.1 / months.length);
   for (let n = 0; written + rows.length < options.events; n++) {
     const elder = n % options.elders;
     const elderId = `bench-elder-${elder}`;
     const canteenId = `canteen-${elder % options.canteens}`;
     const saleId = randomUUID();
-    const day = 1 + (Math.floor(n / options.elders) % 30);
-    const dinner = Math.floor(n / (options.elders * 30)) % 2 === 1;
-    const businessDate = `2026-09-${String(day).padStart(2, '0')}`;
+    const month = months[Math.min(Math.floor(n / mealsPerMonth), months.length - 1)] as string;
+    const inMonth = n % mealsPerMonth;
+    const day = 1 + (Math.floor(inMonth / options.elders) % 28);
+    const dinner = Math.floor(inMonth / (options.elders * 28)) % 2 === 1;
+    const businessDate = `${month}-${String(day).padStart(2, '0')}`;
     const occurredAt = Date.parse(`${businessDate}T${dinner ? '17:30' : '12:00'}:00+08:00`);
     const sale = {
       ...sold.data,

@@ -22,6 +22,8 @@ export interface SettlementBenchOptions {
 
 const ELDERS = 20_000;
 const CLOSE_AT = Date.parse('2026-10-15T09:00:00+08:00');
+/** Indexing a city's month at once takes minutes, not the seconds a close waits for a live index. */
+const INDEXING_TIMEOUT_MS = 3_600_000;
 
 /** Closing September over a city's month of meals, every canteen's statement, and one large statement. */
 export async function benchSettlement(options: SettlementBenchOptions): Promise<string> {
@@ -46,9 +48,14 @@ export async function benchSettlement(options: SettlementBenchOptions): Promise<
       connection.pool.query('VACUUM (ANALYZE) event_store.events'),
     );
     options.log(`settlement: vacuumed in ${vacuuming.toFixed(0)} s`);
+    // The live projection indexes the sales as they come through the month; here, all at once.
+    const index = new SettlementIndex(store, connection.db, INDEXING_TIMEOUT_MS);
+    const head = await store.headPosition();
+    const { seconds: indexing } = await timed(() => index.catchUpTo(head));
+    options.log(`settlement: index built in ${indexing.toFixed(0)} s`);
     const service = new SettlementService({
       store,
-      index: new SettlementIndex(store, connection.db),
+      index,
       repository: new AggregateRepository(store),
       now: () => CLOSE_AT,
     });
@@ -66,7 +73,8 @@ export async function benchSettlement(options: SettlementBenchOptions): Promise<
     return [
       '| measure | value | target |',
       '| --- | --- | --- |',
-      `| close a month: ${closed.totals.canteens.toLocaleString('en-US')} canteens, ${meals.toLocaleString('en-US')} meals (recomputed from ${events.toLocaleString('en-US')} events) | ${closing.toFixed(1)} s | |`,
+      `| settlement index of the month's events built (the live projection does it as sales come) | ${indexing.toFixed(0)} s | |`,
+      `| close a month: ${closed.totals.canteens.toLocaleString('en-US')} canteens, ${meals.toLocaleString('en-US')} meals (read from the index of ${events.toLocaleString('en-US')} events) | ${closing.toFixed(1)} s | |`,
       `| render every canteen's statement (${os.availableParallelism()} worker threads) | ${rendering.toFixed(1)} s (${((rendering / closed.canteens.length) * 1000).toFixed(0)} ms each) | |`,
       `| close and render, in all | ${(closing + rendering).toFixed(1)} s | < 60 s |`,
       `| verify one canteen (recompute the month at its cut-off) | ${verifying.toFixed(1)} s | |`,

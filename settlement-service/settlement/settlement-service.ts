@@ -79,6 +79,8 @@ export class SettlementService {
       readonly index: SettlementIndex;
       readonly repository: AggregateRepository;
       readonly now: () => number;
+      /** How long a close waits for writes begun before it (the store's default without it). */
+      readonly cutoffWaitMs?: number;
     },
   ) {}
 
@@ -142,7 +144,9 @@ export class SettlementService {
         throw new DomainError('conflict', 'period-not-ended', `${month} has not ended yet`);
       }
       // Every sale answered before the close is in it, and none can be recorded before the cut-off later.
-      const head = await this.deps.store.settledHead();
+      const head = await this.deps.store.settledHead(
+        this.deps.cutoffWaitMs === undefined ? {} : { timeoutMs: this.deps.cutoffWaitMs },
+      );
       await this.deps.index.catchUpTo(head);
       const { settlement: figures } = await computeSettlement(this.deps.index, month, head);
       const cutoff = { position: positionToString(head), at: now };

@@ -1,0 +1,144 @@
+import { connect } from '../../database/connect.ts';
+import { migrateToLatest } from '../../database/migrations.ts';
+import { lastDayOfMonth, type MonthKey } from '../../domain/time/calendar.ts';
+import { positionFromString } from '../../event-store/position.ts';
+import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
+import { AggregateRepository } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
+import { SettlementIndex } from '../../settlement-service/settlement/settlement-index.ts';
+import { SettlementService } from '../../settlement-service/settlement/settlement-service.ts';
+import { computeSettlement } from '../../settlement-service/settlement/settlement-source.ts';
+import { startDurableServer } from '../durable-server.ts';
+import { median, timed } from '../measure.ts';
+import { writeHistory } from '../projections/history.ts';
+
+export interface SettlementYearsOptions {
+  /** Meals in each month (default 50,000). */
+  readonly mealsPerMonth: number;
+  /** Months in the long store (default 36). */
+  readonly months: number;
+  readonly log: (line: string) => void;
+}
+
+const ELDERS = 2_000;
+const CANTEENS = 50;
+const actor = { actor: { type: 'system', component: 'bench' }, correlationId: 'bench' } as const;
+const closer = { userId: 'bench', name: '测试' };
+
+/**
+ * The same month settled in a store holding only it and in a store holding `months` equal months
+ * (the months before it closed one by one): its close, its provisional view while open, and the
+ * verification of one canteen. What each costs must not grow with the months before it.
+ */
+export async function benchSettlementYears(options: SettlementYearsOptions): Promise<string> {
+  const server = await startDurableServer();
+  try {
+    const short = await measureLastMonth(server, 'bench_years_1', 1, options);
+    const long = await measureLastMonth(server, `bench_years_${options.months}`, options.months, options);
+    const row = (measure: string, one: number, many: number, target: string) =>
+      `| ${measure} | ${format(one)} | ${format(many)} | ${(many / one).toFixed(2)} | ${target} |`;
+    return [
+      `${options.mealsPerMonth.toLocaleString('en-US')} meals a month (${CANTEENS} canteens, ${ELDERS.toLocaleString('en-US')} elders), one in twenty voided; the long store holds ${options.months} such months (${long.events.toLocaleString('en-US')} events), the ${options.months - 1} before the last closed in order.`,
+      '',
+      `| measure (the last month) | store of 1 month | store of ${options.months} months | ratio | target |`,
+      '| --- | --- | --- | --- | --- |',
+      row('close', short.close, long.close, 'ratio ≤ 1.2'),
+      row('recompute at the cut-off (median of 3)', short.recompute, long.recompute, 'ratio ≤ 1.2'),
+      row('provisional view, first after new sales', short.firstView, long.firstView, ''),
+      row(
+        'provisional view, nothing new since (median of 20)',
+        short.repeatedView,
+        long.repeatedView,
+        '< 200 ms',
+      ),
+      row('verify one canteen from the stored events', short.verify, long.verify, '< 2 s'),
+      '',
+      `Writing the long store took ${long.writing.toFixed(0)} s, indexing it ${long.indexing.toFixed(0)} s (the live projection indexes sales as they come), closing the ${options.months - 1} months before ${long.closingBefore.toFixed(0)} s (${(long.closingBefore / Math.max(1, options.months - 1)).toFixed(1)} s each).`,
+    ].join('\n');
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureLastMonth(
+  server: Awaited<ReturnType<typeof startDurableServer>>,
+  name: string,
+  monthCount: number,
+  options: SettlementYearsOptions,
+) {
+  const connection = connect(await server.database(name), 10);
+  try {
+    await migrateToLatest(connection.db);
+    const store = new PostgresEventStore(connection);
+    const months = monthsBefore('2026-10', monthCount);
+    const last = months.at(-1) as MonthKey;
+    const events = ELDERS * 3 + Math.round(options.mealsPerMonth * 2.1 * monthCount);
+    const { seconds: writing } = await timed(() =>
+      writeHistory(store, connection.pool, {
+        events,
+        elders: ELDERS,
+        canteens: CANTEENS,
+        months,
+        log: options.log,
+      }),
+    );
+    await connection.pool.query('VACUUM (ANALYZE) event_store.events');
+    const index = new SettlementIndex(store, connection.db, 3_600_000);
+    const { seconds: indexing } = await timed(async () => index.catchUpTo(await store.headPosition()));
+    options.log(
+      `settlement years: ${monthCount} months written in ${writing.toFixed(0)} s, indexed in ${indexing.toFixed(0)} s`,
+    );
+    let now = Date.parse(`${months[0]}-01T09:00:00+08:00`);
+    const service = new SettlementService({
+      store,
+      index,
+      repository: new AggregateRepository(store),
+      now: () => now,
+    });
+    const closeAfter = (month: MonthKey) => {
+      now = Date.parse(`${lastDayOfMonth(month)}T09:00:00+08:00`) + 86_400_000;
+      return service.close(month, closer, actor);
+    };
+    const { seconds: closingBefore } = await timed(async () => {
+      for (const month of months.slice(0, -1)) await closeAfter(month);
+    });
+    const { seconds: firstView } = await timed(() => service.view(last));
+    const repeated: number[] = [];
+    for (let n = 0; n < 20; n++) repeated.push((await timed(() => service.view(last))).seconds);
+    const { result: closed, seconds: close } = await timed(() => closeAfter(last));
+    const cutoff = positionFromString(closed.cutoff.position);
+    const recomputed: number[] = [];
+    for (let n = 0; n < 3; n++)
+      recomputed.push((await timed(() => computeSettlement(index, last, cutoff))).seconds);
+    const canteenId = closed.canteens[0]?.canteenId;
+    const { result: verified, seconds: verify } = await timed(() => service.verifyClosed(last, canteenId));
+    if (!verified.every((entry) => entry.matches && entry.figuresMatch))
+      throw new Error(`${last} does not verify: ${JSON.stringify(verified)}`);
+    options.log(`settlement years: ${monthCount} months, last closed in ${close.toFixed(1)} s`);
+    return {
+      events,
+      writing,
+      indexing,
+      closingBefore,
+      close,
+      recompute: median(recomputed),
+      firstView,
+      repeatedView: median(repeated),
+      verify,
+    };
+  } finally {
+    await connection.db.destroy();
+  }
+}
+
+/** `count` months ending with the one before `until`. */
+function monthsBefore(until: MonthKey, count: number): MonthKey[] {
+  const [year, month] = until.split('-').map(Number) as [number, number];
+  return Array.from({ length: count }, (_, n) => {
+    const index = year * 12 + (month - 1) - count + n;
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  });
+}
+
+function format(seconds: number): string {
+  return seconds < 1 ? `${(seconds * 1000).toFixed(0)} ms` : `${seconds.toFixed(2)} s`;
+}
