@@ -73,8 +73,8 @@ function indexedChangeOf(row: ChangeRow): IndexedChange {
 }
 
 /**
- * The months and canteens changed after their month's cut-off (and up to `upTo`), each with where the
- * change was recorded: the late changes of closed months.
+ * The months and canteens changed after the given position of each month (a closed month's cut-off,
+ * or later) and up to `upTo`, each with where the change was recorded: late changes of closed months.
  */
 export async function changedAfterCutoffs(
   db: Kysely<unknown>,

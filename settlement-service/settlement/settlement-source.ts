@@ -9,7 +9,7 @@ import {
   type SettlementChange,
   SettlementLedger,
 } from '../../domain/settlement/settlement-ledger.ts';
-import type { MonthKey } from '../../domain/time/calendar.ts';
+import { addDays, firstDayOfMonth, type MonthKey, monthKeyOf } from '../../domain/time/calendar.ts';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/port.ts';
 import { comparePositions, positionFromString } from '../../event-store/position.ts';
 import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
@@ -160,8 +160,16 @@ async function* canteenMonthsCarriedInto(
       next = nextMonth(next);
     return next;
   };
+  // A change is carried into `month` only past the cut-offs of every month between, the one before
+  // it last: with that month open nothing is carried, and nothing recorded before its close is.
+  const previous = cutoffOf.get(monthKeyOf(addDays(firstDayOfMonth(month), -1)));
+  if (previous === undefined) return;
+  const windows = closings.map((closing) => ({
+    month: closing.month,
+    cutoff: comparePositions(previous, closing.cutoff) > 0 ? previous : closing.cutoff,
+  }));
   const canteenMonths = new Map<string, { month: MonthKey; canteenId: string }>();
-  for (const late of await changedAfterCutoffs(source.db, closings, cutoff)) {
+  for (const late of await changedAfterCutoffs(source.db, windows, cutoff)) {
     if (canteenId !== undefined && late.canteenId !== canteenId) continue;
     if (carriedInto(late.month, late.position) === month)
       canteenMonths.set(`${late.month}|${late.canteenId}`, late);
