@@ -189,4 +189,30 @@ describe('an elder who has eaten here for years', () => {
       expect(ledger.capsUsed.month).toBeLessThanOrEqual(CAPS.month);
     }
   });
+
+  it('closes the imported months, each from its own sales, and verifies them', async () => {
+    const voided = new Set(arrivals.flatMap((arrival) => ('voids' in arrival ? [arrival.voids] : [])));
+    const sold = arrivals.filter((arrival): arrival is Sent => !('voids' in arrival));
+    for (const month of ['2023-06', '2023-07', '2024-02', '2025-07']) {
+      const { status, body: closed } = await service.call(
+        'POST',
+        `/api/v1/settlements/${month}/close`,
+        service.adminToken,
+      );
+      expect(status, JSON.stringify(closed)).toBe(200);
+      const kept = sold.filter((sale) => monthKeyOf(sale.date) === month && !voided.has(sale.saleId));
+      const reimbursement = kept.reduce((sum, sale) => sum + reimbursed(sale.saleId), 0);
+      expect({ month, ...closed.totals }).toMatchObject({
+        month,
+        mealsSold: kept.length,
+        subsidyFen: kept.reduce((sum, sale) => sum + (answers.get(sale.saleId)?.subsidyFen ?? 0), 0),
+        adjustmentsFen: 0,
+        reimbursementFen: reimbursement,
+      });
+      const verified = await service.call('GET', `/api/v1/settlements/${month}/verify`, service.adminToken);
+      expect(verified.body.verifications).toEqual([
+        expect.objectContaining({ canteenId: 'y1', matches: true, figuresMatch: true }),
+      ]);
+    }
+  });
 });
