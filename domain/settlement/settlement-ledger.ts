@@ -196,10 +196,25 @@ export interface SettlementFacts {
  */
 export class SettlementLedger {
   private readonly sales = new Map<string, SaleRecord>();
+  /** The month's own sales by canteen, in recorded order. */
+  private readonly own = new Map<string, SaleRecord[]>();
+  /** The sales of months closed earlier, in recorded order. */
+  private readonly earlier: SaleRecord[] = [];
   private readonly closedEarlier: Set<MonthKey>;
   /** Per month closed earlier, how many changes had been recorded at its cut-off. */
   private readonly cutoffs = new Map<MonthKey, number>();
   private recorded = 0;
+  /**
+   * Each canteen's figures as last settled, with the adjustments they carried; kept while no change
+   * to the canteen's own sales is recorded and the facts stay the same, so that settling again after
+   * a few changes computes only the canteens they touched.
+   */
+  private readonly settled = new Map<
+    string,
+    { readonly carried: string; readonly computed: ReturnType<SettlementLedger['canteenMonth']> }
+  >();
+  private readonly changedCanteens = new Set<string>();
+  private settledWith: SettlementFacts | null = null;
 
   /** `closedEarlier`: the months closed before the cut-off of the one being settled. */
   constructor(
@@ -249,25 +264,31 @@ export class SettlementLedger {
     if (change.kind === 'sold') {
       const month = monthKeyOf(change.sale.businessDate);
       if (!this.matters(month) || this.sales.has(change.sale.saleId)) return;
-      this.sales.set(change.sale.saleId, {
-        sale: change.sale,
-        month,
-        sold: mark,
-        voided: null,
-        excludedBy: null,
-      });
+      const record: SaleRecord = { sale: change.sale, month, sold: mark, voided: null, excludedBy: null };
+      this.sales.set(change.sale.saleId, record);
+      if (month === this.month) {
+        const records = this.own.get(change.sale.canteenId);
+        if (records) records.push(record);
+        else this.own.set(change.sale.canteenId, [record]);
+        this.changedCanteens.add(change.sale.canteenId);
+      } else this.earlier.push(record);
       return;
     }
     if (change.kind === 'confirmed') {
       for (const saleId of change.saleIds) {
         const record = this.sales.get(saleId);
-        if (record && record.excludedBy === null)
+        if (record && record.excludedBy === null) {
           record.excludedBy = { ...mark, alertId: change.alertId, reason: change.reason };
+          this.changedCanteens.add(record.sale.canteenId);
+        }
       }
       return;
     }
     const record = this.sales.get(change.saleId);
-    if (record && record.voided === null) record.voided = { ...mark, reason: change.reason };
+    if (record && record.voided === null) {
+      record.voided = { ...mark, reason: change.reason };
+      this.changedCanteens.add(record.sale.canteenId);
+    }
   }
 
   /** Marks the cut-off of a month closed earlier: the changes recorded so far were before it. */
@@ -275,26 +296,31 @@ export class SettlementLedger {
     if (this.closedEarlier.has(month)) this.cutoffs.set(month, this.recorded);
   }
 
+  /**
+   * The month's figures from the changes recorded so far. It may be called again after more changes:
+   * with the same `facts` object (which may only have gained elders meanwhile), the canteens no
+   * change touched are not computed again.
+   */
   settle(facts: SettlementFacts): { settlement: MonthSettlement; evidence: CanteenEvidence[] } {
     // A month closed earlier whose cut-off was not passed had seen every change recorded.
     for (const month of this.closedEarlier)
       if (!this.cutoffs.has(month)) this.cutoffs.set(month, this.recorded);
-    const own = groupBy(
-      [...this.sales.values()].filter((record) => record.month === this.month),
-      (record) => record.sale.canteenId,
-    );
+    if (facts !== this.settledWith) this.settled.clear();
+    this.settledWith = facts;
     const adjustments = this.adjustmentsCarried(facts);
-    const canteenIds = [...new Set([...own.keys(), ...adjustments.keys()])].sort();
+    const canteenIds = [...new Set([...this.own.keys(), ...adjustments.keys()])].sort();
     const elderDays = new ElderDays(facts);
-    const computed = canteenIds.map((canteenId) =>
-      this.canteenMonth(
-        canteenId,
-        own.get(canteenId) ?? [],
-        adjustments.get(canteenId) ?? [],
-        facts,
-        elderDays,
-      ),
-    );
+    const computed = canteenIds.map((canteenId) => {
+      const carried = adjustments.get(canteenId) ?? [];
+      const carriedKey = JSON.stringify(carried.map((entry) => [entry.mark.order, entry.adjustment]));
+      const known = this.settled.get(canteenId);
+      if (known && known.carried === carriedKey && !this.changedCanteens.has(canteenId))
+        return known.computed;
+      const fresh = this.canteenMonth(canteenId, this.own.get(canteenId) ?? [], carried, facts, elderDays);
+      this.settled.set(canteenId, { carried: carriedKey, computed: fresh });
+      return fresh;
+    });
+    this.changedCanteens.clear();
     const canteens = computed.map((entry) => entry.settlement);
     return {
       settlement: {
@@ -330,9 +356,9 @@ export class SettlementLedger {
       { record: SaleRecord; mark: EventMark; kind: Adjustment['kind'] }[]
     >();
     const inMonth = new Map<string, SaleRecord[]>();
-    for (const record of this.sales.values()) {
+    for (const record of this.earlier) {
       const cutoff = this.cutoffs.get(record.month);
-      if (cutoff === undefined || record.month === this.month) continue;
+      if (cutoff === undefined) continue;
       const key = `${record.month}|${record.sale.canteenId}`;
       const records = inMonth.get(key);
       if (records) records.push(record);
@@ -707,17 +733,6 @@ function sum<T>(items: readonly T[], amount: (item: T) => number): number {
   let total = 0;
   for (const item of items) total += amount(item);
   return total;
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }
 
 /** Sums `fen` by a key, sorted by key. */

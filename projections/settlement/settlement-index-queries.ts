@@ -26,16 +26,21 @@ interface ChangeRow {
   readonly change: SettlementChange;
 }
 
+/** Before every position. */
+export const BEFORE_ALL: Position = Object.freeze({ commit: -1n, prepare: -1n });
+
 /**
- * The changes of one business month (one canteen's only, with `canteenId`) recorded up to `upTo`, in
- * recorded order, page by page: the next page is read while the caller works on this one.
+ * The changes of one business month (one canteen's only, with `canteenId`) recorded after `after` and
+ * up to `upTo`, in recorded order, page by page: the next page is read while the caller works on this
+ * one.
  */
 export async function* changesOfMonth(
   db: Kysely<unknown>,
   month: MonthKey,
-  upTo: Position,
+  window: { readonly after?: Position; readonly upTo: Position },
   canteenId?: string,
 ): AsyncGenerator<IndexedChange[]> {
+  const { upTo } = window;
   const read = (after: Position) => {
     const page = sql<ChangeRow>`
       SELECT commit_position::text AS commit, prepare_position::text AS prepare, month, canteen_id, stream, change
@@ -52,7 +57,7 @@ export async function* changesOfMonth(
     page.catch(() => undefined);
     return page;
   };
-  let next = read({ commit: -1n, prepare: -1n });
+  let next = read(window.after ?? BEFORE_ALL);
   for (;;) {
     const page = await next;
     const last = page.at(-1);
@@ -126,6 +131,21 @@ export async function elderFactsAt(
         ORDER BY commit_position DESC, prepare_position DESC LIMIT 1
      ) AS facts`.execute(db);
   return new Map(rows.map(({ facts }) => [facts.elderId, facts]));
+}
+
+/** The elders whose facts changed after `after` and up to `upTo`. */
+export async function eldersChangedBetween(
+  db: Kysely<unknown>,
+  after: Position,
+  upTo: Position,
+): Promise<string[]> {
+  const { rows } = await sql<{ elder_id: string }>`
+    SELECT DISTINCT elder_id FROM read_models.settlement_elders
+     WHERE (commit_position, prepare_position)
+           > (${after.commit.toString()}::bigint, ${after.prepare.toString()}::bigint)
+       AND (commit_position, prepare_position)
+           <= (${upTo.commit.toString()}::bigint, ${upTo.prepare.toString()}::bigint)`.execute(db);
+  return rows.map((row) => row.elder_id);
 }
 
 /** Every policy registered up to `upTo`, in recorded order. */

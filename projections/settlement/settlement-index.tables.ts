@@ -39,6 +39,8 @@ export async function createSettlementIndexTables(db: Kysely<unknown>, schema: s
       facts jsonb NOT NULL,
       PRIMARY KEY (elder_id, commit_position, prepare_position)
     )`.execute(db);
+  // The facts that changed since a provisional view was last brought up to date.
+  await sql`CREATE INDEX ON ${table('settlement_elders')} (commit_position, prepare_position)`.execute(db);
   await sql`
     CREATE TABLE ${table('settlement_policies')} (
       commit_position bigint NOT NULL,

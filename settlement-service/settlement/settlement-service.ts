@@ -22,10 +22,16 @@ import type { AggregateRepository, EventContext } from '../event-sourcing/aggreg
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import type { CanteenStatementInput } from '../statements/canteen-statement.ts';
 import type { SettlementIndex } from './settlement-index.ts';
-import { computeSettlement } from './settlement-source.ts';
+import { computeSettlement, foldInputsAt, MonthFold, sameFoldInputs } from './settlement-source.ts';
 
 /** How many months' provisional views are kept between readers. */
 const PROVISIONAL_MONTHS_KEPT = 12;
+
+/**
+ * How many open months' folds are kept in memory (each holds the month's sales: about 0.5 KB a
+ * sale): the current month and the one before, still open while it is being checked.
+ */
+const FOLDS_KEPT = 2;
 
 /** A month's settlement as readers see it: recorded when closed, provisional while open. */
 export interface SettlementView {
@@ -67,6 +73,8 @@ export interface CanteenMonthClaim {
 
 /** 月结: closes months, takes them through review, approval and payment, and verifies them. */
 export class SettlementService {
+  /** The open months' folds, carried on from view to view; the month viewed longest ago goes first. */
+  private readonly folds = new Map<MonthKey, MonthFold>();
   /** Per open month, the provisional view last computed (or being computed), and at which head. */
   private readonly provisional = new Map<
     MonthKey,
@@ -120,7 +128,16 @@ export class SettlementService {
   private async computeProvisional(month: MonthKey, head: Position): Promise<SettlementView> {
     const at = this.deps.now();
     await this.deps.index.catchUpTo(head);
-    const { settlement: figures } = await computeSettlement(this.deps.index, month, head);
+    const inputs = await foldInputsAt(this.deps.index, month, head);
+    const kept = this.folds.get(month);
+    const fold =
+      kept && sameFoldInputs(kept.inputs, inputs) ? kept : new MonthFold(this.deps.index, month, inputs);
+    // Taken out while it advances: a fold that fails halfway is not used again.
+    this.folds.delete(month);
+    await fold.advanceTo(head);
+    if (this.folds.size >= FOLDS_KEPT) this.folds.delete(this.folds.keys().next().value as MonthKey);
+    this.folds.set(month, fold);
+    const { settlement: figures } = fold.settle();
     return {
       month,
       status: 'open',
@@ -155,6 +172,8 @@ export class SettlementService {
         state,
       );
       await this.deps.repository.append(stream, events, expectedRevision, context);
+      this.folds.delete(month);
+      this.provisional.delete(month);
       return viewOf(stateFrom(settlement, events) as Exclude<SettlementState, { status: 'open' }>);
     }, 3);
   }

@@ -7,17 +7,21 @@ import {
   nextMonth,
   type SettledSale,
   type SettlementChange,
+  type SettlementElder,
+  type SettlementFacts,
   SettlementLedger,
 } from '../../domain/settlement/settlement-ledger.ts';
 import { addDays, firstDayOfMonth, type MonthKey, monthKeyOf } from '../../domain/time/calendar.ts';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/port.ts';
-import { comparePositions, positionFromString } from '../../event-store/position.ts';
+import { comparePositions, positionFromString, positionToString } from '../../event-store/position.ts';
 import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
 import {
+  BEFORE_ALL,
   changedAfterCutoffs,
   changesOfMonth,
   earliestMonth,
   elderFactsAt,
+  eldersChangedBetween,
   type IndexedChange,
   policiesAt,
 } from '../../projections/settlement/settlement-index-queries.ts';
@@ -70,51 +74,146 @@ export async function computeSettlement(
   cutoff: Position,
   options: ComputeOptions = {},
 ): Promise<{ settlement: MonthSettlement; evidence: CanteenEvidence[] }> {
-  const closings = await closingsBefore(source, month, cutoff);
-  const ledger = new SettlementLedger(
+  const fold = new MonthFold(
+    source,
     month,
-    closings.map((closing) => closing.month),
+    await foldInputsAt(source, month, cutoff, options.canteenId),
+    options,
   );
-  const cutoffs = new CutoffMarks(ledger, closings);
-  const sales = new SaleKeeper();
-  const elderIds = new Set<string>();
-  const asRead = async (page: readonly IndexedChange[]) =>
-    options.fromStoredEvents ? asStored(source.store, page) : page;
-  const carried = await collect(
-    canteenMonthsCarriedInto(source, month, closings, cutoff, options.canteenId),
-    asRead,
-  );
-  let last: Position | null = null;
-  const take = ({ position, change }: IndexedChange) => {
-    // A confirmation of sales of several canteens is indexed once per canteen: taken once.
-    if (last !== null && comparePositions(last, position) === 0) return;
-    last = position;
-    if (!ledger.takes(takenAs(change))) return;
-    cutoffs.passTo(position);
-    if (change.kind === 'sold') {
-      const sale = sales.keep(change.sale);
-      if (sale.elderId !== null) elderIds.add(sale.elderId);
-      ledger.record({ ...change, sale });
-    } else ledger.record(change);
-  };
-  let next = 0;
-  for await (const page of changesOfMonth(source.db, month, cutoff, options.canteenId)) {
-    for (const indexed of await asRead(page)) {
-      for (; next < carried.length && isBefore(carried[next] as IndexedChange, indexed); next++)
-        take(carried[next] as IndexedChange);
-      take(indexed);
-    }
-  }
-  for (; next < carried.length; next++) take(carried[next] as IndexedChange);
-  const [elders, policies] = await Promise.all([
-    elderFactsAt(source.db, [...elderIds], cutoff),
-    policiesAt(source.db, cutoff),
-  ]);
-  return ledger.settle({ policies, elders });
+  await fold.advanceTo(cutoff);
+  return fold.settle();
 }
 
-function isBefore(a: IndexedChange, b: IndexedChange): boolean {
-  return comparePositions(a.position, b.position) < 0;
+/** What a month's fold reads besides the month itself, as of a cut-off. */
+export interface FoldInputs {
+  /** The months before closed by the cut-off. */
+  readonly closings: readonly RecordedClosing[];
+  /** The canteen-months of closed months with a change carried into this month. */
+  readonly carried: readonly { readonly month: MonthKey; readonly canteenId: string }[];
+}
+
+export async function foldInputsAt(
+  source: SettlementSource,
+  month: MonthKey,
+  cutoff: Position,
+  canteenId?: string,
+): Promise<FoldInputs> {
+  const closings = await closingsBefore(source, month, cutoff);
+  return { closings, carried: await canteenMonthsCarriedInto(source, month, closings, cutoff, canteenId) };
+}
+
+/** Whether a fold made with `a` can be carried on with `b`: the same closings, the same carried canteen-months. */
+export function sameFoldInputs(a: FoldInputs, b: FoldInputs): boolean {
+  const key = (inputs: FoldInputs) =>
+    JSON.stringify([
+      inputs.closings.map((closing) => [closing.month, positionToString(closing.cutoff)]),
+      inputs.carried.map((carried) => [carried.month, carried.canteenId]),
+    ]);
+  return key(a) === key(b);
+}
+
+/**
+ * A month's settlement folded from the index up to a cut-off, which can be carried on to a later one:
+ * only the changes recorded since are read, and settling again computes only the canteens they
+ * touched. Its inputs (`FoldInputs`) must stay those it was made with: a month closed before it, or a
+ * canteen-month newly carried into it, needs a new fold.
+ */
+export class MonthFold {
+  private readonly ledger: SettlementLedger;
+  private readonly marks: CutoffMarks;
+  private readonly sales = new SaleKeeper();
+  private readonly elders = new Map<string, SettlementElder>();
+  private facts: SettlementFacts = { policies: [], elders: this.elders };
+  private readUpTo: Position = BEFORE_ALL;
+  private last: Position | null = null;
+
+  constructor(
+    private readonly source: SettlementSource,
+    readonly month: MonthKey,
+    readonly inputs: FoldInputs,
+    private readonly options: ComputeOptions = {},
+  ) {
+    this.ledger = new SettlementLedger(
+      month,
+      inputs.closings.map((closing) => closing.month),
+    );
+    this.marks = new CutoffMarks(this.ledger, inputs.closings);
+  }
+
+  /** Takes the changes recorded after the last cut-off and up to this one, in recorded order. */
+  async advanceTo(cutoff: Position): Promise<void> {
+    const window = { after: this.readUpTo, upTo: cutoff };
+    const asRead = async (page: readonly IndexedChange[]) =>
+      this.options.fromStoredEvents ? asStored(this.source.store, page) : page;
+    const carried: IndexedChange[] = [];
+    for (const canteenMonth of this.inputs.carried)
+      for await (const page of changesOfMonth(
+        this.source.db,
+        canteenMonth.month,
+        window,
+        canteenMonth.canteenId,
+      ))
+        carried.push(...(await asRead(page)));
+    carried.sort((a, b) => comparePositions(a.position, b.position));
+    const newElders = new Set<string>();
+    let next = 0;
+    const takeCarriedBefore = (position: Position | null) => {
+      for (; next < carried.length; next++) {
+        const change = carried[next] as IndexedChange;
+        if (position !== null && comparePositions(change.position, position) >= 0) return;
+        this.take(change, newElders);
+      }
+    };
+    for await (const page of changesOfMonth(this.source.db, this.month, window, this.options.canteenId)) {
+      for (const indexed of await asRead(page)) {
+        takeCarriedBefore(indexed.position);
+        this.take(indexed, newElders);
+      }
+    }
+    takeCarriedBefore(null);
+    // Every month closed before had its cut-off at or before this one: no change taken later precedes it.
+    this.marks.passTo({ commit: cutoff.commit, prepare: cutoff.prepare + 1n });
+    await this.learnFacts(window, newElders);
+    this.readUpTo = cutoff;
+  }
+
+  settle(): { settlement: MonthSettlement; evidence: CanteenEvidence[] } {
+    return this.ledger.settle(this.facts);
+  }
+
+  private take({ position, change }: IndexedChange, newElders: Set<string>): void {
+    // A confirmation of sales of several canteens is indexed once per canteen: taken once.
+    if (this.last !== null && comparePositions(this.last, position) === 0) return;
+    this.last = position;
+    if (!this.ledger.takes(takenAs(change))) return;
+    this.marks.passTo(position);
+    if (change.kind === 'sold') {
+      const sale = this.sales.keep(change.sale);
+      if (sale.elderId !== null && !this.elders.has(sale.elderId)) newElders.add(sale.elderId);
+      this.ledger.record({ ...change, sale });
+    } else this.ledger.record(change);
+  }
+
+  /**
+   * The facts at the new cut-off: those of elders served for the first time, and, when an elder's
+   * facts changed or a policy was registered since the last cut-off, new facts (every canteen is
+   * then settled again).
+   */
+  private async learnFacts(window: { after: Position; upTo: Position }, newElders: Set<string>) {
+    const { db } = this.source;
+    const first = window.after === BEFORE_ALL;
+    const [added, changed, policies] = await Promise.all([
+      elderFactsAt(db, [...newElders], window.upTo),
+      first ? [] : eldersChangedBetween(db, window.after, window.upTo),
+      policiesAt(db, window.upTo),
+    ]);
+    for (const [elderId, facts] of added) this.elders.set(elderId, facts);
+    const known = changed.filter((elderId) => this.elders.has(elderId) && !added.has(elderId));
+    if (known.length === 0 && policies.length === this.facts.policies.length && !first) return;
+    for (const [elderId, facts] of await elderFactsAt(db, known, window.upTo))
+      this.elders.set(elderId, facts);
+    this.facts = { policies, elders: this.elders };
+  }
 }
 
 function takenAs(change: SettlementChange): Parameters<SettlementLedger['takes']>[0] {
@@ -139,16 +238,16 @@ async function closingsBefore(
 }
 
 /**
- * The changes of each canteen-month changed after its month's close by a change carried into `month`
- * (into the first month after it still open when the change was recorded), in recorded order.
+ * The canteen-months changed after their month's close by a change carried into `month` (into the
+ * first month after it still open when the change was recorded), in a stable order.
  */
-async function* canteenMonthsCarriedInto(
+async function canteenMonthsCarriedInto(
   source: SettlementSource,
   month: MonthKey,
   closings: readonly RecordedClosing[],
   cutoff: Position,
   canteenId: string | undefined,
-): AsyncGenerator<IndexedChange[]> {
+): Promise<FoldInputs['carried']> {
   const cutoffOf = new Map(closings.map((closing) => [closing.month, closing.cutoff]));
   const carriedInto = (changed: MonthKey, at: Position) => {
     let next = nextMonth(changed);
@@ -163,7 +262,7 @@ async function* canteenMonthsCarriedInto(
   // A change is carried into `month` only past the cut-offs of every month between, the one before
   // it last: with that month open nothing is carried, and nothing recorded before its close is.
   const previous = cutoffOf.get(monthKeyOf(addDays(firstDayOfMonth(month), -1)));
-  if (previous === undefined) return;
+  if (previous === undefined) return [];
   const windows = closings.map((closing) => ({
     month: closing.month,
     cutoff: comparePositions(previous, closing.cutoff) > 0 ? previous : closing.cutoff,
@@ -172,20 +271,9 @@ async function* canteenMonthsCarriedInto(
   for (const late of await changedAfterCutoffs(source.db, windows, cutoff)) {
     if (canteenId !== undefined && late.canteenId !== canteenId) continue;
     if (carriedInto(late.month, late.position) === month)
-      canteenMonths.set(`${late.month}|${late.canteenId}`, late);
+      canteenMonths.set(`${late.month}|${late.canteenId}`, { month: late.month, canteenId: late.canteenId });
   }
-  for (const carried of canteenMonths.values())
-    yield* changesOfMonth(source.db, carried.month, cutoff, carried.canteenId);
-}
-
-/** Every page read, as `read` makes it, in one list in recorded order. */
-async function collect(
-  pages: AsyncIterable<IndexedChange[]>,
-  read: (page: readonly IndexedChange[]) => Promise<readonly IndexedChange[]>,
-): Promise<IndexedChange[]> {
-  const all: IndexedChange[] = [];
-  for await (const page of pages) all.push(...(await read(page)));
-  return all.sort((a, b) => comparePositions(a.position, b.position));
+  return [...canteenMonths.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, carried]) => carried);
 }
 
 /**
