@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { connect } from '../../database/connect.ts';
 import { migrateToLatest } from '../../database/migrations.ts';
 import { lastDayOfMonth, type MonthKey } from '../../domain/time/calendar.ts';
@@ -23,6 +24,7 @@ const ELDERS = 2_000;
 const CANTEENS = 50;
 const actor = { actor: { type: 'system', component: 'bench' }, correlationId: 'bench' } as const;
 const closer = { userId: 'bench', name: '测试' };
+const NEW_SALES = 100;
 
 /**
  * The same month settled in a store holding only it and in a store holding `months` equal months
@@ -43,7 +45,18 @@ export async function benchSettlementYears(options: SettlementYearsOptions): Pro
       '| --- | --- | --- | --- | --- |',
       row('close', short.close, long.close, 'ratio ≤ 1.2'),
       row('recompute at the cut-off (median of 3)', short.recompute, long.recompute, 'ratio ≤ 1.2'),
-      row('provisional view, first after new sales', short.firstView, long.firstView, ''),
+      row(
+        'provisional view, the first (the month folded from the index)',
+        short.firstView,
+        long.firstView,
+        '',
+      ),
+      row(
+        `provisional view after ${NEW_SALES} new sales (the fold carried on, median of 5)`,
+        short.carriedOnView,
+        long.carriedOnView,
+        '< 200 ms',
+      ),
       row(
         'provisional view, nothing new since (median of 20)',
         short.repeatedView,
@@ -84,6 +97,8 @@ async function measureLastMonth(
     await connection.pool.query('VACUUM (ANALYZE) event_store.events');
     const index = new SettlementIndex(store, connection.db, 3_600_000);
     const { seconds: indexing } = await timed(async () => index.catchUpTo(await store.headPosition()));
+    // Autovacuum analyses tables filled over a month; these were filled a minute ago.
+    await connection.pool.query('ANALYZE');
     options.log(
       `settlement years: ${monthCount} months written in ${writing.toFixed(0)} s, indexed in ${indexing.toFixed(0)} s`,
     );
@@ -104,6 +119,11 @@ async function measureLastMonth(
     const { seconds: firstView } = await timed(() => service.view(last));
     const repeated: number[] = [];
     for (let n = 0; n < 20; n++) repeated.push((await timed(() => service.view(last))).seconds);
+    const carriedOn: number[] = [];
+    for (let n = 0; n < 5; n++) {
+      await sellAgain(connection.pool, last, NEW_SALES);
+      carriedOn.push((await timed(() => service.view(last))).seconds);
+    }
     const { result: closed, seconds: close } = await timed(() => closeAfter(last));
     const cutoff = positionFromString(closed.cutoff.position);
     const recomputed: number[] = [];
@@ -123,11 +143,24 @@ async function measureLastMonth(
       recompute: median(recomputed),
       firstView,
       repeatedView: median(repeated),
+      carriedOnView: median(carriedOn),
       verify,
     };
   } finally {
     await connection.db.destroy();
   }
+}
+
+/** Records `count` more sales of the month: copies of sales already in it under new ids. */
+async function sellAgain(pool: pg.Pool, month: MonthKey, count: number): Promise<void> {
+  await pool.query(
+    `INSERT INTO event_store.events (stream_id, stream_revision, event_id, event_type, data, metadata)
+     SELECT 'sale-' || copy.sale_id, 0, gen_random_uuid(), 'MealSold',
+            jsonb_set(copy.data, '{saleId}', to_jsonb(copy.sale_id)), copy.metadata
+       FROM (SELECT data, metadata, gen_random_uuid()::text AS sale_id FROM event_store.events
+              WHERE event_type = 'MealSold' AND data->>'businessDate' LIKE $1 LIMIT $2) AS copy`,
+    [`${month}-%`, count],
+  );
 }
 
 /** `count` months ending with the one before `until`. */

@@ -55,11 +55,25 @@ export async function generationsOf(db: Kysely<unknown>, name: string): Promise<
 
 /**
  * Starts a generation with empty tables. The first generation of a projection is active at once
- * (there is nothing else to answer queries); later ones build beside the active one.
+ * (there is nothing else to answer queries); later ones build beside the active one. With
+ * `unlessOfThisVersion`, a generation of this version already active or being built is answered
+ * instead.
  */
-export async function createGeneration(db: Kysely<unknown>, projection: Projection): Promise<Generation> {
+export async function createGeneration(
+  db: Kysely<unknown>,
+  projection: Projection,
+  options: { readonly unlessOfThisVersion?: boolean } = {},
+): Promise<Generation> {
   const created = await db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`projection:${projection.name}`}))`.execute(trx);
+    if (options.unlessOfThisVersion) {
+      // Two runners starting at once (the service's and a reader catching up) make one generation.
+      const { rows: existing } = await sql<{ generation: number }>`
+        SELECT generation FROM projections.generations
+         WHERE name = ${projection.name} AND version = ${projection.version} AND state <> 'retired'
+         ORDER BY generation LIMIT 1`.execute(trx);
+      if (existing[0]) return existing[0].generation;
+    }
     const { rows } = await sql<{ last: number | null; active: number | null }>`
       SELECT max(generation) AS last, max(generation) FILTER (WHERE state = 'active') AS active
         FROM projections.generations WHERE name = ${projection.name}`.execute(trx);

@@ -187,7 +187,7 @@ async function targetOf(
       `projection ${projection.name}: version ${newer.version} is built here, this runner knows ${projection.version}`,
     );
   log?.(`projection ${projection.name}: building version ${projection.version}`);
-  return createGeneration(db, projection);
+  return createGeneration(db, projection, { unlessOfThisVersion: true });
 }
 
 /**
