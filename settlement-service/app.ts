@@ -44,8 +44,9 @@ export interface AppDependencies {
   /** Where aggregate snapshots are kept (PostgreSQL in the service); in this process's memory without it. */
   readonly snapshots?: SnapshotStore;
   /**
-   * How long a close or a verification waits for writes begun before its cut-off, and for the
-   * settlement index to reach it, before answering 503 `cut-off-unavailable` (default 10 s and 30 s).
+   * How long a close waits for writes begun before its cut-off, and a settlement read for the
+   * settlement index to reach its cut-off, before answering 503 `cut-off-unavailable` (by default
+   * 10 s for the writes and 30 s for the index).
    */
   readonly cutoffWaitMs?: number;
   /**

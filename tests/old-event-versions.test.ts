@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaVersionOf } from '../domain/event-schema.ts';
+import { eventLeaf, merkleRoot } from '../domain/settlement/digest.ts';
 import type { RecordedEvent } from '../event-store/port.ts';
+import { upcastRecorded } from '../event-store/upcast-recorded.ts';
 import type { Projection } from '../projections/runner/projection.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { canteenDay } from '../projections/sales/canteen-day.ts';
@@ -70,6 +72,22 @@ describe('events stored in an old schema version', () => {
     const day = await canteenDay(service.database.db, 'c1', '2025-10-08');
     expect(day.periods).toEqual([
       expect.objectContaining({ period: 'lunch', meals: 0, voids: 1, totalFen: 0 }),
+    ]);
+  });
+
+  it('settles the version-1 sale with digest leaves over the events as written, and verifies it', async () => {
+    const stored = await service.store.readStream(fixture.stream);
+    const asWritten = stored.map(eventLeaf);
+    // The current shape would hash otherwise: the leaves must come from the events as stored.
+    expect(eventLeaf(upcastRecorded(stored[0] as RecordedEvent))).not.toBe(asWritten[0]);
+    const closed = await service.call('POST', '/api/v1/settlements/2025-10/close', service.adminToken);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.canteens).toEqual([
+      expect.objectContaining({ canteenId: 'c1', mealsSold: 0, digest: merkleRoot(asWritten) }),
+    ]);
+    const verified = await service.call('GET', '/api/v1/settlements/2025-10/verify', service.adminToken);
+    expect(verified.body.verifications).toEqual([
+      expect.objectContaining({ matches: true, figuresMatch: true }),
     ]);
   });
 });

@@ -42,6 +42,32 @@ export function merkleRoot(leaves: readonly string[]): string {
   return level[0] as string;
 }
 
+/**
+ * The root `merkleRoot` gives, kept up to date as leaves are appended: the roots of the full subtrees
+ * so far, at most one per size, largest first. Appending hashes about once a leaf; the root joins the
+ * subtrees from the smallest (the nodes that moved up unchanged), a hash each.
+ */
+export class MerkleAccumulator {
+  private readonly peaks: { size: number; hash: string }[] = [];
+
+  append(leaf: string): void {
+    let node = { size: 1, hash: leaf };
+    for (let last = this.peaks.at(-1); last?.size === node.size; last = this.peaks.at(-1)) {
+      this.peaks.pop();
+      node = { size: node.size * 2, hash: sha256(last.hash + node.hash) };
+    }
+    this.peaks.push(node);
+  }
+
+  root(): string {
+    let root = this.peaks.at(-1)?.hash;
+    if (root === undefined) return sha256('');
+    for (let index = this.peaks.length - 2; index >= 0; index -= 1)
+      root = sha256((this.peaks[index] as { hash: string }).hash + root);
+    return root;
+  }
+}
+
 /** Hex characters per leaf kept with a closed month to find where a recomputation first differs. */
 export const LEAF_PREFIX_LENGTH = 16;
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { eventLeaf, firstDifference, leafTrail, merkleRoot } from './digest.ts';
+import { eventLeaf, firstDifference, leafTrail, MerkleAccumulator, merkleRoot } from './digest.ts';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -26,5 +26,17 @@ describe('the digest of a canteen-month', () => {
     expect(firstDifference(trail, [leaves[0] as string, sha('x'), leaves[2] as string])).toBe(1);
     expect(firstDifference(trail, leaves.slice(0, 2))).toBe(2);
     expect(firstDifference(trail, [...leaves, sha('d')])).toBe(3);
+  });
+
+  it('keeps the same root as leaves are appended one by one, whatever their number', () => {
+    const accumulator = new MerkleAccumulator();
+    const leaves: string[] = [];
+    expect(accumulator.root()).toBe(merkleRoot(leaves));
+    for (let n = 0; n < 300; n++) {
+      const leaf = sha(`leaf ${n}`);
+      accumulator.append(leaf);
+      leaves.push(leaf);
+      expect(accumulator.root(), `${leaves.length} leaves`).toBe(merkleRoot(leaves));
+    }
   });
 });

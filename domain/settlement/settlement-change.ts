@@ -1,3 +1,4 @@
+import { upcast } from '../event-schema.ts';
 import type { MealSoldData } from '../sales/sale.ts';
 import type { AlertEvent } from '../supervision/alert-lifecycle.ts';
 import { type DigestedEvent, eventLeaf } from './digest.ts';
@@ -9,21 +10,26 @@ export const SETTLEMENT_CHANGE_TYPES = ['MealSold', 'SaleVoided', 'AlertConfirme
 type AlertConfirmedData = Extract<AlertEvent, { type: 'AlertConfirmed' }>['data'];
 
 /**
- * The change an event (in its current shape) makes to the figures of its sales' months, with its
- * digest leaf; null for any other event. The settlement index keeps it, and a verification makes it
- * again from the event as stored, so that an event changed since is caught.
+ * The change a stored event makes to the figures of its sales' months, with its digest leaf; null for
+ * any other event. The leaf is over the event as stored (an old shape hashes as it was written), the
+ * figures are read from it in its current shape. The settlement index keeps the change, and a
+ * verification makes it again from the event as stored, so that an event changed since is caught.
  */
-export function settlementChangeOf(event: DigestedEvent): SettlementChange | null {
+export function settlementChangeOf(
+  event: DigestedEvent & { readonly metadata?: { readonly schemaVersion?: number } },
+): SettlementChange | null {
+  if (!(SETTLEMENT_CHANGE_TYPES as readonly string[]).includes(event.type)) return null;
   const source = { eventId: event.id, leaf: eventLeaf(event) };
+  const data = upcast(event.type, event.data, event.metadata?.schemaVersion);
   switch (event.type) {
     case 'MealSold':
-      return { kind: 'sold', sale: settledSaleOf(event.data as MealSoldData), event: source };
+      return { kind: 'sold', sale: settledSaleOf(data as MealSoldData), event: source };
     case 'SaleVoided': {
-      const { saleId, reason } = event.data as { saleId: string; reason: string };
+      const { saleId, reason } = data as { saleId: string; reason: string };
       return { kind: 'voided', saleId, reason, event: source };
     }
     case 'AlertConfirmed': {
-      const { alertId, exclusion } = event.data as AlertConfirmedData;
+      const { alertId, exclusion } = data as AlertConfirmedData;
       return {
         kind: 'confirmed',
         alertId,

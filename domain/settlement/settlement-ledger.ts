@@ -15,7 +15,7 @@ import {
   type MonthKey,
   monthKeyOf,
 } from '../time/calendar.ts';
-import { leafTrail, merkleRoot } from './digest.ts';
+import { leafTrail, MerkleAccumulator, merkleRoot } from './digest.ts';
 
 /** A sale as settlement needs it, taken from its `MealSold` event. */
 export interface SettledSale {
@@ -215,6 +215,16 @@ export class SettlementLedger {
   >();
   private readonly changedCanteens = new Set<string>();
   private settledWith: SettlementFacts | null = null;
+  /** The elders' ages and lives on dates, worked out once for the facts settled with. */
+  private elderDays: ElderDays | null = null;
+  /**
+   * Each canteen's leaves as last hashed, with their hash tree and trail: a canteen's leaves are in
+   * recorded order, so settling again after more changes only appends to them.
+   */
+  private readonly hashed = new Map<
+    string,
+    { leaves: readonly string[]; readonly tree: MerkleAccumulator; trail: string }
+  >();
 
   /** `closedEarlier`: the months closed before the cut-off of the one being settled. */
   constructor(
@@ -305,11 +315,14 @@ export class SettlementLedger {
     // A month closed earlier whose cut-off was not passed had seen every change recorded.
     for (const month of this.closedEarlier)
       if (!this.cutoffs.has(month)) this.cutoffs.set(month, this.recorded);
-    if (facts !== this.settledWith) this.settled.clear();
+    if (facts !== this.settledWith) {
+      this.settled.clear();
+      this.elderDays = new ElderDays(facts);
+    }
     this.settledWith = facts;
+    const elderDays = this.elderDays as ElderDays;
     const adjustments = this.adjustmentsCarried(facts);
     const canteenIds = [...new Set([...this.own.keys(), ...adjustments.keys()])].sort();
-    const elderDays = new ElderDays(facts);
     const computed = canteenIds.map((canteenId) => {
       const carried = adjustments.get(canteenId) ?? [];
       const carriedKey = JSON.stringify(carried.map((entry) => [entry.mark.order, entry.adjustment]));
@@ -414,6 +427,20 @@ export class SettlementLedger {
     }
     for (const entries of carried.values()) entries.sort((a, b) => a.mark.order - b.mark.order);
     return carried;
+  }
+
+  /** The canteen's digest and leaf trail, hashing only the leaves appended since it was last settled. */
+  private digestOf(canteenId: string, leaves: readonly string[]): { digest: string; leafTrail: string } {
+    let hashed = this.hashed.get(canteenId);
+    if (hashed === undefined || !startsWith(leaves, hashed.leaves)) {
+      hashed = { leaves: [], tree: new MerkleAccumulator(), trail: '' };
+      this.hashed.set(canteenId, hashed);
+    }
+    const appended = leaves.slice(hashed.leaves.length);
+    for (const leaf of appended) hashed.tree.append(leaf);
+    hashed.trail += leafTrail(appended);
+    hashed.leaves = leaves;
+    return { digest: hashed.tree.root(), leafTrail: hashed.trail };
   }
 
   private canteenMonth(
@@ -553,9 +580,8 @@ export class SettlementLedger {
               ...figures,
             };
           }),
-        digest: merkleRoot(leaves),
+        ...this.digestOf(canteenId, leaves),
         eventCount: leaves.length,
-        leafTrail: leafTrail(leaves),
       },
       evidence: {
         canteenId,
@@ -580,6 +606,12 @@ interface ElderFigures {
   subsidisedMeals: number;
   subsidyFen: number;
   reimbursableFen: number;
+}
+
+function startsWith(list: readonly string[], prefix: readonly string[]): boolean {
+  if (prefix.length > list.length) return false;
+  for (let index = 0; index < prefix.length; index += 1) if (list[index] !== prefix[index]) return false;
+  return true;
 }
 
 /** The elders of the set alive on the date (each must be known). */

@@ -196,12 +196,13 @@ export class KurrentDbEventStore implements EventStore {
     };
   }
 
-  async headPosition(): Promise<Position> {
+  async headPosition(options: { readonly requiresLeader?: boolean } = {}): Promise<Position> {
     for await (const resolved of this.client.readAll({
       fromPosition: END,
       direction: BACKWARDS,
       maxCount: 1,
       filter: excludeSystemEvents(),
+      ...(options.requiresLeader ? { requiresLeader: true } : {}),
     })) {
       const event = toRecordedEvent(resolved);
       if (event) return event.position;
@@ -209,9 +210,12 @@ export class KurrentDbEventStore implements EventStore {
     return START;
   }
 
-  /** An append is answered once it is at its final place in `$all`: the head already holds it. */
+  /**
+   * An append is answered once it is at its final place in `$all`: the leader's head already holds
+   * it (a follower may lag, so the leader is asked).
+   */
   settledHead(): Promise<Position> {
-    return this.headPosition();
+    return this.headPosition({ requiresLeader: true });
   }
 
   /** Reads forwards and counts: KurrentDB keeps no count by position. `upTo` bounds the work. */

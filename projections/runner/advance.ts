@@ -50,7 +50,10 @@ export interface Page {
   readonly read: number;
 }
 
-/** Reads the next page for a projection, only of the event types it handles, in their current shape. */
+/**
+ * Reads the next page for a projection, only of the event types it handles, in their current shape
+ * (as stored, for a projection that asks so).
+ */
 export async function readPage(
   store: EventStore,
   projection: Projection,
@@ -62,7 +65,8 @@ export async function readPage(
     limit: batchSize,
     eventTypes: projection.eventTypes,
   });
-  return { from, events: page.events.map(upcastRecorded), last: page.lastPosition, read: page.read };
+  const events = projection.readsEventsAsStored ? page.events : page.events.map(upcastRecorded);
+  return { from, events, last: page.lastPosition, read: page.read };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Position } from '../../event-store/port.ts';
-import { positionFromString } from '../../event-store/position.ts';
+import { comparePositions, positionFromString } from '../../event-store/position.ts';
 import type { Projection } from './projection.ts';
 import { READ_MODELS_SCHEMA } from './schema.ts';
 
@@ -95,7 +95,8 @@ export async function createGeneration(
 }
 
 /**
- * Makes a built generation the one readers see: in one transaction the views move to its tables and
+ * Makes a built generation the one readers see, unless it is behind the active one (answers false,
+ * as when another process switched first): in one transaction the views move to its tables and
  * the generation before it retires (its tables are dropped afterwards).
  */
 export async function switchTo(
@@ -104,14 +105,21 @@ export async function switchTo(
   generation: number,
 ): Promise<boolean> {
   const switched = await db.transaction().execute(async (trx) => {
-    const { rows } = await sql<{ generation: number; state: GenerationState }>`
-      SELECT generation, state FROM projections.generations WHERE name = ${projection.name} FOR UPDATE`.execute(
-      trx,
-    );
+    const { rows } = await sql<{ generation: number; state: GenerationState; position: string }>`
+      SELECT generation, state, position FROM projections.generations WHERE name = ${projection.name}
+         FOR UPDATE`.execute(trx);
     const target = rows.find((row) => row.generation === generation);
     if (target?.state === 'active') return false; // another process switched first
     if (target?.state !== 'building')
       throw new Error(`generation ${generation} of ${projection.name} is not building`);
+    // Readers that waited for the active tables to reach a position must not be switched to tables
+    // short of it: the new generation catches up first.
+    const active = rows.find((row) => row.state === 'active');
+    if (
+      active &&
+      comparePositions(positionFromString(target.position), positionFromString(active.position)) < 0
+    )
+      return false;
     await sql`
       UPDATE projections.generations SET state = 'retired', updated_at = now()
        WHERE name = ${projection.name} AND state = 'active'`.execute(trx);

@@ -202,7 +202,9 @@ describe('projection runner', () => {
       async () => (await runner.status()).find((status) => status.name === 'picky')?.state === 'failed',
     );
     await waitFor(async () =>
-      (await runner.status()).every((s) => s.name === 'picky' || s.eventsBehind === 0),
+      (await runner.status()).every(
+        (s) => s.name === 'picky' || (s.eventsBehind === 0 && s.state === 'running'),
+      ),
     );
     const [pickyStatus, ...others] = await runner.status();
 

@@ -204,10 +204,15 @@ export async function catchUpTo(
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const active = (await generationsOf(db, projection.name)).find(
-      (generation) => generation.state === 'active' && generation.version === projection.version,
+    const generations = (await generationsOf(db, projection.name)).filter(
+      (generation) => generation.version === projection.version && generation.state !== 'retired',
     );
+    const active = generations.find((generation) => generation.state === 'active');
     if (active && comparePositions(active.position, position) >= 0) return;
+    // Stopped at an event it cannot apply: trying again here would only meet it again.
+    const stopped = generations.find((generation) => generation.failure !== null);
+    if (stopped)
+      throw new CutoffUnavailableError(`the ${projection.name} read model has stopped: ${stopped.failure}`);
     if (Date.now() >= deadline)
       throw new CutoffUnavailableError(
         `the ${projection.name} read model had not reached the cut-off ${positionToString(position)} after ${options.timeoutMs} ms`,

@@ -12,6 +12,11 @@ export interface Projection {
   readonly version: number;
   /** The event types it applies; it never sees the others. */
   readonly eventTypes: readonly string[];
+  /**
+   * Given the events as stored instead of in their current shape (`upcastRecorded`): for a projection
+   * that keeps a digest of the event as it was written.
+   */
+  readonly readsEventsAsStored?: boolean;
   /** Its tables, unique across all projections: each becomes a view `read_models.<table>`. */
   readonly tables: readonly string[];
   createTables(db: Kysely<unknown>, schema: string): Promise<void>;

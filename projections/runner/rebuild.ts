@@ -76,8 +76,14 @@ export async function rebuildProjection(
     if (step.applied < batchSize) break;
     report();
   }
+  if (generation.state === 'building' && !(await switchTo(db, projection, generation.generation))) {
+    const now = (await generationsOf(db, projection.name)).find(
+      (candidate) => candidate.generation === generation.generation,
+    );
+    // Behind the active tables, which moved on meanwhile: catch up with them, then switch.
+    if (now?.state === 'building') return rebuildProjection(store, db, projection, options);
+  }
   eventsBehind = 0;
   report();
-  if (generation.state === 'building') await switchTo(db, projection, generation.generation);
   return generation.generation;
 }

@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saleBody, setUpBureau } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
+import { createGeneration, switchTo } from '../runner/generations.ts';
 import { catchUpTo } from '../runner/projection-runner.ts';
+import { rebuildProjection } from '../runner/rebuild.ts';
 import { settlementIndexProjection } from './settlement-index.projection.ts';
 
 describe('settlement index', () => {
@@ -59,5 +61,18 @@ describe('settlement index', () => {
        ORDER BY commit_position, prepare_position`.execute(service.database.db);
     expect(facts.map((row) => row.facts.diedOn)).toEqual([null, '2026-11-03']);
     expect(facts.every((row) => row.facts.maskedName === '张*明')).toBe(true);
+  });
+
+  it('switches readers to a rebuilt generation only once it has reached the one it replaces', async () => {
+    const db = service.database.db;
+    const building = await createGeneration(db, settlementIndexProjection);
+    expect(building.state).toBe('building');
+    // Empty and at the start: switching now would hand readers an index short of its cut-off.
+    expect(await switchTo(db, settlementIndexProjection, building.generation)).toBe(false);
+    const generation = await rebuildProjection(service.store, db, settlementIndexProjection);
+    expect(generation).toBe(building.generation);
+    const { rows } = await sql<{ count: string }>`
+      SELECT count(*) FROM read_models.settlement_changes`.execute(db);
+    expect(Number(rows[0]?.count)).toBe(4);
   });
 });

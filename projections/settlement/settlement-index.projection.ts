@@ -5,6 +5,7 @@ import { SETTLEMENT_CHANGE_TYPES, settlementChangeOf } from '../../domain/settle
 import type { SettlementChange, SettlementElder } from '../../domain/settlement/settlement-ledger.ts';
 import { monthKeyOf } from '../../domain/time/calendar.ts';
 import type { RecordedEvent } from '../../event-store/port.ts';
+import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
 import type { Projection } from '../runner/projection.ts';
 import { createSettlementIndexTables } from './settlement-index.tables.ts';
 
@@ -20,15 +21,18 @@ export const settlementIndexProjection: Projection = {
   name: 'settlement-index',
   version: 1,
   eventTypes: [...SETTLEMENT_CHANGE_TYPES, ...ELDER_FACT_TYPES, 'PolicyRegistered'],
+  // Digest leaves are over the events as stored; the changes are read in the current shape.
+  readsEventsAsStored: true,
   tables: ['settlement_changes', 'settlement_elders', 'settlement_policies'],
   createTables: createSettlementIndexTables,
-  async apply(trx, schema, events) {
+  async apply(trx, schema, stored) {
     const sold: ChangeRow[] = [];
     const later: ChangeRow[] = [];
     const elders: RecordedEvent[] = [];
     const policies: object[] = [];
-    for (const event of events) {
-      const change = settlementChangeOf(event);
+    for (const asStored of stored) {
+      const change = settlementChangeOf(asStored);
+      const event = upcastRecorded(asStored);
       if (change?.kind === 'sold') {
         const { sale } = change;
         sold.push(rowOf(event, change, monthKeyOf(sale.businessDate), sale.canteenId, sale.saleId));

@@ -75,6 +75,8 @@ export interface CanteenMonthClaim {
 export class SettlementService {
   /** The open months' folds, carried on from view to view; the month viewed longest ago goes first. */
   private readonly folds = new Map<MonthKey, MonthFold>();
+  /** Months closed by this service: a view computed while one closed does not keep its fold. */
+  private readonly closedHere = new Set<MonthKey>();
   /** Per open month, the provisional view last computed (or being computed), and at which head. */
   private readonly provisional = new Map<
     MonthKey,
@@ -107,7 +109,11 @@ export class SettlementService {
     const head = await this.deps.store.headPosition();
     const known = this.provisional.get(month);
     if (known && (known.computing || known.head === positionToString(head))) return known.view;
-    if (this.provisional.size >= PROVISIONAL_MONTHS_KEPT) this.provisional.clear();
+    // The month asked longest ago goes first, unless it is still being computed.
+    for (const [kept, entry] of this.provisional) {
+      if (this.provisional.size < PROVISIONAL_MONTHS_KEPT) break;
+      if (!entry.computing) this.provisional.delete(kept);
+    }
     const entry = {
       head: positionToString(head),
       view: this.computeProvisional(month, head),
@@ -135,8 +141,10 @@ export class SettlementService {
     // Taken out while it advances: a fold that fails halfway is not used again.
     this.folds.delete(month);
     await fold.advanceTo(head);
-    if (this.folds.size >= FOLDS_KEPT) this.folds.delete(this.folds.keys().next().value as MonthKey);
-    this.folds.set(month, fold);
+    if (!this.closedHere.has(month)) {
+      if (this.folds.size >= FOLDS_KEPT) this.folds.delete(this.folds.keys().next().value as MonthKey);
+      this.folds.set(month, fold);
+    }
     const { settlement: figures } = fold.settle();
     return {
       month,
@@ -172,6 +180,7 @@ export class SettlementService {
         state,
       );
       await this.deps.repository.append(stream, events, expectedRevision, context);
+      this.closedHere.add(month);
       this.folds.delete(month);
       this.provisional.delete(month);
       return viewOf(stateFrom(settlement, events) as Exclude<SettlementState, { status: 'open' }>);

@@ -14,7 +14,6 @@ import {
 import { addDays, firstDayOfMonth, type MonthKey, monthKeyOf } from '../../domain/time/calendar.ts';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/port.ts';
 import { comparePositions, positionFromString, positionToString } from '../../event-store/position.ts';
-import { upcastRecorded } from '../../event-store/upcast-recorded.ts';
 import {
   BEFORE_ALL,
   changedAfterCutoffs,
@@ -33,14 +32,10 @@ export interface RecordedClosing {
   readonly recordedAt: Position;
 }
 
-/** The month's closing, if it was recorded by `upTo`: the first event of the month's settlement stream. */
-export async function recordedClosing(
-  store: EventStore,
-  month: MonthKey,
-  upTo: Position,
-): Promise<RecordedClosing | null> {
+/** The month's closing, if it is recorded: the first event of the month's settlement stream. */
+export async function readClosing(store: EventStore, month: MonthKey): Promise<RecordedClosing | null> {
   const [first] = await store.readStream(settlementStream(month), { limit: 1 });
-  if (first?.type !== 'MonthClosed' || comparePositions(first.position, upTo) > 0) return null;
+  if (first?.type !== 'MonthClosed') return null;
   const data = first.data as unknown as { month: MonthKey; cutoff: Cutoff };
   return { month: data.month, cutoff: positionFromString(data.cutoff.position), recordedAt: first.position };
 }
@@ -49,6 +44,8 @@ export async function recordedClosing(
 export interface SettlementSource {
   readonly store: EventStore;
   readonly db: Kysely<unknown>;
+  /** The month's closing, if it was recorded by `upTo`. */
+  closingOf(month: MonthKey, upTo: Position): Promise<RecordedClosing | null>;
 }
 
 export interface ComputeOptions {
@@ -142,6 +139,7 @@ export class MonthFold {
 
   /** Takes the changes recorded after the last cut-off and up to this one, in recorded order. */
   async advanceTo(cutoff: Position): Promise<void> {
+    if (comparePositions(cutoff, this.readUpTo) <= 0) return;
     const window = { after: this.readUpTo, upTo: cutoff };
     const asRead = async (page: readonly IndexedChange[]) =>
       this.options.fromStoredEvents ? asStored(this.source.store, page) : page;
@@ -233,7 +231,7 @@ async function closingsBefore(
   if (earliest === null || earliest >= month) return [];
   const months: MonthKey[] = [];
   for (let earlier = earliest; earlier < month; earlier = nextMonth(earlier)) months.push(earlier);
-  const closings = await Promise.all(months.map((earlier) => recordedClosing(source.store, earlier, cutoff)));
+  const closings = await Promise.all(months.map((earlier) => source.closingOf(earlier, cutoff)));
   return closings.filter((closing) => closing !== null);
 }
 
@@ -288,7 +286,7 @@ async function asStored(store: EventStore, page: readonly IndexedChange[]): Prom
   const remade: IndexedChange[] = [];
   for (const indexed of page) {
     const event = stored.get(indexed.change.event.eventId);
-    const change = event ? settlementChangeOf(upcastRecorded(event)) : null;
+    const change = event ? settlementChangeOf(event) : null;
     if (event && change) remade.push({ ...indexed, position: event.position, change });
   }
   return remade;
