@@ -70,3 +70,33 @@ export const EXCLUSION_REASON_TEXT: Readonly<Record<ExclusionReason, ReasonText>
     en: 'Offline subsidy beyond the caps: not reimbursed',
   },
 };
+
+/**
+ * Reasons about the meal or the caps, which the elder may read on the public display and the
+ * receipt. The others (a death, a lost card, eligibility, the home district) are about the person:
+ * they go to the cashier's screen only, and the elder reads `NEUTRAL_REASON`.
+ */
+const REASONS_FOR_THE_ELDER: ReadonlySet<string> = new Set<SubsidyReasonCode>([
+  'no-card',
+  'no-policy',
+  'outside-periods',
+  'period-not-subsidised',
+  'channel-not-subsidised',
+  'below-min-spend',
+  'nothing-to-subsidise',
+  'cap-day',
+  'cap-week',
+  'cap-month',
+  'cap-period',
+  'cap-group',
+]);
+
+export const NEUTRAL_REASON: ReasonText = {
+  zh: '补贴详情请问收银员',
+  en: 'Please ask the cashier about the subsidy',
+};
+
+/** What the elder reads for a reason code: its text when it is about the meal, else the neutral one. */
+export function reasonForTheElder(code: string): ReasonText {
+  return REASONS_FOR_THE_ELDER.has(code) ? SUBSIDY_REASON_TEXT[code as SubsidyReasonCode] : NEUTRAL_REASON;
+}

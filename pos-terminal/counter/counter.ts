@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DomainError } from '../../domain/domain-error.ts';
-import { SUBSIDY_REASON_TEXT, type SubsidyReasonCode } from '../../domain/policy/reasons.ts';
+import {
+  type ReasonText,
+  reasonForTheElder,
+  SUBSIDY_REASON_TEXT,
+  type SubsidyReasonCode,
+} from '../../domain/policy/reasons.ts';
 import {
   type CountedMeal,
   countedMealOfAnswer,
@@ -13,7 +18,7 @@ import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { writeFileDurably } from '../durable-file.ts';
 import type { OutboxEntry, Refusal, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
 import { Outbox } from '../outbox/outbox.ts';
-import { dayReport, saleReceipt } from '../receipts/receipt-model.ts';
+import { dayReport, saleReceipt, voidSlip } from '../receipts/receipt-model.ts';
 import type { ReceiptPrinter } from '../receipts/receipt-printer.ts';
 import { pinMatches, type TerminalSettings } from '../settings.ts';
 import { type ServiceClient, ServiceRefusal, ServiceUnreachable } from '../sync/service-client.ts';
@@ -59,12 +64,20 @@ export interface QuoteView {
   readonly elderPaysFen: number;
   readonly reason: Reason | null;
   readonly notice: Reason | null;
+  /**
+   * The reason as the elder reads it on the public display: about the meal or the caps, else a
+   * neutral sentence (never a death, a lost card or eligibility).
+   */
+  readonly reasonForTheElder: ReasonText | null;
 }
 
 export interface SaleView {
   readonly saleId: string;
   readonly seq: number;
+  /** When the sale was confirmed at the counter (the display thanks the elder from then on). */
   readonly at: number;
+  /** The sale's time: the tap, as recorded, printed and listed everywhere. */
+  readonly occurredAt: number;
   readonly offline: boolean;
   readonly state: 'recorded' | 'waiting' | 'refused' | 'voided' | 'void-waiting';
   readonly shown: ShownSale;
@@ -92,6 +105,8 @@ export interface CounterState {
   readonly paymentMethods: readonly string[];
   readonly quote: QuoteView | null;
   readonly lastSale: SaleView | null;
+  /** When the latest tap was refused, if it was: what the last person saw must not stay on show. */
+  readonly refusedTapAt: number | null;
   readonly demoCards: readonly string[];
   readonly lang: string;
 }
@@ -157,6 +172,8 @@ export class Counter {
   private cashier: TerminalSettings['cashiers'][number] | null = null;
   private quote: PendingQuote | null = null;
   private lastSaleId: string | null = null;
+  /** When the latest tap was refused (an unknown card …): the display then shows nobody's amounts. */
+  private refusedTapAt: number | null = null;
   private readonly laterMeals = new Map<string, CountedMeal[]>();
   private quoteTurn = 0;
   private pinFailures = 0;
@@ -231,6 +248,7 @@ export class Counter {
       paymentMethods: this.settings.paymentMethods,
       quote: this.quote,
       lastSale: this.lastSaleId ? this.saleView(this.outbox.get(this.lastSaleId)) : null,
+      refusedTapAt: this.refusedTapAt,
       demoCards: this.settings.demoCards,
       lang: this.settings.lang,
     };
@@ -260,19 +278,27 @@ export class Counter {
     // Taps and changes can overlap: the screen shows the answer to the latest, whatever arrives last.
     const turn = ++this.quoteTurn;
     try {
-      const quote = await this.decideQuote(request);
-      if (turn === this.quoteTurn) this.quote = quote;
+      const decided = await this.decideQuote(request);
+      const reason = decided.reason;
+      const quote = { ...decided, reasonForTheElder: reason ? reasonForTheElder(reason.code) : null };
+      if (turn === this.quoteTurn) {
+        this.quote = quote;
+        this.refusedTapAt = null;
+      }
       return quote;
     } catch (error) {
-      // A failed tap never leaves the previous elder's amounts to be confirmed.
-      if (turn === this.quoteTurn) this.quote = null;
+      // A failed tap never leaves the previous elder's amounts to be confirmed, nor on the display.
+      if (turn === this.quoteTurn) {
+        this.quote = null;
+        this.refusedTapAt = this.now();
+      }
       throw error;
     } finally {
       this.changed();
     }
   }
 
-  private async decideQuote(request: MealRequest): Promise<PendingQuote> {
+  private async decideQuote(request: MealRequest): Promise<Omit<PendingQuote, 'reasonForTheElder'>> {
     const saleId = randomUUID();
     const clockUnchecked = !this.service.clock.state().checked;
     const occurredAt = this.now();
@@ -391,6 +417,8 @@ export class Counter {
       businessDate: businessDateOf(quote.occurredAt),
       period: quote.period,
       cashierName: cashier.name,
+      // A guest pays the menu price: nothing to explain on the receipt.
+      ...(quote.cardUid && quote.reasonForTheElder ? { reasonForTheElder: quote.reasonForTheElder } : {}),
       ...(quote.clockUnchecked ? { clockUnchecked: true as const } : {}),
     };
     const entry = this.outbox.addSale(body, shown, this.now());
@@ -417,7 +445,28 @@ export class Counter {
       throw new CounterError('sale-unknown', 404, '找不到这笔销售', 'No such sale on this terminal');
     if (entry.refusal)
       throw new CounterError('sale-refused', 409, '这笔销售未被记录', 'This sale was not recorded');
-    if (!entry.void) this.outbox.addVoid(saleId, reason.trim() || '作废', manager.cashierId, this.now());
+    if (!entry.void) {
+      const voidedAt = this.now();
+      const why = reason.trim() || '作废';
+      this.outbox.addVoid(saleId, why, manager.cashierId, voidedAt);
+      await this.printer.print(
+        `void-${saleId}`,
+        voidSlip({
+          canteenName: this.copy?.canteen.name ?? this.settings.terminalId,
+          terminalId: this.settings.terminalId,
+          saleNumber: entry.seq,
+          saleId,
+          occurredAt: Date.parse(entry.body.occurredAt),
+          voidedAt,
+          voidedBy: manager.name,
+          reason: why,
+          totalFen: entry.shown.totalFen,
+          subsidyFen: entry.shown.subsidyFen,
+          elderPaysFen: entry.shown.elderPaysFen,
+          lang: this.settings.lang,
+        }),
+      );
+    }
     await this.syncer.drainVoids();
     this.changed();
     return this.saleView(this.outbox.get(saleId));
@@ -508,6 +557,7 @@ export class Counter {
       totalFen: entry.shown.totalFen,
       subsidyFen: entry.shown.subsidyFen,
       elderPaysFen: entry.shown.elderPaysFen,
+      subsidyNote: entry.shown.reasonForTheElder?.[lang === 'en' ? 'en' : 'zh'] ?? null,
       maskedName: entry.shown.maskedName,
       paymentMethod: entry.body.payment
         ? (PAYMENT_LABELS[entry.body.payment.method]?.[lang === 'en' ? 'en' : 'zh'] ?? null)
@@ -592,6 +642,7 @@ export class Counter {
       saleId: entry.saleId,
       seq: entry.seq,
       at: entry.at,
+      occurredAt: Date.parse(entry.body.occurredAt),
       offline: entry.body.offline === true,
       state,
       shown: entry.shown,

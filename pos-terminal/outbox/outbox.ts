@@ -31,6 +31,8 @@ export interface ShownSale {
   readonly businessDate: string;
   readonly period: string | null;
   readonly cashierName: string | null;
+  /** Why the subsidy is missing or smaller, as the elder may read it (printed on the receipt). */
+  readonly reasonForTheElder?: { readonly zh: string; readonly en: string } | null;
   /**
    * Timed by the PC's clock before the terminal had compared it with the service's (a start without
    * network): sent with that clock's reading, so that the service refuses it when the clock is off.

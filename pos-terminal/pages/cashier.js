@@ -155,6 +155,30 @@ function toggleItem(itemId) {
   requote();
 }
 
+/** '+' was pressed: the next digit adds a dish to those chosen instead of replacing them. */
+let adding = false;
+
+/** A menu key: the dish chosen instead of what was (the set meal chosen by default), or added after '+'. */
+function pickByKey(key) {
+  const item = state?.menu[Number(key) - 1];
+  if (!item) return;
+  if (adding) selection.set(item.itemId, Math.min((selection.get(item.itemId) ?? 0) + 1, 20));
+  else selection = new Map([[item.itemId, 1]]);
+  adding = false;
+  renderMenu();
+  requote();
+}
+
+/** ⌫: the dish chosen last comes off. */
+function removeLastItem() {
+  const last = [...selection.keys()].at(-1);
+  adding = false;
+  if (last === undefined) return;
+  selection.delete(last);
+  renderMenu();
+  requote();
+}
+
 function changeQty(itemId, delta) {
   const qty = (selection.get(itemId) ?? 0) + delta;
   if (qty <= 0) selection.delete(itemId);
@@ -201,7 +225,8 @@ async function renderSales() {
       item.dataset.state = sale.state;
       const refused = sale.subsidyRefused.length > 0 || sale.refusal;
       item.className = refused ? 'refused' : '';
-      const time = new Date(sale.at).toLocaleTimeString('zh-CN', {
+      // The tap's time, as the receipt and the elder's ledger print it.
+      const time = new Date(sale.occurredAt).toLocaleTimeString('zh-CN', {
         timeZone: 'Asia/Shanghai',
         hour12: false,
       });
@@ -257,19 +282,26 @@ async function openReport() {
         w.periods[p.period] ?? p.period,
         p.meals,
         p.subsidisedMeals,
+        p.unsubsidisedMeals,
+        p.portions,
         yuan(p.totalFen),
         yuan(p.subsidyFen),
         yuan(p.elderPaysFen),
       ]),
     ),
-    row([w.total, t.meals, t.subsidisedMeals, yuan(t.totalFen), yuan(t.subsidyFen), yuan(t.elderPaysFen)]),
+    row([
+      w.total,
+      t.meals,
+      t.subsidisedMeals,
+      t.unsubsidisedMeals,
+      t.portions,
+      yuan(t.totalFen),
+      yuan(t.subsidyFen),
+      yuan(t.elderPaysFen),
+    ]),
     row([
       `${w.guests} ${t.guestMeals} · ${w.offlineMeals} ${t.offlineMeals} · ${w.voids} ${t.voids}`,
-      '',
-      '',
-      '',
-      '',
-      '',
+      ...Array(7).fill(''),
     ]),
   ].join('');
   $('report-dialog').hidden = false;
@@ -309,9 +341,15 @@ document.addEventListener('keydown', (event) => {
       setTimeout(() => {
         if (field.value !== key) return;
         field.value = '';
-        const item = state?.menu[Number(key) - 1];
-        if (item) toggleItem(item.itemId);
+        pickByKey(key);
       }, 80);
+    }
+    // A card never starts with these: in the empty field they are menu keys at once.
+    if (field.id === 'card-input' && field.value === '' && (event.key === '+' || event.key === 'Backspace')) {
+      event.preventDefault();
+      if (event.key === '+') adding = true;
+      else removeLastItem();
+      return;
     }
     if (event.key === 'Enter' && event.target.id === 'card-input') {
       event.preventDefault();
@@ -335,10 +373,9 @@ document.addEventListener('keydown', (event) => {
   pendingShortcut = setTimeout(() => {
     if (key === 'Enter' && state?.quote) confirm(state.paymentMethods[0]);
     else if (key === 'Escape') api('DELETE', '/api/quote');
-    else if (/^[1-9]$/.test(key)) {
-      const item = state?.menu[Number(key) - 1];
-      if (item) toggleItem(item.itemId);
-    }
+    else if (key === '+') adding = true;
+    else if (key === 'Backspace') removeLastItem();
+    else if (/^[1-9]$/.test(key)) pickByKey(key);
   }, 60);
 });
 

@@ -36,9 +36,10 @@ function render(state) {
   const lang = document.documentElement.lang === 'en' ? 'en' : 'zh';
   const quote = state.quote;
   const sale = state.lastSale;
+  const refusedTap = state.refusedTapAt !== null && (!sale || state.refusedTapAt >= sale.at);
   if (quote) {
-    // The reason in plain words, never the elder's category.
-    const line = quote.notice?.[lang] ?? quote.reason?.[lang] ?? w.welcome;
+    // About the meal or the caps in plain words; anything about the person is a neutral sentence.
+    const line = quote.notice?.[lang] ?? quote.reasonForTheElder?.[lang] ?? w.welcome;
     show(quote.elder ? w.hello(quote.elder.maskedName) : w.guest, quote, line, 'quote');
     if (lastSpoken !== quote.quoteId) {
       lastSpoken = quote.quoteId;
@@ -46,6 +47,9 @@ function render(state) {
         w.speak(quote.subsidyFen > 0 ? spokenYuan(quote.subsidyFen) : null, spokenYuan(quote.elderPaysFen)),
       );
     }
+  } else if (refusedTap && Date.now() - state.refusedTapAt < THANKS_MS) {
+    // A card the counter could not take: nobody's name or amounts, the last customer's neither.
+    show(state.canteenName ?? '', null, w.seeCashier, 'idle');
   } else if (sale && sale.state !== 'refused' && Date.now() - sale.at < THANKS_MS) {
     show(sale.shown.maskedName ? w.hello(sale.shown.maskedName) : w.guest, sale.shown, w.thanks, 'done');
   } else {

@@ -62,8 +62,8 @@ describe('encodeReceipt', () => {
 
   it('prints double-size text for the amount the elder pays, within half the columns', () => {
     const decoded = decode(saleReceipt(sampleSale()), 58);
-    const index = decoded.lines.findIndex((line) => line.startsWith('老人支付'));
-    expect(decoded.lines[index]).toBe('老人支付 ￥12.00');
+    const index = decoded.lines.findIndex((line) => line.startsWith('实付'));
+    expect(decoded.lines[index]).toBe(`实付${' '.repeat(16 - 4 - 7)}￥12.00`);
     // 16 columns of double-width characters fill the 32 of 58 mm paper
     expect(decoded.columns[index]).toBe(32);
   });

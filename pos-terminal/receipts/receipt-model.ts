@@ -34,6 +34,8 @@ export interface SaleReceiptInput {
   totalFen: number;
   subsidyFen: number;
   elderPaysFen: number;
+  /** Why there is no subsidy or less, as the elder may read it (今日补贴次数已用完); null for none. */
+  subsidyNote: string | null;
   /** e.g. 张*明; null for a guest sale */
   maskedName: string | null;
   /** already a display label, e.g. 现金 */
@@ -41,6 +43,24 @@ export interface SaleReceiptInput {
   /** sold while the terminal could not reach the settlement service */
   offline: boolean;
   reprint?: boolean;
+  lang: ReceiptLanguage;
+}
+
+/** 作废凭证: the slip printed when a sale is voided, kept with the day's receipts. */
+export interface VoidSlipInput {
+  canteenName: string;
+  terminalId: string;
+  saleNumber: number;
+  saleId: string;
+  /** When the sale was made (as on its receipt) and when it was voided, epoch ms. */
+  occurredAt: number;
+  voidedAt: number;
+  /** Who voided it (the manager whose PIN was given). */
+  voidedBy: string;
+  reason: string;
+  totalFen: number;
+  subsidyFen: number;
+  elderPaysFen: number;
   lang: ReceiptLanguage;
 }
 
@@ -55,6 +75,8 @@ export interface DayReportInput {
     period: string;
     meals: number;
     subsidisedMeals: number;
+    unsubsidisedMeals: number;
+    portions: number;
     totalFen: number;
     subsidyFen: number;
     elderPaysFen: number;
@@ -62,7 +84,9 @@ export interface DayReportInput {
   totals: {
     meals: number;
     subsidisedMeals: number;
+    unsubsidisedMeals: number;
     guestMeals: number;
+    portions: number;
     totalFen: number;
     subsidyFen: number;
     elderPaysFen: number;
@@ -82,8 +106,14 @@ const WORDS = {
     cashier: '收银员',
     total: '合计',
     subsidy: '补贴',
-    elderPays: '老人支付',
+    elderPays: '实付',
     payment: '支付方式',
+    voidTitle: '作废凭证',
+    voidedAt: '作废时间',
+    voidedBy: '作废人',
+    voidReason: '作废原因',
+    refund: '应退',
+    received: '实收',
     diner: '就餐人',
     offline: '脱机交易',
     thanks: '谢谢惠顾',
@@ -92,7 +122,9 @@ const WORDS = {
     printedAt: '打印时间',
     meals: '就餐人次',
     subsidisedMeals: '补贴人次',
-    guestMeals: '非补贴人次',
+    unsubsidisedMeals: '未补贴人次',
+    guestMeals: '其中散客',
+    portions: '份数',
     amount: '金额合计',
     voids: '作废笔数',
     offlineMeals: '脱机笔数',
@@ -109,8 +141,14 @@ const WORDS = {
     cashier: 'Cashier',
     total: 'Total',
     subsidy: 'Subsidy',
-    elderPays: 'Elder pays',
+    elderPays: 'Paid',
     payment: 'Payment',
+    voidTitle: 'VOID',
+    voidedAt: 'Voided at',
+    voidedBy: 'Voided by',
+    voidReason: 'Reason',
+    refund: 'To refund',
+    received: 'Received',
     diner: 'Diner',
     offline: 'offline sale',
     thanks: 'Thank you',
@@ -119,7 +157,9 @@ const WORDS = {
     printedAt: 'Printed',
     meals: 'Meals',
     subsidisedMeals: 'Subsidised meals',
-    guestMeals: 'Unsubsidised meals',
+    unsubsidisedMeals: 'Unsubsidised meals',
+    guestMeals: 'of which guests',
+    portions: 'Portions',
     amount: 'Total',
     voids: 'Voids',
     offlineMeals: 'Offline sales',
@@ -170,8 +210,15 @@ export function saleReceipt(input: SaleReceiptInput): ReceiptModel {
     { kind: 'rule' },
     { kind: 'pair', left: w.total, right: formatMoney(input.totalFen) },
     { kind: 'pair', left: w.subsidy, right: formatMoney(-input.subsidyFen) },
-    { kind: 'pair', left: w.elderPays, right: formatMoney(input.elderPaysFen), bold: true, large: true },
   );
+  if (input.subsidyNote !== null) lines.push({ kind: 'text', text: `  ${input.subsidyNote}` });
+  lines.push({
+    kind: 'pair',
+    left: w.elderPays,
+    right: formatMoney(input.elderPaysFen),
+    bold: true,
+    large: true,
+  });
   if (input.paymentMethod !== null) lines.push({ kind: 'pair', left: w.payment, right: input.paymentMethod });
   if (input.maskedName !== null) lines.push({ kind: 'pair', left: w.diner, right: input.maskedName });
   if (input.offline) lines.push({ kind: 'text', text: w.offline, align: 'center' });
@@ -183,6 +230,32 @@ export function saleReceipt(input: SaleReceiptInput): ReceiptModel {
     { kind: 'feed', lines: 1 },
   );
   return { lines };
+}
+
+/** 作废凭证: which sale was voided, when, by whom and why, and what is handed back. */
+export function voidSlip(input: VoidSlipInput): ReceiptModel {
+  const w = WORDS[input.lang];
+  return {
+    lines: [
+      { kind: 'text', text: input.canteenName, align: 'center', bold: true, large: true },
+      { kind: 'text', text: w.voidTitle, align: 'center', bold: true, large: true },
+      { kind: 'rule' },
+      { kind: 'pair', left: w.terminal, right: input.terminalId },
+      { kind: 'pair', left: w.saleNumber, right: `#${input.saleNumber}` },
+      { kind: 'pair', left: w.time, right: formatReceiptTime(input.occurredAt) },
+      { kind: 'pair', left: w.voidedAt, right: formatReceiptTime(input.voidedAt) },
+      { kind: 'pair', left: w.voidedBy, right: input.voidedBy },
+      { kind: 'pair', left: w.voidReason, right: input.reason },
+      { kind: 'rule' },
+      { kind: 'pair', left: w.total, right: formatMoney(input.totalFen) },
+      { kind: 'pair', left: w.subsidy, right: formatMoney(-input.subsidyFen) },
+      { kind: 'pair', left: w.refund, right: formatMoney(input.elderPaysFen), bold: true },
+      { kind: 'rule' },
+      { kind: 'qr', data: input.saleId },
+      { kind: 'text', text: input.saleId, align: 'center' },
+      { kind: 'feed', lines: 1 },
+    ],
+  };
 }
 
 /** 日结报表: the day's counts and money at one terminal, by meal period and for the whole day. */
@@ -204,9 +277,11 @@ export function dayReport(input: DayReportInput): ReceiptModel {
       { kind: 'text', text: w.periods[period.period] ?? period.period, bold: true },
       { kind: 'pair', left: w.meals, right: count(period.meals) },
       { kind: 'pair', left: w.subsidisedMeals, right: count(period.subsidisedMeals) },
+      { kind: 'pair', left: w.unsubsidisedMeals, right: count(period.unsubsidisedMeals) },
+      { kind: 'pair', left: w.portions, right: count(period.portions) },
       { kind: 'pair', left: w.amount, right: formatMoney(period.totalFen) },
       { kind: 'pair', left: w.subsidy, right: formatMoney(period.subsidyFen) },
-      { kind: 'pair', left: w.elderPays, right: formatMoney(period.elderPaysFen) },
+      { kind: 'pair', left: w.received, right: formatMoney(period.elderPaysFen) },
     );
   }
   const t = input.totals;
@@ -215,10 +290,12 @@ export function dayReport(input: DayReportInput): ReceiptModel {
     { kind: 'text', text: w.allDay, bold: true },
     { kind: 'pair', left: w.meals, right: count(t.meals) },
     { kind: 'pair', left: w.subsidisedMeals, right: count(t.subsidisedMeals) },
-    { kind: 'pair', left: w.guestMeals, right: count(t.guestMeals) },
+    { kind: 'pair', left: w.unsubsidisedMeals, right: count(t.unsubsidisedMeals) },
+    { kind: 'pair', left: `  ${w.guestMeals}`, right: count(t.guestMeals) },
+    { kind: 'pair', left: w.portions, right: count(t.portions) },
     { kind: 'pair', left: w.amount, right: formatMoney(t.totalFen), bold: true },
     { kind: 'pair', left: w.subsidy, right: formatMoney(t.subsidyFen), bold: true },
-    { kind: 'pair', left: w.elderPays, right: formatMoney(t.elderPaysFen), bold: true },
+    { kind: 'pair', left: w.received, right: formatMoney(t.elderPaysFen), bold: true },
     { kind: 'pair', left: w.voids, right: count(t.voids) },
     { kind: 'pair', left: w.offlineMeals, right: count(t.offlineMeals) },
     { kind: 'feed', lines: 1 },

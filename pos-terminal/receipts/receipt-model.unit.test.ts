@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dayReport, formatMoney, formatReceiptTime, type ReceiptLine, saleReceipt } from './receipt-model.ts';
+import {
+  dayReport,
+  formatMoney,
+  formatReceiptTime,
+  type ReceiptLine,
+  saleReceipt,
+  voidSlip,
+} from './receipt-model.ts';
 import { NOON_IN_SHANGHAI, SALE_ID, sampleDay, sampleSale } from './testing/sample-receipts.ts';
 
 function texts(lines: readonly ReceiptLine[]): string[] {
@@ -51,7 +58,7 @@ describe('sale receipt', () => {
         '  2 x ￥1.50',
         '合计|￥15.00',
         '补贴|-￥3.00',
-        '老人支付|￥12.00',
+        '实付|￥12.00',
         '支付方式|现金',
         '就餐人|张*明',
       ]),
@@ -75,7 +82,7 @@ describe('sale receipt', () => {
   it('speaks English', () => {
     const printed = texts(saleReceipt(sampleSale({ lang: 'en', reprint: true, offline: true })).lines);
     expect(printed).toEqual(
-      expect.arrayContaining(['*** REPRINT ***', 'Total|￥15.00', 'Subsidy|-￥3.00', 'Elder pays|￥12.00']),
+      expect.arrayContaining(['*** REPRINT ***', 'Total|￥15.00', 'Subsidy|-￥3.00', 'Paid|￥12.00']),
     );
     expect(printed).toContain('offline sale');
     expect(printed.join('\n')).not.toMatch(/合计|补贴|老人/);
@@ -96,10 +103,13 @@ describe('day report', () => {
         '补贴|￥111.00',
         '全天合计',
         '就餐人次|64',
-        '非补贴人次|7',
+        '补贴人次|57',
+        '未补贴人次|7',
+        '  其中散客|5',
+        '份数|68',
         '金额合计|￥722.00',
         '补贴|￥171.00',
-        '老人支付|￥551.00',
+        '实收|￥551.00',
         '作废笔数|2',
         '脱机笔数|5',
       ]),
@@ -111,5 +121,55 @@ describe('day report', () => {
     const printed = texts(dayReport(sampleDay({ periods: [], lang: 'en' })).lines);
     expect(printed).toContain('No sales');
     expect(printed).toContain('Day report');
+  });
+});
+
+describe('the reason on a receipt', () => {
+  it('follows the subsidy line when there is one, and the amount paid reads 实付', () => {
+    const printed = texts(
+      saleReceipt(sampleSale({ subsidyFen: 0, elderPaysFen: 1500, subsidyNote: '今日补贴次数已用完' })).lines,
+    );
+    const subsidy = printed.indexOf('补贴|￥0.00');
+    expect(printed.slice(subsidy, subsidy + 3)).toEqual([
+      '补贴|￥0.00',
+      '  今日补贴次数已用完',
+      '实付|￥15.00',
+    ]);
+    expect(texts(saleReceipt(sampleSale()).lines).filter((text) => text.startsWith('  '))).not.toContain(
+      '  今日补贴次数已用完',
+    );
+  });
+});
+
+describe('the void slip', () => {
+  it('names the sale, when and by whom it was voided and why, and what goes back', () => {
+    const printed = texts(
+      voidSlip({
+        canteenName: '和平街道长者食堂',
+        terminalId: 'heping-01-t1',
+        saleNumber: 1207,
+        saleId: SALE_ID,
+        occurredAt: NOON_IN_SHANGHAI,
+        voidedAt: NOON_IN_SHANGHAI + 300_000,
+        voidedBy: '李强',
+        reason: '顾客退餐',
+        totalFen: 1500,
+        subsidyFen: 300,
+        elderPaysFen: 1200,
+        lang: 'zh-CN',
+      }).lines,
+    );
+    expect(printed).toEqual(
+      expect.arrayContaining([
+        '作废凭证',
+        '单号|#1207',
+        '时间|2026-10-08 12:00:05',
+        '作废时间|2026-10-08 12:05:05',
+        '作废人|李强',
+        '作废原因|顾客退餐',
+        '应退|￥12.00',
+        SALE_ID,
+      ]),
+    );
   });
 });

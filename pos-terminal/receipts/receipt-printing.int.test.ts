@@ -64,7 +64,7 @@ describe('tcpPrinter against an Epson-compatible printer', () => {
     expect(text).toMatch(/小米粥 +￥3\.00\n {2}2 x ￥1\.50/);
     expect(text).toMatch(/合计 +￥15\.00/);
     expect(text).toMatch(/补贴 +-￥3\.00/);
-    expect(text).toMatch(/老人支付 ￥12\.00/);
+    expect(text).toMatch(/实付 +￥12\.00/);
     expect(text).toMatch(/就餐人 +张\*明/);
     expect(receipt.qr).toEqual([SALE_ID]);
     expect(receipt.cuts).toBe(1);
@@ -221,7 +221,7 @@ describe('filePrinter', () => {
     ]);
     expect((await readFile(path.join(dir, 'out', '0001.bin'))).equals(sale)).toBe(true);
     const preview = await readFile(path.join(dir, 'out', '0001.txt'), 'utf8');
-    expect(preview).toMatch(/老人支付 +￥12\.00/);
+    expect(preview).toMatch(/实付 +￥12\.00/);
     expect(preview).toContain(`[QR ${SALE_ID}]`);
     const report = await readFile(path.join(dir, 'out', '0002.txt'), 'utf8');
     expect(report).toContain('日结报表');
@@ -240,7 +240,7 @@ describe('day report on paper', () => {
     for (const columns of report.columns) expect(columns).toBeLessThanOrEqual(width === 58 ? 32 : 48);
     const text = report.lines.join('\n');
     expect(text).toMatch(
-      /午餐\n就餐人次 +41\n补贴人次 +37\n金额合计 +￥492\.00\n补贴 +￥111\.00\n老人支付 +￥381\.00/,
+      /午餐\n就餐人次 +41\n补贴人次 +37\n未补贴人次 +4\n份数 +45\n金额合计 +￥492\.00\n补贴 +￥111\.00\n实收 +￥381\.00/,
     );
     expect(text).toMatch(/作废笔数 +2\n脱机笔数 +5/);
     expect(report.cuts).toBe(1);

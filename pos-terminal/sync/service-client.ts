@@ -108,6 +108,11 @@ export class ServiceClient {
     return this.call('POST', `/api/v1/sales/${saleId}/void`, { reason });
   }
 
+  /** Whether the service answers and can record (its database is up): throws ServiceUnreachable if not. */
+  async ping(): Promise<void> {
+    await this.call('GET', '/health/live');
+  }
+
   offlineCopy(): Promise<OfflineCopy> {
     return this.call('GET', `/api/v1/terminals/${encodeURIComponent(this.options.terminalId)}/offline-copy`);
   }

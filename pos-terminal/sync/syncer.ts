@@ -136,6 +136,7 @@ export class Syncer {
       await this.drainSales();
       await this.drainVoids();
       await this.reportQueue();
+      await this.heartbeat();
       this.blocked = null;
     } catch (error) {
       if (error instanceof ServiceUnreachable) this.lost();
@@ -181,6 +182,17 @@ export class Syncer {
       this.progress = { done: start + batch.length, total: queue.length };
       this.options.onChange();
     }
+  }
+
+  /**
+   * An idle counter asks the service whether it is there once a round with no other request, so
+   * that 在线 turns to 离线 within seconds of the service going away, before the cashier taps.
+   */
+  private async heartbeat(): Promise<void> {
+    if (!this.online) return;
+    if (this.options.now() - (this.lastContactAt ?? 0) < this.options.intervalMs) return;
+    await this.service.ping();
+    this.contact();
   }
 
   private async reportQueue(): Promise<void> {

@@ -40,16 +40,20 @@ describe('GET /health', () => {
     const response = await fetch(`${app.url}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ eventStore: { position: positionToString(position) } });
+    const live = await fetch(`${app.url}/health/live`);
+    expect({ status: live.status, body: await live.json() }).toEqual({ status: 200, body: { status: 'ok' } });
   });
 
   it('answers 503 problem+json when the database is gone', async () => {
     const broken = new PostgresEventStore(connect('postgres://nobody:x@127.0.0.1:1/none', 1));
     const brokenApp = await serve(createApp(testDependencies(broken)));
     try {
-      const response = await fetch(`${brokenApp.url}/health`);
-      expect(response.status).toBe(503);
-      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(await response.json()).toMatchObject({ status: 503, code: 'unavailable' });
+      for (const path of ['/health', '/health/live']) {
+        const response = await fetch(`${brokenApp.url}${path}`);
+        expect(response.status, path).toBe(503);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(await response.json()).toMatchObject({ status: 503, code: 'unavailable' });
+      }
     } finally {
       await brokenApp.close();
     }

@@ -106,7 +106,7 @@ describe('a counter terminal killed offline while a receipt is printing', () => 
     const text = receiptsOf(saleId)[0]?.lines.join('\n');
     expect(text).toContain('重印');
     expect(text).toContain('脱机交易');
-    expect(text).toMatch(/老人支付\s+￥9\.00/);
+    expect(text).toMatch(/实付\s+￥9\.00/);
     await terminal.kill();
   });
 });

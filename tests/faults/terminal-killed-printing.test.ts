@@ -85,7 +85,7 @@ describe('a counter terminal killed while a receipt is printing', () => {
     await expect.poll(() => receiptsOf(saleId).length, { timeout: 10_000 }).toBe(1);
     const [receipt] = receiptsOf(saleId);
     expect(receipt?.lines.join('\n')).toContain('重印');
-    expect(receipt?.lines.join('\n')).toMatch(/老人支付\s+￥9\.00/);
+    expect(receipt?.lines.join('\n')).toMatch(/实付\s+￥9\.00/);
     await terminal.kill();
   });
 });

@@ -7,6 +7,7 @@ import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/
 import { type RunningTerminal, startTerminal } from '../../pos-terminal/terminal.ts';
 import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import {
+  adminCaller,
   CASHIER_PIN,
   COUNTER_CARDS,
   counterSettings,
@@ -111,7 +112,7 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     expect(text).toContain('幸福食堂');
     expect(text).toMatch(/合计\s+￥12\.00/);
     expect(text).toMatch(/补贴\s+-￥3\.00/);
-    expect(text).toMatch(/老人支付\s+￥9\.00/);
+    expect(text).toMatch(/实付\s+￥9\.00/);
     expect(text).toContain('张*明');
     const [sale] = await recordedSales(database.pool, terminalId);
     expect(sale).toMatchObject({ subsidyFen: 300, offline: false, cardUid: COUNTER_CARDS[0] });
@@ -120,8 +121,56 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     await display.screenshot({ path: path.join(SCREENSHOTS, 'display-done.png') });
   });
 
+  it('clears the display on a refused tap, tells the elder only neutral reasons, prints them, and lists one time', async () => {
+    // An unknown card right after a sale: the last customer's name and amounts leave the display.
+    await tapCard(cashier, 'K9999999');
+    await expect.poll(() => display.getByTestId('display-line').textContent()).toBe('请稍候，收银员为您处理');
+    expect(await display.getByTestId('display-pays').textContent()).toBe('');
+    expect(await display.getByTestId('greeting').textContent()).toBe('幸福食堂');
+
+    // A deceased elder's card: the reason on the cashier's screen, a neutral sentence for the public.
+    await adminCaller(service.url, service.adminToken)('POST', '/api/v1/elders/E8/death', {
+      date: '2026-01-01',
+    });
+    await tapCard(cashier, COUNTER_CARDS[7] as string);
+    await expect.poll(() => cashier.getByTestId('quote-reason').textContent()).toContain('身故');
+    await expect.poll(() => display.getByTestId('display-line').textContent()).toBe('补贴详情请问收银员');
+    expect(await display.locator('body').textContent()).not.toContain('身故');
+    await cashier.keyboard.press('Escape');
+
+    // Menu keys: 2 replaces the set meal, + then 3 adds a soup, ⌫ takes the soup off again.
+    const chosen = () => cashier.getByTestId('selection').locator('.line .name').allTextContents();
+    await cashier.locator('#card-input').focus();
+    await cashier.keyboard.press('2');
+    await expect.poll(chosen).toEqual(['手擀面 ￥8.00']);
+    await cashier.keyboard.press('+');
+    await cashier.keyboard.press('3');
+    await expect.poll(chosen).toEqual(['手擀面 ￥8.00', '例汤 ￥2.00']);
+    await cashier.keyboard.press('Backspace');
+    await expect.poll(chosen).toEqual(['手擀面 ￥8.00']);
+    await cashier.keyboard.press('1');
+    await expect.poll(chosen).toEqual(['荤素套餐 ￥12.00']);
+
+    // The first elder's second meal today is over the daily cap: a reason the elder may read.
+    await tapCard(cashier, COUNTER_CARDS[0] as string);
+    await expect.poll(() => display.getByTestId('display-line').textContent()).toBe('今日补贴次数已用完');
+    expect(await cashier.getByTestId('quote-subsidy').textContent()).toBe('￥0.00');
+    // Confirmed a while after the tap: the sale's time is the tap's, on the receipt and in the list.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await cashier.locator('#payments button[data-method=cash]').click();
+    await printer.waitForJobs(2);
+    const text = decodeEscPos(printer.jobs[1] as Buffer).lines.join('\n');
+    expect(text).toMatch(/补贴\s+￥0\.00\n\s*今日补贴次数已用完/);
+    expect(text).toMatch(/实付\s+￥12\.00/);
+    const printedTime = /时间\s+\S+ (\d\d:\d\d:\d\d)/.exec(text)?.[1];
+    await expect.poll(() => cashier.locator('#sales li .seq').first().textContent()).toContain(`#2 `);
+    expect(await cashier.locator('#sales li .seq').first().textContent()).toBe(`#2 ${printedTime}`);
+  });
+
   it('sells five meals while the service is stopped; when it is back all five arrive once, with the subsidies shown', async () => {
     await service.stop();
+    // Idle, nobody tapping: the pill turns within seconds all the same.
+    await expect.poll(() => cashier.getByTestId('online').textContent(), { timeout: 5_000 }).toBe('离线');
     const offlineCards = [
       COUNTER_CARDS[1],
       COUNTER_CARDS[2],
@@ -141,7 +190,7 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     // Once a day: the second meal of the same elder was sold at full price, offline too.
     expect(shownSubsidies).toEqual(['￥3.00', '￥3.00', '￥3.00', '￥3.00', '￥0.00']);
     expect(await cashier.getByTestId('online').textContent()).toBe('离线');
-    await printer.waitForJobs(6);
+    await printer.waitForJobs(7);
     await cashier.screenshot({ path: path.join(SCREENSHOTS, 'cashier-offline.png') });
 
     await service.start();
@@ -150,8 +199,8 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
       .toBe('待同步 0 笔');
     expect(await cashier.getByTestId('online').textContent()).toBe('在线');
     const sales = await recordedSales(database.pool, terminalId);
-    expect(sales).toHaveLength(6);
-    expect(new Set(sales.map((sale) => sale.saleId)).size).toBe(6);
+    expect(sales).toHaveLength(7);
+    expect(new Set(sales.map((sale) => sale.saleId)).size).toBe(7);
     // In the order made (different cards' sales may be recorded side by side).
     const offline = sales
       .filter((sale) => sale.offline)

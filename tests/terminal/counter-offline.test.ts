@@ -161,7 +161,7 @@ describe('the counter online and offline (real service over HTTP, a cuttable net
     const sale = await terminal.counter.confirm(quote.quoteId, 'cash');
     expect(sale).toMatchObject({ state: 'recorded', shown: { subsidyFen: 0, elderPaysFen: 1200 } });
     await printer.waitForJobs(printed + 1);
-    expect(decodeEscPos(printer.jobs.at(-1) as Buffer).lines.join('\n')).toMatch(/老人支付\s+￥12\.00/);
+    expect(decodeEscPos(printer.jobs.at(-1) as Buffer).lines.join('\n')).toMatch(/实付\s+￥12\.00/);
   });
 
   it('when an answer is lost on the way back, sends the very same sale again: it is recorded once', async () => {
@@ -208,9 +208,20 @@ describe('the counter online and offline (real service over HTTP, a cuttable net
     await expect(
       terminal.counter.voidSale(last?.saleId as string, CASHIER_PIN, '点错'),
     ).rejects.toMatchObject({ code: 'not-manager' });
+    const jobs = printer.jobs.length;
     expect(await terminal.counter.voidSale(last?.saleId as string, MANAGER_PIN, '点错')).toMatchObject({
       state: 'voided',
     });
+    // 作废凭证: the sale's number, who voided it and why, and what goes back to the customer.
+    await printer.waitForJobs(jobs + 1);
+    const slip = decodeEscPos(printer.jobs.at(-1) as Buffer).lines.join('\n');
+    expect(slip).toContain('作废凭证');
+    expect(slip).toMatch(new RegExp(`单号\\s+#${last?.seq}`));
+    expect(slip).toMatch(/作废人\s+李强/);
+    expect(slip).toMatch(/作废原因\s+点错/);
+    expect(slip).toMatch(
+      new RegExp(`应退\\s+￥${((last?.shown.elderPaysFen ?? 0) / 100).toFixed(2).replace('.', '\\.')}`),
+    );
 
     await network.set('down');
     const { sale } = await sell(null);
@@ -243,6 +254,13 @@ describe('the counter online and offline (real service over HTTP, a cuttable net
       offlineMeals: kept.filter((sale) => sale.offline).length,
     });
     expect(report.periods.reduce((sum, period) => sum + period.meals, 0)).toBe(kept.length);
+    // The figures add up: every meal is subsidised or not, guests among the unsubsidised.
+    expect(report.totals.subsidisedMeals + report.totals.unsubsidisedMeals).toBe(report.totals.meals);
+    expect(report.totals.unsubsidisedMeals).toBe(kept.filter((sale) => sale.shown.subsidyFen === 0).length);
+    expect(report.totals.guestMeals).toBeLessThanOrEqual(report.totals.unsubsidisedMeals);
+    expect(report.totals.portions).toBe(
+      kept.reduce((sum, sale) => sum + sale.shown.items.reduce((items, item) => items + item.qty, 0), 0),
+    );
   });
 
   it('clears the amounts on screen when a tap fails, so Enter cannot sell the previous elder', async () => {
