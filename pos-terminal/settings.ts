@@ -53,6 +53,12 @@ export const terminalSettingsSchema = z.strictObject({
       }),
     )
     .min(1),
+  /** A browser's sign-in ends after this many minutes without use; the next cashier signs in anew. */
+  cashierIdleMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   reader: readerSettingsSchema.default({ kind: 'keyboard' }),
   printer: printerSettingsSchema.default({ kind: 'file', dir: 'receipts' }),
   paperWidth: z.union([z.literal(58), z.literal(80)]).default(80),

@@ -12,6 +12,7 @@ import {
   tcpPrinter,
 } from './receipts/printer-transport.ts';
 import { ReceiptPrinter } from './receipts/receipt-printer.ts';
+import { CashierSessions } from './server/cashier-sessions.ts';
 import { createTerminalServer } from './server/terminal-server.ts';
 import type { TerminalSettings } from './settings.ts';
 import { ServiceClient } from './sync/service-client.ts';
@@ -66,7 +67,8 @@ export async function startTerminal(
   });
   const counter = new Counter(settings, service, printer);
   const reader = options.reader ?? readerFromSettings(settings.reader);
-  const server = createTerminalServer(counter, reader).listen(settings.port, settings.host);
+  const sessions = new CashierSessions(settings.cashierIdleMinutes * 60_000);
+  const server = createTerminalServer(counter, reader, sessions).listen(settings.port, settings.host);
   await once(server, 'listening');
   await reader.start();
   printer.startWatching();

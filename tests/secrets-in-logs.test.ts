@@ -53,6 +53,7 @@ async function terminalProcess(settings: Record<string, unknown>, token: string)
     });
   });
   const url = `http://127.0.0.1:${settings.port}`;
+  let cookie = '';
   return {
     output: () => output,
     async call(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -60,10 +61,14 @@ async function terminalProcess(settings: Record<string, unknown>, token: string)
         method,
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(cookie ? { cookie } : {}),
           ...headers,
         },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
+      // The cashier's sign-in lives in a cookie, as in the browser.
+      const set = response.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0] ?? '';
       const text = await response.text();
       // biome-ignore lint/suspicious/noExplicitAny: answers whose shape each step asserts
       const answer: any = text.startsWith('{') ? JSON.parse(text) : text;

@@ -27,13 +27,16 @@ export async function startBenchCounter(options: { serviceUrl: string; token: st
     }),
     token: options.token,
   });
+  // The sign-in lives in a cookie, as in the cashier's browser.
+  let cookie = '';
   const local = async (pathname: string, body: unknown) => {
     const response = await fetch(`${terminal.url}${pathname}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
       body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
+    cookie = response.headers.get('set-cookie')?.split(';')[0] ?? cookie;
     return (await response.json()) as Record<string, string>;
   };
   await local('/api/session', { pin: PIN });

@@ -255,10 +255,23 @@ export class Counter {
   }
 
   signIn(pin: string): CounterState['cashier'] {
+    const found = this.authenticate(pin);
+    this.actAs(found);
+    return found;
+  }
+
+  /** The cashier whose PIN this is (five wrong PINs in a row lock the counter for a minute). */
+  authenticate(pin: string): NonNullable<CounterState['cashier']> {
     const found = this.checkPin(pin);
-    this.cashier = found;
-    this.changed();
     return { cashierId: found.cashierId, name: found.name, role: found.role };
+  }
+
+  /** The cashier at the till for what comes next (the browser session's, at the counter's server). */
+  actAs(cashier: CounterState['cashier']): void {
+    const known = cashier && this.settings.cashiers.find((entry) => entry.cashierId === cashier.cashierId);
+    if (this.cashier === (known ?? null)) return;
+    this.cashier = known ?? null;
+    this.changed();
   }
 
   signOut(): void {

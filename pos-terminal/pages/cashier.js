@@ -18,6 +18,8 @@ async function api(method, path, body) {
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
+    // The sign-in ended (unused too long): back to the PIN pad.
+    if (data?.code === 'not-signed-in' && state) render({ ...state, cashier: null });
     const error = new Error(data?.[language() === 'en' ? 'en' : 'zh'] ?? `${response.status}`);
     error.code = data?.code;
     throw error;
@@ -386,7 +388,7 @@ $('card-go').addEventListener('click', () => {
 });
 $('guest').addEventListener('click', () => quote(null));
 $('cancel').addEventListener('click', () => api('DELETE', '/api/quote'));
-$('sign-out').addEventListener('click', () => api('DELETE', '/api/session'));
+$('sign-out').addEventListener('click', () => api('DELETE', '/api/session').then(watch));
 $('channel-dine-in').addEventListener('click', () => setChannel('dine-in'));
 $('channel-delivery').addEventListener('click', () => setChannel('delivery'));
 function setChannel(next) {
@@ -418,6 +420,8 @@ $('sign-in-form').addEventListener('submit', async (event) => {
     await api('POST', '/api/session', { pin: $('pin').value });
     $('pin').value = '';
     $('sign-in-error').textContent = '';
+    // The event stream was opened before this browser had its sign-in cookie: open it again.
+    watch();
     $('card-input').focus();
   } catch (error) {
     $('sign-in-error').textContent = error.message;
@@ -454,6 +458,11 @@ $('report-print').addEventListener('click', () =>
 
 applyWords();
 $('lang').textContent = language() === 'en' ? '中文' : 'EN';
-watchState(render, (cardUid) => {
-  if (state?.cashier) quote(cardUid);
-});
+let events = null;
+function watch() {
+  events?.close();
+  events = watchState(render, (cardUid) => {
+    if (state?.cashier) quote(cardUid);
+  });
+}
+watch();

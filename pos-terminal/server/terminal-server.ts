@@ -9,6 +9,7 @@ import type { CardReader } from '../card-readers/card-reader.ts';
 import { normaliseCardUid } from '../card-readers/card-reader.ts';
 import { acceptsTaps } from '../card-readers/simulated-reader.ts';
 import { type Counter, CounterError } from '../counter/counter.ts';
+import { type CashierSessions, sessionCookie, tokenOf } from './cashier-sessions.ts';
 import { jsonBody } from './json-body.ts';
 import { securityHeaders } from './security-headers.ts';
 
@@ -87,18 +88,39 @@ const problems: ErrorRequestHandler = (error, _request, response, _next) => {
  * The counter's local web server (localhost): the cashier page, the elder display, and the small
  * JSON API they call. Card taps from any reader reach the pages as server-sent events.
  */
-export function createTerminalServer(counter: Counter, reader: CardReader): Express {
+export function createTerminalServer(
+  counter: Counter,
+  reader: CardReader,
+  sessions: CashierSessions,
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.use(jsonBody());
 
-  const clients = new Set<Response>();
-  const broadcast = (event: string, data: unknown) => {
-    for (const client of clients) client.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  /** Each page listening, with its browser's session: the state it is sent names its own cashier. */
+  const clients = new Map<Response, string | null>();
+  const stateFor = (token: string | null) => ({ ...counter.state(), cashier: sessions.peek(token) });
+  const send = (client: Response, event: string, data: unknown) =>
+    client.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const broadcastState = () => {
+    for (const [client, token] of clients) send(client, 'state', stateFor(token));
   };
-  counter.onChange((state) => broadcast('state', state));
-  reader.onCard((cardUid) => broadcast('card', { cardUid }));
+  counter.onChange(broadcastState);
+  reader.onCard((cardUid) => {
+    for (const client of clients.keys()) send(client, 'card', { cardUid });
+  });
+  // A session that ends by itself sends its page back to the sign-in.
+  const sweeper = setInterval(() => sessions.sweep() && broadcastState(), 5_000);
+  sweeper.unref();
+  /** What only a signed-in browser may do; its cashier is the one at the till for it. */
+  const signedIn = (request: Request, _response: Response, next: () => void) => {
+    const cashier = sessions.use(request);
+    if (!cashier)
+      throw new CounterError('not-signed-in', 401, '请先输入收银员密码登录', 'Sign in with your PIN first');
+    counter.actAs(cashier);
+    next();
+  };
   reader.onStatus((status) => counter.setReaderState(reader.kind, status));
   counter.setReaderState(reader.kind, reader.status());
 
@@ -117,24 +139,30 @@ export function createTerminalServer(counter: Counter, reader: CardReader): Expr
   app.get('/api/events', (request, response) => {
     response.set({ 'content-type': 'text/event-stream', connection: 'keep-alive' });
     response.flushHeaders();
-    response.write(`event: state\ndata: ${JSON.stringify(counter.state())}\n\n`);
-    clients.add(response);
+    const token = tokenOf(request);
+    send(response, 'state', stateFor(token));
+    clients.set(response, token);
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
     request.on('close', () => {
       clearInterval(keepAlive);
       clients.delete(response);
     });
   });
-  app.get('/api/state', (_request, response) => {
-    response.json(counter.state());
+  app.get('/api/state', (request, response) => {
+    response.json(stateFor(tokenOf(request)));
   });
   app.post('/api/session', (request, response) => {
-    response.json(counter.signIn(parse(schemas.session, request).pin));
+    const cashier = counter.authenticate(parse(schemas.session, request).pin);
+    const token = sessions.open(cashier);
+    response.set('set-cookie', sessionCookie(token)).json(cashier);
+    counter.actAs(cashier);
   });
-  app.delete('/api/session', (_request, response) => {
+  app.delete('/api/session', (request, response) => {
+    sessions.close(request);
     counter.signOut();
-    response.status(204).end();
+    response.set('set-cookie', sessionCookie(null)).status(204).end();
   });
+  app.use(['/api/taps', '/api/quote', '/api/sales', '/api/day-report'], signedIn);
   app.post('/api/taps', (request, response) => {
     const { cardUid } = parse(schemas.tap, request);
     if (!acceptsTaps(reader))

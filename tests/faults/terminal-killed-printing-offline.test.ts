@@ -84,6 +84,7 @@ describe('a counter terminal killed offline while a receipt is printing', () => 
     expect(recorded.map((sale) => [sale.saleId, sale.offline, sale.subsidyFen])).toEqual([
       [saleId, true, 300],
     ]);
+    expect((await terminal.call('POST', '/api/session', { pin: CASHIER_PIN })).status).toBe(200);
     const listed = (await terminal.call('GET', '/api/sales')).body.sales;
     expect(
       listed.map((sale: { saleId: string; state: string; offline: boolean }) => [
@@ -100,7 +101,6 @@ describe('a counter terminal killed offline while a receipt is printing', () => 
       .toEqual({ status: 'ready', queued: 0 });
     expect(receiptsOf(saleId)).toHaveLength(0);
 
-    expect((await terminal.call('POST', '/api/session', { pin: CASHIER_PIN })).status).toBe(200);
     expect((await terminal.call('POST', `/api/sales/${saleId}/reprint`)).status).toBe(200);
     await expect.poll(() => receiptsOf(saleId).length, { timeout: 10_000 }).toBe(1);
     const text = receiptsOf(saleId)[0]?.lines.join('\n');

@@ -67,6 +67,9 @@ describe('a counter terminal killed while a receipt is printing', () => {
       .toBe(0);
     const recorded = await recordedSales(service.database.pool, bureau.terminalId);
     expect(recorded.map((sale) => [sale.saleId, sale.subsidyFen])).toEqual([[saleId, 300]]);
+    // After a restart the cashier signs in again: the sign-in lived in the old process's memory.
+    expect((await terminal.call('POST', `/api/sales/${saleId}/reprint`)).status).toBe(401);
+    expect((await terminal.call('POST', '/api/session', { pin: CASHIER_PIN })).status).toBe(200);
     const listed = (await terminal.call('GET', '/api/sales')).body.sales;
     expect(listed.map((sale: { saleId: string; state: string }) => [sale.saleId, sale.state])).toEqual([
       [saleId, 'recorded'],
@@ -77,9 +80,6 @@ describe('a counter terminal killed while a receipt is printing', () => {
     await expect.poll(() => printer.statusRequests > statusRequests, { timeout: 15_000 }).toBe(true);
     expect(receiptsOf(saleId)).toHaveLength(0);
 
-    // After a restart the cashier signs in again.
-    expect((await terminal.call('POST', `/api/sales/${saleId}/reprint`)).status).toBe(401);
-    expect((await terminal.call('POST', '/api/session', { pin: CASHIER_PIN })).status).toBe(200);
     const reprint = await terminal.call('POST', `/api/sales/${saleId}/reprint`);
     expect(reprint.status).toBe(200);
     await expect.poll(() => receiptsOf(saleId).length, { timeout: 10_000 }).toBe(1);

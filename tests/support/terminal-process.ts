@@ -29,12 +29,19 @@ export async function terminalProcess(settingsFile: string, port: number) {
     });
     child.once('exit', (code) => reject(new Error(`terminal exited with ${code}:\n${output}`)));
   });
+  // The sign-in lives in a cookie, as in the cashier's browser.
+  let cookie = '';
   const call = async (method: string, pathname: string, body?: unknown) => {
     const response = await fetch(`http://127.0.0.1:${port}${pathname}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(cookie ? { cookie } : {}),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+    const set = response.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0] ?? '';
     // biome-ignore lint/suspicious/noExplicitAny: answers whose shape each test asserts
     const answer: any = await response.json().catch(() => null);
     return { status: response.status, body: answer };

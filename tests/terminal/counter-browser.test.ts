@@ -58,6 +58,7 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
   let cashier: Page;
   let display: Page;
   let terminalId: string;
+  let terminalToken: string;
   const policyViolations: string[] = [];
 
   beforeAll(async () => {
@@ -67,6 +68,7 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     await service.start();
     const bureau = await setUpCounterBureau(service.url, service.adminToken);
     terminalId = bureau.terminalId;
+    terminalToken = bureau.token;
     printer = await startFakePrinter();
     terminal = await startTerminal(await counterSettings(service.url, bureau.token, terminalId, printer));
     browser = await launchChromium();
@@ -212,6 +214,33 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     );
     expect(offline.every((sale) => sale.excluded.length === 0)).toBe(true);
     await cashier.screenshot({ path: path.join(SCREENSHOTS, 'cashier-synced.png') });
+  });
+
+  it('keeps a sign-in to the browser that made it, and ends it after a while unused', async () => {
+    // Another browser on the same counter PC: not signed in, though the cashier's browser is.
+    const other = await browser.newPage();
+    await other.goto(`${terminal.url}/`);
+    await expect.poll(() => other.locator('#sign-in').isVisible()).toBe(true);
+    expect(await cashier.locator('#sign-in').isHidden()).toBe(true);
+    await other.close();
+    const anonymous = await fetch(`${terminal.url}/api/sales`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 'not-signed-in' });
+
+    // A counter whose sign-ins end after 1.2 s unused: the page goes back to the PIN pad.
+    const settings = await counterSettings(service.url, terminalToken, terminalId, printer);
+    const idle = await startTerminal({ ...settings, cashierIdleMinutes: 0.02 });
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${idle.url}/`);
+      for (const digit of CASHIER_PIN) await page.locator('#keypad button', { hasText: digit }).click();
+      await page.locator('#sign-in-form button[type=submit]').click();
+      await expect.poll(() => page.locator('#sign-in').isHidden()).toBe(true);
+      await expect.poll(() => page.locator('#sign-in').isVisible(), { timeout: 10_000 }).toBe(true);
+    } finally {
+      await page.close();
+      await idle.close();
+    }
   });
 
   it('serves every answer with security headers whose policy the pages keep', async () => {

@@ -294,8 +294,18 @@ describe('the counter online and offline (real service over HTTP, a cuttable net
   });
 
   it('takes a card typed in lower case at the local API as the reader would send it, and refuses bad bodies with problems', async () => {
+    const signedIn = await fetch(`${terminal.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin: CASHIER_PIN }),
+    });
+    const cookie = signedIn.headers.get('set-cookie')?.split(';')[0] ?? '';
     const call = (path: string, init: RequestInit) =>
-      fetch(`${terminal.url}${path}`, { method: 'POST', ...init });
+      fetch(`${terminal.url}${path}`, {
+        method: 'POST',
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), cookie },
+      });
     const typed = await call('/api/quote', {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ cardUid: ' k0000008 ', items: SET_A }),
@@ -313,7 +323,7 @@ describe('the counter online and offline (real service over HTTP, a cuttable net
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ quoteId: crypto.randomUUID(), paymentMethod: 'cash' }),
       }),
-      fetch(`${terminal.url}/api/day-report?date=nonsense`),
+      fetch(`${terminal.url}/api/day-report?date=nonsense`, { headers: { cookie } }),
     ]);
     expect(refusals.map((answer) => answer.status)).toEqual([400, 413, 415, 409, 400]);
     for (const answer of refusals) {
