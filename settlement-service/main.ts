@@ -5,7 +5,6 @@ import { openDatabase } from '../database/connect.ts';
 import { redactSecrets } from '../domain/identity/redaction.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
 import { PostgresSnapshotStore } from '../event-store/snapshots/postgres-snapshot-store.ts';
-import { startDemoTerminal } from '../pos-terminal/demo-terminal.ts';
 import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { type AppDependencies, createApp, createServices } from './app.ts';
@@ -56,23 +55,14 @@ async function main(): Promise<void> {
   await once(server, 'listening');
   const serviceUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
   log(`助餐通 settlement service listening on ${serviceUrl}`);
-  const demoTerminal = demo
-    ? await startDemoTerminal({ ...demo, dataDir: config.dataDir, serviceUrl, port: config.terminalPort })
-    : null;
-  if (demoTerminal) {
-    const { url } = demoTerminal.terminal;
-    log(`demo terminal ${demo?.terminalId} (settings ${demoTerminal.settingsFile}):`);
-    // The demo's PINs are printed on purpose: they are in the README, and guard nothing real.
-    console.log(`[zhucan]   收银台 cashier page  ${url}/   (PIN 1234 cashier, 8888 manager)`);
-    log(`  顾客显示屏 elder display  ${url}/display`);
-  }
+  // `npm start` starts the demo's counter terminal as a process of its own once it reads this line.
+  if (demo) log(`demo terminal ${demo.terminalId} ready`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
-    await demoTerminal?.terminal.close();
     server.close();
     server.closeAllConnections();
     await projections.stop();

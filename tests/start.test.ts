@@ -16,11 +16,18 @@ describe('npm start on the embedded default', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('serves /health and the demo bureau from the embedded database, and stops its server on SIGTERM', async () => {
+  it('serves /health, the demo bureau and its counter as a process of its own that sells on when the service is killed, and stops both on SIGTERM', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'zhucan-start-'));
     await chmod(dataDir, 0o755);
     child = spawn('npm', ['start', '--silent'], {
-      env: { ...process.env, PORT: '0', ZHUCAN_DATA_DIR: dataDir, DATABASE_URL: '', KURRENTDB_URL: '' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        ZHUCAN_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        KURRENTDB_URL: '',
+        ZHUCAN_RESTART_DELAY_MS: '1000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: false,
     });
@@ -79,6 +86,35 @@ describe('npm start on the embedded default', () => {
     const state = (await (await fetch(`${counter}/api/state`)).json()) as Record<string, unknown>;
     expect(state).toMatchObject({ terminalId: 'heping-01-t1', online: true, canteenName: '和平区幸福食堂' });
 
+    // The counter is a process of its own: the service killed, it sells offline within seconds, and
+    // its sale arrives once npm start has started the service again.
+    const servicePid = Number(/settlement service pid (\d+)/.exec(output)?.[1]);
+    process.kill(servicePid, 'SIGKILL');
+    const counterState = async () =>
+      (await (await fetch(`${counter}/api/state`)).json()) as { online: boolean; queued: number };
+    await expect.poll(async () => (await counterState()).online, { timeout: 15_000 }).toBe(false);
+    const signIn = await fetch(`${counter}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin: '1234' }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const local = async (pathname: string, body: unknown) =>
+      (await fetch(`${counter}${pathname}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(body),
+      }).then((response) => response.json())) as Record<string, unknown>;
+    const quote = await local('/api/quote', { cardUid: 'CARD0002', items: [{ itemId: 'set-a', qty: 1 }] });
+    expect(quote).toMatchObject({ mode: 'offline', totalFen: 1200 });
+    expect(await local('/api/sales', { quoteId: quote.quoteId, paymentMethod: 'cash' })).toMatchObject({
+      state: 'waiting',
+    });
+    expect((await counterState()).queued).toBe(1);
+    await expect.poll(async () => (await counterState()).queued, { timeout: 90_000 }).toBe(0);
+    expect(output).toMatch(/the settlement service stopped \(SIGKILL/);
+
     // npm forwards the signal to the service and then ends by that signal itself.
     child.kill('SIGTERM');
     const [code, signal] = await once(child, 'exit');
@@ -86,5 +122,7 @@ describe('npm start on the embedded default', () => {
     const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
     for (let waited = 0; existsSync(pidFile) && waited < 20_000; waited += 100) await sleep(100);
     expect(existsSync(pidFile)).toBe(false);
+    // The counter stopped with it.
+    await expect(fetch(`${counter}/api/state`)).rejects.toThrow();
   });
 });
