@@ -75,6 +75,14 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     cashier = await browser.newPage({ viewport: { width: 1366, height: 768 }, hasTouch: true });
     display = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     for (const page of [cashier, display]) watchPolicyViolations(page, policyViolations);
+    // Spoken amounts on, and what the display says aloud kept where the test can read it.
+    await display.addInitScript({
+      content: `localStorage.setItem('zhucan-speech', 'on');
+        window.spoken = [];
+        Object.defineProperty(window, 'speechSynthesis', {
+          value: { speak: (utterance) => window.spoken.push(utterance.text), cancel: () => {} },
+        });`,
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -124,11 +132,14 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
   });
 
   it('clears the display on a refused tap, tells the elder only neutral reasons, prints them, and lists one time', async () => {
-    // An unknown card right after a sale: the last customer's name and amounts leave the display.
+    // An unknown card right after a sale: the last customer's name and amounts leave the display,
+    // and nothing is said aloud for it.
+    const saidBefore = await display.evaluate<number>('window.spoken.length');
     await tapCard(cashier, 'K9999999');
     await expect.poll(() => display.getByTestId('display-line').textContent()).toBe('请稍候，收银员为您处理');
     expect(await display.getByTestId('display-pays').textContent()).toBe('');
     expect(await display.getByTestId('greeting').textContent()).toBe('幸福食堂');
+    expect(await display.evaluate<number>('window.spoken.length')).toBe(saidBefore);
 
     // A deceased elder's card: the reason on the cashier's screen, a neutral sentence for the public.
     await adminCaller(service.url, service.adminToken)('POST', '/api/v1/elders/E8/death', {
@@ -138,6 +149,9 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     await expect.poll(() => cashier.getByTestId('quote-reason').textContent()).toContain('身故');
     await expect.poll(() => display.getByTestId('display-line').textContent()).toBe('补贴详情请问收银员');
     expect(await display.locator('body').textContent()).not.toContain('身故');
+    // Said aloud: the amount to pay, never the reason.
+    const spoken = () => display.evaluate<string[]>('window.spoken');
+    await expect.poll(async () => (await spoken()).at(-1)).toBe('请付12元');
     await cashier.keyboard.press('Escape');
 
     // Menu keys: 2 replaces the set meal, + then 3 adds a soup, ⌫ takes the soup off again.
