@@ -5,6 +5,7 @@ import { PiiVault } from '../settlement-service/security/pii-vault.ts';
 import { SettlementIndex } from '../settlement-service/settlement/settlement-index.ts';
 import { computeSettlement } from '../settlement-service/settlement/settlement-source.ts';
 import type { ClosesFixture } from './fixtures/closes-before-month-index.ts';
+import { insertRecordedEvents } from './support/recorded-events.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
 /**
@@ -42,18 +43,8 @@ describe('months closed before the settlement index', () => {
       vault: new PiiVault(Buffer.from(fixture.secrets.piiKey, 'hex')),
       now: () => Date.parse('2026-11-02T10:00:00+08:00'),
     });
-    const { rows } = await service.database.pool.query<{ position: string }>(
-      `INSERT INTO event_store.events (stream_id, stream_revision, event_id, event_type, data, metadata)
-       SELECT e->>'stream', (e->>'revision')::bigint, (e->>'id')::uuid, e->>'type', (e->'data')::jsonb,
-              (e->'metadata')::jsonb
-         FROM json_array_elements($1::json) WITH ORDINALITY AS given(e, n) ORDER BY n
-       RETURNING transaction_id::text || '/' || position AS position`,
-      [JSON.stringify(fixture.events)],
-    );
+    const created = await insertRecordedEvents(service.database.pool, fixture.events);
     const recorded = fixture.events.map((event) => positionFromString(event.position));
-    const created = rows
-      .map((row) => row.position)
-      .sort((a, b) => comparePositions(positionFromString(a), positionFromString(b)));
     const cutoffs = fixture.events
       .filter((event) => event.type === 'MonthClosed')
       .map((event) => (event.data as { cutoff: { position: string } }).cutoff.position);

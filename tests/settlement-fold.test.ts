@@ -9,6 +9,7 @@ import {
   sameFoldInputs,
 } from '../settlement-service/settlement/settlement-source.ts';
 import type { ClosesFixture } from './fixtures/closes-before-month-index.ts';
+import { insertRecordedEvents } from './support/recorded-events.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
 const MONTHS = ['2026-08', '2026-09', '2026-10'];
@@ -40,16 +41,10 @@ describe('a month folded step by step', () => {
     let steps = 0;
     let refolds = 0;
     for (const event of fixture.events) {
-      const events = [{ ...event, data: withMovedCutoff(event, recorded) }];
-      const { rows } = await service.database.pool.query<{ position: string }>(
-        `INSERT INTO event_store.events (stream_id, stream_revision, event_id, event_type, data, metadata)
-         SELECT e->>'stream', (e->>'revision')::bigint, (e->>'id')::uuid, e->>'type', (e->'data')::jsonb,
-                (e->'metadata')::jsonb
-           FROM json_array_elements($1::json) WITH ORDINALITY AS given(e, n) ORDER BY n
-         RETURNING transaction_id::text || '/' || position AS position`,
-        [JSON.stringify(events)],
-      );
-      recorded.push({ old: event.position, now: rows[0]?.position as string });
+      const [position] = await insertRecordedEvents(service.database.pool, [
+        { ...event, data: withMovedCutoff(event, recorded) },
+      ]);
+      recorded.push({ old: event.position, now: position as string });
       const head = await service.store.headPosition();
       await index.catchUpTo(head);
       for (const month of MONTHS) {
