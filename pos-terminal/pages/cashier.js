@@ -317,6 +317,7 @@ function render(next) {
     JSON.stringify(state.demoCards) !== JSON.stringify(next.demoCards);
   const salesChanged =
     !state ||
+    state.cashier?.cashierId !== next.cashier?.cashierId ||
     state.lastSale?.state !== next.lastSale?.state ||
     state.lastSale?.saleId !== next.lastSale?.saleId ||
     state.queued !== next.queued;
@@ -325,7 +326,8 @@ function render(next) {
   renderStatus();
   if (menuChanged) renderMenu();
   renderQuote();
-  if (salesChanged) renderSales().catch(() => {});
+  // The recent sales are for a signed-in cashier only.
+  if (salesChanged && next.cashier) renderSales().catch(() => {});
 }
 
 // Keyboard: a card reader "types" the card number and Enter. In the card field that is simply its
