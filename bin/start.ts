@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { prepareDemoTerminal } from '../pos-terminal/demo-terminal.ts';
 import { configFromEnvironment } from '../settlement-service/config.ts';
+import { prepareDemoTerminal } from './demo-terminal.ts';
 
 /**
  * `npm start`: the settlement service, and with the demo its counter terminal, each a process of its
