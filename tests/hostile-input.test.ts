@@ -126,13 +126,22 @@ describe('hostile input (property-based, real HTTP, real PostgreSQL)', () => {
   });
 
   it('answers any batch of sale bodies with 200 and a result per sale, never a 500', async () => {
+    const outcomes = new Set<string>();
     await fc.assert(
       fc.asyncProperty(fc.array(saleBodies, { minLength: 1, maxLength: 5 }), async (sales) => {
         const answer = await checkAnswer('/api/v1/sales/batch', tokens.t2, { sales });
-        if (answer.status === 200) expect(answer.body.results).toHaveLength(sales.length);
+        expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+        expect(answer.body.results).toHaveLength(sales.length);
+        for (const result of answer.body.results as { status: number; sale?: unknown; problem?: unknown }[]) {
+          if (result.status < 300) expect(result.sale).toEqual(expect.any(Object));
+          else expect(result.problem).toMatchObject({ status: result.status, code: expect.any(String) });
+          outcomes.add(result.status < 300 ? 'recorded' : 'refused');
+        }
       }),
       { numRuns: 40 },
     );
+    // Both kinds of answer were met: the property was not passed by refusing every batch.
+    expect(outcomes).toEqual(new Set(['recorded', 'refused']));
   });
 
   it('answers any policy document with 2xx or a 4xx problem naming the field, and a refused one writes nothing', async () => {
