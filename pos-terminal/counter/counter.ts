@@ -2,12 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DomainError } from '../../domain/domain-error.ts';
-import {
-  type ReasonText,
-  reasonForTheElder,
-  SUBSIDY_REASON_TEXT,
-  type SubsidyReasonCode,
-} from '../../domain/policy/reasons.ts';
+import { reasonForTheElder } from '../../domain/policy/reasons.ts';
 import {
   type CountedMeal,
   countedMealOfAnswer,
@@ -16,133 +11,30 @@ import {
 } from '../../domain/terminals/offline-copy.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { writeFileDurably } from '../durable-file.ts';
-import type { OutboxEntry, Refusal, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
+import type { OutboxEntry, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
 import { Outbox } from '../outbox/outbox.ts';
 import { dayReport, saleReceipt, voidSlip } from '../receipts/receipt-model.ts';
 import type { ReceiptPrinter } from '../receipts/receipt-printer.ts';
-import { pinMatches, type TerminalSettings } from '../settings.ts';
+import type { TerminalSettings } from '../settings.ts';
 import { type ServiceClient, ServiceRefusal, ServiceUnreachable } from '../sync/service-client.ts';
 import { Syncer } from '../sync/syncer.ts';
-import type { ClockState } from '../sync/terminal-clock.ts';
+import {
+  CounterError,
+  type CounterState,
+  type MealRequest,
+  NOT_IN_COPY,
+  PAYMENT_LABELS,
+  type QuoteView,
+  reasonOf,
+  refusalAtCounter,
+  refusalView,
+  type SaleView,
+} from './counter-views.ts';
 import { dayReportOf } from './day-report.ts';
+import { PinCheck } from './pin-check.ts';
 
-export const PAYMENT_LABELS: Record<string, { zh: string; en: string }> = {
-  cash: { zh: '现金', en: 'Cash' },
-  qr: { zh: '扫码', en: 'QR code' },
-  'card-balance': { zh: '卡内余额', en: 'Card balance' },
-};
-
-/** A refusal the cashier sees, in words, with a stable code. */
-export class CounterError extends Error {
-  override readonly name = 'CounterError';
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    readonly zh: string,
-    readonly en: string,
-  ) {
-    super(en);
-  }
-}
-
-export interface Reason {
-  readonly code: string;
-  readonly zh: string;
-  readonly en: string;
-}
-
-/** What the cashier and the elder see after a tap: price, subsidy, what to pay, and why. */
-export interface QuoteView {
-  readonly quoteId: string;
-  readonly mode: 'online' | 'offline';
-  readonly cardUid: string | null;
-  readonly elder: { readonly maskedName: string } | null;
-  readonly items: ShownSale['items'];
-  readonly channel: 'dine-in' | 'delivery';
-  readonly totalFen: number;
-  readonly subsidyFen: number;
-  readonly elderPaysFen: number;
-  readonly reason: Reason | null;
-  readonly notice: Reason | null;
-  /**
-   * The reason as the elder reads it on the public display: about the meal or the caps, else a
-   * neutral sentence (never a death, a lost card or eligibility).
-   */
-  readonly reasonForTheElder: ReasonText | null;
-}
-
-export interface SaleView {
-  readonly saleId: string;
-  readonly seq: number;
-  /** When the sale was confirmed at the counter (the display thanks the elder from then on). */
-  readonly at: number;
-  /** The sale's time: the tap, as recorded, printed and listed everywhere. */
-  readonly occurredAt: number;
-  readonly offline: boolean;
-  readonly state: 'recorded' | 'waiting' | 'refused' | 'voided' | 'void-waiting';
-  readonly shown: ShownSale;
-  /** The service did not reimburse all of the subsidy the counter applied (offline over a cap …). */
-  readonly subsidyRefused: readonly { readonly reason: string; readonly fen: number }[];
-  readonly refusal: { readonly code: string; readonly detail?: string } | null;
-}
-
-export interface CounterState {
-  readonly terminalId: string;
-  readonly canteenName: string | null;
-  readonly online: boolean;
-  readonly lastContactAt: number | null;
-  readonly queued: number;
-  readonly syncing: { readonly done: number; readonly total: number } | null;
-  /** Why the queue cannot be sent, when the service refuses the terminal itself. */
-  readonly syncBlocked: string | null;
-  /** The PC's clock against the service's: when it is off, sales are timed by the service's clock. */
-  readonly clock: ClockState;
-  readonly copyAt: number | null;
-  readonly cashier: { readonly cashierId: string; readonly name: string; readonly role: string } | null;
-  readonly printer: { readonly status: string; readonly queued: number };
-  readonly reader: { readonly kind: string; readonly status: string };
-  readonly menu: readonly { readonly itemId: string; readonly name: string; readonly priceFen: number }[];
-  readonly paymentMethods: readonly string[];
-  readonly quote: QuoteView | null;
-  readonly lastSale: SaleView | null;
-  /** When the latest tap was refused, if it was: what the last person saw must not stay on show. */
-  readonly refusedTapAt: number | null;
-  readonly demoCards: readonly string[];
-  readonly lang: string;
-}
-
-interface MealRequest {
-  readonly cardUid: string | null;
-  readonly items: readonly { readonly itemId: string; readonly qty: number }[];
-  readonly channel?: 'dine-in' | 'delivery';
-}
-
-const NOT_IN_COPY: Reason = {
-  code: 'card-not-in-copy',
-  zh: '本机资料中没有此卡：脱机按原价收费',
-  en: 'Card not in this terminal’s data: full price while offline',
-};
-
-const REFUSALS_ZH: Record<string, string> = {
-  'card-unknown': '卡片未登记，可按散客原价销售',
-  'item-unknown': '菜单中没有该餐品（菜单刚更新，请稍候再试）',
-  'clock-skew': '终端时钟不准，请校准时间后再试',
-  'canteen-unknown': '本终端的食堂未登记',
-  'invalid-body': '请求有误',
-};
-
-function refusalView(refusal: Refusal | null): SaleView['refusal'] {
-  return refusal ? { code: refusal.code, ...(refusal.detail ? { detail: refusal.detail } : {}) } : null;
-}
-
-/** A refusal by the service or the domain, in the cashier's words. */
-function refusalAtCounter(code: string, status: number, detail?: string): CounterError {
-  const en =
-    code === 'card-unknown'
-      ? 'Card not registered: sell as a guest at full price'
-      : `Refused: ${detail ?? code}`;
-  return new CounterError(code, status, REFUSALS_ZH[code] ?? `服务拒绝：${code}`, en);
-}
+export type { CounterState, QuoteView, Reason, SaleView } from './counter-views.ts';
+export { CounterError, PAYMENT_LABELS } from './counter-views.ts';
 
 type PendingQuote = QuoteView & {
   readonly occurredAt: number;
@@ -151,14 +43,6 @@ type PendingQuote = QuoteView & {
   readonly period: string | null;
   readonly counted: CountedMeal | null;
 };
-
-const MAX_PIN_FAILURES = 5;
-const PIN_LOCK_MS = 60_000;
-
-function reasonOf(code: string): Reason {
-  const text = SUBSIDY_REASON_TEXT[code as SubsidyReasonCode];
-  return { code, zh: text?.zh ?? code, en: text?.en ?? code };
-}
 
 /**
  * 收银台: the counter's work — sign in, quote on a tap, confirm, print, void, reprint, day-end —
@@ -176,9 +60,7 @@ export class Counter {
   private refusedTapAt: number | null = null;
   private readonly laterMeals = new Map<string, CountedMeal[]>();
   private quoteTurn = 0;
-  private pinFailures = 0;
-  /** On the monotonic clock: a lock lasts its minute whatever happens to the terminal's time. */
-  private pinLockedUntil = Number.NEGATIVE_INFINITY;
+  private readonly pins: PinCheck;
   private readonly listeners = new Set<(state: CounterState) => void>();
   private readerState = { kind: 'keyboard', status: 'connected' };
 
@@ -190,6 +72,7 @@ export class Counter {
     private readonly now: () => number = () => service.clock.now(),
   ) {
     this.outbox = Outbox.open(path.join(settings.dataDir, 'outbox.jsonl'), now());
+    this.pins = new PinCheck(settings.cashiers, () => service.clock.monotonicNow());
     this.copyFile = path.join(settings.dataDir, 'offline-copy.json');
     if (existsSync(this.copyFile)) this.copy = JSON.parse(readFileSync(this.copyFile, 'utf8'));
     for (const entry of this.outbox.all()) this.countLocally(entry);
@@ -262,7 +145,7 @@ export class Counter {
 
   /** The cashier whose PIN this is (five wrong PINs in a row lock the counter for a minute). */
   authenticate(pin: string): NonNullable<CounterState['cashier']> {
-    const found = this.checkPin(pin);
+    const found = this.pins.check(pin);
     return { cashierId: found.cashierId, name: found.name, role: found.role };
   }
 
@@ -450,7 +333,7 @@ export class Counter {
 
   /** Voids a sale of this terminal with a manager's PIN; offline, the void waits in the outbox. */
   async voidSale(saleId: string, managerPin: string, reason: string): Promise<SaleView> {
-    const manager = this.checkPin(managerPin);
+    const manager = this.pins.check(managerPin);
     if (manager.role !== 'manager')
       throw new CounterError('not-manager', 403, '需要店长密码', 'A manager PIN is needed');
     const entry = this.outbox.find(saleId);
@@ -668,27 +551,5 @@ export class Counter {
     if (!this.cashier)
       throw new CounterError('not-signed-in', 401, '请先输入收银员密码登录', 'Sign in with your PIN first');
     return this.cashier;
-  }
-
-  /** PINs are checked on the terminal (it must work offline); repeated failures lock it for a minute. */
-  private checkPin(pin: string) {
-    if (this.service.clock.monotonicNow() < this.pinLockedUntil)
-      throw new CounterError(
-        'pin-locked',
-        429,
-        '密码错误次数过多，请一分钟后再试',
-        'Too many wrong PINs: wait a minute',
-      );
-    const found = this.settings.cashiers.find((cashier) => pinMatches(pin, cashier.pinHash));
-    if (!found) {
-      this.pinFailures += 1;
-      if (this.pinFailures >= MAX_PIN_FAILURES) {
-        this.pinLockedUntil = this.service.clock.monotonicNow() + PIN_LOCK_MS;
-        this.pinFailures = 0;
-      }
-      throw new CounterError('pin-wrong', 401, '密码不正确', 'Wrong PIN');
-    }
-    this.pinFailures = 0;
-    return found;
   }
 }
