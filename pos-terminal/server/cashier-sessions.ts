@@ -31,21 +31,19 @@ export class CashierSessions {
 
   /** The request's cashier, the session kept alive by the use; null when there is none or it ended. */
   use(request: Request): SignedInCashier | null {
-    const token = tokenOf(request);
-    const session = token === null ? undefined : this.sessions.get(token);
-    if (!session || token === null) return null;
-    if (this.expired(session.lastSeen)) {
-      this.sessions.delete(token);
-      return null;
-    }
-    session.lastSeen = this.now();
-    return session.cashier;
+    const session = this.live(tokenOf(request));
+    if (session) session.lastSeen = this.now();
+    return session?.cashier ?? null;
   }
 
   /** The cashier of a token, without keeping the session alive (what a page is shown). */
   peek(token: string | null): SignedInCashier | null {
+    return this.live(token)?.cashier ?? null;
+  }
+
+  private live(token: string | null) {
     const session = token === null ? undefined : this.sessions.get(token);
-    return session && !this.expired(session.lastSeen) ? session.cashier : null;
+    return session && !this.expired(session.lastSeen) ? session : null;
   }
 
   close(request: Request): void {

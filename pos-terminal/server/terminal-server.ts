@@ -100,11 +100,15 @@ export function createTerminalServer(
 
   /** Each page listening, with its browser's session: the state it is sent names its own cashier. */
   const clients = new Map<Response, string | null>();
-  const stateFor = (token: string | null) => ({ ...counter.state(), cashier: sessions.peek(token) });
+  const stateFor = (token: string | null, state = counter.state()) => ({
+    ...state,
+    cashier: sessions.peek(token),
+  });
   const send = (client: Response, event: string, data: unknown) =>
     client.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const broadcastState = () => {
-    for (const [client, token] of clients) send(client, 'state', stateFor(token));
+    const state = counter.state();
+    for (const [client, token] of clients) send(client, 'state', stateFor(token, state));
   };
   counter.onChange(broadcastState);
   reader.onCard((cardUid) => {

@@ -99,14 +99,19 @@ function rowOf(
 const CHANGE_COLUMNS = sql.raw(`month text, canteen_id text, commit_position bigint, prepare_position bigint,
   kind text, sale_id text, sale_ids text[], event_id uuid, stream text, change jsonb`);
 
+/** The columns of a change row, in the order both inserts give them. */
+const INSERTED_COLUMNS = sql.raw(
+  'month, canteen_id, commit_position, prepare_position, kind, sale_id, event_id, stream, change',
+);
+
 async function insertChanges(
   trx: Transaction<unknown>,
   table: ReturnType<typeof sql.id>,
   rows: readonly ChangeRow[],
 ): Promise<void> {
   await sql`
-    INSERT INTO ${table} (month, canteen_id, commit_position, prepare_position, kind, sale_id, event_id, stream, change)
-    SELECT month, canteen_id, commit_position, prepare_position, kind, sale_id, event_id, stream, change
+    INSERT INTO ${table} (${INSERTED_COLUMNS})
+    SELECT ${INSERTED_COLUMNS}
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS incoming(${CHANGE_COLUMNS})
     ON CONFLICT DO NOTHING`.execute(trx);
 }
@@ -125,7 +130,7 @@ async function insertPlacedChanges(
     WITH incoming AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS incoming(${CHANGE_COLUMNS})
     )
-    INSERT INTO ${table} (month, canteen_id, commit_position, prepare_position, kind, sale_id, event_id, stream, change)
+    INSERT INTO ${table} (${INSERTED_COLUMNS})
     SELECT DISTINCT sale.month, sale.canteen_id, incoming.commit_position, incoming.prepare_position, incoming.kind,
            CASE WHEN incoming.kind = 'voided' THEN incoming.sale_ids[1] END, incoming.event_id, incoming.stream,
            incoming.change
@@ -135,24 +140,24 @@ async function insertPlacedChanges(
     ON CONFLICT DO NOTHING`.execute(trx);
 }
 
-/** Each event's facts of its elder, from the elder's facts before it (in this page or indexed). */
+/**
+ * Each event's facts of its elder, from the elder's facts before it: in this page, or indexed (read
+ * for all the page's elders in one query: a rebuild meets every registration).
+ */
 async function insertElderFacts(
   trx: Transaction<unknown>,
   table: ReturnType<typeof sql.id>,
   events: readonly RecordedEvent[],
 ): Promise<void> {
-  const latest = new Map<string, SettlementElder | null>();
-  const factsBefore = async (elderId: string) => {
-    if (latest.has(elderId)) return latest.get(elderId) ?? null;
-    const { rows } = await sql<{ facts: SettlementElder }>`
-      SELECT facts FROM ${table} WHERE elder_id = ${elderId}
-       ORDER BY commit_position DESC, prepare_position DESC LIMIT 1`.execute(trx);
-    return rows[0]?.facts ?? null;
-  };
+  const elderIds = [...new Set(events.map((event) => (event.data as { elderId: string }).elderId))];
+  const { rows: indexed } = await sql<{ elder_id: string; facts: SettlementElder }>`
+    SELECT DISTINCT ON (elder_id) elder_id, facts FROM ${table} WHERE elder_id = ANY(${elderIds}::text[])
+     ORDER BY elder_id, commit_position DESC, prepare_position DESC`.execute(trx);
+  const latest = new Map<string, SettlementElder | null>(indexed.map((row) => [row.elder_id, row.facts]));
   const rows: object[] = [];
   for (const event of events) {
     const { elderId } = event.data as { elderId: string };
-    const before = await factsBefore(elderId);
+    const before = latest.get(elderId) ?? null;
     let facts: SettlementElder | null;
     if (event.type === 'ElderDied') {
       const { date } = event.data as { date: string };
