@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts', 'tests/**/*.test.ts'],
-          exclude,
+          exclude: [...exclude, '**/*.unit.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

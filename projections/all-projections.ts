@@ -2,6 +2,7 @@ import { directoryProjection } from './directory/directory.projection.ts';
 import type { Projection } from './runner/projection.ts';
 import { salesProjection } from './sales/sales.projection.ts';
 import { settlementIndexProjection } from './settlement/settlement-index.projection.ts';
+import { decisionInputsProjection } from './simulation/decision-inputs.projection.ts';
 import { supervisionProjection } from './supervision/supervision.projection.ts';
 
 /** Every read model the service keeps. */
@@ -10,6 +11,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   directoryProjection,
   supervisionProjection,
   settlementIndexProjection,
+  decisionInputsProjection,
 ];
 
 export function projectionNamed(name: string): Projection {

@@ -15,7 +15,7 @@ import { metricsRoute } from './health/metrics-route.ts';
 import { createJsonBodyParser } from './http/json-body.ts';
 import { OPENAPI_DOCUMENT_PATH, openApiDocumentHandler } from './http/openapi.ts';
 import { notFound, problemHandler } from './http/problem.ts';
-import { mountRoutes } from './http/route.ts';
+import { type ImplementedRoute, mountRoutes } from './http/route.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { readModelRoutes } from './read-models/read-model-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
@@ -26,6 +26,7 @@ import type { PiiVault } from './security/pii-vault.ts';
 import { SettlementIndex } from './settlement/settlement-index.ts';
 import { settlementRoutes } from './settlement/settlement-routes.ts';
 import { SettlementService } from './settlement/settlement-service.ts';
+import { simulationRoutes } from './simulation/simulation-routes.ts';
 import { alertRoutes } from './supervision/alert-routes.ts';
 import { offlineCopyRoutes } from './terminals/offline-copy-route.ts';
 import { terminalQueueRoutes } from './terminals/terminal-queue-routes.ts';
@@ -91,6 +92,31 @@ export function createServices(
   };
 }
 
+/** The routes that read the read models: settlement, simulations, dashboards, offline copies, alerts. */
+function readModelBackedRoutes(
+  deps: AppDependencies,
+  db: Kysely<unknown>,
+  repository: AggregateRepository,
+  bureauName: string,
+  now: () => number,
+): ImplementedRoute[] {
+  const settlement = new SettlementService({
+    store: deps.eventStore,
+    index: new SettlementIndex(deps.eventStore, db, deps.cutoffWaitMs),
+    repository,
+    now,
+    ...(deps.cutoffWaitMs === undefined ? {} : { cutoffWaitMs: deps.cutoffWaitMs }),
+  });
+  return [
+    ...settlementRoutes(settlement, bureauName),
+    ...simulationRoutes(deps.eventStore, db, (canteenIds) => settlement.canteenNames(canteenIds)),
+    ...readModelRoutes(db, bureauName),
+    ...dashboardRoutes(deps.eventStore, db, now),
+    ...offlineCopyRoutes(repository, db, now),
+    ...alertRoutes(repository, db, now),
+  ];
+}
+
 /** The settlement service's HTTP application, wired to its dependencies (no I/O of its own). */
 export function createApp(deps: AppDependencies): Express {
   const now = deps.now ?? Date.now;
@@ -101,24 +127,7 @@ export function createApp(deps: AppDependencies): Express {
     ...salesRoutes(sales, now),
     ...terminalQueueRoutes(repository, now),
     ...userRoutes(repository, deps.tokenSecret),
-    ...(deps.readModels
-      ? [
-          ...settlementRoutes(
-            new SettlementService({
-              store: deps.eventStore,
-              index: new SettlementIndex(deps.eventStore, deps.readModels.db, deps.cutoffWaitMs),
-              repository,
-              now,
-              ...(deps.cutoffWaitMs === undefined ? {} : { cutoffWaitMs: deps.cutoffWaitMs }),
-            }),
-            bureauName,
-          ),
-          ...readModelRoutes(deps.readModels.db, bureauName),
-          ...dashboardRoutes(deps.eventStore, deps.readModels.db, now),
-          ...offlineCopyRoutes(repository, deps.readModels.db, now),
-          ...alertRoutes(repository, deps.readModels.db, now),
-        ]
-      : []),
+    ...(deps.readModels ? readModelBackedRoutes(deps, deps.readModels.db, repository, bureauName, now) : []),
   ];
 
   const app = express();

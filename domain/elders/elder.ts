@@ -3,7 +3,7 @@ import type { Decider } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
 import { add, type Fen } from '../money.ts';
 import { capHistoryEntryOf } from '../policy/decide-subsidy.ts';
-import type { CategoryHolding } from '../policy/meal-facts.ts';
+import type { CategoryHolding, ElderFacts } from '../policy/meal-facts.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
 import type { MealSoldData } from '../sales/sale.ts';
@@ -256,13 +256,48 @@ function currentProfile(state: RegisteredElder): ElderProfile | undefined {
 }
 
 /** The profile in force at `at`; the first registration counts for every earlier time too. */
-export function elderProfileAt(state: RegisteredElder, at: EpochMs): ElderProfile {
+export function elderProfileAt<P>(state: ProfileHistory<P>, at: EpochMs): P {
   let found = state.profiles[0]?.profile;
   for (const version of state.profiles) {
     if (version.effectiveFrom === null || version.effectiveFrom <= at) found = version.profile;
   }
   if (!found) throw new Error(`elder ${state.elderId} has no profile`);
   return found;
+}
+
+/** An elder's profiles in the order they were registered, each with when it took effect. */
+export interface ProfileHistory<P> {
+  readonly elderId: string;
+  readonly profiles: readonly { readonly effectiveFrom: EpochMs | null; readonly profile: P }[];
+}
+
+/** What of a profile a subsidy decision reads: no name, no ID number. */
+export type DecisionProfile = Pick<
+  ElderProfile,
+  'birthDate' | 'categories' | 'district' | 'town' | 'homeCanteenId'
+>;
+
+/**
+ * The elder's facts for deciding a meal at `occurredAt`: residence and home canteen as they stood at
+ * the sale's time; categories as recorded when the sale is decided (POLICY.md, "Dates and facts").
+ */
+export function elderFactsAt(
+  elder: ProfileHistory<DecisionProfile> & { readonly deathDate: BusinessDate | null },
+  occurredAt: EpochMs,
+  cardRetired: boolean,
+): ElderFacts {
+  const atSale = elderProfileAt(elder, occurredAt);
+  const latest = elder.profiles.at(-1)?.profile ?? atSale;
+  return {
+    elderId: elder.elderId,
+    birthDate: latest.birthDate,
+    categories: latest.categories,
+    district: atSale.district,
+    town: atSale.town,
+    homeCanteenId: atSale.homeCanteenId,
+    deathDate: elder.deathDate,
+    cardRetiredBeforeSale: cardRetired,
+  };
 }
 
 /** Equal apart from the sealed ID number, which is encrypted afresh (new IV) on every request. */

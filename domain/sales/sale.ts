@@ -3,10 +3,9 @@ import type { CardAtTime } from '../cards/card.ts';
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
 import { capHistoryOf } from '../elders/allowance.ts';
-import { type ElderEvent, elderProfileAt, owedNotShownFen, type RegisteredElder } from '../elders/elder.ts';
+import { type ElderEvent, elderFactsAt, owedNotShownFen, type RegisteredElder } from '../elders/elder.ts';
 import { add, type Fen, subtract, ZERO } from '../money.ts';
 import { decideMealSubsidy, mealPriceOf } from '../policy/decide-subsidy.ts';
-import type { ElderFacts } from '../policy/meal-facts.ts';
 import { type ExcludedSubsidy, reconcileOfflineSale } from '../policy/offline.ts';
 import type { Channel, MealPeriod, PolicyDocument } from '../policy/policy-types.ts';
 import type { SubsidyReasonCode } from '../policy/reasons.ts';
@@ -148,7 +147,7 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
         periods: context.canteen.periods,
       },
     },
-    elder: elder ? elderFacts(elder, command.occurredAt, context.card?.status === 'retired') : null,
+    elder: elder ? elderFactsAt(elder, command.occurredAt, context.card?.status === 'retired') : null,
     capHistory: elder ? capHistoryOf(elder.allowance, businessDateOf(command.occurredAt)) : [],
   });
 
@@ -220,25 +219,6 @@ export function priceItems(requested: SellMeal['items'], canteen: CanteenDetails
     }
     return { itemId: item.itemId, name: item.name, unitPriceFen: item.priceFen, qty: line.qty };
   });
-}
-
-/**
- * Residence and home canteen as they stood at the sale's time; categories as recorded when the sale
- * is decided (POLICY.md, "Dates and facts").
- */
-function elderFacts(elder: RegisteredElder, occurredAt: EpochMs, cardRetired: boolean): ElderFacts {
-  const atSale = elderProfileAt(elder, occurredAt);
-  const latest = elder.profiles.at(-1)?.profile ?? atSale;
-  return {
-    elderId: elder.elderId,
-    birthDate: latest.birthDate,
-    categories: latest.categories,
-    district: atSale.district,
-    town: atSale.town,
-    homeCanteenId: atSale.homeCanteenId,
-    deathDate: elder.deathDate,
-    cardRetiredBeforeSale: cardRetired,
-  };
 }
 
 export interface VoidSale {

@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { parsePolicyDocument } from '../../domain/policy/policy-document.ts';
+import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
+import { firstDayOfMonth, isMonthKey, type MonthKey } from '../../domain/time/calendar.ts';
+import type { EventStore } from '../../event-store/port.ts';
+import { simulateMonth } from '../../projections/simulation/simulate-month.ts';
+import { problemFor } from '../http/problem-catalogue.ts';
+import { defineRoute, type ImplementedRoute } from '../http/route.ts';
+
+/** How long a simulation waits for the read models to reach the store's head. */
+const CATCH_UP_TIMEOUT_MS = 30_000;
+
+const fen = z.number().int().describe('integer fen');
+const figures = z
+  .object({
+    mealsSold: z.number().int(),
+    subsidisedMeals: z.number().int(),
+    subsidyFen: fen,
+    operatingSubsidyFen: fen,
+    reimbursementFen: fen.describe('subsidy reimbursed plus operating subsidy; adjustments left out'),
+    bySource: z.array(z.object({ source: z.string(), fen })),
+  })
+  .meta({ id: 'SimulationFigures' });
+
+const simulationSchema = z
+  .object({
+    month: z.string(),
+    baseline: figures.describe('the month as recorded'),
+    proposed: figures.describe('the month decided again under the proposal'),
+    canteens: z.array(
+      z.object({
+        canteenId: z.string(),
+        name: z.string().describe('the canteen’s registered name'),
+        baseline: figures,
+        proposed: figures,
+      }),
+    ),
+    byRule: z.array(z.object({ ruleId: z.string(), baselineFen: fen, proposedFen: fen })),
+    elders: z.object({
+      affected: z.number().int().describe('elders served whose subsidy would change'),
+      gaining: z.number().int(),
+      losing: z.number().int(),
+      unchanged: z.number().int(),
+    }),
+  })
+  .meta({ id: 'Simulation' });
+
+const simulationBody = z.strictObject({
+  month: z.string().refine(isMonthKey, 'expected a month YYYY-MM').describe('month YYYY-MM'),
+  policy: z
+    .looseObject({})
+    .describe(
+      'a proposed policy document in the policy language; its policyId and dates are ignored and may be left out',
+    ),
+});
+
+/**
+ * The proposal as `PUT /api/v1/policies` validates it, its ignored fields filled when left out; a
+ * refusal names the field under `policy`.
+ */
+export function proposalOf(month: MonthKey, document: Record<string, unknown>): PolicyDocument {
+  const parsed = parsePolicyDocument({
+    policyId: 'proposal',
+    effectiveFrom: firstDayOfMonth(month),
+    ...document,
+  });
+  if (parsed.ok) return parsed.policy;
+  const errors = parsed.issues.map((issue) => ({
+    path: issue.path === '' ? 'policy' : `policy.${issue.path}`,
+    message: issue.message,
+  }));
+  const [first] = errors;
+  throw problemFor('invalid-body', first ? `${first.path}: ${first.message}` : 'policy was refused', {
+    errors,
+  });
+}
+
+/** 政策测算: what a proposed policy would have paid for a month's real meals; records nothing. */
+export function simulationRoutes(
+  store: EventStore,
+  db: Kysely<unknown>,
+  canteenNames: (canteenIds: readonly string[]) => Promise<Map<string, string>>,
+): ImplementedRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/simulations',
+      summary:
+        'Decide a month’s recorded sales again under a proposed policy and compare with the month as recorded',
+      tags: ['simulations'],
+      callers: ['admin', 'reviewer', 'auditor'],
+      body: simulationBody,
+      success: { status: 200, schema: simulationSchema },
+      problems: ['cut-off-unavailable'],
+    }).implement(async ({ body }) => {
+      const proposal = proposalOf(body.month, body.policy);
+      const result = await simulateMonth(store, db, body.month, proposal, { timeoutMs: CATCH_UP_TIMEOUT_MS });
+      const names = await canteenNames(result.canteens.map((canteen) => canteen.canteenId));
+      return {
+        status: 200,
+        body: {
+          ...result,
+          canteens: result.canteens.map((canteen) => ({
+            ...canteen,
+            name: names.get(canteen.canteenId) ?? canteen.canteenId,
+          })),
+        } as z.output<typeof simulationSchema>,
+      };
+    }),
+  ];
+}
