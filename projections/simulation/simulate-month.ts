@@ -39,13 +39,25 @@ export async function simulateMonth(
   proposal: PolicyDocument,
   options: SimulateOptions,
 ): Promise<SimulationResult> {
+  const [result] = await simulateProposals(store, db, month, [proposal], options);
+  return result as SimulationResult;
+}
+
+/** Several proposals over the same month, read once: one result per proposal, in order. */
+export async function simulateProposals(
+  store: EventStore,
+  db: Kysely<unknown>,
+  month: MonthKey,
+  proposals: readonly PolicyDocument[],
+  options: SimulateOptions,
+): Promise<SimulationResult[]> {
   // Every sale answered before the simulation was asked for is in it (a transaction left open hides
   // later events from the plain head).
   const head = await store.settledHead({ timeoutMs: options.timeoutMs });
   for (const projection of [settlementIndexProjection, decisionInputsProjection])
     await catchUpTo(store, db, projection, head, { timeoutMs: options.timeoutMs });
   const changesTotal = await countChanges(db, month, head);
-  const simulation = new PolicySimulation(month, proposal);
+  const simulations = proposals.map((proposal) => new PolicySimulation(month, proposal));
   const facts = new Map<string, unknown>();
   const served = new Set<string>();
   let changesRead = 0;
@@ -64,7 +76,7 @@ export async function simulateMonth(
       if (last !== null && comparePositions(last, position) === 0) continue;
       last = position;
       if (change.kind !== 'sold') {
-        simulation.take(change);
+        for (const simulation of simulations) simulation.take(change);
         continue;
       }
       const input = inputs.get(change.sale.saleId);
@@ -82,11 +94,13 @@ export async function simulateMonth(
           elder: input.elderFacts === null ? null : (facts.get(input.elderFacts) as ElderFacts),
         },
       };
-      simulation.take(taken);
+      for (const simulation of simulations) simulation.take(taken);
     }
     options.onProgress?.({ changesRead, changesTotal });
   }
-  return simulation.result(await policiesAt(db, head), await elderFactsAt(db, [...served], head));
+  const policies = await policiesAt(db, head);
+  const elders = await elderFactsAt(db, [...served], head);
+  return simulations.map((simulation) => simulation.result(policies, elders));
 }
 
 async function countChanges(db: Kysely<unknown>, month: MonthKey, upTo: Position): Promise<number> {

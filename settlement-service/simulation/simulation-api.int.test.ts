@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumber } from '../../tests/support/bureau.ts';
 import { BEIJING_LIKE, TIANJIN_LIKE, ZENGCHENG_LIKE } from '../../tests/support/example-policies.ts';
@@ -399,6 +400,53 @@ describe('POST /api/v1/simulations', () => {
       bySource: [],
     });
     expect(body.canteens).toEqual([]);
+  });
+
+  it('exports up to three proposals beside the month as recorded as a workbook of numbers', async () => {
+    const response = await fetch(`${service.url}/api/v1/simulations/export.xlsx`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${service.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        month: MONTH,
+        proposals: [
+          { label: '北京式', policy: BEIJING_LIKE },
+          { label: '增城式', policy: ZENGCHENG_LIKE },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('spreadsheetml');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as never);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['总览', '食堂', '补贴规则', '老人']);
+    const totals = workbook.getWorksheet('总览');
+    const rowOf = (label: string) => {
+      let found: unknown[] = [];
+      totals?.eachRow((row) => {
+        const values = (row.values as unknown[]).slice(1);
+        if (values[0] === label) found = values;
+      });
+      return found;
+    };
+    const zengcheng = (await simulate(ZENGCHENG_LIKE)).body;
+    const beijing = (await simulate(BEIJING_LIKE)).body;
+    const reimbursement = rowOf('应拨付(元)');
+    expect(reimbursement).toEqual([
+      '应拨付(元)',
+      zengcheng.baseline.reimbursementFen / 100,
+      beijing.proposed.reimbursementFen / 100,
+      (beijing.proposed.reimbursementFen - beijing.baseline.reimbursementFen) / 100,
+      zengcheng.proposed.reimbursementFen / 100,
+      (zengcheng.proposed.reimbursementFen - zengcheng.baseline.reimbursementFen) / 100,
+    ]);
+    expect(rowOf('售餐数')[1]).toBe(zengcheng.baseline.mealsSold);
+    expect(totals?.getRow(1).values).toContain('增城式 增减');
+    const refused = await service.call('POST', '/api/v1/simulations/export.xlsx', service.adminToken, {
+      month: MONTH,
+      proposals: [{ policy: BEIJING_LIKE }, { policy: { ...BEIJING_LIKE, scope: 'everywhere' } }],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].path).toBe('proposals[1].policy.scope');
   });
 
   it('is for the bureau only: a terminal is refused', async () => {

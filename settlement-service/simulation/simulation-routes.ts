@@ -4,9 +4,11 @@ import { parsePolicyDocument } from '../../domain/policy/policy-document.ts';
 import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
 import { firstDayOfMonth, isMonthKey, type MonthKey } from '../../domain/time/calendar.ts';
 import type { EventStore } from '../../event-store/port.ts';
-import { simulateMonth } from '../../projections/simulation/simulate-month.ts';
+import { simulateMonth, simulateProposals } from '../../projections/simulation/simulate-month.ts';
 import { problemFor } from '../http/problem-catalogue.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
+import { toXlsx } from '../statements/exports.ts';
+import { simulationTables } from './simulation-export.ts';
 
 /** How long a simulation waits for the read models to reach the store's head. */
 const CATCH_UP_TIMEOUT_MS = 30_000;
@@ -46,20 +48,32 @@ const simulationSchema = z
   })
   .meta({ id: 'Simulation' });
 
-const simulationBody = z.strictObject({
-  month: z.string().refine(isMonthKey, 'expected a month YYYY-MM').describe('month YYYY-MM'),
-  policy: z
-    .looseObject({})
-    .describe(
-      'a proposed policy document in the policy language; its policyId and dates are ignored and may be left out',
-    ),
+const monthSchema = z.string().refine(isMonthKey, 'expected a month YYYY-MM').describe('month YYYY-MM');
+const proposalSchema = z
+  .looseObject({})
+  .describe(
+    'a proposed policy document in the policy language; its policyId and dates are ignored and may be left out',
+  );
+const simulationBody = z.strictObject({ month: monthSchema, policy: proposalSchema });
+const exportBody = z.strictObject({
+  month: monthSchema,
+  proposals: z
+    .array(z.strictObject({ label: z.string().trim().min(1).max(40).optional(), policy: proposalSchema }))
+    .min(1)
+    .max(3)
+    .describe('up to three proposals, compared side by side with the month as recorded'),
 });
+const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /**
  * The proposal as `PUT /api/v1/policies` validates it, its ignored fields filled when left out; a
- * refusal names the field under `policy`.
+ * refusal names the field under `field`.
  */
-export function proposalOf(month: MonthKey, document: Record<string, unknown>): PolicyDocument {
+export function proposalOf(
+  month: MonthKey,
+  document: Record<string, unknown>,
+  field = 'policy',
+): PolicyDocument {
   const parsed = parsePolicyDocument({
     policyId: 'proposal',
     effectiveFrom: firstDayOfMonth(month),
@@ -67,11 +81,11 @@ export function proposalOf(month: MonthKey, document: Record<string, unknown>): 
   });
   if (parsed.ok) return parsed.policy;
   const errors = parsed.issues.map((issue) => ({
-    path: issue.path === '' ? 'policy' : `policy.${issue.path}`,
+    path: issue.path === '' ? field : `${field}.${issue.path}`,
     message: issue.message,
   }));
   const [first] = errors;
-  throw problemFor('invalid-body', first ? `${first.path}: ${first.message}` : 'policy was refused', {
+  throw problemFor('invalid-body', first ? `${first.path}: ${first.message}` : `${field} was refused`, {
     errors,
   });
 }
@@ -106,6 +120,34 @@ export function simulationRoutes(
             name: names.get(canteen.canteenId) ?? canteen.canteenId,
           })),
         } as z.output<typeof simulationSchema>,
+      };
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/simulations/export.xlsx',
+      summary: 'Up to three proposals over one month side by side with the month as recorded, as a workbook',
+      tags: ['simulations'],
+      callers: ['admin', 'reviewer', 'auditor'],
+      body: exportBody,
+      success: { status: 200, schema: z.custom<Buffer>(), mediaType: XLSX_MEDIA_TYPE },
+      problems: ['cut-off-unavailable'],
+    }).implement(async ({ body }) => {
+      const proposals = body.proposals.map((proposal, index) =>
+        proposalOf(body.month, proposal.policy, `proposals[${index}].policy`),
+      );
+      const results = await simulateProposals(store, db, body.month, proposals, {
+        timeoutMs: CATCH_UP_TIMEOUT_MS,
+      });
+      const labelled = results.map((result, index) => ({
+        label: body.proposals[index]?.label ?? `方案${index + 1}`,
+        result,
+      }));
+      const names = await canteenNames(results[0]?.canteens.map((canteen) => canteen.canteenId) ?? []);
+      return {
+        status: 200,
+        body: await toXlsx(simulationTables(body.month, labelled, names)),
+        headers: { 'content-disposition': `attachment; filename="simulation-${body.month}.xlsx"` },
       };
     }),
   ];

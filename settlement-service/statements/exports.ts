@@ -2,11 +2,17 @@ import ExcelJS from 'exceljs';
 import { type Fen, formatYuan } from '../../domain/money.ts';
 import type { SettlementView } from '../settlement/settlement-service.ts';
 
-/** A sheet of the bureau's finance exports: a header row and rows of text or numbers. */
+/**
+ * A cell of an export: text, a count, or an amount in fen, which a spreadsheet gets as a number of
+ * yuan with two decimals (so that it can be summed) and CSV as yuan text.
+ */
+export type ExportCell = string | number | { readonly fen: number };
+
+/** A sheet of the bureau's finance exports: a header row and rows of cells. */
 export interface ExportTable {
   readonly title: string;
   readonly header: readonly string[];
-  readonly rows: readonly (readonly (string | number)[])[];
+  readonly rows: readonly (readonly ExportCell[])[];
 }
 
 const yuan = (amount: number) => formatYuan(amount as Fen);
@@ -67,8 +73,8 @@ export function paymentTable(view: SettlementView, names: ReadonlyMap<string, st
 
 /** RFC 4180 CSV with a UTF-8 byte-order mark, so that spreadsheet programs read the Chinese right. */
 export function toCsv(table: ExportTable): Buffer {
-  const cell = (value: string | number) => {
-    const text = String(value);
+  const cell = (value: ExportCell) => {
+    const text = typeof value === 'object' ? yuan(value.fen) : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const lines = [table.header, ...table.rows].map((row) => row.map(cell).join(','));
@@ -84,7 +90,12 @@ export async function toXlsx(tables: readonly ExportTable[]): Promise<Buffer> {
   for (const table of tables) {
     const sheet = workbook.addWorksheet(table.title);
     sheet.addRow([...table.header]).font = { bold: true };
-    for (const row of table.rows) sheet.addRow([...row]);
+    for (const cells of table.rows) {
+      const row = sheet.addRow(cells.map((value) => (typeof value === 'object' ? value.fen / 100 : value)));
+      cells.forEach((value, index) => {
+        if (typeof value === 'object') row.getCell(index + 1).numFmt = '0.00';
+      });
+    }
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
