@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
@@ -6,6 +9,7 @@ import { readModelSnapshot } from '../projections/runner/testing/read-model-snap
 import { salesProjection } from '../projections/sales/sales.projection.ts';
 import { sellMany, setUpBureau } from '../tests/support/bureau.ts';
 import { zhucan } from '../tests/support/cli.ts';
+import { BEIJING_LIKE, TIANJIN_LIKE } from '../tests/support/example-policies.ts';
 import { startTestService, type TestService } from '../tests/support/service.ts';
 
 describe('zhucan projections (CLI)', () => {
@@ -60,5 +64,62 @@ describe('zhucan projections (CLI)', () => {
     const { code, err } = await zhucan(['projections', 'rebuild', 'nope'], service.database.connectionString);
     expect(code).toBe(2);
     expect(err).toContain('zhucan: no projection named nope; known: sales, directory');
+  });
+
+  it('simulates proposals over a month with a progress bar, as the API answers them', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'zhucan-simulate-'));
+    const tianjin = path.join(folder, 'tianjin.json');
+    const beijing = path.join(folder, 'beijing.json');
+    await writeFile(tianjin, JSON.stringify(TIANJIN_LIKE));
+    await writeFile(beijing, JSON.stringify(BEIJING_LIKE));
+    const asJson = await zhucan(
+      ['simulate', '--month', '2026-10', '--json', tianjin, beijing],
+      service.database.connectionString,
+    );
+    expect(asJson.code, asJson.err).toBe(0);
+    expect(asJson.err).toMatch(/测算 2026-10 \[=+\] 100% \| \d+\/\d+ 笔变动/);
+    const results = JSON.parse(asJson.out);
+    for (const [index, policy] of [TIANJIN_LIKE, BEIJING_LIKE].entries()) {
+      const answer = await service.call('POST', '/api/v1/simulations', service.adminToken, {
+        month: '2026-10',
+        policy,
+      });
+      const { canteens, ...rest } = answer.body;
+      expect(results[index]).toEqual({
+        ...rest,
+        canteens: canteens.map(({ name: _name, ...canteen }: { name: string }) => canteen),
+      });
+    }
+    const { code, out } = await zhucan(
+      ['simulate', '--month', '2026-10', tianjin],
+      service.database.connectionString,
+    );
+    expect(code).toBe(0);
+    const reimbursement = (results[0].proposed.reimbursementFen / 100).toFixed(2);
+    expect(out).toContain('政策测算 policy simulation 2026-10');
+    expect(out).toMatch(
+      new RegExp(`^应拨付\\(元\\) reimbursement .* ${reimbursement.replace('.', '\\.')}  `, 'm'),
+    );
+    expect(out).toContain('西城区食堂 (c1)');
+    expect(out).toMatch(/^老人 elders, tianjin: 补贴增加 gaining \d+, 减少 losing \d+, 不变 unchanged \d+$/m);
+  });
+
+  it('refuses a proposal the policy endpoint would refuse, naming the field', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'zhucan-simulate-'));
+    const broken = path.join(folder, 'broken.json');
+    await writeFile(broken, JSON.stringify({ ...TIANJIN_LIKE, scope: 'everywhere' }));
+    const { code, err } = await zhucan(
+      ['simulate', '--month', '2026-10', broken],
+      service.database.connectionString,
+    );
+    expect(code).toBe(2);
+    expect(err).toContain('政策文件有误');
+    expect(err).toMatch(/^\s+scope: /m);
+    const badMonth = await zhucan(
+      ['simulate', '--month', '2026-13', broken],
+      service.database.connectionString,
+    );
+    expect(badMonth.code).toBe(2);
+    expect(badMonth.err).toContain('--month: expected YYYY-MM');
   });
 });

@@ -2,26 +2,33 @@
  * zhucan: the operator's command line. `zhucan projections status`, `zhucan projections rebuild [name]`,
  * `zhucan projections abandon <name>`, `zhucan verify <statement.pdf>`,
  * `zhucan settlement show|close|review|approve|pay <month>` (through the service's API),
+ * `zhucan simulate --month <YYYY-MM> <proposal.json…>` (政策测算),
  * `zhucan backup <file>` and `zhucan restore <file>` (the embedded database's data folder).
  * It opens the same database and event store as the service (DATABASE_URL, KURRENTDB_URL,
  * ZHUCAN_DATA_DIR) and may run while the service runs.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { type BackupSummary, backupDataDir, restoreDataDir } from '../database/backup.ts';
 import { openDatabase } from '../database/connect.ts';
 import { type Fen, formatYuan } from '../domain/money.ts';
+import { parseProposal } from '../domain/simulation/proposal.ts';
+import { isMonthKey } from '../domain/time/calendar.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
 import { hashPin } from '../pos-terminal/settings.ts';
 import { ALL_PROJECTIONS, projectionNamed } from '../projections/all-projections.ts';
+import { canteenNamesOf } from '../projections/directory/directory-queries.ts';
 import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
+import { simulateProposals } from '../projections/simulation/simulate-month.ts';
 import { configFromEnvironment } from '../settlement-service/config.ts';
 import { SettlementIndex } from '../settlement-service/settlement/settlement-index.ts';
 import { verifyClaims } from '../settlement-service/settlement/settlement-service.ts';
 import { readStatement } from '../settlement-service/statements/statement-reader.ts';
 import { rebuildProgressBar } from './progress.ts';
+import { describeSimulation, simulationProgressBar } from './simulate.ts';
 
 async function withStore<T>(
   work: (
@@ -132,6 +139,57 @@ program
       );
     }),
   );
+
+program
+  .command('simulate')
+  .argument(
+    '<proposal.json...>',
+    'up to three proposed policy documents (the policy language; id and dates may be left out)',
+  )
+  .requiredOption('--month <YYYY-MM>', 'the business month whose recorded meals are decided again')
+  .option('--json', 'print the results as the API answers them (one per proposal)')
+  .description(
+    '政策测算: what each proposal would have paid for the month, beside the month as recorded (nothing is recorded)',
+  )
+  .action((files: string[], options: { month: string; json?: boolean }) => {
+    if (!isMonthKey(options.month)) throw new Error(`--month: expected YYYY-MM, got ${options.month}`);
+    if (files.length > 3) throw new Error('at most three proposals are compared at once');
+    return withStore(async (store, database) => {
+      const proposals = [];
+      for (const file of files) {
+        let document: unknown;
+        try {
+          document = JSON.parse(await readFile(file, 'utf8'));
+        } catch (error) {
+          throw new Error(`${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+        }
+        const parsed = parseProposal(options.month, document);
+        if (!parsed.ok)
+          throw new Error(
+            `${file}: 政策文件有误 the policy was refused:\n${parsed.issues.map((issue) => `  ${issue.path || '(document)'}: ${issue.message}`).join('\n')}`,
+          );
+        proposals.push(parsed.policy);
+      }
+      const bar = simulationProgressBar(options.month);
+      const results = await simulateProposals(store, database.db, options.month, proposals, {
+        timeoutMs: 3_600_000,
+        onProgress: bar.update,
+      }).finally(bar.stop);
+      if (options.json) {
+        console.log(JSON.stringify(results, null, 2));
+        return;
+      }
+      const names = await canteenNamesOf(
+        database.db,
+        (results[0]?.canteens ?? []).map((canteen) => canteen.canteenId),
+      );
+      const named = results.map((result, index) => ({
+        name: path.basename(files[index] ?? '', '.json'),
+        result,
+      }));
+      console.log(describeSimulation(options.month, named, names));
+    });
+  });
 
 program
   .command('terminal')

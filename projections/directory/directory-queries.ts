@@ -120,3 +120,14 @@ export async function terminalsOverview(
       : null,
   }));
 }
+
+/** The canteens' registered names, by id (an unknown canteen is absent). */
+export async function canteenNamesOf(
+  db: Kysely<unknown>,
+  canteenIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (canteenIds.length === 0) return new Map();
+  const { rows } = await sql<{ canteen_id: string; name: string }>`
+    SELECT canteen_id, name FROM read_models.canteens WHERE canteen_id = ANY(${canteenIds}::text[])`.execute(db);
+  return new Map(rows.map((row) => [row.canteen_id, row.name]));
+}

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { parsePolicyDocument } from '../../domain/policy/policy-document.ts';
 import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
-import { firstDayOfMonth, isMonthKey, type MonthKey } from '../../domain/time/calendar.ts';
+import { parseProposal } from '../../domain/simulation/proposal.ts';
+import { isMonthKey, type MonthKey } from '../../domain/time/calendar.ts';
 import type { EventStore } from '../../event-store/port.ts';
 import { simulateMonth, simulateProposals } from '../../projections/simulation/simulate-month.ts';
 import { problemFor } from '../http/problem-catalogue.ts';
@@ -74,11 +74,7 @@ export function proposalOf(
   document: Record<string, unknown>,
   field = 'policy',
 ): PolicyDocument {
-  const parsed = parsePolicyDocument({
-    policyId: 'proposal',
-    effectiveFrom: firstDayOfMonth(month),
-    ...document,
-  });
+  const parsed = parseProposal(month, document);
   if (parsed.ok) return parsed.policy;
   const errors = parsed.issues.map((issue) => ({
     path: issue.path === '' ? field : `${field}.${issue.path}`,
