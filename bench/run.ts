@@ -6,6 +6,7 @@ import { benchProjections } from './projections/projections.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
 import { benchSettlement } from './settlement/settlement.bench.ts';
 import { benchSettlementYears } from './settlement/settlement-years.bench.ts';
+import { benchSimulation } from './simulation/simulation.bench.ts';
 import { benchSupervision } from './supervision.ts';
 import { benchSupervisionProjection } from './supervision-projection.ts';
 import { benchTerminal } from './terminal/terminal.bench.ts';
@@ -30,8 +31,11 @@ import { benchTerminal } from './terminal/terminal.bench.ts';
  * lunch and dinner) and times that elder's sales, quotes and counter taps beside a new elder's.
  * The settlement-years benchmark settles a month of ZHUCAN_BENCH_MONTH_MEALS meals (default 50,000) in a store
  * of that month alone and in one of ZHUCAN_BENCH_MONTHS such months (default 36).
- * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =settlement-years, =terminal, =history, =load,
- * =supervision or =supervision-projection runs one part.
+ * The simulation benchmark decides a district month of ZHUCAN_BENCH_DISTRICT_MEALS meals (default 30,000) again under a
+ * proposal, alone and among ZHUCAN_BENCH_SIMULATION_MONTHS such months (default 12), and a city month of
+ * ZHUCAN_BENCH_CITY_MEALS meals (default 1,000,000).
+ * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =settlement-years, =simulation, =terminal,
+ * =history, =load, =supervision or =supervision-projection runs one part.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -81,6 +85,15 @@ if (!only || only === 'settlement-years') {
     log,
   });
   console.log(`## Settlement over years of history\n\n${years}\n`);
+}
+if (!only || only === 'simulation') {
+  const simulation = await benchSimulation({
+    districtMeals: Number(process.env.ZHUCAN_BENCH_DISTRICT_MEALS ?? 30_000),
+    cityMeals: Number(process.env.ZHUCAN_BENCH_CITY_MEALS ?? 1_000_000),
+    months: Number(process.env.ZHUCAN_BENCH_SIMULATION_MONTHS ?? 12),
+    log,
+  });
+  console.log(`## Policy simulation\n\n${simulation}\n`);
 }
 if (!only || only === 'terminal') {
   const queued = Number(process.env.ZHUCAN_BENCH_QUEUED ?? 10_000);

@@ -23,7 +23,7 @@ const context: EventContext = { actor: { type: 'system', component: 'bench' }, c
 const CHUNK = 5000;
 
 /**
- * Writes a city's history of about `events` events: elders with cards, then the months' sales (each a
+ * Writes a city's history of about `events` events: canteens, elders with cards, then the months' sales (each a
  * MealSold and the elder's MealSubsidyDecided), one in twenty voided, month after month. The first events are made by
  * the real services; the rest are copies of them with new ids, inserted in chunks of one transaction
  * each (far faster than appending one sale at a time, with rows exactly as the store writes them).
@@ -69,6 +69,12 @@ export async function writeHistory(
   };
 
   const started = Date.now();
+  // The canteens as the demo's first is registered (periods and menu), each under its own id.
+  const canteen = template('CanteenRegistered');
+  for (let c = 0; c < options.canteens; c++) {
+    const canteenId = `canteen-${c}`;
+    await add(`canteen-${canteenId}`, canteen, { ...canteen.data, canteenId });
+  }
   for (let n = 0; n < options.elders; n++) {
     const elderId = `bench-elder-${n}`;
     const cardUid = `BENCH${n}`;
@@ -87,7 +93,9 @@ export async function writeHistory(
   const subsidyVoided = template('MealSubsidyVoided');
   const months = options.months ?? ['2026-09'];
   // Two events a meal and one void (two more) in twenty.
-  const mealsPerMonth = Math.ceil((options.events - options.elders * 3) / 2.1 / months.length);
+  const mealsPerMonth = Math.ceil(
+    (options.events - options.elders * 3 - options.canteens) / 2.1 / months.length,
+  );
   for (let n = 0; written + rows.length < options.events; n++) {
     const elder = n % options.elders;
     const elderId = `bench-elder-${elder}`;

@@ -66,10 +66,15 @@ export class SettlementLedger {
     { leaves: readonly string[]; readonly tree: MerkleAccumulator; trail: string }
   >();
 
-  /** `closedEarlier`: the months closed before the cut-off of the one being settled. */
+  /**
+   * `closedEarlier`: the months closed before the cut-off of the one being settled. Without
+   * `digests` the figures are settled without their hash trees (empty digests): for estimates that
+   * are never issued, such as a policy simulation.
+   */
   constructor(
     readonly month: MonthKey,
     closedEarlier: readonly MonthKey[],
+    private readonly options: { readonly digests: boolean } = { digests: true },
   ) {
     this.closedEarlier = new Set(closedEarlier);
   }
@@ -176,7 +181,8 @@ export class SettlementLedger {
         carried,
         facts,
         elderDays,
-        digest: (leaves) => this.digestOf(canteenId, leaves),
+        digest: (leaves) =>
+          this.options.digests ? this.digestOf(canteenId, leaves) : { digest: '', leafTrail: '' },
       });
       this.settled.set(canteenId, { carried: carriedKey, computed: fresh });
       return fresh;
@@ -186,7 +192,7 @@ export class SettlementLedger {
     return {
       settlement: {
         month: this.month,
-        digest: merkleRoot(canteens.map((canteen) => canteen.digest)),
+        digest: this.options.digests ? merkleRoot(canteens.map((canteen) => canteen.digest)) : '',
         canteens,
         totals: totalsOf(canteens),
       },

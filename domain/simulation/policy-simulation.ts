@@ -75,8 +75,8 @@ export class PolicySimulation {
     readonly month: MonthKey,
     proposal: PolicyDocument,
   ) {
-    this.baseline = new SettlementLedger(month, []);
-    this.proposed = new SettlementLedger(month, []);
+    this.baseline = new SettlementLedger(month, [], { digests: false });
+    this.proposed = new SettlementLedger(month, [], { digests: false });
     // Its own dates are ignored: the proposal is in force for the whole month.
     this.proposal = {
       ...proposal,

@@ -93,9 +93,21 @@ export function isMonthKey(text: string): boolean {
   return Number(match[1]) >= 1 && month >= 1 && month <= 12;
 }
 
+/**
+ * Day numbers of the dates met lately: deciding a meal compares and shifts a few dates (policy in
+ * force, categories, caps' weeks), always the same few thousand, and parsing each every time cost
+ * more than the decision.
+ */
+const dayNumbers = new Map<BusinessDate, number>();
+
 export function dayNumberOf(date: BusinessDate): number {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
   const { year, month, day } = parseCivil(date);
-  return daysFromCivil(year, month, day);
+  const days = daysFromCivil(year, month, day);
+  if (dayNumbers.size >= 50_000) dayNumbers.clear();
+  dayNumbers.set(date, days);
+  return days;
 }
 
 export function dateOfDayNumber(days: number): BusinessDate {
@@ -179,8 +191,10 @@ export function lastDayOfMonth(month: MonthKey): BusinessDate {
  * turns a year older on 1 March in common years, because (2, 28) still sorts before (2, 29).
  */
 export function ageOn(birthDate: BusinessDate, date: BusinessDate): number {
-  const birth = parseCivil(birthDate);
-  const on = parseCivil(date);
-  const hadBirthday = on.month > birth.month || (on.month === birth.month && on.day >= birth.day);
-  return on.year - birth.year - (hadBirthday ? 0 : 1);
+  // Asked for every meal decided: compared as text ("MM-DD" sorts as the day of the year does)
+  // rather than parsed, once both are known to be dates.
+  if (!DATE_PATTERN.test(birthDate)) parseCivil(birthDate);
+  if (!DATE_PATTERN.test(date)) parseCivil(date);
+  const years = Number(date.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return date.slice(5) >= birthDate.slice(5) ? years : years - 1;
 }

@@ -128,6 +128,8 @@ export async function canteenNamesOf(
 ): Promise<Map<string, string>> {
   if (canteenIds.length === 0) return new Map();
   const { rows } = await sql<{ canteen_id: string; name: string }>`
-    SELECT canteen_id, name FROM read_models.canteens WHERE canteen_id = ANY(${canteenIds}::text[])`.execute(db);
+    SELECT canteen_id, name FROM read_models.canteens WHERE canteen_id = ANY(${canteenIds}::text[])`.execute(
+    db,
+  );
   return new Map(rows.map((row) => [row.canteen_id, row.name]));
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanteenFacts, ElderFacts } from '../../domain/policy/meal-facts.ts';
+import { monthKeyOf } from '../../domain/time/calendar.ts';
+import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { idNumber } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 import { rebuildProjection } from '../runner/rebuild.ts';
 import { decisionInputsProjection } from './decision-inputs.projection.ts';
-import { decisionFactsOf, decisionInputsOf } from './decision-inputs-queries.ts';
+import { changesWithInputs, decisionFactsOf, type IndexedDecisionInputs } from './decision-inputs-queries.ts';
 
 /**
  * Each sale's decision inputs are the facts as the service knew them when it decided the sale, taken
@@ -80,7 +82,13 @@ describe('the decision-inputs read model', () => {
   });
 
   async function inputs() {
-    const indexed = await decisionInputsOf(service.database.db, Object.values(sales));
+    // Every sale's inputs, as a simulation of its month reads them.
+    const indexed = new Map<string, IndexedDecisionInputs>();
+    const head = await service.store.headPosition();
+    for (const month of ['2026-10', monthKeyOf(businessDateOf(Date.now()))])
+      for await (const page of changesWithInputs(service.database.db, month, head))
+        for (const { change, inputs } of page)
+          if (change.kind === 'sold' && inputs !== null) indexed.set(change.sale.saleId, inputs);
     const facts = await decisionFactsOf(
       service.database.db,
       [...indexed.values()].flatMap((input) => [

@@ -9,12 +9,11 @@ import {
 } from '../../domain/simulation/policy-simulation.ts';
 import type { MonthKey } from '../../domain/time/calendar.ts';
 import type { EventStore, Position } from '../../event-store/port.ts';
-import { comparePositions } from '../../event-store/position.ts';
 import { catchUpTo } from '../runner/projection-runner.ts';
 import { settlementIndexProjection } from '../settlement/settlement-index.projection.ts';
-import { changesOfMonth, elderFactsAt, policiesAt } from '../settlement/settlement-index-queries.ts';
+import { elderFactsAt, policiesAt } from '../settlement/settlement-index-queries.ts';
 import { decisionInputsProjection } from './decision-inputs.projection.ts';
-import { decisionFactsOf, decisionInputsOf } from './decision-inputs-queries.ts';
+import { changesWithInputs, decisionFactsOf } from './decision-inputs-queries.ts';
 
 export interface SimulationProgress {
   readonly changesRead: number;
@@ -61,37 +60,37 @@ export async function simulateProposals(
   const facts = new Map<string, unknown>();
   const served = new Set<string>();
   let changesRead = 0;
-  let last: Position | null = null;
-  for await (const page of changesOfMonth(db, month, { upTo: head })) {
-    const saleIds = page.flatMap(({ change }) => (change.kind === 'sold' ? [change.sale.saleId] : []));
-    const inputs = await decisionInputsOf(db, saleIds);
+  let last: string | null = null;
+  for await (const page of changesWithInputs(db, month, head)) {
     const unknown = new Set<string>();
-    for (const input of inputs.values())
-      for (const hash of [input.canteenFacts, input.elderFacts])
-        if (hash !== null && !facts.has(hash)) unknown.add(hash);
+    for (const { inputs } of page)
+      if (inputs !== null)
+        for (const hash of [inputs.canteenFacts, inputs.elderFacts])
+          if (hash !== null && !facts.has(hash)) unknown.add(hash);
     for (const [hash, value] of await decisionFactsOf(db, [...unknown])) facts.set(hash, value);
-    for (const { position, change } of page) {
+    for (const { position, change, inputs } of page) {
       changesRead += 1;
       // A confirmation of sales of several canteens is indexed once per canteen: taken once.
-      if (last !== null && comparePositions(last, position) === 0) continue;
+      if (position === last) continue;
       last = position;
       if (change.kind !== 'sold') {
         for (const simulation of simulations) simulation.take(change);
         continue;
       }
-      const input = inputs.get(change.sale.saleId);
-      if (input === undefined) throw new Error(`sale ${change.sale.saleId} has no decision inputs indexed`);
+      if (inputs === null) throw new Error(`sale ${change.sale.saleId} has no decision inputs indexed`);
       if (change.sale.elderId !== null) served.add(change.sale.elderId);
       const taken: SimulatedChange = {
-        ...change,
+        kind: 'sold',
+        sale: change.sale,
+        event: change.event,
         inputs: {
           meal: {
-            occurredAt: input.occurredAt,
-            channel: input.channel,
-            priceFen: fen(input.priceFen),
-            canteen: facts.get(input.canteenFacts) as CanteenFacts,
+            occurredAt: inputs.occurredAt,
+            channel: inputs.channel,
+            priceFen: fen(inputs.priceFen),
+            canteen: facts.get(inputs.canteenFacts) as CanteenFacts,
           },
-          elder: input.elderFacts === null ? null : (facts.get(input.elderFacts) as ElderFacts),
+          elder: inputs.elderFacts === null ? null : (facts.get(inputs.elderFacts) as ElderFacts),
         },
       };
       for (const simulation of simulations) simulation.take(taken);
