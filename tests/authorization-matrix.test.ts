@@ -222,6 +222,23 @@ const ROWS: readonly Row[] = [
     allowed: ADMINS,
   },
 
+  // 政策测算: the bureau simulates; nothing is recorded.
+  {
+    endpoint: 'post /api/v1/simulations',
+    path: '/api/v1/simulations',
+    body: () => ({
+      month: MONTH,
+      policy: { ...TEST_POLICY, rules: [{ ...TEST_POLICY.rules[0], benefit: { kind: 'fixed', fen: 500 } }] },
+    }),
+    allowed: BUREAU,
+  },
+  {
+    endpoint: 'post /api/v1/simulations/export.xlsx',
+    path: '/api/v1/simulations/export.xlsx',
+    body: () => ({ month: MONTH, proposals: [{ label: '五元', policy: TEST_POLICY }] }),
+    allowed: BUREAU,
+  },
+
   // 月结: the admin closes and pays, the reviewer (or admin) reviews and approves, the bureau reads.
   {
     endpoint: 'post /api/v1/settlements/{month}/close',
