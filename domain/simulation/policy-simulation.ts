@@ -56,49 +56,99 @@ export interface SimulationResult {
 }
 
 /**
- * 政策测算: what a proposed policy would have paid for a month's real meals. The month's changes are
- * taken in recorded order; each sale is settled twice: as recorded (the baseline), and decided again
- * under the proposal as if it had arrived online at its `occurredAt` with the facts it was decided
- * from, its caps counting only the month's sales decided again before it and not voided by then.
- * Voids and confirmed alerts count in both as recorded; both are settled by the settlement's ledger,
- * so every figure means what it means on a statement.
+ * 政策测算: what proposed policies would have paid for a month's real meals. The month's changes are
+ * taken in recorded order; each sale is settled as recorded (the baseline, once) and, for each
+ * proposal, decided again as if it had arrived online at its `occurredAt` with the facts it was
+ * decided from, its caps counting only the month's sales decided again before it and not voided by
+ * then. Voids and confirmed alerts count everywhere as recorded; everything is settled by the
+ * settlement's ledger, so every figure means what it means on a statement.
  */
 export class PolicySimulation {
   private readonly baseline: SettlementLedger;
-  private readonly proposed: SettlementLedger;
-  private readonly proposal: PolicyDocument;
+  private readonly proposals: ProposalFold[];
+
+  constructor(
+    readonly month: MonthKey,
+    proposals: readonly PolicyDocument[],
+  ) {
+    this.baseline = new SettlementLedger(month, [], { digests: false });
+    this.proposals = proposals.map((proposal) => new ProposalFold(month, proposal));
+  }
+
+  take(change: SimulatedChange): void {
+    if (change.kind !== 'sold') {
+      this.baseline.record(change);
+      for (const proposal of this.proposals) proposal.take(change);
+      return;
+    }
+    const { sale, event } = change;
+    if (!this.baseline.takes({ kind: 'sold', saleId: sale.saleId, businessDate: sale.businessDate })) return;
+    this.baseline.record({ kind: 'sold', sale, event });
+    for (const proposal of this.proposals) proposal.take(change);
+  }
+
+  /**
+   * One result per proposal, in order. `recordedPolicies`: the policies registered, whose operating
+   * subsidy the baseline follows; `elders`: the facts of every elder served.
+   */
+  results(
+    recordedPolicies: readonly PolicyDocument[],
+    elders: ReadonlyMap<string, SettlementElder>,
+  ): SimulationResult[] {
+    const baseline = this.baseline.settle({ policies: recordedPolicies, elders }).settlement;
+    const baselineByElder = subsidyByElder(baseline);
+    return this.proposals.map((fold) => {
+      const proposed = fold.settle(elders);
+      const proposedCanteens = new Map(proposed.canteens.map((canteen) => [canteen.canteenId, canteen]));
+      return {
+        month: this.month,
+        baseline: figuresOf(baseline.canteens),
+        proposed: figuresOf(proposed.canteens),
+        canteens: baseline.canteens.map((canteen) => {
+          const other = proposedCanteens.get(canteen.canteenId);
+          return {
+            canteenId: canteen.canteenId,
+            baseline: figuresOf([canteen]),
+            proposed: figuresOf(other ? [other] : []),
+          };
+        }),
+        byRule: compared(byRuleOf(baseline), byRuleOf(proposed)).map(
+          ([ruleId, baselineFen, proposedFen]) => ({
+            ruleId,
+            baselineFen,
+            proposedFen,
+          }),
+        ),
+        elders: elderChanges(baselineByElder, subsidyByElder(proposed)),
+      };
+    });
+  }
+}
+
+/** One proposal's month: each sale decided again, with its own caps. */
+class ProposalFold {
+  private readonly ledger: SettlementLedger;
+  private readonly policy: PolicyDocument;
   /** Each elder's decided, not voided sales of the month, as caps count them. */
   private readonly caps = new Map<string, Map<string, CapHistoryEntry>>();
   private readonly elderOfSale = new Map<string, string>();
 
-  constructor(
-    readonly month: MonthKey,
-    proposal: PolicyDocument,
-  ) {
-    this.baseline = new SettlementLedger(month, [], { digests: false });
-    this.proposed = new SettlementLedger(month, [], { digests: false });
+  constructor(month: MonthKey, proposal: PolicyDocument) {
+    this.ledger = new SettlementLedger(month, [], { digests: false });
     // Its own dates are ignored: the proposal is in force for the whole month.
-    this.proposal = {
-      ...proposal,
-      effectiveFrom: firstDayOfMonth(month),
-      effectiveTo: null,
-      supersedes: null,
-    };
+    this.policy = { ...proposal, effectiveFrom: firstDayOfMonth(month), effectiveTo: null, supersedes: null };
   }
 
   take(change: SimulatedChange): void {
     if (change.kind !== 'sold') {
       if (change.kind === 'voided') this.freeCap(change.saleId);
-      this.baseline.record(change);
-      this.proposed.record(change);
+      this.ledger.record(change);
       return;
     }
     const { sale, event, inputs } = change;
-    if (!this.baseline.takes({ kind: 'sold', saleId: sale.saleId, businessDate: sale.businessDate })) return;
-    this.baseline.record({ kind: 'sold', sale, event });
-    const history = sale.elderId === null ? undefined : this.caps.get(sale.elderId);
+    const history = inputs.elder === null ? undefined : this.caps.get(inputs.elder.elderId);
     const decision = decideMealSubsidy({
-      policy: this.proposal,
+      policy: this.policy,
       sale: inputs.meal,
       elder: inputs.elder,
       capHistory: history === undefined ? [] : [...history.values()],
@@ -113,43 +163,15 @@ export class PolicySimulation {
       entries.set(sale.saleId, capHistoryEntryOf(decision));
       this.elderOfSale.set(sale.saleId, elderId);
     }
-    this.proposed.record({
+    this.ledger.record({
       kind: 'sold',
       sale: { ...sale, subsidyFen: decision.subsidyFen, lines: decision.lines, excluded: [] },
       event,
     });
   }
 
-  /**
-   * The figures of both. `recordedPolicies`: the policies registered, whose operating subsidy the
-   * baseline follows; `elders`: the facts of every elder served.
-   */
-  result(
-    recordedPolicies: readonly PolicyDocument[],
-    elders: ReadonlyMap<string, SettlementElder>,
-  ): SimulationResult {
-    const baseline = this.baseline.settle({ policies: recordedPolicies, elders }).settlement;
-    const proposed = this.proposed.settle({ policies: [this.proposal], elders }).settlement;
-    const proposedCanteens = new Map(proposed.canteens.map((canteen) => [canteen.canteenId, canteen]));
-    return {
-      month: this.month,
-      baseline: figuresOf(baseline.canteens),
-      proposed: figuresOf(proposed.canteens),
-      canteens: baseline.canteens.map((canteen) => {
-        const other = proposedCanteens.get(canteen.canteenId);
-        return {
-          canteenId: canteen.canteenId,
-          baseline: figuresOf([canteen]),
-          proposed: figuresOf(other ? [other] : []),
-        };
-      }),
-      byRule: compared(byRuleOf(baseline), byRuleOf(proposed)).map(([ruleId, baselineFen, proposedFen]) => ({
-        ruleId,
-        baselineFen,
-        proposedFen,
-      })),
-      elders: elderChanges(subsidyByElder(baseline), subsidyByElder(proposed)),
-    };
+  settle(elders: ReadonlyMap<string, SettlementElder>): MonthSettlement {
+    return this.ledger.settle({ policies: [this.policy], elders }).settlement;
   }
 
   private freeCap(saleId: string): void {

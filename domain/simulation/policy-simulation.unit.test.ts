@@ -71,9 +71,11 @@ const voided = (saleId: string): SimulatedChange => ({
 });
 
 function simulate(changes: readonly SimulatedChange[]) {
-  const simulation = new PolicySimulation('2024-06', PROPOSAL);
+  const simulation = new PolicySimulation('2024-06', [PROPOSAL]);
   for (const change of changes) simulation.take(change);
-  return simulation.result(RECORDED_POLICIES, ELDERS);
+  const [result] = simulation.results(RECORDED_POLICIES, ELDERS);
+  if (!result) throw new Error('no result');
+  return result;
 }
 
 describe('PolicySimulation', () => {
@@ -157,5 +159,25 @@ describe('PolicySimulation', () => {
     expect(one.canteens.map((canteen) => [canteen.canteenId, canteen.proposed.subsidyFen])).toEqual([
       [HOME_CANTEEN.canteenId, 500],
     ]);
+  });
+
+  it('folds several proposals in one pass, each as it would be alone', () => {
+    const cheaper = testPolicy({
+      rules: [wireRule({ ruleId: 'cheap', benefit: { kind: 'fixed', fen: 100 } })],
+    });
+    const changes = () => [
+      sold('s1', '2024-06-03T12:00:00+08:00', 'A', 300),
+      sold('s2', '2024-06-03T17:30:00+08:00', 'A', 0),
+      voided('s1'),
+      sold('s3', '2024-06-04T12:00:00+08:00', 'B', 300),
+    ];
+    const both = new PolicySimulation('2024-06', [PROPOSAL, cheaper]);
+    for (const change of changes()) both.take(change);
+    const alone = (proposal: typeof PROPOSAL) => {
+      const simulation = new PolicySimulation('2024-06', [proposal]);
+      for (const change of changes()) simulation.take(change);
+      return simulation.results(RECORDED_POLICIES, ELDERS)[0];
+    };
+    expect(both.results(RECORDED_POLICIES, ELDERS)).toEqual([alone(PROPOSAL), alone(cheaper)]);
   });
 });

@@ -56,7 +56,7 @@ export async function simulateProposals(
   for (const projection of [settlementIndexProjection, decisionInputsProjection])
     await catchUpTo(store, db, projection, head, { timeoutMs: options.timeoutMs });
   const changesTotal = await countChanges(db, month, head);
-  const simulations = proposals.map((proposal) => new PolicySimulation(month, proposal));
+  const simulation = new PolicySimulation(month, proposals);
   const facts = new Map<string, unknown>();
   const served = new Set<string>();
   let changesRead = 0;
@@ -74,7 +74,7 @@ export async function simulateProposals(
       if (position === last) continue;
       last = position;
       if (change.kind !== 'sold') {
-        for (const simulation of simulations) simulation.take(change);
+        simulation.take(change);
         continue;
       }
       if (inputs === null) throw new Error(`sale ${change.sale.saleId} has no decision inputs indexed`);
@@ -93,13 +93,13 @@ export async function simulateProposals(
           elder: inputs.elderFacts === null ? null : (facts.get(inputs.elderFacts) as ElderFacts),
         },
       };
-      for (const simulation of simulations) simulation.take(taken);
+      simulation.take(taken);
     }
     options.onProgress?.({ changesRead, changesTotal });
   }
   const policies = await policiesAt(db, head);
   const elders = await elderFactsAt(db, [...served], head);
-  return simulations.map((simulation) => simulation.result(policies, elders));
+  return simulation.results(policies, elders);
 }
 
 async function countChanges(db: Kysely<unknown>, month: MonthKey, upTo: Position): Promise<number> {
