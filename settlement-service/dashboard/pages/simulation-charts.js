@@ -1,0 +1,90 @@
+import { money } from './simulation-policy.js';
+
+/* global echarts: loaded from /dashboard/assets/echarts.min.js before this module. */
+
+/** As the dashboard's charts (charts.js): the page's font, plain-text tooltips (the CSP refuses ECharts' inline styles). */
+const FONT = { fontFamily: '"Noto Sans SC", sans-serif', fontSize: 15, color: '#1f2a37' };
+/** The month as recorded in grey, the proposals in the dashboard's first colours. */
+export const RECORDED_COLOR = '#8a8f98';
+export const PROPOSAL_COLORS = ['#1d6fb8', '#e07a1f', '#2e9d5b'];
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+const charts = new Map();
+
+function chartIn(element) {
+  let chart = charts.get(element);
+  if (!chart) {
+    chart = echarts.init(element, null, { renderer: 'canvas' });
+    charts.set(element, chart);
+  }
+  return chart;
+}
+
+export function resizeCharts() {
+  for (const [element, chart] of charts) {
+    if (element.isConnected) chart.resize();
+    else {
+      chart.dispose();
+      charts.delete(element);
+    }
+  }
+}
+
+/** Axis labels in whole yuan where they are whole (ticks step by whole yuan). */
+const axisMoney = (fen) => {
+  const whole = Math.round(fen);
+  return whole % 100 === 0 ? `￥${whole / 100}` : money(whole);
+};
+
+/**
+ * Grouped bars: one group per category (a funding source, a canteen), one bar per series (the month
+ * as recorded, then each proposal). Values are fen. `horizontal` lays the categories down the side,
+ * for long lists of canteens.
+ */
+export function drawComparison(element, { categories, series, horizontal = false }) {
+  const colors = [RECORDED_COLOR, ...PROPOSAL_COLORS];
+  const valueAxis = {
+    type: 'value',
+    minInterval: 100,
+    axisLabel: { ...FONT, formatter: axisMoney },
+  };
+  const categoryAxis = {
+    type: 'category',
+    data: categories,
+    inverse: horizontal,
+    axisLabel: { ...FONT, interval: 0, width: horizontal ? 150 : 120, overflow: 'truncate' },
+  };
+  chartIn(element).setOption(
+    {
+      color: colors,
+      textStyle: FONT,
+      animationDuration: 300,
+      grid: horizontal
+        ? { left: 8, right: 32, top: 40, bottom: 8, containLabel: true }
+        : { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      legend: { top: 0, textStyle: FONT, type: 'scroll' },
+      tooltip: {
+        textStyle: FONT,
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        formatter: (items) =>
+          [items[0]?.name ?? '', ...items.map((item) => `${item.seriesName}  ${money(item.value)}`)]
+            .map(escapeHtml)
+            .join('<br>'),
+      },
+      xAxis: horizontal ? valueAxis : categoryAxis,
+      yAxis: horizontal ? categoryAxis : valueAxis,
+      series: series.map(({ name, data }) => ({
+        name,
+        type: 'bar',
+        data,
+        barMaxWidth: 28,
+        emphasis: { focus: 'series' },
+      })),
+    },
+    true,
+  );
+}
