@@ -129,8 +129,8 @@ export class PolicySimulation {
 class ProposalFold {
   private readonly ledger: SettlementLedger;
   private readonly policy: PolicyDocument;
-  /** Each elder's decided, not voided sales of the month, as caps count them. */
-  private readonly caps = new Map<string, Map<string, CapHistoryEntry>>();
+  /** Each elder's decided, not voided sales of the month, as caps count them (with their sale). */
+  private readonly caps = new Map<string, (CapHistoryEntry & { readonly saleId: string })[]>();
   private readonly elderOfSale = new Map<string, string>();
 
   constructor(month: MonthKey, proposal: PolicyDocument) {
@@ -151,16 +151,13 @@ class ProposalFold {
       policy: this.policy,
       sale: inputs.meal,
       elder: inputs.elder,
-      capHistory: history === undefined ? [] : [...history.values()],
+      capHistory: history ?? [],
     });
     if (inputs.elder !== null) {
       const elderId = inputs.elder.elderId;
-      let entries = this.caps.get(elderId);
-      if (entries === undefined) {
-        entries = new Map();
-        this.caps.set(elderId, entries);
-      }
-      entries.set(sale.saleId, capHistoryEntryOf(decision));
+      const entry = { ...capHistoryEntryOf(decision), saleId: sale.saleId };
+      if (history === undefined) this.caps.set(elderId, [entry]);
+      else history.push(entry);
       this.elderOfSale.set(sale.saleId, elderId);
     }
     this.ledger.record({
@@ -176,7 +173,9 @@ class ProposalFold {
 
   private freeCap(saleId: string): void {
     const elderId = this.elderOfSale.get(saleId);
-    if (elderId !== undefined) this.caps.get(elderId)?.delete(saleId);
+    const history = elderId === undefined ? undefined : this.caps.get(elderId);
+    const index = history?.findIndex((entry) => entry.saleId === saleId) ?? -1;
+    if (index >= 0) history?.splice(index, 1);
   }
 }
 

@@ -25,13 +25,29 @@ export async function decisionFactsOf(
   return new Map(rows.map((row) => [row.hash, row.facts]));
 }
 
-/** A change of a month as the simulation reads it: its place (as text), and for a sale its inputs. */
+/**
+ * A change of a month as the simulation reads it: its place (as text), and for a sale its inputs.
+ * The change's event is left out (its id and leaf empty): a simulation issues no digests.
+ */
 export interface ChangeWithInputs {
   /** `commit/prepare`: equal for the rows of one confirmation indexed under several canteens. */
   readonly position: string;
   readonly change: SettlementChange;
   readonly inputs: IndexedDecisionInputs | null;
 }
+
+interface InputRow {
+  readonly commit: string;
+  readonly prepare: string;
+  readonly occurred_at: string;
+  readonly channel: Channel;
+  readonly price_fen: string;
+  readonly canteen_facts: string;
+  readonly elder_facts: string | null;
+}
+
+/** The event of a change read without it. */
+const UNDIGESTED = Object.freeze({ eventId: '', leaf: '' });
 
 /** Rows per page of a month's changes. */
 const PAGE = 5_000;
@@ -45,61 +61,61 @@ export async function* changesWithInputs(
   month: MonthKey,
   upTo: Position,
 ): AsyncGenerator<ChangeWithInputs[]> {
+  const upToCommit = upTo.commit.toString();
+  const upToPrepare = upTo.prepare.toString();
+  // Both tables keep the month's rows by position: the page's changes, then the inputs of the sales
+  // among them, each one range of an index in its order.
   const read = (after: { commit: string; prepare: string }) => {
-    const page = inIndexOrder(db, (trx) =>
-      sql<{
-        commit: string;
-        prepare: string;
-        change: SettlementChange;
-        occurred_at: string | null;
-        channel: Channel | null;
-        price_fen: string | null;
-        canteen_facts: string | null;
-        elder_facts: string | null;
-      }>`
-      WITH page AS (
-        SELECT commit_position, prepare_position, kind, sale_id, change FROM read_models.settlement_changes
+    const page = inIndexOrder(db, async (trx) => {
+      const { rows: changes } = await sql<{ commit: string; prepare: string; change: SettlementChange }>`
+        SELECT commit_position::text AS commit, prepare_position::text AS prepare, change - 'event' AS change
+          FROM read_models.settlement_changes
          WHERE month = ${month}
            AND (commit_position, prepare_position) > (${after.commit}::bigint, ${after.prepare}::bigint)
-           AND (commit_position, prepare_position)
-               <= (${upTo.commit.toString()}::bigint, ${upTo.prepare.toString()}::bigint)
+           AND (commit_position, prepare_position) <= (${upToCommit}::bigint, ${upToPrepare}::bigint)
          ORDER BY commit_position, prepare_position
-         LIMIT ${PAGE}
-      )
-      -- Looked up sale by sale (OFFSET 0 keeps it so: a join would read the whole table for every page).
-      SELECT page.commit_position::text AS commit, page.prepare_position::text AS prepare, page.change,
-             i.occurred_at, i.channel, i.price_fen, i.canteen_facts, i.elder_facts
-        FROM page
-        LEFT JOIN LATERAL (
-          SELECT * FROM read_models.sale_decision_inputs WHERE page.kind = 'sold' AND sale_id = page.sale_id
-          OFFSET 0
-        ) AS i ON true
-       ORDER BY page.commit_position, page.prepare_position`.execute(trx),
-    ).then(({ rows }) => rows);
+         LIMIT ${PAGE}`.execute(trx);
+      const last = changes.at(-1);
+      if (last === undefined) return { changes, inputs: [] };
+      const { rows: inputs } = await sql<InputRow>`
+        SELECT commit_position::text AS commit, prepare_position::text AS prepare, occurred_at, channel,
+               price_fen, canteen_facts, elder_facts
+          FROM read_models.sale_decision_inputs
+         WHERE month = ${month}
+           AND (commit_position, prepare_position) > (${after.commit}::bigint, ${after.prepare}::bigint)
+           AND (commit_position, prepare_position) <= (${last.commit}::bigint, ${last.prepare}::bigint)
+         ORDER BY commit_position, prepare_position`.execute(trx);
+      return { changes, inputs };
+    });
     // A page read ahead is dropped unread when the caller stops early: its failure then matters to no one.
     page.catch(() => undefined);
     return page;
   };
   let next = read({ commit: '-1', prepare: '-1' });
   for (;;) {
-    const rows = await next;
-    const last = rows.at(-1);
-    if (last !== undefined && rows.length === PAGE) next = read(last);
-    if (rows.length > 0)
-      yield rows.map((row) => ({
-        position: `${row.commit}/${row.prepare}`,
-        change: row.change,
-        inputs:
-          row.occurred_at === null || row.canteen_facts === null
-            ? null
-            : {
-                occurredAt: Number(row.occurred_at),
-                channel: row.channel as Channel,
-                priceFen: Number(row.price_fen),
-                canteenFacts: row.canteen_facts,
-                elderFacts: row.elder_facts,
-              },
-      }));
-    if (rows.length < PAGE) return;
+    const { changes, inputs } = await next;
+    const last = changes.at(-1);
+    if (last !== undefined && changes.length === PAGE) next = read(last);
+    const inputAt = new Map(inputs.map((row) => [`${row.commit}/${row.prepare}`, row]));
+    if (changes.length > 0)
+      yield changes.map((row) => {
+        const position = `${row.commit}/${row.prepare}`;
+        const input = row.change.kind === 'sold' ? inputAt.get(position) : undefined;
+        return {
+          position,
+          change: Object.assign(row.change, { event: UNDIGESTED }),
+          inputs:
+            input === undefined
+              ? null
+              : {
+                  occurredAt: Number(input.occurred_at),
+                  channel: input.channel,
+                  priceFen: Number(input.price_fen),
+                  canteenFacts: input.canteen_facts,
+                  elderFacts: input.elder_facts,
+                },
+        };
+      });
+    if (changes.length < PAGE) return;
   }
 }

@@ -17,6 +17,7 @@ import {
   evolveElderFacts,
   saleElderFactsAt,
 } from '../../domain/simulation/decision-facts.ts';
+import { monthKeyOf } from '../../domain/time/calendar.ts';
 import type { RecordedEvent } from '../../event-store/port.ts';
 import type { Projection } from '../runner/projection.ts';
 import { createDecisionInputTables } from './decision-inputs.tables.ts';
@@ -96,6 +97,9 @@ export const decisionInputsProjection: Projection = {
                 sale.occurredAt,
               );
         sales.push({
+          month: monthKeyOf(sale.businessDate),
+          commit_position: event.position.commit.toString(),
+          prepare_position: event.position.prepare.toString(),
           sale_id: sale.saleId,
           occurred_at: sale.occurredAt,
           channel: sale.channel,
@@ -114,16 +118,19 @@ export const decisionInputsProjection: Projection = {
         ON CONFLICT DO NOTHING`.execute(trx);
     if (sales.length > 0)
       await sql`
-        INSERT INTO ${table('sale_decision_inputs')}
-          (sale_id, occurred_at, channel, price_fen, canteen_facts, elder_facts)
-        SELECT sale_id, occurred_at, channel, price_fen, canteen_facts, elder_facts
+        INSERT INTO ${table('sale_decision_inputs')} (${INPUT_COLUMNS})
+        SELECT ${INPUT_COLUMNS}
           FROM jsonb_to_recordset(${JSON.stringify(sales)}::jsonb)
-            AS incoming(sale_id text, occurred_at bigint, channel text, price_fen bigint, canteen_facts text,
-                        elder_facts text)
+            AS incoming(month text, commit_position bigint, prepare_position bigint, sale_id text,
+                        occurred_at bigint, channel text, price_fen bigint, canteen_facts text, elder_facts text)
         ON CONFLICT DO NOTHING`.execute(trx);
     for (const current of [elders, cards, canteens]) await current.save();
   },
 };
+
+const INPUT_COLUMNS = sql.raw(
+  'month, commit_position, prepare_position, sale_id, occurred_at, channel, price_fen, canteen_facts, elder_facts',
+);
 
 /** The current facts of the keys a page names: read once, changed in memory, the changed ones written back. */
 class CurrentFacts<S> {

@@ -27,9 +27,10 @@ export interface SimulateOptions {
 }
 
 /**
- * 政策测算 of one business month at the store's settled head (`EventStore.settledHead`): the month's sales, voids and confirmed alerts
- * from the settlement index, each sale with what it was decided from (the decision inputs), folded by
- * `PolicySimulation`. What is read follows the month, not the store's length; nothing is written.
+ * 政策测算 of one business month at the store's settled head (`EventStore.settledHead`): the month's
+ * sales, voids and confirmed alerts from the settlement index, each sale with what it was decided
+ * from (the decision inputs), folded by `PolicySimulation`. What is read follows the month, not the
+ * store's length; nothing is written.
  */
 export async function simulateMonth(
   store: EventStore,
