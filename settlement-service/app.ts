@@ -109,7 +109,7 @@ function readModelBackedRoutes(
   });
   return [
     ...settlementRoutes(settlement, bureauName),
-    ...simulationRoutes(deps.eventStore, db, (canteenIds) => settlement.canteenNames(canteenIds)),
+    ...simulationRoutes(deps.eventStore, db),
     ...readModelRoutes(db, bureauName),
     ...dashboardRoutes(deps.eventStore, db, now),
     ...offlineCopyRoutes(repository, db, now),

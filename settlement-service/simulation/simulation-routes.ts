@@ -4,6 +4,7 @@ import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
 import { parseProposal } from '../../domain/simulation/proposal.ts';
 import { isMonthKey, type MonthKey } from '../../domain/time/calendar.ts';
 import type { EventStore } from '../../event-store/port.ts';
+import { canteenNamesOf } from '../../projections/directory/directory-queries.ts';
 import { simulateMonth, simulateProposals } from '../../projections/simulation/simulate-month.ts';
 import { problemFor } from '../http/problem-catalogue.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
@@ -87,11 +88,8 @@ export function proposalOf(
 }
 
 /** 政策测算: what a proposed policy would have paid for a month's real meals; records nothing. */
-export function simulationRoutes(
-  store: EventStore,
-  db: Kysely<unknown>,
-  canteenNames: (canteenIds: readonly string[]) => Promise<Map<string, string>>,
-): ImplementedRoute[] {
+export function simulationRoutes(store: EventStore, db: Kysely<unknown>): ImplementedRoute[] {
+  const canteenNames = (canteenIds: readonly string[]) => canteenNamesOf(db, canteenIds);
   return [
     defineRoute({
       method: 'post',
