@@ -2,9 +2,12 @@ import type { CapHistoryEntry } from '../policy/caps.ts';
 import { capHistoryEntryOf, decideMealSubsidy } from '../policy/decide-subsidy.ts';
 import type { ElderFacts, MealSale } from '../policy/meal-facts.ts';
 import type { PolicyDocument } from '../policy/policy-types.ts';
+import { SaleKeeper } from '../settlement/sale-keeper.ts';
 import { SettlementLedger } from '../settlement/settlement-ledger.ts';
 import type {
+  ChangeEvent,
   MonthSettlement,
+  SettledSale,
   SettlementChange,
   SettlementElder,
   SourceAmount,
@@ -66,25 +69,39 @@ export interface SimulationResult {
 export class PolicySimulation {
   private readonly baseline: SettlementLedger;
   private readonly proposals: ProposalFold[];
+  /** A city month's sales are held until settled: what repeats among them is held once. */
+  private readonly keeper = new SaleKeeper();
+  /** The cardholder of each sale decided again, for a void to free its caps. */
+  private readonly elderOfSale = new Map<string, string>();
 
   constructor(
     readonly month: MonthKey,
     proposals: readonly PolicyDocument[],
   ) {
     this.baseline = new SettlementLedger(month, [], { digests: false });
-    this.proposals = proposals.map((proposal) => new ProposalFold(month, proposal));
+    this.proposals = proposals.map((proposal) => new ProposalFold(month, proposal, this.keeper));
   }
 
   take(change: SimulatedChange): void {
     if (change.kind !== 'sold') {
       this.baseline.record(change);
-      for (const proposal of this.proposals) proposal.take(change);
+      const elderId = change.kind === 'voided' ? this.elderOfSale.get(change.saleId) : undefined;
+      for (const proposal of this.proposals) proposal.record(change, elderId);
       return;
     }
-    const { sale, event } = change;
-    if (!this.baseline.takes({ kind: 'sold', saleId: sale.saleId, businessDate: sale.businessDate })) return;
+    const { event, inputs } = change;
+    if (
+      !this.baseline.takes({
+        kind: 'sold',
+        saleId: change.sale.saleId,
+        businessDate: change.sale.businessDate,
+      })
+    )
+      return;
+    const sale = this.keeper.keep(change.sale);
     this.baseline.record({ kind: 'sold', sale, event });
-    for (const proposal of this.proposals) proposal.take(change);
+    if (inputs.elder !== null) this.elderOfSale.set(sale.saleId, inputs.elder.elderId);
+    for (const proposal of this.proposals) proposal.decide(sale, event, inputs);
   }
 
   /**
@@ -131,21 +148,18 @@ class ProposalFold {
   private readonly policy: PolicyDocument;
   /** Each elder's decided, not voided sales of the month, as caps count them (with their sale). */
   private readonly caps = new Map<string, (CapHistoryEntry & { readonly saleId: string })[]>();
-  private readonly elderOfSale = new Map<string, string>();
 
-  constructor(month: MonthKey, proposal: PolicyDocument) {
+  constructor(
+    month: MonthKey,
+    proposal: PolicyDocument,
+    private readonly keeper: SaleKeeper,
+  ) {
     this.ledger = new SettlementLedger(month, [], { digests: false });
     // Its own dates are ignored: the proposal is in force for the whole month.
     this.policy = { ...proposal, effectiveFrom: firstDayOfMonth(month), effectiveTo: null, supersedes: null };
   }
 
-  take(change: SimulatedChange): void {
-    if (change.kind !== 'sold') {
-      if (change.kind === 'voided') this.freeCap(change.saleId);
-      this.ledger.record(change);
-      return;
-    }
-    const { sale, event, inputs } = change;
+  decide(sale: SettledSale, event: ChangeEvent, inputs: DecisionInputs): void {
     const history = inputs.elder === null ? undefined : this.caps.get(inputs.elder.elderId);
     const decision = decideMealSubsidy({
       policy: this.policy,
@@ -154,28 +168,34 @@ class ProposalFold {
       capHistory: history ?? [],
     });
     if (inputs.elder !== null) {
-      const elderId = inputs.elder.elderId;
       const entry = { ...capHistoryEntryOf(decision), saleId: sale.saleId };
-      if (history === undefined) this.caps.set(elderId, [entry]);
+      if (history === undefined) this.caps.set(inputs.elder.elderId, [entry]);
       else history.push(entry);
-      this.elderOfSale.set(sale.saleId, elderId);
     }
     this.ledger.record({
       kind: 'sold',
-      sale: { ...sale, subsidyFen: decision.subsidyFen, lines: decision.lines, excluded: [] },
+      sale: {
+        ...sale,
+        subsidyFen: decision.subsidyFen,
+        lines: this.keeper.shared(decision.lines),
+        excluded: [],
+      },
       event,
     });
   }
 
-  settle(elders: ReadonlyMap<string, SettlementElder>): MonthSettlement {
-    return this.ledger.settle({ policies: [this.policy], elders }).settlement;
+  /** A void (which frees its sale's caps for the sales decided after it) or a confirmed alert. */
+  record(change: Exclude<SettlementChange, { kind: 'sold' }>, elderId: string | undefined): void {
+    if (change.kind === 'voided' && elderId !== undefined) {
+      const history = this.caps.get(elderId);
+      const index = history?.findIndex((entry) => entry.saleId === change.saleId) ?? -1;
+      if (index >= 0) history?.splice(index, 1);
+    }
+    this.ledger.record(change);
   }
 
-  private freeCap(saleId: string): void {
-    const elderId = this.elderOfSale.get(saleId);
-    const history = elderId === undefined ? undefined : this.caps.get(elderId);
-    const index = history?.findIndex((entry) => entry.saleId === saleId) ?? -1;
-    if (index >= 0) history?.splice(index, 1);
+  settle(elders: ReadonlyMap<string, SettlementElder>): MonthSettlement {
+    return this.ledger.settle({ policies: [this.policy], elders }).settlement;
   }
 }
 
