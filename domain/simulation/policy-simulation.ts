@@ -1,8 +1,7 @@
 import type { CapHistoryEntry } from '../policy/caps.ts';
 import { capHistoryEntryOf, decideMealSubsidy } from '../policy/decide-subsidy.ts';
 import type { ElderFacts, MealSale } from '../policy/meal-facts.ts';
-import type { PolicyDocument } from '../policy/policy-types.ts';
-import { SaleKeeper } from '../settlement/sale-keeper.ts';
+import type { CapWindow, PolicyDocument } from '../policy/policy-types.ts';
 import { SettlementLedger } from '../settlement/settlement-ledger.ts';
 import type {
   ChangeEvent,
@@ -12,7 +11,13 @@ import type {
   SettlementElder,
   SourceAmount,
 } from '../settlement/settlement-types.ts';
-import { firstDayOfMonth, type MonthKey } from '../time/calendar.ts';
+import {
+  addDays,
+  type BusinessDate,
+  firstDayOfMonth,
+  isoWeekdayOf,
+  type MonthKey,
+} from '../time/calendar.ts';
 
 /** What a sale was decided from: the meal, and its cardholder's facts at the time (null: no subsidy card). */
 export interface DecisionInputs {
@@ -69,38 +74,29 @@ export interface SimulationResult {
 export class PolicySimulation {
   private readonly baseline: SettlementLedger;
   private readonly proposals: ProposalFold[];
-  /** A city month's sales are held until settled: what repeats among them is held once. */
-  private readonly keeper = new SaleKeeper();
-  /** The cardholder of each sale decided again, for a void to free its caps. */
-  private readonly elderOfSale = new Map<string, string>();
+  /** The cardholder and date of each sale decided again, for a void to free its caps. */
+  private readonly capped = new Map<string, { readonly elderId: string; readonly date: BusinessDate }>();
 
   constructor(
     readonly month: MonthKey,
     proposals: readonly PolicyDocument[],
   ) {
     this.baseline = new SettlementLedger(month, [], { digests: false });
-    this.proposals = proposals.map((proposal) => new ProposalFold(month, proposal, this.keeper));
+    this.proposals = proposals.map((proposal) => new ProposalFold(month, proposal));
   }
 
   take(change: SimulatedChange): void {
     if (change.kind !== 'sold') {
       this.baseline.record(change);
-      const elderId = change.kind === 'voided' ? this.elderOfSale.get(change.saleId) : undefined;
-      for (const proposal of this.proposals) proposal.record(change, elderId);
+      const capped = change.kind === 'voided' ? this.capped.get(change.saleId) : undefined;
+      for (const proposal of this.proposals) proposal.record(change, capped);
       return;
     }
-    const { event, inputs } = change;
-    if (
-      !this.baseline.takes({
-        kind: 'sold',
-        saleId: change.sale.saleId,
-        businessDate: change.sale.businessDate,
-      })
-    )
-      return;
-    const sale = this.keeper.keep(change.sale);
+    const { sale, event, inputs } = change;
+    if (!this.baseline.takes({ kind: 'sold', saleId: sale.saleId, businessDate: sale.businessDate })) return;
     this.baseline.record({ kind: 'sold', sale, event });
-    if (inputs.elder !== null) this.elderOfSale.set(sale.saleId, inputs.elder.elderId);
+    if (inputs.elder !== null)
+      this.capped.set(sale.saleId, { elderId: inputs.elder.elderId, date: sale.businessDate });
     for (const proposal of this.proposals) proposal.decide(sale, event, inputs);
   }
 
@@ -146,50 +142,60 @@ export class PolicySimulation {
 class ProposalFold {
   private readonly ledger: SettlementLedger;
   private readonly policy: PolicyDocument;
-  /** Each elder's decided, not voided sales of the month, as caps count them (with their sale). */
-  private readonly caps = new Map<string, (CapHistoryEntry & { readonly saleId: string })[]>();
+  /** Each elder's decided, not voided sales of the month by date, as caps count them (with their sale). */
+  private readonly caps = new Map<string, Map<BusinessDate, CappedSale[]>>();
+  /** The longest window a cap of the proposal counts over: a meal's history need hold no more. */
+  private readonly window: CapWindow | null;
 
-  constructor(
-    month: MonthKey,
-    proposal: PolicyDocument,
-    private readonly keeper: SaleKeeper,
-  ) {
+  constructor(month: MonthKey, proposal: PolicyDocument) {
     this.ledger = new SettlementLedger(month, [], { digests: false });
     // Its own dates are ignored: the proposal is in force for the whole month.
     this.policy = { ...proposal, effectiveFrom: firstDayOfMonth(month), effectiveTo: null, supersedes: null };
+    const windows = new Set(proposal.caps.map((cap) => cap.per));
+    this.window = windows.has('month')
+      ? 'month'
+      : windows.has('week')
+        ? 'week'
+        : windows.has('day')
+          ? 'day'
+          : null;
   }
 
   decide(sale: SettledSale, event: ChangeEvent, inputs: DecisionInputs): void {
-    const history = inputs.elder === null ? undefined : this.caps.get(inputs.elder.elderId);
+    const dates = inputs.elder === null ? undefined : this.caps.get(inputs.elder.elderId);
     const decision = decideMealSubsidy({
       policy: this.policy,
       sale: inputs.meal,
       elder: inputs.elder,
-      capHistory: history ?? [],
+      capHistory: dates === undefined ? [] : this.historyAround(dates, sale.businessDate),
     });
-    if (inputs.elder !== null) {
+    if (inputs.elder !== null && this.window !== null) {
       const entry = { ...capHistoryEntryOf(decision), saleId: sale.saleId };
-      if (history === undefined) this.caps.set(inputs.elder.elderId, [entry]);
-      else history.push(entry);
+      let byDate = dates;
+      if (byDate === undefined) {
+        byDate = new Map();
+        this.caps.set(inputs.elder.elderId, byDate);
+      }
+      const onDate = byDate.get(sale.businessDate);
+      if (onDate === undefined) byDate.set(sale.businessDate, [entry]);
+      else onDate.push(entry);
     }
     this.ledger.record({
       kind: 'sold',
-      sale: {
-        ...sale,
-        subsidyFen: decision.subsidyFen,
-        lines: this.keeper.shared(decision.lines),
-        excluded: [],
-      },
+      sale: { ...sale, subsidyFen: decision.subsidyFen, lines: decision.lines, excluded: [] },
       event,
     });
   }
 
   /** A void (which frees its sale's caps for the sales decided after it) or a confirmed alert. */
-  record(change: Exclude<SettlementChange, { kind: 'sold' }>, elderId: string | undefined): void {
-    if (change.kind === 'voided' && elderId !== undefined) {
-      const history = this.caps.get(elderId);
-      const index = history?.findIndex((entry) => entry.saleId === change.saleId) ?? -1;
-      if (index >= 0) history?.splice(index, 1);
+  record(
+    change: Exclude<SettlementChange, { kind: 'sold' }>,
+    capped: { readonly elderId: string; readonly date: BusinessDate } | undefined,
+  ): void {
+    if (change.kind === 'voided' && capped !== undefined) {
+      const onDate = this.caps.get(capped.elderId)?.get(capped.date);
+      const index = onDate?.findIndex((entry) => entry.saleId === change.saleId) ?? -1;
+      if (index >= 0) onDate?.splice(index, 1);
     }
     this.ledger.record(change);
   }
@@ -197,6 +203,29 @@ class ProposalFold {
   settle(elders: ReadonlyMap<string, SettlementElder>): MonthSettlement {
     return this.ledger.settle({ policies: [this.policy], elders }).settlement;
   }
+
+  /**
+   * The elder's sales a cap of the proposal may count for a meal on `date`: that day's, that week's,
+   * or the month's. The caps look at no others, and an elder eats some sixty meals a month.
+   */
+  private historyAround(
+    dates: ReadonlyMap<BusinessDate, readonly CappedSale[]>,
+    date: BusinessDate,
+  ): CappedSale[] {
+    if (this.window === 'month') return [...dates.values()].flat();
+    if (this.window === 'day') return [...(dates.get(date) ?? [])];
+    const history: CappedSale[] = [];
+    for (const day of weekOf(date)) for (const entry of dates.get(day) ?? []) history.push(entry);
+    return history;
+  }
+}
+
+type CappedSale = CapHistoryEntry & { readonly saleId: string };
+
+/** The seven dates of the ISO week (Monday to Sunday) of `date`. */
+function weekOf(date: BusinessDate): BusinessDate[] {
+  const monday = addDays(date, 1 - isoWeekdayOf(date));
+  return [0, 1, 2, 3, 4, 5, 6].map((offset) => addDays(monday, offset));
 }
 
 function figuresOf(canteens: MonthSettlement['canteens']): SimulationFigures {
