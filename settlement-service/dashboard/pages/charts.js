@@ -2,7 +2,7 @@ import { formatYuan, sourceName, words } from './i18n.js';
 
 /* global echarts: loaded from /dashboard/assets/echarts.min.js before this module. */
 
-const FONT = { fontFamily: '"Noto Sans SC", sans-serif', fontSize: 15, color: '#1f2a37' };
+export const FONT = { fontFamily: '"Noto Sans SC", sans-serif', fontSize: 15, color: '#1f2a37' };
 const COLORS = ['#1d6fb8', '#e07a1f', '#2e9d5b', '#b8412f', '#7a5bb5', '#8a8f98'];
 
 /*
@@ -12,7 +12,7 @@ const COLORS = ['#1d6fb8', '#e07a1f', '#2e9d5b', '#b8412f', '#7a5bb5', '#8a8f98'
  */
 const TOOLTIP = { textStyle: { ...FONT, fontSize: 15 } };
 
-function escapeHtml(text) {
+export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
@@ -22,7 +22,8 @@ function tooltipLines(...lines) {
 
 const charts = new Map();
 
-function chartIn(element) {
+/** The chart drawn in an element, made on first use. */
+export function chartIn(element) {
   let chart = charts.get(element);
   if (!chart) {
     chart = echarts.init(element, null, { renderer: 'canvas' });
@@ -31,8 +32,15 @@ function chartIn(element) {
   return chart;
 }
 
+/** Fits every chart to its element; a chart whose element left the page is let go. */
 export function resizeCharts() {
-  for (const chart of charts.values()) chart.resize();
+  for (const [element, chart] of charts) {
+    if (element.isConnected) chart.resize();
+    else {
+      chart.dispose();
+      charts.delete(element);
+    }
+  }
 }
 
 /** The month's reimbursable subsidy by funding source, as a ring. */

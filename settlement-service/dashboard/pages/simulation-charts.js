@@ -1,37 +1,11 @@
+import { chartIn, escapeHtml, FONT } from './charts.js';
 import { money } from './simulation-policy.js';
 
-/* global echarts: loaded from /dashboard/assets/echarts.min.js before this module. */
+export { resizeCharts } from './charts.js';
 
-/** As the dashboard's charts (charts.js): the page's font, plain-text tooltips (the CSP refuses ECharts' inline styles). */
-const FONT = { fontFamily: '"Noto Sans SC", sans-serif', fontSize: 15, color: '#1f2a37' };
 /** The month as recorded in grey, the proposals in the dashboard's first colours. */
 export const RECORDED_COLOR = '#8a8f98';
 export const PROPOSAL_COLORS = ['#1d6fb8', '#e07a1f', '#2e9d5b'];
-
-function escapeHtml(text) {
-  return String(text).replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
-const charts = new Map();
-
-function chartIn(element) {
-  let chart = charts.get(element);
-  if (!chart) {
-    chart = echarts.init(element, null, { renderer: 'canvas' });
-    charts.set(element, chart);
-  }
-  return chart;
-}
-
-export function resizeCharts() {
-  for (const [element, chart] of charts) {
-    if (element.isConnected) chart.resize();
-    else {
-      chart.dispose();
-      charts.delete(element);
-    }
-  }
-}
 
 /** Axis labels in whole yuan where they are whole (ticks step by whole yuan). */
 const axisMoney = (fen) => {
