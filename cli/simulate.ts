@@ -1,6 +1,11 @@
 import { SingleBar } from 'cli-progress';
 import { type Fen, formatYuan } from '../domain/money.ts';
-import type { SimulationFigures, SimulationResult } from '../domain/simulation/policy-simulation.ts';
+import {
+  ruleIdsOf,
+  type SimulationFigures,
+  type SimulationResult,
+  sourcesOf,
+} from '../domain/simulation/policy-simulation.ts';
 import type { SimulationProgress } from '../projections/simulation/simulate-month.ts';
 
 /** One proposal's result with the file it came from. */
@@ -46,13 +51,7 @@ export function describeSimulation(
   const [first] = results;
   if (first === undefined) return '';
   const lines: string[][] = [['', '现行 recorded', ...results.flatMap(({ name }) => [name, '增减 change'])]];
-  const sources = [
-    ...new Set(
-      results.flatMap(({ result }) =>
-        [result.baseline, result.proposed].flatMap((figures) => figures.bySource.map((part) => part.source)),
-      ),
-    ),
-  ].sort();
+  const sources = sourcesOf(results.map(({ result }) => result));
   const row = (
     label: string,
     value: (figures: SimulationFigures) => number,
@@ -91,9 +90,7 @@ export function describeSimulation(
     ]);
   }
   lines.push(['规则 rules (元)']);
-  const ruleIds = [
-    ...new Set(results.flatMap(({ result }) => result.byRule.map((rule) => rule.ruleId))),
-  ].sort();
+  const ruleIds = ruleIdsOf(results.map(({ result }) => result));
   for (const ruleId of ruleIds) {
     const before = first.result.byRule.find((rule) => rule.ruleId === ruleId)?.baselineFen ?? 0;
     lines.push([

@@ -228,6 +228,19 @@ function weekOf(date: BusinessDate): BusinessDate[] {
   return [0, 1, 2, 3, 4, 5, 6].map((offset) => addDays(monday, offset));
 }
 
+/** The funding sources either side of any of the results pays from, sorted: the rows of a comparison. */
+export function sourcesOf(results: readonly SimulationResult[]): string[] {
+  const sources = results.flatMap((result) =>
+    [result.baseline, result.proposed].flatMap((figures) => figures.bySource.map((part) => part.source)),
+  );
+  return [...new Set(sources)].sort();
+}
+
+/** The rules of any of the results, sorted. */
+export function ruleIdsOf(results: readonly SimulationResult[]): string[] {
+  return [...new Set(results.flatMap((result) => result.byRule.map((rule) => rule.ruleId)))].sort();
+}
+
 function figuresOf(canteens: MonthSettlement['canteens']): SimulationFigures {
   const bySource = new Map<string, number>();
   let mealsSold = 0;

@@ -1,4 +1,9 @@
-import type { SimulationFigures, SimulationResult } from '../../domain/simulation/policy-simulation.ts';
+import {
+  ruleIdsOf,
+  type SimulationFigures,
+  type SimulationResult,
+  sourcesOf,
+} from '../../domain/simulation/policy-simulation.ts';
 import type { ExportCell, ExportTable } from '../statements/exports.ts';
 
 /** One proposal's result with the name the bureau gave it. */
@@ -51,13 +56,7 @@ export function simulationTables(
 ): ExportTable[] {
   const [first] = results;
   if (first === undefined) return [];
-  const sources = [
-    ...new Set(
-      results.flatMap(({ result }) =>
-        [result.baseline, result.proposed].flatMap((figures) => figures.bySource.map((part) => part.source)),
-      ),
-    ),
-  ].sort();
+  const sources = sourcesOf(results.map(({ result }) => result));
   const labels = figureLabels(sources);
   const baseline = figureRows(first.result.baseline, sources);
   const proposed = results.map(({ result }) => figureRows(result.proposed, sources));
@@ -94,9 +93,7 @@ export function simulationTables(
       }),
     ]),
   };
-  const ruleIds = [
-    ...new Set(results.flatMap(({ result }) => result.byRule.map((rule) => rule.ruleId))),
-  ].sort();
+  const ruleIds = ruleIdsOf(results.map(({ result }) => result));
   const rules: ExportTable = {
     title: '补贴规则',
     header: ['规则', '现行(元)', ...results.map(({ label }) => `${label}(元)`)],

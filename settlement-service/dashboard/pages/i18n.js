@@ -240,8 +240,8 @@ export function sourceName(source) {
   return words().sources[source] ?? source;
 }
 
-export function applyWords(root = document) {
-  const w = words();
+/** Fills the elements marked `data-i18n`, `data-i18n-placeholder` and `data-i18n-label` from `w`. */
+export function applyWords(root = document, w = words()) {
   document.documentElement.lang = language();
   document.title = `助餐通 ${w.title}`;
   for (const element of root.querySelectorAll('[data-i18n]')) {

@@ -1,4 +1,4 @@
-import { WORDS as DASHBOARD_WORDS, language } from './i18n.js';
+import { applyWords as applyDashboardWords, WORDS as DASHBOARD_WORDS, language } from './i18n.js';
 
 /** Words of the 政策测算 page, Chinese first; sign-in and refusals are the dashboard's own. */
 const PAGE_WORDS = {
@@ -374,20 +374,7 @@ export function sourceLabel(source) {
   return w.sourceNames[source] ?? DASHBOARD_WORDS[language()].sources[source] ?? source;
 }
 
-/** Fills the elements marked `data-i18n`, `data-i18n-placeholder` and `data-i18n-label`. */
+/** Fills the page's marked elements with the page's words (see the dashboard's `applyWords`). */
 export function applyWords(root = document) {
-  const w = words();
-  document.documentElement.lang = language();
-  document.title = `助餐通 ${w.title}`;
-  for (const element of root.querySelectorAll('[data-i18n]')) {
-    const text = w[element.dataset.i18n];
-    if (typeof text === 'string') element.textContent = text;
-  }
-  for (const element of root.querySelectorAll('[data-i18n-placeholder]')) {
-    element.placeholder = w[element.dataset.i18nPlaceholder];
-  }
-  for (const element of root.querySelectorAll('[data-i18n-label]')) {
-    element.title = w[element.dataset.i18nLabel];
-    element.setAttribute('aria-label', w[element.dataset.i18nLabel]);
-  }
+  applyDashboardWords(root, words());
 }
