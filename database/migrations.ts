@@ -1,22 +1,18 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import {
-  createEventStoreSchema,
-  createEventTypeIndex,
-  dropEventStoreSchema,
-  dropEventTypeIndex,
-} from '../event-store/postgres/schema.ts';
-import {
-  createSnapshotSchema,
-  dropSnapshotSchema,
-} from '../event-store/snapshots/postgres-snapshot-store.ts';
-import { createProjectionsSchema, dropProjectionsSchema } from '../projections/runner/schema.ts';
+import * as eventStore from './migrations/0001-event-store.ts';
+import * as projections from './migrations/0002-projections.ts';
+import * as eventsByType from './migrations/0003-events-by-type.ts';
+import * as snapshots from './migrations/0004-snapshots.ts';
 
-/** Numbered migrations, applied in order; a migration never changes once released. */
+/**
+ * Numbered migrations, applied in order. Each is a file of its own holding its DDL as it was released:
+ * a migration never changes afterwards, so it imports nothing from the code that uses its tables.
+ */
 const migrations: Record<string, Migration> = {
-  '0001-event-store': { up: createEventStoreSchema, down: dropEventStoreSchema },
-  '0002-projections': { up: createProjectionsSchema, down: dropProjectionsSchema },
-  '0003-events-by-type': { up: createEventTypeIndex, down: dropEventTypeIndex },
-  '0004-snapshots': { up: createSnapshotSchema, down: dropSnapshotSchema },
+  '0001-event-store': eventStore,
+  '0002-projections': projections,
+  '0003-events-by-type': eventsByType,
+  '0004-snapshots': snapshots,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -13,7 +13,7 @@ import { type Kysely, sql } from 'kysely';
  * transaction-scoped advisory locks taken before the transaction has an id, so a stream's later
  * revisions always carry larger transaction ids than its earlier ones.
  */
-export async function createEventStoreSchema(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE SCHEMA IF NOT EXISTS event_store`.execute(db);
   await sql`
     CREATE TABLE event_store.events (
@@ -143,16 +143,6 @@ export async function createEventStoreSchema(db: Kysely<unknown>): Promise<void>
  * Events by type in global order: a reader that needs a few types (a settlement, a projection) reads
  * only their rows instead of every row of the store.
  */
-export async function createEventTypeIndex(db: Kysely<unknown>): Promise<void> {
-  await sql`CREATE INDEX events_type_order ON event_store.events (event_type, transaction_id, position)`.execute(
-    db,
-  );
-}
-
-export async function dropEventTypeIndex(db: Kysely<unknown>): Promise<void> {
-  await sql`DROP INDEX IF EXISTS event_store.events_type_order`.execute(db);
-}
-
-export async function dropEventStoreSchema(db: Kysely<unknown>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP SCHEMA IF EXISTS event_store CASCADE`.execute(db);
 }
