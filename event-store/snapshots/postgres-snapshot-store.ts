@@ -1,4 +1,3 @@
-import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Connection } from '../../database/connect.ts';
 import type { JsonValue } from '../port.ts';
