@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { configFromEnvironment } from '../settlement-service/config.ts';
-import { prepareDemoTerminal } from './demo-terminal.ts';
+import { storageFromEnvironment } from '../database/storage-config.ts';
+import { registerDemoBureau } from '../demo/demo-bureau.ts';
+import { prepareDemoTerminal } from '../demo/demo-terminal.ts';
+import { portFromEnvironment } from '../settlement-service/config.ts';
 
 /**
  * `npm start`: the settlement service, and with the demo its counter terminal, each a process of its
@@ -13,7 +16,11 @@ import { prepareDemoTerminal } from './demo-terminal.ts';
  * same port, and starts the counter again if it stops. SIGINT or SIGTERM stops both.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const config = configFromEnvironment();
+const { dataDir } = storageFromEnvironment();
+/** Register the demo bureau and run its counter (unless `ZHUCAN_DEMO=off`). */
+const demo = process.env.ZHUCAN_DEMO !== 'off';
+/** Where the demo terminal's pages listen: 8081, or any free port when the service takes any (PORT=0). */
+const terminalPort = Number(process.env.ZHUCAN_TERMINAL_PORT ?? (portFromEnvironment() === 0 ? 0 : 8081));
 const restartDelayMs = Number(process.env.ZHUCAN_RESTART_DELAY_MS ?? 15_000);
 const log = (line: string) => console.log(`[zhucan] ${line}`);
 
@@ -49,9 +56,9 @@ function startService(): void {
   service = child;
   forward(child, (line) => {
     const listening = /listening on http:\/\/[^:]+:(\d+)/.exec(line);
-    if (listening?.[1]) servicePort ??= listening[1];
-    const demo = /^\[zhucan\] demo terminal (\S+) ready$/.exec(line);
-    if (demo?.[1] && terminal === null && servicePort !== null) startTerminal(demo[1]);
+    if (!listening?.[1]) return;
+    servicePort ??= listening[1];
+    if (demo && demoTerminalId === null) void startDemo();
   });
   child.once('exit', (code, signal) => {
     service = null;
@@ -65,12 +72,32 @@ function startService(): void {
   log(`settlement service pid ${child.pid}`);
 }
 
+/** The demo bureau, registered through the service's API the first time it listens; then its counter. */
+let demoTerminalId: string | null = null;
+async function startDemo(): Promise<void> {
+  demoTerminalId = 'registering';
+  try {
+    const adminToken =
+      process.env.ZHUCAN_ADMIN_TOKEN ?? (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
+    const { terminalId } = await registerDemoBureau(
+      { serviceUrl: `http://localhost:${servicePort}`, adminToken },
+      { dataDir, log },
+    );
+    demoTerminalId = terminalId;
+    startTerminal(terminalId);
+  } catch (error) {
+    // Registered again at the service's next start; the service itself runs on without the demo.
+    demoTerminalId = null;
+    log(`the demo bureau could not be registered: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 function startTerminal(terminalId: string): void {
   const settingsFile = prepareDemoTerminal({
-    dataDir: config.dataDir,
+    dataDir,
     terminalId,
     serviceUrl: `http://localhost:${servicePort}`,
-    port: config.terminalPort,
+    port: terminalPort,
   });
   const child = run('pos-terminal/main.ts', [settingsFile], process.env);
   terminal = child;

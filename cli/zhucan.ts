@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { type BackupSummary, backupDataDir, restoreDataDir } from '../database/backup.ts';
 import { openDatabase } from '../database/connect.ts';
+import { storageFromEnvironment } from '../database/storage-config.ts';
 import { type Fen, formatYuan } from '../domain/money.ts';
 import { parseProposal } from '../domain/simulation/proposal.ts';
 import { isMonthKey } from '../domain/time/calendar.ts';
@@ -23,7 +24,6 @@ import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
 import { simulateProposals } from '../projections/simulation/simulate-month.ts';
-import { configFromEnvironment } from '../settlement-service/config.ts';
 import { SettlementIndex } from '../settlement-service/settlement/settlement-index.ts';
 import { verifyClaims } from '../settlement-service/settlement/settlement-service.ts';
 import { readStatement } from '../settlement-service/statements/statement-reader.ts';
@@ -36,7 +36,7 @@ async function withStore<T>(
     database: Awaited<ReturnType<typeof openDatabase>>,
   ) => Promise<T>,
 ): Promise<T> {
-  const config = configFromEnvironment();
+  const config = storageFromEnvironment();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -261,7 +261,7 @@ for (const [name, description] of [
 
 /** Backups copy the embedded database's folder; an external server or store has its own tools. */
 function embeddedDataDir(): string {
-  const config = configFromEnvironment();
+  const config = storageFromEnvironment();
   if (config.databaseUrl)
     throw new Error(
       'DATABASE_URL is set: back up that PostgreSQL server with its own pg_dump (docs/operations.md)',

@@ -7,9 +7,8 @@ import { openEventStore } from '../event-store/open-event-store.ts';
 import { PostgresSnapshotStore } from '../event-store/snapshots/postgres-snapshot-store.ts';
 import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
-import { type AppDependencies, createApp, createServices } from './app.ts';
+import { type AppDependencies, createApp } from './app.ts';
 import { configFromEnvironment } from './config.ts';
-import { seedDemoData } from './demo/demo-data.ts';
 import { loadOrCreateKey, PiiVault } from './security/pii-vault.ts';
 import { loadOrCreateAdminToken, loadOrCreateSecret } from './security/tokens.ts';
 
@@ -47,16 +46,10 @@ async function main(): Promise<void> {
     tokenSecret,
     ...(process.env.ZHUCAN_BUREAU_NAME ? { bureauName: process.env.ZHUCAN_BUREAU_NAME } : {}),
   };
-  const demo = config.demo
-    ? await seedDemoData(createServices(deps), { dataDir: config.dataDir, log })
-    : null;
-
   const server = createApp(deps).listen(config.port);
   await once(server, 'listening');
   const serviceUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
   log(`助餐通 settlement service listening on ${serviceUrl}`);
-  // `npm start` starts the demo's counter terminal as a process of its own once it reads this line.
-  if (demo) log(`demo terminal ${demo.terminalId} ready`);
 
   let stopping = false;
   const stop = async (signal: string) => {

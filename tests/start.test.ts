@@ -48,6 +48,8 @@ describe('npm start on the embedded default', () => {
       child?.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
     });
 
+    // npm start registers the demo bureau through the service's API once the service listens.
+    await expect.poll(() => output, { timeout: 60_000 }).toMatch(/demo data: /);
     const health = (await (await fetch(`${url}/health`)).json()) as { eventStore: { position: string } };
     expect(health).toMatchObject({ status: 'ok', eventStore: { kind: 'postgresql' } });
     expect(health.eventStore.position).not.toBe('0/0'); // the demo bureau is there

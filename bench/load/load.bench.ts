@@ -157,7 +157,6 @@ async function startService(
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       KURRENTDB_URL: '',
-      ZHUCAN_DEMO: 'off',
       ZHUCAN_DATA_DIR: dataDir,
       ZHUCAN_ADMIN_TOKEN: adminToken,
       ZHUCAN_PII_KEY: randomBytes(32).toString('hex'),

@@ -1,12 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
+import { registerDemoBureau } from '../../demo/demo-bureau.ts';
 import type { JsonObject, RecordedEvent } from '../../event-store/port.ts';
 import type { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
-import { createServices } from '../../settlement-service/app.ts';
-import { seedDemoData } from '../../settlement-service/demo/demo-data.ts';
+import { createApp, createServices } from '../../settlement-service/app.ts';
 import type { EventContext } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
 import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
 
@@ -145,16 +147,21 @@ export async function writeHistory(
 
 /** The demo bureau, one subsidised sale and one voided, made by the services: the events to copy. */
 async function recordTemplates(store: PostgresEventStore): Promise<RecordedEvent[]> {
-  const services = createServices({
+  const deps = {
     eventStore: store,
     log: () => {},
     adminToken: 'bench',
     vault: new PiiVault(randomBytes(32)),
     tokenSecret: randomBytes(32),
-  });
+  };
+  const server = createApp(deps).listen(0);
+  await once(server, 'listening');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zhucan-bench-'));
-  await seedDemoData(services, { dataDir, log: () => {} });
+  const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await registerDemoBureau({ serviceUrl, adminToken: deps.adminToken }, { dataDir, log: () => {} });
+  server.close();
   await rm(dataDir, { recursive: true });
+  const services = createServices(deps);
   const terminal = { terminalId: 'heping-01-t1', canteenId: 'heping-01' };
   const sell = (saleId: string, occurredAt: string) =>
     services.sales.sell(

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { connect } from '../../database/connect.ts';
 import { migrateToLatest } from '../../database/migrations.ts';
+import { DEMO_POLICY } from '../../demo/demo-bureau.ts';
 import { elderStream } from '../../domain/elders/elder.ts';
 import { schemaVersionOf } from '../../domain/event-schema.ts';
 import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
@@ -16,7 +17,6 @@ import { PostgresSnapshotStore } from '../../event-store/snapshots/postgres-snap
 import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { type AppDependencies, createApp, createServices } from '../../settlement-service/app.ts';
-import { DEMO_POLICY } from '../../settlement-service/demo/demo-data.ts';
 import type { EventContext } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
 import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
 import { serve } from '../../tests/support/http.ts';

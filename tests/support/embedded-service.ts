@@ -33,7 +33,6 @@ export async function embeddedServiceProcess(dataDir: string): Promise<EmbeddedS
     PORT: String(port),
     DATABASE_URL: '',
     KURRENTDB_URL: '',
-    ZHUCAN_DEMO: 'off',
     ZHUCAN_DATA_DIR: dataDir,
   };
   for (const name of ['ZHUCAN_ADMIN_TOKEN', 'ZHUCAN_PII_KEY', 'ZHUCAN_TOKEN_SECRET']) delete env[name];

@@ -1,15 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
-import { fen } from '../../domain/money.ts';
-import { parsePolicyDocument } from '../../domain/policy/policy-document.ts';
-import type { Services } from '../app.ts';
-import type { EventContext } from '../event-sourcing/aggregate-repository.ts';
-
-const context: EventContext = {
-  actor: { type: 'system', component: 'demo-data' },
-  correlationId: 'demo-data',
-};
+import { nationalIdCheckCharacter } from '../domain/identity/national-id.ts';
+import { fen } from '../domain/money.ts';
 
 /** A Tianjin-like policy: 80+, or 60+ disabled on dibao/low income, 3 元 a meal, once a day, five a week. */
 export const DEMO_POLICY = {
@@ -175,7 +167,7 @@ function demoElders() {
       name: '张三明',
       birth: '1940-03-15',
       sequence: '123',
-      categories: [] as { category: string; from: string; to: null }[],
+      categories: [] as { category: string; from: string }[],
     },
     { id: 'elder-002', name: '李秀英', birth: '1946-08-02', sequence: '244', categories: [] },
     {
@@ -184,8 +176,8 @@ function demoElders() {
       birth: '1961-11-20',
       sequence: '311',
       categories: [
-        { category: 'dibao', from: '2020-01-01', to: null },
-        { category: 'disabled', from: '2022-06-01', to: null },
+        { category: 'dibao', from: '2020-01-01' },
+        { category: 'disabled', from: '2022-06-01' },
       ],
     },
   ];
@@ -195,8 +187,8 @@ function demoElders() {
     const categories =
       n % 9 === 0
         ? [
-            { category: 'dibao', from: '2021-01-01', to: null },
-            { category: 'disabled', from: '2023-01-01', to: null },
+            { category: 'dibao', from: '2021-01-01' },
+            { category: 'disabled', from: '2023-01-01' },
           ]
         : [];
     elders.push({
@@ -210,57 +202,76 @@ function demoElders() {
   return elders;
 }
 
-/** Registers a demo bureau: its policies of 2024–2026, four canteens, two hundred elders with cards, one terminal. Repeatable. */
-export async function seedDemoData(
-  services: Services,
+/** Where the demo bureau is registered: the service's address and the bureau admin's token. */
+export interface BureauApi {
+  readonly serviceUrl: string;
+  readonly adminToken: string;
+}
+
+/**
+ * Registers a demo bureau through the service's API, as a bureau's clerk would: its policies of
+ * 2024–2026, four canteens, two hundred elders with cards, one terminal whose token is written to the
+ * data folder. Repeatable: registering the same again changes nothing and answers the same token.
+ */
+export async function registerDemoBureau(
+  api: BureauApi,
   options: { readonly dataDir: string; readonly log: (line: string) => void },
 ): Promise<{ readonly terminalId: string; readonly token: string }> {
-  for (const document of [...DEMO_EARLIER_POLICIES, DEMO_POLICY]) {
-    const policy = parsePolicyDocument(document);
-    if (!policy.ok) throw new Error(`demo policy is invalid: ${JSON.stringify(policy.issues)}`);
-    await services.registration.registerPolicy(policy.policy, context);
+  const send = requestsTo(api);
+  for (const policy of [...DEMO_EARLIER_POLICIES, DEMO_POLICY]) {
+    await send('PUT', `/api/v1/policies/${policy.policyId}`, policy);
   }
-  for (const canteen of CANTEENS) {
-    await services.registration.registerCanteen(
-      canteen.id,
-      {
-        name: canteen.name,
-        district: canteen.district,
-        town: canteen.town,
-        location: canteen.location,
-        periods: ('periods' in canteen && canteen.periods) || periods,
-        menu,
-        ...('closedDays' in canteen ? { closedDays: canteen.closedDays } : {}),
-      },
-      null,
-      context,
-    );
+  for (const { id, periods: own, ...canteen } of CANTEENS) {
+    await send('PUT', `/api/v1/canteens/${id}`, { ...canteen, periods: own ?? periods, menu });
   }
   const elders = demoElders();
-  for (const [index, elder] of elders.entries()) {
+  const registerElder = async (index: number) => {
+    const elder = elders[index];
     const home = index < 3 ? CANTEENS[0] : CANTEENS[index % CANTEENS.length];
-    if (!home) throw new Error('no demo canteen');
-    await services.registration.registerElder(
-      elder.id,
-      {
-        name: elder.name,
-        idNumber: demoIdNumber(elder.birth, elder.sequence),
-        district: home.district,
-        town: home.town,
-        homeCanteenId: home.id,
-        categories: elder.categories,
-      },
-      null,
-      context,
-    );
-    await services.registration.bindCard(elder.id, demoCard(index + 1), null, context);
-  }
+    if (!elder || !home) throw new Error('no demo elder or canteen');
+    await send('PUT', `/api/v1/elders/${elder.id}`, {
+      name: elder.name,
+      idNumber: demoIdNumber(elder.birth, elder.sequence),
+      district: home.district,
+      town: home.town,
+      homeCanteenId: home.id,
+      categories: elder.categories,
+    });
+    await send('POST', `/api/v1/elders/${elder.id}/cards`, { cardUid: demoCard(index + 1) });
+  };
+  // A few at a time: the elders are independent, and one at a time keeps a first start waiting.
+  const indices = [...elders.keys()];
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let index = indices.shift(); index !== undefined; index = indices.shift())
+        await registerElder(index);
+    }),
+  );
   const terminalId = 'heping-01-t1';
-  const { token } = await services.registration.registerTerminal(terminalId, 'heping-01', context);
+  const { token } = (await send('PUT', `/api/v1/terminals/${terminalId}`, { canteenId: 'heping-01' })) as {
+    token: string;
+  };
   const tokenFile = path.join(options.dataDir, 'demo-terminal-token');
   await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
   options.log(
     `demo data: canteens ${CANTEENS.map((canteen) => canteen.id).join(', ')}, ${elders.length} elders with cards ${demoCard(1)}–${demoCard(elders.length)}; terminal ${terminalId}'s token is in ${tokenFile}`,
   );
   return { terminalId, token };
+}
+
+/** Sends the admin's requests; an answer other than 2xx stops the registration with its problem. */
+function requestsTo(api: BureauApi) {
+  return async (method: 'PUT' | 'POST', pathname: string, body: unknown): Promise<unknown> => {
+    const response = await fetch(`${api.serviceUrl}${pathname}`, {
+      method,
+      headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer: unknown = await response.json();
+    if (!response.ok)
+      throw new Error(
+        `demo bureau: ${method} ${pathname} answered ${response.status} ${JSON.stringify(answer)}`,
+      );
+    return answer;
+  };
 }
