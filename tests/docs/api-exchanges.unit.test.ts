@@ -92,6 +92,8 @@ describe('matching a documented answer', () => {
 
   it('matches a header with or without its parameters', () => {
     expect(headerMatches('text/csv', 'text/csv; charset=utf-8', new Map())).toBe(true);
-    expect(headerMatches('application/json', 'application/problem+json; charset=utf-8', new Map())).toBe(false);
+    expect(headerMatches('application/json', 'application/problem+json; charset=utf-8', new Map())).toBe(
+      false,
+    );
   });
 });
