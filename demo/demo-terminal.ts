@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { hashPin } from '../pos-terminal/settings.ts';
+import { hashPin } from '../domain/identity/pin-hash.ts';
 import { demoCard } from './demo-bureau.ts';
 
 /** The demo counter's PINs, documented in README.md: 收银员 王丽 1234, 店长 李强 8888. */

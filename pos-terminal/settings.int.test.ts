@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { hashPin, loadTerminalSettings, pinMatches } from './settings.ts';
+import { hashPin, pinMatches } from '../domain/identity/pin-hash.ts';
+import { loadTerminalSettings } from './settings.ts';
 
 const run = promisify(execFile);
 

@@ -1,8 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { hashPin } from '../../domain/identity/pin-hash.ts';
 import { startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
-import { hashPin, terminalSettingsSchema } from '../../pos-terminal/settings.ts';
+import { terminalSettingsSchema } from '../../pos-terminal/settings.ts';
 import { startTerminal } from '../../pos-terminal/terminal.ts';
 
 const PIN = '1357';

@@ -1,4 +1,5 @@
-import { pinMatches, type TerminalSettings } from '../settings.ts';
+import { pinMatches } from '../../domain/identity/pin-hash.ts';
+import type { TerminalSettings } from '../settings.ts';
 import { CounterError } from './counter-views.ts';
 
 const MAX_PIN_FAILURES = 5;

@@ -2,7 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { hashPin, type TerminalSettings, terminalSettingsSchema } from '../../pos-terminal/settings.ts';
+import { hashPin } from '../../domain/identity/pin-hash.ts';
+import { type TerminalSettings, terminalSettingsSchema } from '../../pos-terminal/settings.ts';
 import { idNumber } from './bureau.ts';
 import { callService } from './service-process.ts';
 
