@@ -24,9 +24,6 @@ import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
 import { simulateProposals } from '../projections/simulation/simulate-month.ts';
-import { SettlementIndex } from '../settlement-service/settlement/settlement-index.ts';
-import { verifyClaims } from '../settlement-service/settlement/settlement-service.ts';
-import { readStatement } from '../settlement-service/statements/statement-reader.ts';
 import { rebuildProgressBar } from './progress.ts';
 import { describeSimulation, simulationProgressBar } from './simulate.ts';
 
@@ -116,29 +113,37 @@ program
   .command('verify')
   .argument('<statement.pdf>', 'a canteen statement as the bureau issued it')
   .description(
-    'recompute a statement from the event store and report "matches" or the first sale that differs',
+    'have the service recompute a statement from the events (ZHUCAN_URL, ZHUCAN_TOKEN of an auditor, reviewer or admin) and report "matches" or the first sale that differs',
   )
-  .action((file: string) =>
-    withStore(async (store, database) => {
-      const { figures } = await readStatement(await readFile(file));
-      if (!figures) throw new Error(`${file} carries no embedded settlement figures`);
-      // The index is brought up to the statement's cut-off here if the service has not (a restored store).
-      const index = new SettlementIndex(store, database.db, 3_600_000);
-      const [result] = await verifyClaims(index, [figures]);
-      if (!result) throw new Error('nothing was verified');
-      const where = `${figures.month} ${figures.canteen.canteenId}, digest ${figures.canteen.digest}`;
-      if (result.matches && result.figuresMatch) {
-        console.log(`matches: ${where} (${figures.canteen.eventCount} events)`);
-        return;
-      }
-      const difference = result.firstDifference;
-      throw new StatementDiffers(
-        difference
-          ? `differs: ${where}; first differing event #${difference.index + 1}, sale ${difference.saleId ?? '(missing from the store)'}`
-          : `differs: ${where}; the events match but the figures do not`,
-      );
-    }),
-  );
+  .action(async (file: string) => {
+    const answer = (await askService('POST', '/api/v1/statements/verify', {
+      type: 'application/pdf',
+      bytes: await readFile(file),
+    })) as { verifications: Verification[] };
+    const [result] = answer.verifications;
+    if (!result) throw new Error('nothing was verified');
+    const where = `${result.month} ${result.canteenId}, digest ${result.claimedDigest}`;
+    if (result.matches && result.figuresMatch) {
+      console.log(`matches: ${where}`);
+      return;
+    }
+    const difference = result.firstDifference;
+    throw new StatementDiffers(
+      difference
+        ? `differs: ${where}; first differing event #${difference.index + 1}, sale ${difference.saleId ?? '(missing from the store)'}`
+        : `differs: ${where}; the events match but the figures do not`,
+    );
+  });
+
+/** What the service answers for each statement verified. */
+interface Verification {
+  readonly month: string;
+  readonly canteenId: string;
+  readonly matches: boolean;
+  readonly figuresMatch: boolean;
+  readonly claimedDigest: string;
+  readonly firstDifference: { readonly index: number; readonly saleId: string | null } | null;
+}
 
 program
   .command('simulate')
@@ -227,21 +232,11 @@ for (const [name, description] of [
     .option('--note <text>', 'a note recorded with the step')
     .description(description)
     .action(async (month: string, options: { note?: string }) => {
-      const base = process.env.ZHUCAN_URL ?? `http://localhost:${process.env.PORT ?? 8080}`;
-      const token = process.env.ZHUCAN_TOKEN;
-      if (!token) throw new Error('set ZHUCAN_TOKEN to your user token');
       const path = `/api/v1/settlements/${encodeURIComponent(month)}${name === 'show' ? '' : `/${name}`}`;
-      const response = await fetch(new URL(path, base), {
-        method: name === 'show' ? 'GET' : 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(options.note ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(options.note ? { body: JSON.stringify({ note: options.note }) } : {}),
-      });
-      const answer = (await response.json()) as Record<string, unknown>;
-      if (!response.ok)
-        throw new Error(`${answer.code ?? response.status}: ${answer.detail ?? answer.title ?? ''}`);
+      const note = options.note
+        ? { type: 'application/json', bytes: Buffer.from(JSON.stringify({ note: options.note })) }
+        : undefined;
+      const answer = await askService(name === 'show' ? 'GET' : 'POST', path, note);
       const view = answer as {
         month: string;
         status: string;
@@ -257,6 +252,29 @@ for (const [name, description] of [
       }
       console.log(`  total reimbursement ${formatYuan(view.totals.reimbursementFen as Fen)} 元`);
     });
+}
+
+/**
+ * A request to the running service as the user of `ZHUCAN_TOKEN` (`ZHUCAN_URL`, default
+ * http://localhost:8080): its JSON answer, or an error with the problem's code and detail.
+ */
+async function askService(
+  method: 'GET' | 'POST',
+  pathname: string,
+  body?: { readonly type: string; readonly bytes: Uint8Array },
+): Promise<unknown> {
+  const base = process.env.ZHUCAN_URL ?? `http://localhost:${process.env.PORT ?? 8080}`;
+  const token = process.env.ZHUCAN_TOKEN;
+  if (!token) throw new Error('set ZHUCAN_TOKEN to your user token');
+  const response = await fetch(new URL(pathname, base), {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': body.type } : {}) },
+    ...(body ? { body: body.bytes } : {}),
+  });
+  const answer = (await response.json()) as Record<string, unknown>;
+  if (!response.ok)
+    throw new Error(`${answer.code ?? response.status}: ${answer.detail ?? answer.title ?? ''}`);
+  return answer;
 }
 
 /** Backups copy the embedded database's folder; an external server or store has its own tools. */

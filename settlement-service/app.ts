@@ -15,7 +15,7 @@ import { metricsRoute } from './health/metrics-route.ts';
 import { createJsonBodyParser } from './http/json-body.ts';
 import { OPENAPI_DOCUMENT_PATH, openApiDocumentHandler } from './http/openapi.ts';
 import { notFound, problemHandler } from './http/problem.ts';
-import { type ImplementedRoute, mountRoutes } from './http/route.ts';
+import { type ImplementedRoute, JSON_MEDIA_TYPE, mountRoutes } from './http/route.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { readModelRoutes } from './read-models/read-model-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
@@ -133,7 +133,10 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
-  app.use(createJsonBodyParser());
+  const documents = routes
+    .filter((route) => route.bodyMediaType !== JSON_MEDIA_TYPE)
+    .map((route) => [`${route.method.toUpperCase()} ${route.path}`, route.bodyMediaType] as const);
+  app.use(createJsonBodyParser({ documents: new Map(documents) }));
   app.use(healthRoute(deps.eventStore, deps.readModels?.projections));
   app.use(metricsRoute(deps.readModels?.projections));
   app.get(OPENAPI_DOCUMENT_PATH, openApiDocumentHandler(routes, { title: '助餐通 API', version: '1' }));

@@ -63,12 +63,17 @@ const alertDecisionPaths = (decision: string, first: number) => ({
   builtInAdmin: `/api/v1/alerts/${AFTERNOON_ALERTS[first + 2]}/${decision}`,
 });
 
+/** A canteen's statement as the bureau issued it, for the auditors' check of an uploaded statement. */
+let issuedStatement = new Uint8Array();
+
 interface Row {
   /** The operation as the OpenAPI document names it: method and templated path. */
   readonly endpoint: string;
   /** A concrete request path (with query) that the endpoint serves. */
   readonly path: string;
   readonly body?: () => unknown;
+  /** The body's media type when it is a document sent as bytes rather than JSON. */
+  readonly bodyType?: string;
   /** Everyone else is refused. */
   readonly allowed: readonly Principal[];
   /** For allowed callers that each need their own target, the path each calls instead of `path`. */
@@ -265,6 +270,13 @@ const ROWS: readonly Row[] = [
     allowed: ADMINS,
   },
   {
+    endpoint: 'post /api/v1/statements/verify',
+    path: '/api/v1/statements/verify',
+    body: () => issuedStatement,
+    bodyType: 'application/pdf',
+    allowed: BUREAU,
+  },
+  {
     endpoint: 'get /api/v1/settlements/{month}/verify',
     path: `/api/v1/settlements/${MONTH}/verify?canteenId=c1`,
     allowed: BUREAU,
@@ -346,10 +358,10 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
     const response = await fetch(`${service.url}${row.pathFor?.[principal] ?? row.path}`, {
       method: row.endpoint.split(' ')[0]?.toUpperCase(),
       headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': row.bodyType ?? 'application/json' }),
         ...(header === null ? {} : { authorization: header }),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: row.bodyType ? (body as Uint8Array) : JSON.stringify(body) }),
     });
     return {
       status: response.status,
@@ -406,6 +418,11 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
     for (const principal of EVERYONE) authorization.set(principal, credentials[principal]);
 
     await service.projections.catchUp();
+    const statement = await fetch(`${service.url}/api/v1/settlements/${MONTH}/canteens/c1/statement.pdf`, {
+      headers: { authorization: bearer(service.adminToken) },
+    });
+    expect(statement.status).toBe(200);
+    issuedStatement = new Uint8Array(await statement.arrayBuffer());
     const response = await fetch(`${service.url}/api/v1/openapi.json`);
     expect(response.status).toBe(200);
     document = (await response.json()) as typeof document;

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
-import { DEFAULT_BODY_LIMIT_BYTES } from './json-body.ts';
+import { DEFAULT_BODY_LIMIT_BYTES, DOCUMENT_BODY_LIMIT_BYTES } from './json-body.ts';
 
 interface OpenApiDocument {
-  readonly paths: Record<string, Record<string, { readonly requestBody?: unknown }>>;
+  readonly paths: Record<
+    string,
+    Record<string, { readonly requestBody?: { readonly content: Record<string, unknown> } }>
+  >;
 }
 
 describe('the body limit at every endpoint of the service', () => {
@@ -20,8 +23,10 @@ describe('the body limit at every endpoint of the service', () => {
     const operations = Object.entries(document.paths).flatMap(([template, methods]) =>
       Object.entries(methods)
         .filter(([method]) => method !== 'get')
-        .map(([method, _operation]) => ({
+        .map(([method, operation]) => ({
           method: method.toUpperCase(),
+          // JSON, or the document a route takes as bytes (a statement PDF), which may be larger.
+          mediaType: Object.keys(operation.requestBody?.content ?? {})[0] ?? 'application/json',
           // Any value will do: the body is refused before the path is looked at.
           pathname: template.replace(/\{[^}]+\}/g, '2026-10'),
         })),
@@ -29,16 +34,18 @@ describe('the body limit at every endpoint of the service', () => {
     expect(operations.length).toBeGreaterThanOrEqual(10);
     const before = await service.eventCount();
     const padding = 'x'.repeat(DEFAULT_BODY_LIMIT_BYTES);
+    const oversizedDocument = new Uint8Array(DOCUMENT_BODY_LIMIT_BYTES + 1);
 
-    for (const { method, pathname } of operations) {
+    for (const { method, pathname, mediaType } of operations) {
+      const json = mediaType === 'application/json';
       for (const token of [service.adminToken, null]) {
         const answer = await fetch(`${service.url}${pathname}`, {
           method,
           headers: {
-            'content-type': 'application/json',
+            'content-type': mediaType,
             ...(token ? { authorization: `Bearer ${token}` } : {}),
           },
-          body: JSON.stringify({ padding }),
+          body: json ? JSON.stringify({ padding }) : oversizedDocument,
         });
         expect(answer.status, `${method} ${pathname}`).toBe(413);
         expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);

@@ -11,11 +11,20 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export const DEFAULT_BODY_TIMEOUT_MS = 60_000;
 
+/** 32 MB: the largest document a route takes as bytes (a canteen's statement PDF is well under it). */
+export const DOCUMENT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
 export interface JsonBodyOptions {
   /** The largest body accepted, in bytes. */
   readonly limitBytes?: number;
   /** How long the body may take to arrive once the headers are in. */
   readonly timeoutMs?: number;
+  /**
+   * Requests that carry a document instead of JSON, by `METHOD /path` (e.g. `POST /api/v1/statements/verify`):
+   * their body must be of that media type and is handed on as a `Buffer` of up to
+   * `DOCUMENT_BODY_LIMIT_BYTES`.
+   */
+  readonly documents?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -27,15 +36,18 @@ export interface JsonBodyOptions {
  * body parser.
  */
 export function createJsonBodyParser({
-  limitBytes = DEFAULT_BODY_LIMIT_BYTES,
+  limitBytes: jsonLimitBytes = DEFAULT_BODY_LIMIT_BYTES,
   timeoutMs = DEFAULT_BODY_TIMEOUT_MS,
+  documents = new Map(),
 }: JsonBodyOptions = {}): RequestHandler {
-  if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) {
-    throw new Error(`the body limit must be a whole number of bytes, got ${limitBytes}`);
+  if (!Number.isSafeInteger(jsonLimitBytes) || jsonLimitBytes < 0) {
+    throw new Error(`the body limit must be a whole number of bytes, got ${jsonLimitBytes}`);
   }
   return (request, response, next) => {
     if (!announcesBody(request)) return next();
-    const refusal = refusalBeforeReading(request, limitBytes);
+    const documentType = documents.get(`${request.method} ${request.path}`);
+    const limitBytes = documentType === undefined ? jsonLimitBytes : DOCUMENT_BODY_LIMIT_BYTES;
+    const refusal = refusalBeforeReading(request, limitBytes, documentType);
     if (refusal !== undefined) {
       // The body stays unread: closing is the only way not to receive it, however large it is.
       response.setHeader('Connection', 'close');
@@ -54,6 +66,10 @@ export function createJsonBodyParser({
         return next(problemFor('invalid-body', 'the body ended before it was complete'));
       }
       if (read.bytes.length === 0) return next();
+      if (documentType !== undefined) {
+        request.body = read.bytes;
+        return next();
+      }
       const parsed = parseJson(read.bytes);
       if (!parsed.ok) return next(parsed.problem);
       request.body = parsed.value;
@@ -68,15 +84,25 @@ function announcesBody(request: IncomingMessage): boolean {
   return length !== undefined && Number(length) > 0;
 }
 
-function refusalBeforeReading(request: IncomingMessage, limitBytes: number): Problem | undefined {
+function refusalBeforeReading(
+  request: IncomingMessage,
+  limitBytes: number,
+  documentType: string | undefined,
+): Problem | undefined {
   const mediaType = parseMediaType(request.headers['content-type']);
-  if (mediaType === undefined || !isJsonType(mediaType.type)) {
+  if (documentType !== undefined && mediaType?.type !== documentType) {
+    return problemFor(
+      'unsupported-media-type',
+      `the body must be ${documentType}, not ${request.headers['content-type'] ?? 'untyped'}`,
+    );
+  }
+  if (documentType === undefined && (mediaType === undefined || !isJsonType(mediaType.type))) {
     return problemFor(
       'unsupported-media-type',
       `the body must be application/json, not ${request.headers['content-type'] ?? 'untyped'}`,
     );
   }
-  if (mediaType.charset !== undefined && mediaType.charset !== 'utf-8') {
+  if (documentType === undefined && mediaType?.charset !== undefined && mediaType.charset !== 'utf-8') {
     return problemFor('unsupported-media-type', `JSON is read as utf-8, not ${mediaType.charset}`);
   }
   const encoding = request.headers['content-encoding'];

@@ -159,7 +159,14 @@ function operationOf(
       : {
           requestBody: {
             required: !declared.body.isOptional(),
-            content: { 'application/json': { schema: components.add(declared.body, 'input') } },
+            content: {
+              [declared.bodyMediaType]: {
+                schema:
+                  declared.bodyMediaType === JSON_MEDIA_TYPE
+                    ? components.add(declared.body, 'input')
+                    : { type: 'string', contentMediaType: declared.bodyMediaType },
+              },
+            },
           },
         }),
     responses: { ...successResponses, ...problemResponses(problemCodesOf(declared, isPublic), problem) },

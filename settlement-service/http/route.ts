@@ -54,6 +54,11 @@ export interface RouteDefinition<
   readonly params?: Params;
   readonly query?: Query;
   readonly body?: Body;
+  /**
+   * `application/json` unless the route takes a document (a statement PDF) as bytes: its schema then
+   * checks a `Buffer`, and the body may be as large as `DOCUMENT_BODY_LIMIT_BYTES`.
+   */
+  readonly bodyMediaType?: string;
   readonly success: {
     /** One status, or several when the same body can come with either (201 created, 200 again). */
     readonly status: Status | readonly Status[];
@@ -81,6 +86,7 @@ export interface RouteDescription {
   readonly params: ObjectSchema | undefined;
   readonly query: ObjectSchema | undefined;
   readonly body: z.ZodType | undefined;
+  readonly bodyMediaType: string;
   readonly success: {
     readonly statuses: readonly number[];
     readonly schema: z.ZodType;
@@ -151,6 +157,7 @@ export function defineRoute<
     params,
     query,
     body,
+    bodyMediaType: definition.bodyMediaType ?? JSON_MEDIA_TYPE,
     success: {
       statuses: typeof success.status === 'number' ? [success.status] : [...success.status],
       schema: success.schema,

@@ -62,6 +62,7 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     await sell(tokens.t3, { occurredAt: '2026-10-12T12:00:00+08:00' });
   });
   afterAll(() => service?.close());
+  const asAuditor = () => ({ ZHUCAN_URL: service.url, ZHUCAN_TOKEN: users.zhao ?? '' });
   const statementFile = join(tmpdir(), `statement-${process.pid}-${Date.now()}.pdf`);
   const download = async (path: string, token: string) => {
     const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -211,9 +212,42 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     expect((await download(path.replace('c1', 'c2'), users.li ?? '')).status).toBe(403);
     expect((await download(path, users.li ?? '')).status).toBe(200);
     await writeFile(statementFile, response.bytes);
-    const verified = await zhucan(['verify', statementFile], service.database.connectionString);
+    const verified = await zhucan(['verify', statementFile], service.database.connectionString, asAuditor());
     expect(verified.code, verified.err).toBe(0);
     expect(verified.out).toMatch(/^matches: 2026-10 c1/m);
+  });
+
+  it('verifies an uploaded statement PDF, and refuses what is not one', async () => {
+    const upload = async (bytes: Uint8Array, type: string, token = users.zhao ?? '') => {
+      const answer = await fetch(`${service.url}/api/v1/statements/verify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        body: bytes,
+      });
+      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+    };
+    const statement = (
+      await download('/api/v1/settlements/2026-10/canteens/c1/statement.pdf', users.zhao ?? '')
+    ).bytes;
+    const verified = await upload(statement, 'application/pdf');
+    expect(verified).toMatchObject({
+      status: 200,
+      body: { verifications: [{ month: '2026-10', canteenId: 'c1', matches: true, figuresMatch: true }] },
+    });
+    // A canteen's manager reads its own statement but does not audit.
+    expect((await upload(statement, 'application/pdf', users.li ?? '')).status).toBe(403);
+    expect(await upload(statement, 'application/json')).toMatchObject({
+      status: 415,
+      body: { code: 'unsupported-media-type' },
+    });
+    const notPdf = await upload(new TextEncoder().encode('%PDF-1.7 not really'), 'application/pdf');
+    expect(notPdf).toMatchObject({ status: 400, body: { code: 'invalid-body' } });
+    expect(String(notPdf.body.detail)).toContain('not a readable PDF');
+    // The bureau's summary is a PDF without a canteen's embedded figures.
+    const summary = (await download('/api/v1/settlements/2026-10/statement.pdf', users.zhao ?? '')).bytes;
+    const noFigures = await upload(summary, 'application/pdf');
+    expect(noFigures.status).toBe(400);
+    expect(String(noFigures.body.detail)).toMatch(/settlement figures/);
   });
 
   it('shows and steps months from the command line through the API', async () => {
@@ -312,7 +346,7 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     const [result] = verified.body.verifications;
     expect(result).toMatchObject({ canteenId: 'c1', matches: false, figuresMatch: false });
     expect(result.firstDifference.saleId).toBe(target);
-    const cli = await zhucan(['verify', statementFile], service.database.connectionString);
+    const cli = await zhucan(['verify', statementFile], service.database.connectionString, asAuditor());
     expect(cli.code, cli.out + cli.err).toBe(1);
     expect(cli.out).toContain(`sale ${target}`);
   });

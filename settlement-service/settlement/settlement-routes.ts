@@ -6,11 +6,13 @@ import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import { actingUser, principalOf } from '../auth/authenticate.ts';
 import { idSchema } from '../http/common-schemas.ts';
 import { Problem } from '../http/problem.ts';
+import { problemFor } from '../http/problem-catalogue.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { renderBureauSummary } from '../statements/bureau-summary.ts';
 import { renderCanteenStatement } from '../statements/canteen-statement.ts';
 import { paymentTable, settlementTable, toCsv, toXlsx } from '../statements/exports.ts';
-import type { SettlementService, SettlementView } from './settlement-service.ts';
+import { readStatement } from '../statements/statement-reader.ts';
+import type { CanteenMonthClaim, SettlementService, SettlementView } from './settlement-service.ts';
 
 const monthParams = z.object({
   month: z.string().refine(isMonthKey, 'expected a month YYYY-MM').describe('month YYYY-MM'),
@@ -205,6 +207,22 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
     })),
 
     defineRoute({
+      method: 'post',
+      path: '/api/v1/statements/verify',
+      summary:
+        'Verify a canteen statement PDF as issued: its embedded figures recomputed from the events at its cut-off',
+      tags: ['settlements'],
+      callers: ['admin', 'reviewer', 'auditor'],
+      body: z.custom<Buffer>((value) => Buffer.isBuffer(value), 'a statement PDF'),
+      bodyMediaType: 'application/pdf',
+      success: { status: 200, schema: verificationSchema },
+      problems: [],
+    }).implement(async ({ body }) => ({
+      status: 200,
+      body: { verifications: [await service.verifyStatement(await claimOfStatement(body))] },
+    })),
+
+    defineRoute({
       method: 'get',
       path: '/api/v1/settlements/:month/export.csv',
       summary:
@@ -299,4 +317,30 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       return { status: 200, body: { month: view.month, status: view.status, ...canteen } };
     }),
   ];
+}
+
+/** What a statement must carry to be verified; the canteen's figures are compared whole. */
+const statementClaimSchema = z.object({
+  month: z.string().refine(isMonthKey, 'YYYY-MM'),
+  cutoff: z.looseObject({ position: z.string().regex(/^\d+\/\d+$/, 'a position such as 2361/830') }),
+  canteen: z.looseObject({ canteenId: z.string(), digest: z.string() }),
+});
+
+/** The figures a statement PDF embeds (`settlement.json`), or 400 `invalid-body` saying what is wrong. */
+async function claimOfStatement(pdf: Buffer): Promise<CanteenMonthClaim> {
+  const read = await readStatement(pdf).catch((error: unknown) => {
+    throw problemFor(
+      'invalid-body',
+      `not a readable PDF: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  });
+  if (!read.figures)
+    throw problemFor('invalid-body', 'the PDF carries no embedded settlement figures (settlement.json)');
+  const claim = statementClaimSchema.safeParse(read.figures);
+  if (!claim.success)
+    throw problemFor(
+      'invalid-body',
+      `the embedded settlement figures are not a statement's: ${claim.error.message}`,
+    );
+  return read.figures as CanteenMonthClaim;
 }

@@ -221,6 +221,13 @@ export class SettlementService {
     );
   }
 
+  /** What a statement claims (its embedded figures), recomputed from the events at its cut-off. */
+  async verifyStatement(claim: CanteenMonthClaim): Promise<Verification> {
+    const [verification] = await verifyClaims(this.deps.index, [claim]);
+    if (!verification) throw new Error(`nothing was verified for ${claim.month} ${claim.canteen.canteenId}`);
+    return verification;
+  }
+
   /** Everything one canteen's statement prints: recorded figures, or provisional ones while open. */
   async statementInput(
     month: MonthKey,
@@ -265,7 +272,7 @@ export class SettlementService {
 }
 
 /** Recomputes each claimed canteen-month at its cut-off and compares digests, event by event, and figures. */
-export async function verifyClaims(
+async function verifyClaims(
   source: SettlementIndex,
   claims: readonly CanteenMonthClaim[],
 ): Promise<Verification[]> {
