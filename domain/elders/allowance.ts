@@ -1,5 +1,5 @@
-import type { CapHistoryEntry } from '../policy/caps.ts';
-import { addDays, type BusinessDate, isoWeekdayOf, type MonthKey, monthKeyOf } from '../time/calendar.ts';
+import { type CapHistoryEntry, capWindowOf } from '../policy/caps.ts';
+import { type BusinessDate, type MonthKey, monthKeyOf } from '../time/calendar.ts';
 
 /** A decided meal as the elder's allowance remembers it: the caps count the ones not voided. */
 export interface AllowanceMeal extends CapHistoryEntry {
@@ -25,9 +25,7 @@ export const EMPTY_ALLOWANCE: Allowance = { months: new Map(), covers: 'all' };
 
 /** The months whose meals the caps may count for a meal on `date`: its month and its week's. */
 export function capMonthsOf(date: BusinessDate): MonthKey[] {
-  const weekday = isoWeekdayOf(date);
-  const monday = addDays(date, 1 - weekday);
-  const sunday = addDays(date, 7 - weekday);
+  const [monday, sunday] = capWindowOf('week', date);
   return [...new Set([monthKeyOf(monday), monthKeyOf(date), monthKeyOf(sunday)])];
 }
 

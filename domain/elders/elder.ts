@@ -2,7 +2,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
 import { add, type Fen } from '../money.ts';
-import { capHistoryEntryOf } from '../policy/decide-subsidy.ts';
+import { capHistoryEntryOf } from '../policy/caps.ts';
 import type { CategoryHolding, ElderFacts } from '../policy/meal-facts.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';

@@ -1,5 +1,6 @@
 import { addDays, type BusinessDate, isoWeekdayOf } from '../time/calendar.ts';
 import type { CapWindow, MealPeriod, SubsidyCap } from './policy-types.ts';
+import type { SubsidyLine } from './subsidy-lines.ts';
 
 /**
  * An earlier decided, non-voided sale of the same elder, as caps see it. The history is everything
@@ -15,6 +16,26 @@ export interface CapHistoryEntry {
   readonly paidStackGroups: readonly string[];
 }
 
+/**
+ * The entry a decided meal adds to its elder's cap history. The only place a decision becomes one: the
+ * elder's allowance, the terminal's offline copy and later sales, and the policy simulation all use it.
+ */
+export function capHistoryEntryOf(meal: {
+  readonly businessDate: BusinessDate;
+  readonly period: MealPeriod | null;
+  readonly lines: readonly SubsidyLine[];
+}): CapHistoryEntry {
+  const paying = meal.lines.filter((line) => line.fen > 0);
+  return {
+    businessDate: meal.businessDate,
+    period: meal.period,
+    subsidised: paying.length > 0,
+    paidStackGroups: [
+      ...new Set(paying.flatMap((line) => (line.stackGroup === null ? [] : [line.stackGroup]))),
+    ],
+  };
+}
+
 /** The meal being decided, as caps see it. */
 export interface CapMeal {
   readonly businessDate: BusinessDate;
@@ -26,7 +47,7 @@ export interface CapMeal {
  * sort as strings, so an entry is tested against the window by comparing strings, not by working out
  * its week: a terminal's long queue of one elder's sales compares each sale with every other.
  */
-function windowOf(per: CapWindow, date: BusinessDate): readonly [BusinessDate, BusinessDate] {
+export function capWindowOf(per: CapWindow, date: BusinessDate): readonly [BusinessDate, BusinessDate] {
   switch (per) {
     case 'day':
       return [date, date];
@@ -43,6 +64,16 @@ function windowOf(per: CapWindow, date: BusinessDate): readonly [BusinessDate, B
   }
 }
 
+/**
+ * The first business date any cap may count for a meal on `date`: the earlier of its ISO week's Monday
+ * and its month's first day. Whoever gathers a history for that meal gathers it from here.
+ */
+export function capHistoryFrom(date: BusinessDate): BusinessDate {
+  const [monday] = capWindowOf('week', date);
+  const [firstOfMonth] = capWindowOf('month', date);
+  return monday < firstOfMonth ? monday : firstOfMonth;
+}
+
 /** Whether a cap concerns this meal at all: a period cap only touches meals of its period. */
 export function capApplies(cap: SubsidyCap, meal: CapMeal): boolean {
   return cap.period === null || cap.period === meal.period;
@@ -53,7 +84,7 @@ export function capApplies(cap: SubsidyCap, meal: CapMeal): boolean {
  * whole-meal cap, meals the group paid for in a group cap, only meals of its period for a period cap.
  */
 export function countTowardsCap(cap: SubsidyCap, meal: CapMeal, history: readonly CapHistoryEntry[]): number {
-  const [first, last] = windowOf(cap.per, meal.businessDate);
+  const [first, last] = capWindowOf(cap.per, meal.businessDate);
   let count = 0;
   for (const entry of history) {
     if (

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CapHistoryEntry, countTowardsCap } from './caps.ts';
-import { capHistoryEntryOf } from './decide-subsidy.ts';
+import { type CapHistoryEntry, capHistoryEntryOf, capHistoryFrom, countTowardsCap } from './caps.ts';
 import type { SubsidyCap } from './policy-types.ts';
 import { decide, earlier, OTHER_DISTRICT_CANTEEN, testPolicy, wireRule } from './test-support.ts';
 
@@ -214,5 +213,16 @@ describe('counting towards a cap', () => {
       subsidised: false,
       paidStackGroups: [],
     });
+  });
+});
+
+describe('where a meal’s cap history starts', () => {
+  it.each([
+    ['mid-month: the first of the month', '2026-10-14', '2026-10-01'],
+    ['a week begun in the month before: its Monday', '2026-10-01', '2026-09-28'],
+    ['a Monday after the first: the first of the month', '2026-10-05', '2026-10-01'],
+    ['across a year end', '2027-01-02', '2026-12-28'],
+  ])('%s', (_, date, from) => {
+    expect(capHistoryFrom(date)).toBe(from);
   });
 });

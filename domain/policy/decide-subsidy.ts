@@ -58,23 +58,6 @@ export function mealPriceOf(items: readonly PricedItem[]): Fen {
   return add(...items.map((item) => multiply(item.unitPriceFen, item.qty)));
 }
 
-/** The entry a decided meal adds to its elder's cap history. */
-export function capHistoryEntryOf(meal: {
-  readonly businessDate: BusinessDate;
-  readonly period: MealPeriod | null;
-  readonly lines: readonly SubsidyLine[];
-}): CapHistoryEntry {
-  const paying = meal.lines.filter((line) => line.fen > 0);
-  return {
-    businessDate: meal.businessDate,
-    period: meal.period,
-    subsidised: paying.length > 0,
-    paidStackGroups: [
-      ...new Set(paying.flatMap((line) => (line.stackGroup === null ? [] : [line.stackGroup]))),
-    ],
-  };
-}
-
 /** Decides the subsidy of one meal (POLICY.md, "Deciding one meal, step by step" and "Caps"). */
 export function decideMealSubsidy(input: MealSubsidyInput): MealSubsidyDecision {
   const { policy, sale, elder, capHistory } = input;

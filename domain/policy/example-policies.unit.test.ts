@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fen } from '../money.ts';
-import type { CapHistoryEntry } from './caps.ts';
-import { capHistoryEntryOf, decideMealSubsidy } from './decide-subsidy.ts';
+import { type CapHistoryEntry, capHistoryEntryOf } from './caps.ts';
+import { decideMealSubsidy } from './decide-subsidy.ts';
 import { computeOperatingSubsidy } from './operating-subsidy.ts';
 import {
   decide,

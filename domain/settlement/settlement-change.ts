@@ -2,7 +2,7 @@ import { upcast } from '../event-schema.ts';
 import type { MealSoldData } from '../sales/sale.ts';
 import type { AlertEvent } from '../supervision/alert-lifecycle.ts';
 import { type DigestedEvent, eventLeaf } from './digest.ts';
-import type { SettledSale, SettlementChange } from './settlement-ledger.ts';
+import type { SettledSale, SettlementChange } from './settlement-types.ts';
 
 /** The events that change a month's figures. */
 export const SETTLEMENT_CHANGE_TYPES = ['MealSold', 'SaleVoided', 'AlertConfirmed'] as const;

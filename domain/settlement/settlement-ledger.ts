@@ -1,30 +1,14 @@
 import { type BusinessDate, type MonthKey, monthKeyOf } from '../time/calendar.ts';
 import { type CanteenMonthResult, canteenMonth, totalsOf } from './canteen-month.ts';
 import { leafTrail, MerkleAccumulator, merkleRoot } from './digest.ts';
-import { ElderDays, isCounted, reimbursementOf } from './operating-facts.ts';
+import { adjustmentsCarried } from './late-adjustments.ts';
+import { ElderDays } from './operating-facts.ts';
 import type {
-  Adjustment,
   CanteenEvidence,
-  EventMark,
   MonthSettlement,
   SaleRecord,
   SettlementChange,
   SettlementFacts,
-} from './settlement-types.ts';
-
-export type {
-  Adjustment,
-  CanteenEvidence,
-  CanteenSettlement,
-  ChangeEvent,
-  ExcludedEntry,
-  MonthSettlement,
-  SettledSale,
-  SettlementChange,
-  SettlementElder,
-  SettlementFacts,
-  SettlementTotals,
-  SourceAmount,
 } from './settlement-types.ts';
 
 /**
@@ -166,7 +150,12 @@ export class SettlementLedger {
     }
     this.settledWith = facts;
     const elderDays = this.elderDays as ElderDays;
-    const adjustments = this.adjustmentsCarried(facts);
+    const adjustments = adjustmentsCarried({
+      into: this.month,
+      earlier: this.earlier,
+      cutoffs: this.cutoffs,
+      facts,
+    });
     const canteenIds = [...new Set([...this.own.keys(), ...adjustments.keys()])].sort();
     const computed = canteenIds.map((canteenId) => {
       const carried = adjustments.get(canteenId) ?? [];
@@ -204,85 +193,6 @@ export class SettlementLedger {
     return month === this.month || (month < this.month && this.closedEarlier.has(month));
   }
 
-  /** The first month after `month` that was still open when the change at `order` was recorded. */
-  private carriedInto(month: MonthKey, order: number): MonthKey {
-    let next = nextMonth(month);
-    for (;;) {
-      const cutoff = this.cutoffs.get(next);
-      if (cutoff === undefined || cutoff >= order) return next;
-      next = nextMonth(next);
-    }
-  }
-
-  /** Per canteen, the adjustments from closed months carried into this one, in recorded order. */
-  private adjustmentsCarried(
-    facts: SettlementFacts,
-  ): Map<string, { adjustment: Adjustment; mark: EventMark }[]> {
-    const lateByCanteenMonth = new Map<
-      string,
-      { record: SaleRecord; mark: EventMark; kind: Adjustment['kind'] }[]
-    >();
-    const inMonth = new Map<string, SaleRecord[]>();
-    for (const record of this.earlier) {
-      const cutoff = this.cutoffs.get(record.month);
-      if (cutoff === undefined) continue;
-      const key = `${record.month}|${record.sale.canteenId}`;
-      const records = inMonth.get(key);
-      if (records) records.push(record);
-      else inMonth.set(key, [record]);
-      const late = lateByCanteenMonth.get(key) ?? [];
-      if (record.sold.order > cutoff) late.push({ record, mark: record.sold, kind: 'late-sale' });
-      if (record.voided && record.voided.order > cutoff)
-        late.push({ record, mark: record.voided, kind: 'late-void' });
-      // One confirmation excluding several of the canteen-month's sales is one adjustment.
-      const exclusion = record.excludedBy;
-      if (
-        exclusion &&
-        exclusion.order > cutoff &&
-        !late.some((change) => change.mark.order === exclusion.order)
-      )
-        late.push({ record, mark: exclusion, kind: 'late-exclusion' });
-      if (late.length > 0) lateByCanteenMonth.set(key, late);
-    }
-    const carried = new Map<string, { adjustment: Adjustment; mark: EventMark }[]>();
-    for (const [key, late] of lateByCanteenMonth) {
-      const [month, canteenId] = key.split('|') as [MonthKey, string];
-      if (!late.some((change) => this.carriedInto(month, change.mark.order) === this.month)) continue;
-      late.sort((a, b) => a.mark.order - b.mark.order);
-      const records = inMonth.get(key) ?? [];
-      const reimbursementAt = (order: number) =>
-        reimbursementOf(
-          month,
-          records.filter((record) => isCounted(record, order)),
-          facts,
-          order,
-        );
-      let before = reimbursementAt(this.cutoffs.get(month) ?? 0);
-      for (const change of late) {
-        const after = reimbursementAt(change.mark.order);
-        if (this.carriedInto(month, change.mark.order) === this.month) {
-          const entries = carried.get(canteenId) ?? [];
-          entries.push({
-            adjustment: {
-              month,
-              saleId: change.record.sale.saleId,
-              kind: change.kind,
-              fen: after - before,
-              ...(change.kind === 'late-exclusion' && change.record.excludedBy
-                ? { alertId: change.record.excludedBy.alertId, note: change.record.excludedBy.reason }
-                : {}),
-            },
-            mark: change.mark,
-          });
-          carried.set(canteenId, entries);
-        }
-        before = after;
-      }
-    }
-    for (const entries of carried.values()) entries.sort((a, b) => a.mark.order - b.mark.order);
-    return carried;
-  }
-
   /** The canteen's digest and leaf trail, hashing only the leaves appended since it was last settled. */
   private digestOf(canteenId: string, leaves: readonly string[]): { digest: string; leafTrail: string } {
     let hashed = this.hashed.get(canteenId);
@@ -302,11 +212,4 @@ function startsWith(list: readonly string[], prefix: readonly string[]): boolean
   if (prefix.length > list.length) return false;
   for (let index = 0; index < prefix.length; index += 1) if (list[index] !== prefix[index]) return false;
   return true;
-}
-
-export function nextMonth(month: MonthKey): MonthKey {
-  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
-  return monthNumber === 12
-    ? `${String(year + 1).padStart(4, '0')}-01`
-    : `${String(year).padStart(4, '0')}-${String(monthNumber + 1).padStart(2, '0')}`;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fen } from '../money.ts';
 import { testPolicy } from '../policy/test-support.ts';
 import { merkleRoot } from './digest.ts';
-import { type SettlementChange, type SettlementElder, SettlementLedger } from './settlement-ledger.ts';
+import { SettlementLedger } from './settlement-ledger.ts';
+import type { SettlementChange, SettlementElder } from './settlement-types.ts';
 
 const elders = new Map<string, SettlementElder>(
   ['A', 'B'].map((elderId) => [

@@ -2,7 +2,7 @@ import type { Decider } from '../decider.ts';
 import { DomainError } from '../domain-error.ts';
 import { lastDayOfMonth, type MonthKey } from '../time/calendar.ts';
 import { businessDateOf, type EpochMs } from '../time/shanghai-time.ts';
-import type { CanteenSettlement, MonthSettlement, SettlementTotals } from './settlement-ledger.ts';
+import type { CanteenSettlement, MonthSettlement, SettlementTotals } from './settlement-types.ts';
 
 export const settlementStream = (month: MonthKey) => `settlement-${month}`;
 

@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { deciderSpec } from '../testing/decider-spec.ts';
 import { instantFromIso } from '../time/shanghai-time.ts';
 import { type SettlementEvent, settlement } from './settlement.ts';
-import type { MonthSettlement } from './settlement-ledger.ts';
+import type { MonthSettlement } from './settlement-types.ts';
 
 const spec = deciderSpec(settlement);
 const at = (iso: string) => instantFromIso(iso) ?? 0;

@@ -1,5 +1,5 @@
-import type { CapHistoryEntry } from '../policy/caps.ts';
-import { capHistoryEntryOf, decideMealSubsidy } from '../policy/decide-subsidy.ts';
+import { type CapHistoryEntry, capHistoryEntryOf, capWindowOf } from '../policy/caps.ts';
+import { decideMealSubsidy } from '../policy/decide-subsidy.ts';
 import type { ElderFacts, MealSale } from '../policy/meal-facts.ts';
 import type { CapWindow, PolicyDocument } from '../policy/policy-types.ts';
 import { SettlementLedger } from '../settlement/settlement-ledger.ts';
@@ -11,13 +11,7 @@ import type {
   SettlementElder,
   SourceAmount,
 } from '../settlement/settlement-types.ts';
-import {
-  addDays,
-  type BusinessDate,
-  firstDayOfMonth,
-  isoWeekdayOf,
-  type MonthKey,
-} from '../time/calendar.ts';
+import { addDays, type BusinessDate, firstDayOfMonth, type MonthKey } from '../time/calendar.ts';
 
 /** What a sale was decided from: the meal, and its cardholder's facts at the time (null: no subsidy card). */
 export interface DecisionInputs {
@@ -224,7 +218,7 @@ type CappedSale = CapHistoryEntry & { readonly saleId: string };
 
 /** The seven dates of the ISO week (Monday to Sunday) of `date`. */
 function weekOf(date: BusinessDate): BusinessDate[] {
-  const monday = addDays(date, 1 - isoWeekdayOf(date));
+  const [monday] = capWindowOf('week', date);
   return [0, 1, 2, 3, 4, 5, 6].map((offset) => addDays(monday, offset));
 }
 

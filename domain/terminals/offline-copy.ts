@@ -1,8 +1,8 @@
 import type { CanteenDetails } from '../canteens/canteen.ts';
 import { DomainError } from '../domain-error.ts';
 import type { Fen } from '../money.ts';
-import type { CapHistoryEntry } from '../policy/caps.ts';
-import { capHistoryEntryOf, decideMealSubsidy, mealPriceOf } from '../policy/decide-subsidy.ts';
+import { type CapHistoryEntry, capHistoryEntryOf } from '../policy/caps.ts';
+import { decideMealSubsidy, mealPriceOf } from '../policy/decide-subsidy.ts';
 import type { ElderFacts } from '../policy/meal-facts.ts';
 import type { Channel, MealPeriod, PolicyDocument } from '../policy/policy-types.ts';
 import { policyInForceOn } from '../policy/policy-validity.ts';

@@ -186,6 +186,14 @@ export function lastDayOfMonth(month: MonthKey): BusinessDate {
   return formatCivil({ ...parsed, day: daysInMonth(parsed.year, parsed.month) });
 }
 
+/** The month after `month`. */
+export function nextMonth(month: MonthKey): MonthKey {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  return monthNumber === 12
+    ? `${String(year + 1).padStart(4, '0')}-01`
+    : `${String(year).padStart(4, '0')}-${String(monthNumber + 1).padStart(2, '0')}`;
+}
+
 /**
  * 周岁: age in whole years on `date`. It rises on the birthday itself; someone born on 29 February
  * turns a year older on 1 March in common years, because (2, 28) still sorts before (2, 29).

@@ -13,6 +13,7 @@ import {
   isWithin,
   lastDayOfMonth,
   monthKeyOf,
+  nextMonth,
 } from './calendar.ts';
 
 describe('business dates', () => {
@@ -76,6 +77,8 @@ describe('weeks and months', () => {
     expect(lastDayOfMonth('2024-02')).toBe('2024-02-29');
     expect(lastDayOfMonth('2023-02')).toBe('2023-02-28');
     expect(lastDayOfMonth('2024-12')).toBe('2024-12-31');
+    expect(nextMonth('2024-09')).toBe('2024-10');
+    expect(nextMonth('2024-12')).toBe('2025-01');
     expect(isMonthKey('2024-13')).toBe(false);
     expect(isMonthKey('2024-09')).toBe(true);
   });

@@ -1,6 +1,6 @@
 /** What the counter's pages are shown and its API answers: the views, and the refusals in words. */
 import { type ReasonText, SUBSIDY_REASON_TEXT, type SubsidyReasonCode } from '../../domain/policy/reasons.ts';
-import type { Refusal, ShownSale } from '../outbox/outbox.ts';
+import type { OutboxEntry, Refusal, ShownSale } from '../outbox/outbox.ts';
 import type { ClockState } from '../sync/terminal-clock.ts';
 
 export const PAYMENT_LABELS: Record<string, { zh: string; en: string }> = {
@@ -61,6 +61,30 @@ export interface SaleView {
   /** The service did not reimburse all of the subsidy the counter applied (offline over a cap …). */
   readonly subsidyRefused: readonly { readonly reason: string; readonly fen: number }[];
   readonly refusal: { readonly code: string; readonly detail?: string } | null;
+}
+
+/** A sale of this terminal as the pages list it: where it stands with the service. */
+export function saleViewOf(entry: OutboxEntry): SaleView {
+  const state = entry.refusal
+    ? 'refused'
+    : entry.void?.recorded
+      ? 'voided'
+      : entry.void && !entry.void.refusal
+        ? 'void-waiting'
+        : entry.answer
+          ? 'recorded'
+          : 'waiting';
+  return {
+    saleId: entry.saleId,
+    seq: entry.seq,
+    at: entry.at,
+    occurredAt: Date.parse(entry.body.occurredAt),
+    offline: entry.body.offline === true,
+    state,
+    shown: entry.shown,
+    subsidyRefused: entry.answer?.excluded ?? [],
+    refusal: refusalView(entry.refusal ?? entry.void?.refusal ?? null),
+  };
 }
 
 export interface CounterState {

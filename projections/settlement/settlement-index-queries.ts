@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
-import type { SettlementChange, SettlementElder } from '../../domain/settlement/settlement-ledger.ts';
+import type { SettlementChange, SettlementElder } from '../../domain/settlement/settlement-types.ts';
 import type { MonthKey } from '../../domain/time/calendar.ts';
 import type { Position } from '../../event-store/port.ts';
 

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { ElderProfile } from '../../domain/elders/elder.ts';
 import { maskName } from '../../domain/identity/national-id.ts';
 import { SETTLEMENT_CHANGE_TYPES, settlementChangeOf } from '../../domain/settlement/settlement-change.ts';
-import type { SettlementChange, SettlementElder } from '../../domain/settlement/settlement-ledger.ts';
+import type { SettlementChange, SettlementElder } from '../../domain/settlement/settlement-types.ts';
 import { monthKeyOf } from '../../domain/time/calendar.ts';
 import type { RecordedEvent } from '../../event-store/port.ts';
 import { upcastRecorded } from '../../event-store/upcast-recorded.ts';

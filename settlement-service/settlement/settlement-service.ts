@@ -14,7 +14,7 @@ import {
   settlement,
   settlementStream,
 } from '../../domain/settlement/settlement.ts';
-import type { CanteenSettlement, SettlementTotals } from '../../domain/settlement/settlement-ledger.ts';
+import type { CanteenSettlement, SettlementTotals } from '../../domain/settlement/settlement-types.ts';
 import type { MonthKey } from '../../domain/time/calendar.ts';
 import type { EventStore, Position } from '../../event-store/port.ts';
 import { positionFromString, positionToString } from '../../event-store/position.ts';

@@ -2,16 +2,21 @@ import type { Kysely } from 'kysely';
 import { SaleKeeper } from '../../domain/settlement/sale-keeper.ts';
 import { type Cutoff, settlementStream } from '../../domain/settlement/settlement.ts';
 import { settlementChangeOf } from '../../domain/settlement/settlement-change.ts';
+import { SettlementLedger } from '../../domain/settlement/settlement-ledger.ts';
+import type {
+  CanteenEvidence,
+  MonthSettlement,
+  SettlementChange,
+  SettlementElder,
+  SettlementFacts,
+} from '../../domain/settlement/settlement-types.ts';
 import {
-  type CanteenEvidence,
-  type MonthSettlement,
+  addDays,
+  firstDayOfMonth,
+  type MonthKey,
+  monthKeyOf,
   nextMonth,
-  type SettlementChange,
-  type SettlementElder,
-  type SettlementFacts,
-  SettlementLedger,
-} from '../../domain/settlement/settlement-ledger.ts';
-import { addDays, firstDayOfMonth, type MonthKey, monthKeyOf } from '../../domain/time/calendar.ts';
+} from '../../domain/time/calendar.ts';
 import type { EventStore, Position, RecordedEvent } from '../../event-store/port.ts';
 import { comparePositions, positionFromString, positionToString } from '../../event-store/position.ts';
 import {

@@ -5,7 +5,7 @@ import type {
   SettlementStatus,
   SettlementSteps,
 } from '../../domain/settlement/settlement.ts';
-import type { Adjustment, CanteenSettlement } from '../../domain/settlement/settlement-ledger.ts';
+import type { Adjustment, CanteenSettlement } from '../../domain/settlement/settlement-types.ts';
 import type { MonthKey } from '../../domain/time/calendar.ts';
 import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import { createDocument, ensureSpace, heading, LEFT, numberPages, table, toBuffer } from './pdf-layout.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { canteen, canteenDetailsAt, canteenStream } from '../../domain/canteens/canteen.ts';
 import { maskName } from '../../domain/identity/national-id.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
-import { capHistoryEntryOf } from '../../domain/policy/decide-subsidy.ts';
+import { capHistoryEntryOf, capHistoryFrom } from '../../domain/policy/caps.ts';
 import type { CategoryHolding } from '../../domain/policy/meal-facts.ts';
 import type { MealPeriod } from '../../domain/policy/policy-types.ts';
 import type { SubsidyLine } from '../../domain/policy/subsidy-lines.ts';
@@ -13,7 +13,7 @@ import type {
   OfflineCopy,
   OfflineElder,
 } from '../../domain/terminals/offline-copy.ts';
-import { addDays, isoWeekdayOf } from '../../domain/time/calendar.ts';
+import { addDays } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { principalOf } from '../auth/authenticate.ts';
 import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
@@ -90,9 +90,7 @@ async function offlineEldersAndCards(
   district: string,
   today: string,
 ): Promise<{ elders: OfflineElder[]; cards: OfflineCard[] }> {
-  const monday = addDays(today, 1 - isoWeekdayOf(today));
-  const firstOfMonth = `${today.slice(0, 8)}01`;
-  const countFrom = monday < firstOfMonth ? monday : firstOfMonth;
+  const countFrom = capHistoryFrom(today);
   const { rows: elders } = await sql<ElderRow>`
     SELECT elder_id, name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, district, town, home_canteen_id,
       categories, to_char(died_on, 'YYYY-MM-DD') AS died_on
