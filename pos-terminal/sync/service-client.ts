@@ -1,5 +1,13 @@
+import { z } from 'zod';
+import {
+  batchAnswerSchema,
+  type QuoteAnswer,
+  quoteAnswerSchema,
+  type SaleAnswer,
+  saleAnswerSchema,
+} from '../../domain/sales/sale-answer.ts';
 import type { OfflineCopy } from '../../domain/terminals/offline-copy.ts';
-import type { RecordedAnswer, Refusal, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
+import type { Refusal, SaleRequestBody } from '../outbox/outbox.ts';
 import { TerminalClock } from './terminal-clock.ts';
 
 /**
@@ -50,17 +58,23 @@ function neverConnected(error: unknown): boolean {
   return false;
 }
 
-export interface SaleAnswer extends RecordedAnswer {
-  readonly saleId: string;
-  readonly totalFen: number;
-  readonly businessDate: string;
-  readonly reason?: { readonly code: string; readonly zh: string; readonly en: string };
-  readonly elder?: { readonly maskedName: string };
-  readonly notice?: { readonly code: string; readonly zh: string; readonly en: string };
+/** The service answered, but not as its API declares (`domain/sales/sale-answer.ts`). */
+export class ServiceAnswerInvalid extends Error {
+  override readonly name = 'ServiceAnswerInvalid';
+  constructor(what: string, detail: string) {
+    super(`the service's answer to ${what} is not as declared: ${detail}`);
+  }
+}
+
+/** Reads an answer by the schema the service answers it by. */
+function answerAs<Schema extends z.ZodType>(schema: Schema, what: string, answer: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(answer);
+  if (!parsed.success) throw new ServiceAnswerInvalid(what, z.prettifyError(parsed.error));
+  return parsed.data;
 }
 
 export type BatchResult =
-  | { readonly saleId: string; readonly status: 200 | 201; readonly sale: SaleAnswer }
+  | { readonly saleId: string; readonly status: number; readonly sale: SaleAnswer }
   | { readonly saleId: string; readonly status: number; readonly problem: Refusal };
 
 /** A sale to send, and whether it was timed by the PC's clock before that clock was checked. */
@@ -86,26 +100,41 @@ export class ServiceClient {
     this.clock = options.clock ?? new TerminalClock();
   }
 
-  quote(body: SaleRequestBody): Promise<SaleAnswer & { readonly items: ShownSale['items'] }> {
-    return this.call('POST', '/api/v1/sales/quote', this.sent({ body }));
+  async quote(body: SaleRequestBody): Promise<QuoteAnswer> {
+    const answer = await this.call('POST', '/api/v1/sales/quote', this.sent({ body }));
+    return answerAs(quoteAnswerSchema, 'a quote', answer);
   }
 
-  sell(sale: OutgoingSale): Promise<SaleAnswer> {
-    return this.call('POST', '/api/v1/sales', this.sent(sale));
+  async sell(sale: OutgoingSale): Promise<SaleAnswer> {
+    return answerAs(saleAnswerSchema, 'a sale', await this.call('POST', '/api/v1/sales', this.sent(sale)));
   }
 
+  /** Each sale's result, in the order sent: its answer, or the problem that refused it. */
   async sellBatch(sales: readonly OutgoingSale[]): Promise<BatchResult[]> {
-    const answer = await this.call<{ results: BatchResult[] }>(
-      'POST',
-      '/api/v1/sales/batch',
-      { sales: sales.map((sale) => this.sent(sale)) },
-      this.options.timeoutMs * 10,
+    const answer = answerAs(
+      batchAnswerSchema,
+      'a batch',
+      await this.call(
+        'POST',
+        '/api/v1/sales/batch',
+        { sales: sales.map((sale) => this.sent(sale)) },
+        this.options.timeoutMs * 10,
+      ),
     );
-    return answer.results;
+    // Every sale sent carries its id, so every result names its sale.
+    return answer.results.map(({ saleId, status, sale, problem }, index) => {
+      if (saleId !== null && sale) return { saleId, status, sale };
+      if (saleId !== null && problem) return { saleId, status, problem };
+      throw new ServiceAnswerInvalid('a batch', `result ${index} names no sale or has no answer`);
+    });
   }
 
-  voidSale(saleId: string, reason: string): Promise<SaleAnswer> {
-    return this.call('POST', `/api/v1/sales/${saleId}/void`, { reason });
+  async voidSale(saleId: string, reason: string): Promise<SaleAnswer> {
+    return answerAs(
+      saleAnswerSchema,
+      'a void',
+      await this.call('POST', `/api/v1/sales/${saleId}/void`, { reason }),
+    );
   }
 
   /** Whether the service answers and can record (its database is up): throws ServiceUnreachable if not. */
@@ -134,7 +163,7 @@ export class ServiceClient {
     return { ...body, sentAt: new Date(sentAt).toISOString() };
   }
 
-  private async call<T>(
+  private async call<T = unknown>(
     method: string,
     path: string,
     body?: unknown,

@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { CategoryHolding } from '../../domain/policy/meal-facts.ts';
+import type { BusinessDate } from '../../domain/time/calendar.ts';
 
 export interface DirectoryElder {
   readonly elderId: string;
@@ -132,4 +134,146 @@ export async function canteenNamesOf(
     db,
   );
   return new Map(rows.map((row) => [row.canteen_id, row.name]));
+}
+
+/** Every registered canteen's name, by id. */
+export async function canteenNames(db: Kysely<unknown>): Promise<Map<string, string>> {
+  const { rows } = await sql<{ canteen_id: string; name: string }>`
+    SELECT canteen_id, name FROM read_models.canteens`.execute(db);
+  return new Map(rows.map((row) => [row.canteen_id, row.name]));
+}
+
+export interface DirectoryCanteen {
+  readonly canteenId: string;
+  readonly name: string;
+  readonly district: string;
+  readonly town: string;
+  readonly location: { readonly lat: number; readonly lng: number } | null;
+}
+
+/** The registered canteens with where they are, by id. */
+export async function listCanteens(db: Kysely<unknown>): Promise<DirectoryCanteen[]> {
+  const { rows } = await sql<{
+    canteen_id: string;
+    name: string;
+    district: string;
+    town: string;
+    lat: number | null;
+    lng: number | null;
+  }>`
+    SELECT canteen_id, name, district, town, lat, lng FROM read_models.canteens ORDER BY canteen_id`.execute(
+    db,
+  );
+  return rows.map((row) => ({
+    canteenId: row.canteen_id,
+    name: row.name,
+    district: row.district,
+    town: row.town,
+    location: row.lat === null || row.lng === null ? null : { lat: row.lat, lng: row.lng },
+  }));
+}
+
+/** A terminal's last sale and queue report, what tells when it was last in contact. */
+export interface TerminalContact {
+  readonly terminalId: string;
+  readonly canteenId: string;
+  readonly lastSaleRecordedAt: Date | null;
+  readonly queueReportedAt: Date | null;
+  readonly queuedSales: number;
+}
+
+/** Every terminal with its last sale and queue report, by canteen and terminal. */
+export async function terminalContacts(db: Kysely<unknown>): Promise<TerminalContact[]> {
+  const { rows } = await sql<{
+    terminal_id: string;
+    canteen_id: string;
+    last_sale_recorded_at: Date | null;
+    queue_reported_at: Date | null;
+    queued_sales: number;
+  }>`
+    SELECT terminal.terminal_id, terminal.canteen_id, activity.last_sale_recorded_at, terminal.queue_reported_at,
+      terminal.queued_sales
+      FROM read_models.terminals AS terminal
+      LEFT JOIN read_models.terminal_activity AS activity USING (terminal_id)
+     ORDER BY terminal.canteen_id, terminal.terminal_id`.execute(db);
+  return rows.map((row) => ({
+    terminalId: row.terminal_id,
+    canteenId: row.canteen_id,
+    lastSaleRecordedAt: row.last_sale_recorded_at,
+    queueReportedAt: row.queue_reported_at,
+    queuedSales: row.queued_sales,
+  }));
+}
+
+/** An elder's name and masked ID number, as a statement prints them; null if not registered. */
+export async function elderNameAndMaskedId(
+  db: Kysely<unknown>,
+  elderId: string,
+): Promise<{ readonly name: string; readonly idNumberMasked: string } | null> {
+  const { rows } = await sql<{ name: string; id_number_masked: string }>`
+    SELECT name, id_number_masked FROM read_models.elders WHERE elder_id = ${elderId}`.execute(db);
+  const elder = rows[0];
+  return elder ? { name: elder.name, idNumberMasked: elder.id_number_masked } : null;
+}
+
+/** An elder of a canteen's area, unmasked; the ID number is not in it. */
+export interface AreaElder {
+  readonly elderId: string;
+  readonly name: string;
+  readonly birthDate: BusinessDate;
+  readonly district: string;
+  readonly town: string;
+  readonly homeCanteenId: string | null;
+  readonly categories: CategoryHolding[];
+  readonly diedOn: BusinessDate | null;
+}
+
+/**
+ * The area of a canteen: elders of its district, elders whose home canteen it is, and elders who ate
+ * there on or after `dinedSince`, by id.
+ */
+export async function areaElders(
+  db: Kysely<unknown>,
+  area: { readonly canteenId: string; readonly district: string; readonly dinedSince: BusinessDate },
+): Promise<AreaElder[]> {
+  const { rows } = await sql<{
+    elder_id: string;
+    name: string;
+    birth_date: string;
+    district: string;
+    town: string;
+    home_canteen_id: string | null;
+    categories: CategoryHolding[];
+    died_on: string | null;
+  }>`
+    SELECT elder_id, name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, district, town, home_canteen_id,
+      categories, to_char(died_on, 'YYYY-MM-DD') AS died_on
+      FROM read_models.elders
+     WHERE district = ${area.district} OR home_canteen_id = ${area.canteenId}
+        OR elder_id IN (SELECT elder_id FROM read_models.sales
+                         WHERE canteen_id = ${area.canteenId} AND elder_id IS NOT NULL
+                           AND business_date >= ${area.dinedSince}::date)
+     ORDER BY elder_id`.execute(db);
+  return rows.map((row) => ({
+    elderId: row.elder_id,
+    name: row.name,
+    birthDate: row.birth_date,
+    district: row.district,
+    town: row.town,
+    homeCanteenId: row.home_canteen_id,
+    categories: row.categories,
+    diedOn: row.died_on,
+  }));
+}
+
+/** The cards the elders hold or held, by card. */
+export async function cardsOfElders(
+  db: Kysely<unknown>,
+  elderIds: readonly string[],
+): Promise<{ readonly cardUid: string; readonly elderId: string; readonly status: 'active' | 'retired' }[]> {
+  const { rows } = await sql<{ card_uid: string; elder_id: string; status: 'active' | 'retired' }>`
+    SELECT card_uid, elder_id, status FROM read_models.cards WHERE elder_id = ANY(${elderIds}) ORDER BY card_uid`.execute(
+    db,
+  );
+  return rows.map((row) => ({ cardUid: row.card_uid, elderId: row.elder_id, status: row.status }));
 }

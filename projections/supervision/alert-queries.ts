@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { BureauUser } from '../../domain/settlement/settlement.ts';
 import type { Alert, AlertKind, AlertSeverity } from '../../domain/supervision/alert.ts';
+import type { BusinessDate } from '../../domain/time/calendar.ts';
 
 export type AlertStatus = 'open' | 'confirmed' | 'dismissed';
 
@@ -97,4 +98,25 @@ function viewOf(row: AlertRow): AlertView {
             at: (row.decided_at ?? row.raised_at).toISOString(),
           },
   };
+}
+
+/**
+ * 核实不予结算: the reimbursable subsidy of the sales in [from, to] (not voided) that confirmed alerts
+ * name, each sale once, per canteen and funding source, in whole fen.
+ */
+export async function subsidyExcludedByConfirmedAlerts(
+  db: Kysely<unknown>,
+  from: BusinessDate,
+  to: BusinessDate,
+): Promise<{ readonly canteenId: string; readonly source: string; readonly fen: number }[]> {
+  // Driven from the few confirmed alerts, so that the sales are found by their key.
+  const { rows } = await sql<{ canteen_id: string; source: string; fen: string }>`
+    SELECT sale.canteen_id, funding->>'source' AS source, sum((funding->>'fen')::bigint)::bigint AS fen
+      FROM read_models.sales AS sale, jsonb_array_elements(sale.lines) AS line,
+        jsonb_array_elements(line->'funding') AS funding
+     WHERE sale.sale_id IN (SELECT jsonb_array_elements_text(sale_ids)::uuid FROM read_models.alerts
+                             WHERE status = 'confirmed')
+       AND NOT sale.voided AND sale.business_date BETWEEN ${from} AND ${to}
+     GROUP BY 1, 2`.execute(db);
+  return rows.map((row) => ({ canteenId: row.canteen_id, source: row.source, fen: Number(row.fen) }));
 }

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SettlementEvent, SettlementStatus } from '../../domain/settlement/settlement.ts';
 import { settlementStream } from '../../domain/settlement/settlement.ts';
 import {
@@ -12,6 +12,20 @@ import {
 } from '../../domain/time/calendar.ts';
 import { type EpochMs, formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import type { EventStore } from '../../event-store/port.ts';
+import {
+  canteenNames,
+  type DirectoryCanteen,
+  listCanteens,
+  terminalContacts,
+} from '../../projections/directory/directory-queries.ts';
+import {
+  type CanteenSourceFen,
+  canteensWithSales,
+  canteenTotals,
+  dailyTotals,
+  subsidiesBySource,
+} from '../../projections/sales/sales-queries.ts';
+import { subsidyExcludedByConfirmedAlerts } from '../../projections/supervision/alert-queries.ts';
 import { hoursSinceContact, type TerminalStatus, terminalStatus } from './terminal-status.ts';
 
 /** What the canteens sold and the subsidy it cost, in whole fen. */
@@ -43,13 +57,7 @@ export interface TrendDay {
   readonly subsidyFen: number;
 }
 
-export interface DashboardCanteen {
-  readonly canteenId: string;
-  readonly name: string;
-  readonly district: string;
-  readonly town: string;
-  readonly location: { readonly lat: number; readonly lng: number } | null;
-}
+export type DashboardCanteen = DirectoryCanteen;
 
 export interface DashboardTerminal {
   readonly terminalId: string;
@@ -79,43 +87,22 @@ export async function periodFigures(
   from: BusinessDate,
   to: BusinessDate,
 ): Promise<PeriodFigures> {
-  const { rows: days } = await sql<{
-    canteen_id: string;
-    meals: number;
-    subsidised_meals: number;
-    subsidy_fen: string;
-    reimbursable_fen: string;
-  }>`
-    SELECT canteen_id, sum(meals)::integer AS meals, sum(subsidised_meals)::integer AS subsidised_meals,
-      sum(subsidy_fen)::bigint AS subsidy_fen, sum(reimbursable_fen)::bigint AS reimbursable_fen
-      FROM read_models.canteen_days WHERE business_date BETWEEN ${from} AND ${to}
-     GROUP BY canteen_id`.execute(db);
-  const { rows: parts } = await sql<SourceRow>`
-    SELECT canteen_id, source, sum(fen)::bigint AS fen FROM read_models.canteen_day_subsidies
-     WHERE business_date BETWEEN ${from} AND ${to}
-     GROUP BY canteen_id, source HAVING sum(fen) <> 0 ORDER BY source`.execute(db);
-  // Driven from the few confirmed alerts, so that the sales are found by their key.
-  const { rows: withheld } = await sql<SourceRow>`
-    SELECT sale.canteen_id, funding->>'source' AS source, sum((funding->>'fen')::bigint)::bigint AS fen
-      FROM read_models.sales AS sale, jsonb_array_elements(sale.lines) AS line,
-        jsonb_array_elements(line->'funding') AS funding
-     WHERE sale.sale_id IN (SELECT jsonb_array_elements_text(sale_ids)::uuid FROM read_models.alerts
-                             WHERE status = 'confirmed')
-       AND NOT sale.voided AND sale.business_date BETWEEN ${from} AND ${to}
-     GROUP BY 1, 2`.execute(db);
+  const days = await canteenTotals(db, from, to);
+  const parts = await subsidiesBySource(db, from, to);
+  const withheld = await subsidyExcludedByConfirmedAlerts(db, from, to);
   const names = await canteenNames(db);
-  const dayOf = new Map(days.map((day) => [day.canteen_id, day]));
+  const dayOf = new Map(days.map((day) => [day.canteenId, day]));
   const canteenIds = [...new Set([...names.keys(), ...dayOf.keys()])].sort();
   const canteens = canteenIds.map((canteenId) => {
     const day = dayOf.get(canteenId);
-    const excludedByAlertsFen = sumFen(withheld.filter((part) => part.canteen_id === canteenId));
+    const excludedByAlertsFen = sumFen(withheld.filter((part) => part.canteenId === canteenId));
     return {
       canteenId,
       name: names.get(canteenId) ?? canteenId,
       meals: day?.meals ?? 0,
-      subsidisedMeals: day?.subsidised_meals ?? 0,
-      subsidyFen: Number(day?.subsidy_fen ?? 0),
-      reimbursableFen: Number(day?.reimbursable_fen ?? 0) - excludedByAlertsFen,
+      subsidisedMeals: day?.subsidisedMeals ?? 0,
+      subsidyFen: day?.subsidyFen ?? 0,
+      reimbursableFen: (day?.reimbursableFen ?? 0) - excludedByAlertsFen,
       excludedByAlertsFen,
       bySource: netBySource(parts, withheld, canteenId),
     };
@@ -135,24 +122,22 @@ export async function periodFigures(
   };
 }
 
-interface SourceRow {
-  readonly canteen_id: string;
-  readonly source: string;
-  readonly fen: string;
-}
-
-const sumFen = (rows: readonly SourceRow[]) => rows.reduce((total, row) => total + Number(row.fen), 0);
+const sumFen = (rows: readonly CanteenSourceFen[]) => rows.reduce((total, row) => total + row.fen, 0);
 
 /** Per funding source, one canteen's or all: the parts less what is withheld, sources at zero left out. */
-function netBySource(parts: readonly SourceRow[], withheld: readonly SourceRow[], canteenId?: string) {
+function netBySource(
+  parts: readonly CanteenSourceFen[],
+  withheld: readonly CanteenSourceFen[],
+  canteenId?: string,
+) {
   const fenOf = new Map<string, number>();
   for (const [rows, sign] of [
     [parts, 1],
     [withheld, -1],
   ] as const)
     for (const row of rows)
-      if (canteenId === undefined || row.canteen_id === canteenId)
-        fenOf.set(row.source, (fenOf.get(row.source) ?? 0) + sign * Number(row.fen));
+      if (canteenId === undefined || row.canteenId === canteenId)
+        fenOf.set(row.source, (fenOf.get(row.source) ?? 0) + sign * row.fen);
   return [...fenOf].filter(([, fen]) => fen !== 0).map(([source, fen]) => ({ source, fen }));
 }
 
@@ -162,11 +147,7 @@ export async function dailyTrend(
   from: BusinessDate,
   to: BusinessDate,
 ): Promise<TrendDay[]> {
-  const { rows } = await sql<{ date: string; meals: number; subsidised_meals: number; subsidy_fen: string }>`
-    SELECT to_char(business_date, 'YYYY-MM-DD') AS date, sum(meals)::integer AS meals,
-      sum(subsidised_meals)::integer AS subsidised_meals, sum(subsidy_fen)::bigint AS subsidy_fen
-      FROM read_models.canteen_days WHERE business_date BETWEEN ${from} AND ${to}
-     GROUP BY business_date`.execute(db);
+  const rows = await dailyTotals(db, from, to);
   const rowOf = new Map(rows.map((row) => [row.date, row]));
   const trend: TrendDay[] = [];
   for (let date = from; compareDates(date, to) <= 0; date = addDays(date, 1)) {
@@ -174,68 +155,34 @@ export async function dailyTrend(
     trend.push({
       date,
       meals: row?.meals ?? 0,
-      subsidisedMeals: row?.subsidised_meals ?? 0,
-      subsidyFen: Number(row?.subsidy_fen ?? 0),
+      subsidisedMeals: row?.subsidisedMeals ?? 0,
+      subsidyFen: row?.subsidyFen ?? 0,
     });
   }
   return trend;
 }
 
-async function canteenNames(db: Kysely<unknown>): Promise<Map<string, string>> {
-  const { rows } = await sql<{ canteen_id: string; name: string }>`
-    SELECT canteen_id, name FROM read_models.canteens`.execute(db);
-  return new Map(rows.map((row) => [row.canteen_id, row.name]));
-}
-
 export async function dashboardCanteens(db: Kysely<unknown>): Promise<DashboardCanteen[]> {
-  const { rows } = await sql<{
-    canteen_id: string;
-    name: string;
-    district: string;
-    town: string;
-    lat: number | null;
-    lng: number | null;
-  }>`
-    SELECT canteen_id, name, district, town, lat, lng FROM read_models.canteens ORDER BY canteen_id`.execute(
-    db,
-  );
-  return rows.map((row) => ({
-    canteenId: row.canteen_id,
-    name: row.name,
-    district: row.district,
-    town: row.town,
-    location: row.lat === null || row.lng === null ? null : { lat: row.lat, lng: row.lng },
-  }));
+  return listCanteens(db);
 }
 
 /** Each terminal's last contact and the status it gives at `now`. */
 export async function dashboardTerminals(db: Kysely<unknown>, now: EpochMs): Promise<DashboardTerminal[]> {
-  const { rows } = await sql<{
-    terminal_id: string;
-    canteen_id: string;
-    last_sale_recorded_at: Date | null;
-    queue_reported_at: Date | null;
-    queued_sales: number;
-  }>`
-    SELECT terminal.terminal_id, terminal.canteen_id, activity.last_sale_recorded_at, terminal.queue_reported_at,
-      terminal.queued_sales
-      FROM read_models.terminals AS terminal
-      LEFT JOIN read_models.terminal_activity AS activity USING (terminal_id)
-     ORDER BY terminal.canteen_id, terminal.terminal_id`.execute(db);
+  const rows = await terminalContacts(db);
   return rows.map((row) => {
-    const contacts = [row.last_sale_recorded_at, row.queue_reported_at].filter((at) => at !== null);
+    const contacts = [row.lastSaleRecordedAt, row.queueReportedAt].filter((at) => at !== null);
     const lastContactAt = contacts.length === 0 ? null : Math.max(...contacts.map((at) => at.getTime()));
     const instant = (at: Date | number | null) =>
       at === null ? null : formatShanghaiInstant(typeof at === 'number' ? at : at.getTime());
     return {
-      terminalId: row.terminal_id,
-      canteenId: row.canteen_id,
-      lastSaleRecordedAt: instant(row.last_sale_recorded_at),
-      queueReportedAt: instant(row.queue_reported_at),
-      queuedSales: row.queued_sales,
+      terminalId: row.terminalId,
+      canteenId: row.canteenId,
+      lastSaleRecordedAt: instant(row.lastSaleRecordedAt),
+      queueReportedAt: instant(row.queueReportedAt),
+      queuedSales: row.queuedSales,
       lastContactAt: instant(lastContactAt),
       hoursSinceContact: hoursSinceContact(lastContactAt, now),
-      status: terminalStatus({ lastContactAt, queuedSales: row.queued_sales }, now),
+      status: terminalStatus({ lastContactAt, queuedSales: row.queuedSales }, now),
     };
   });
 }
@@ -278,7 +225,7 @@ export async function recentSettlements(
       closedAt = formatShanghaiInstant(data.cutoff.at);
       canteenIds = data.canteenIds;
     } else {
-      canteenIds = await canteensWithSales(db, key);
+      canteenIds = await canteensWithSales(db, firstDayOfMonth(key), lastDayOfMonth(key));
       if (canteenIds.length === 0) continue;
     }
     answers.push({
@@ -293,12 +240,4 @@ export async function recentSettlements(
     });
   }
   return answers;
-}
-
-async function canteensWithSales(db: Kysely<unknown>, month: MonthKey): Promise<string[]> {
-  const { rows } = await sql<{ canteen_id: string }>`
-    SELECT DISTINCT canteen_id FROM read_models.canteen_days
-     WHERE business_date BETWEEN ${firstDayOfMonth(month)} AND ${lastDayOfMonth(month)}
-     ORDER BY canteen_id`.execute(db);
-  return rows.map((row) => row.canteen_id);
 }

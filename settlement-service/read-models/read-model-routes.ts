@@ -1,7 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { isMonthKey } from '../../domain/time/calendar.ts';
-import { elderIsListed, terminalsOverview } from '../../projections/directory/directory-queries.ts';
+import {
+  elderIsListed,
+  elderNameAndMaskedId,
+  terminalsOverview,
+} from '../../projections/directory/directory-queries.ts';
 import { canteenDay } from '../../projections/sales/canteen-day.ts';
 import { elderLedgerMonth } from '../../projections/sales/elder-ledger.ts';
 import { businessDateSchema, idSchema } from '../http/common-schemas.ts';
@@ -125,15 +129,13 @@ export function readModelRoutes(db: Kysely<unknown>, bureauName: string): Implem
       success: { status: 200, schema: z.custom<Buffer>(), mediaType: 'application/pdf' },
       problems: ['not-found'],
     }).implement(async ({ params, query }) => {
-      const { rows } = await sql<{ name: string; id_number_masked: string }>`
-        SELECT name, id_number_masked FROM read_models.elders WHERE elder_id = ${params.elderId}`.execute(db);
-      const elder = rows[0];
+      const elder = await elderNameAndMaskedId(db, params.elderId);
       if (!elder)
         throw new Problem(404, 'not-found', 'Not found', `elder ${params.elderId} is not registered`);
       const ledger = await elderLedgerMonth(db, params.elderId, query.month);
       const pdf = await renderElderStatement(
         ledger,
-        { name: elder.name, maskedIdNumber: elder.id_number_masked },
+        { name: elder.name, maskedIdNumber: elder.idNumberMasked },
         bureauName,
       );
       return { status: 200, body: pdf };

@@ -1,50 +1,8 @@
-import { z } from 'zod';
 import { maskName } from '../../domain/identity/national-id.ts';
 import { fen, formatYuan } from '../../domain/money.ts';
 import { SUBSIDY_REASON_TEXT } from '../../domain/policy/reasons.ts';
 import type { MealSoldData } from '../../domain/sales/sale.ts';
-
-const fundingSchema = z.object({ source: z.string(), fen: z.number().int() });
-/** The answer to a sale (API.md), derived from the recorded sale alone so that a retry gets the same. */
-export const saleAnswerSchema = z
-  .object({
-    saleId: z.string(),
-    status: z.enum(['recorded', 'voided']),
-    businessDate: z.string(),
-    period: z.string().nullable(),
-    totalFen: z.number().int(),
-    subsidyFen: z.number().int(),
-    elderPaysFen: z.number().int(),
-    lines: z.array(z.object({ ruleId: z.string(), fen: z.number().int(), funding: z.array(fundingSchema) })),
-    excluded: z.array(z.object({ reason: z.string(), fen: z.number().int() })).optional(),
-    reason: z.object({ code: z.string(), zh: z.string(), en: z.string() }).optional(),
-    elder: z.object({ maskedName: z.string() }).optional(),
-    notice: z
-      .object({ code: z.literal('offline-debt'), owedFen: z.number().int(), zh: z.string(), en: z.string() })
-      .optional()
-      .describe('offline subsidy the elder owes canteens, shown once at the next sale'),
-  })
-  .meta({ id: 'SaleAnswer' });
-
-export type SaleAnswer = z.output<typeof saleAnswerSchema>;
-
-/** What a sale would get if recorded now (`status: quoted`); nothing is recorded. */
-export const quoteAnswerSchema = saleAnswerSchema
-  .extend({
-    status: z.literal('quoted'),
-    items: z
-      .array(
-        z.object({
-          itemId: z.string(),
-          name: z.string(),
-          unitPriceFen: z.number().int(),
-          qty: z.number().int(),
-        }),
-      )
-      .readonly()
-      .describe("the items priced from the canteen's menu now"),
-  })
-  .meta({ id: 'SaleQuote' });
+import type { SaleAnswer } from '../../domain/sales/sale-answer.ts';
 
 type AnswerStatus = SaleAnswer['status'] | 'quoted';
 

@@ -1,32 +1,22 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { DomainError } from '../../domain/domain-error.ts';
+import {
+  type BatchResult,
+  batchAnswerSchema,
+  type ProblemAnswer,
+  quoteAnswerSchema,
+  saleAnswerSchema,
+} from '../../domain/sales/sale-answer.ts';
 import { actorOf, principalOf } from '../auth/authenticate.ts';
 import { invalidInputProblem } from '../http/field-errors.ts';
 import { Problem, problemOfDomainError } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
-import { quoteAnswerSchema, saleAnswerSchema } from './sale-answer.ts';
 import { assertClockWithinAllowance, type SaleBody, saleBodySchema, toSellMeal } from './sale-request.ts';
 import type { SaleOutcome, SalesService, SaleToRecord } from './sales-service.ts';
 
 /** A terminal sends at most this many sales in one batch. */
 export const MAX_SALES_PER_BATCH = 500;
-
-const problemAnswerSchema = z.object({
-  status: z.number().int(),
-  code: z.string(),
-  detail: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
-
-const batchResultSchema = z
-  .object({
-    saleId: z.string().nullable(),
-    status: z.number().int().describe('what POST /api/v1/sales would have answered: 201, 200 or a 4xx'),
-    sale: saleAnswerSchema.optional(),
-    problem: problemAnswerSchema.optional(),
-  })
-  .meta({ id: 'SaleBatchResult' });
 
 function terminalOf(request: Request) {
   const principal = principalOf(request);
@@ -35,10 +25,10 @@ function terminalOf(request: Request) {
 }
 
 /** A refused sale in a batch, answered as the single request's problem would be. */
-function problemAnswerOf(error: unknown): z.output<typeof problemAnswerSchema> {
+function problemAnswerOf(error: unknown): ProblemAnswer {
   const problem = error instanceof DomainError ? problemOfDomainError(error) : error;
   if (!(problem instanceof Problem) || problem.status >= 500) throw error;
-  const errors = problem.extra.errors as z.output<typeof problemAnswerSchema>['errors'];
+  const errors = problem.extra.errors as ProblemAnswer['errors'];
   return {
     status: problem.status,
     code: problem.code,
@@ -123,11 +113,11 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
       tags: ['sales'],
       callers: ['terminal'],
       body: z.strictObject({ sales: z.array(z.unknown()).min(1).max(MAX_SALES_PER_BATCH) }),
-      success: { status: 200, schema: z.object({ results: z.array(batchResultSchema) }) },
+      success: { status: 200, schema: batchAnswerSchema },
       problems: [],
     }).implement(async ({ body, request }) => {
       const principal = terminalOf(request);
-      const results: z.output<typeof batchResultSchema>[] = new Array(body.sales.length);
+      const results: BatchResult[] = new Array(body.sales.length);
       const valid: { index: number; sale: SaleToRecord }[] = [];
       body.sales.forEach((raw, index) => {
         const saleId = (raw as { saleId?: unknown } | null)?.saleId;

@@ -15,6 +15,7 @@ import {
   sale,
   saleStream,
 } from '../../domain/sales/sale.ts';
+import type { SaleAnswer } from '../../domain/sales/sale-answer.ts';
 import { type BusinessDate, monthKeyOf } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { ConcurrencyError, EventIdConflictError } from '../../event-store/errors.ts';
@@ -26,7 +27,7 @@ import type {
 import { deterministicEventId } from '../event-sourcing/deterministic-id.ts';
 import type { ElderRepository } from '../event-sourcing/elder-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
-import { answerOf, type SaleAnswer } from './sale-answer.ts';
+import { answerOf } from './sale-answer.ts';
 
 /** Runs `work` over `items`, at most `limit` at a time. */
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {

@@ -1,12 +1,9 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { canteen, canteenDetailsAt, canteenStream } from '../../domain/canteens/canteen.ts';
 import { maskName } from '../../domain/identity/national-id.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import { capHistoryEntryOf, capHistoryFrom } from '../../domain/policy/caps.ts';
-import type { CategoryHolding } from '../../domain/policy/meal-facts.ts';
-import type { MealPeriod } from '../../domain/policy/policy-types.ts';
-import type { SubsidyLine } from '../../domain/policy/subsidy-lines.ts';
 import type {
   CountedMeal,
   OfflineCard,
@@ -15,6 +12,8 @@ import type {
 } from '../../domain/terminals/offline-copy.ts';
 import { addDays } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
+import { areaElders, cardsOfElders } from '../../projections/directory/directory-queries.ts';
+import { countedSalesOf } from '../../projections/sales/sales-queries.ts';
 import { principalOf } from '../auth/authenticate.ts';
 import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
 import { Problem } from '../http/problem.ts';
@@ -69,17 +68,6 @@ const offlineCopySchema = z
 /** Elders who ate at the canteen within this many days are in its area, wherever they live. */
 const RECENT_DINER_DAYS = 90;
 
-interface ElderRow {
-  elder_id: string;
-  name: string;
-  birth_date: string;
-  district: string;
-  town: string;
-  home_canteen_id: string | null;
-  categories: CategoryHolding[];
-  died_on: string | null;
-}
-
 /**
  * The area of a canteen: elders of its district, elders whose home canteen it is, and elders who ate
  * there lately. Their meals count from the earlier of this week's Monday and the month's first day.
@@ -91,55 +79,35 @@ async function offlineEldersAndCards(
   today: string,
 ): Promise<{ elders: OfflineElder[]; cards: OfflineCard[] }> {
   const countFrom = capHistoryFrom(today);
-  const { rows: elders } = await sql<ElderRow>`
-    SELECT elder_id, name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, district, town, home_canteen_id,
-      categories, to_char(died_on, 'YYYY-MM-DD') AS died_on
-      FROM read_models.elders
-     WHERE district = ${district} OR home_canteen_id = ${canteenId}
-        OR elder_id IN (SELECT elder_id FROM read_models.sales
-                         WHERE canteen_id = ${canteenId} AND elder_id IS NOT NULL
-                           AND business_date >= ${addDays(today, -RECENT_DINER_DAYS)}::date)
-     ORDER BY elder_id`.execute(db);
-  const ids = elders.map((row) => row.elder_id);
-  const [{ rows: cards }, { rows: meals }] = await Promise.all([
-    sql<{ card_uid: string; elder_id: string; status: 'active' | 'retired' }>`
-      SELECT card_uid, elder_id, status FROM read_models.cards WHERE elder_id = ANY(${ids}) ORDER BY card_uid`.execute(
-      db,
-    ),
-    sql<{
-      sale_id: string;
-      elder_id: string;
-      business_date: string;
-      period: MealPeriod | null;
-      lines: SubsidyLine[];
-    }>`
-      SELECT sale_id, elder_id, to_char(business_date, 'YYYY-MM-DD') AS business_date, period, lines
-        FROM read_models.sales
-       WHERE elder_id = ANY(${ids}) AND business_date >= ${countFrom}::date AND NOT voided
-       ORDER BY recorded_at`.execute(db),
-  ]);
+  const elders = await areaElders(db, {
+    canteenId,
+    district,
+    dinedSince: addDays(today, -RECENT_DINER_DAYS),
+  });
+  const ids = elders.map((row) => row.elderId);
+  const [cards, meals] = await Promise.all([cardsOfElders(db, ids), countedSalesOf(db, ids, countFrom)]);
   const mealsOf = new Map<string, CountedMeal[]>();
   for (const meal of meals) {
-    const list = mealsOf.get(meal.elder_id) ?? [];
+    const list = mealsOf.get(meal.elderId) ?? [];
     list.push({
-      saleId: meal.sale_id,
-      ...capHistoryEntryOf({ businessDate: meal.business_date, period: meal.period, lines: meal.lines }),
+      saleId: meal.saleId,
+      ...capHistoryEntryOf({ businessDate: meal.businessDate, period: meal.period, lines: meal.lines }),
     });
-    mealsOf.set(meal.elder_id, list);
+    mealsOf.set(meal.elderId, list);
   }
   return {
     elders: elders.map((row) => ({
-      elderId: row.elder_id,
+      elderId: row.elderId,
       maskedName: maskName(row.name),
-      birthDate: row.birth_date,
+      birthDate: row.birthDate,
       categories: row.categories,
       district: row.district,
       town: row.town,
-      homeCanteenId: row.home_canteen_id,
-      deathDate: row.died_on,
-      meals: mealsOf.get(row.elder_id) ?? [],
+      homeCanteenId: row.homeCanteenId,
+      deathDate: row.diedOn,
+      meals: mealsOf.get(row.elderId) ?? [],
     })),
-    cards: cards.map((row) => ({ cardUid: row.card_uid, elderId: row.elder_id, status: row.status })),
+    cards,
   };
 }
 
