@@ -6,16 +6,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePrinter, startFakePrinter } from '../pos-terminal/receipts/testing/fake-printer.ts';
-import { idNumber, saleBody } from './support/bureau.ts';
 import {
   CASHIER_PIN,
   COUNTER_CARDS,
   counterSettings,
   MANAGER_PIN,
   setUpCounterBureau,
-} from './support/counter-bureau.ts';
+} from '../testkit/counter-bureau.ts';
+import { callService, freePort, type ServiceProcess, serviceProcess } from '../testkit/service-process.ts';
+import { idNumber, saleBody } from './support/bureau.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { callService, freePort, type ServiceProcess, serviceProcess } from './support/service-process.ts';
 
 /** The ID numbers `setUpCounterBureau` registers, one per counter card. */
 const BUREAU_ID_NUMBERS = COUNTER_CARDS.map((_, index) => idNumber(`194${index}-03-15`, `${index + 1}23`));

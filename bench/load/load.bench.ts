@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { connect } from '../../database/connect.ts';
 import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
-import { freePort } from '../../tests/support/service-process.ts';
+import { freePort } from '../../testkit/service-process.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { perSecond } from '../measure.ts';
 import {

@@ -19,7 +19,7 @@ import { ProjectionRunner } from '../../projections/runner/projection-runner.ts'
 import { type AppDependencies, createApp, createServices } from '../../settlement-service/app.ts';
 import type { EventContext } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
 import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
-import { serve } from '../../tests/support/http.ts';
+import { serve } from '../../testkit/http.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { perSecond } from '../measure.ts';
 import type { TerminalLoad, TerminalLoadResult } from './terminal-load.ts';

@@ -1,9 +1,9 @@
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASHIER_PIN, counterSettings } from '../../tests/support/counter-bureau.ts';
-import { type RunningApp, serve } from '../../tests/support/http.ts';
+import { CASHIER_PIN, counterSettings } from '../../testkit/counter-bureau.ts';
+import { type RunningApp, serve } from '../../testkit/http.ts';
 import { rawExchange } from '../../tests/support/raw-http.ts';
-import { freePort } from '../../tests/support/service-process.ts';
+import { freePort } from '../../testkit/service-process.ts';
 import { type FakePrinter, startFakePrinter } from '../receipts/testing/fake-printer.ts';
 import { type RunningTerminal, startTerminal } from '../terminal.ts';
 import { jsonBody, TERMINAL_BODY_LIMIT_BYTES } from './json-body.ts';

@@ -4,7 +4,7 @@ import { connect } from '../../database/connect.ts';
 import { positionToString } from '../../event-store/position.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database.ts';
-import { type RunningApp, serve } from '../../tests/support/http.ts';
+import { type RunningApp, serve } from '../../testkit/http.ts';
 import { testDependencies } from '../../tests/support/service.ts';
 import { createApp } from '../app.ts';
 

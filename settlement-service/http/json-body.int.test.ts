@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, serve } from '../../tests/support/http.ts';
+import { type RunningApp, serve } from '../../testkit/http.ts';
 import { rawExchange } from '../../tests/support/raw-http.ts';
 import { sampleApp } from './sample-routes.fixture.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type RunningApp, serve } from '../../tests/support/http.ts';
+import { type RunningApp, serve } from '../../testkit/http.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { defineRoute } from './route.ts';
 import { closeMonth, sampleApp, voidSale } from './sample-routes.fixture.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningApp, serve } from '../../tests/support/http.ts';
+import { type RunningApp, serve } from '../../testkit/http.ts';
 import { type ReceivedInput, sampleApp } from './sample-routes.fixture.ts';
 
 const validSale = () => ({

@@ -15,8 +15,8 @@ import {
   COUNTER_CARDS,
   counterSettings,
   setUpCounterBureau,
-} from '../support/counter-bureau.ts';
-import { flakyNetwork } from '../support/flaky-network.ts';
+} from '../../testkit/counter-bureau.ts';
+import { flakyNetwork } from '../../testkit/flaky-network.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 
 const [K1, K2, K3, K4] = COUNTER_CARDS as [string, string, string, string];

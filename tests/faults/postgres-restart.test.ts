@@ -7,9 +7,9 @@ import {
   decidedAllowances,
   recordedSales,
   setUpCounterBureau,
-} from '../support/counter-bureau.ts';
+} from '../../testkit/counter-bureau.ts';
+import { type ServiceProcess, serviceProcess } from '../../testkit/service-process.ts';
 import { type RestartablePostgres, restartablePostgres } from '../support/restartable-postgres.ts';
-import { type ServiceProcess, serviceProcess } from '../support/service-process.ts';
 
 /** Where the database is while a request runs: `down-1` is the first outage. */
 type Phase = `${'up' | 'down' | 'restarting'}-${number}`;

@@ -9,10 +9,10 @@ import {
   decidedAllowances,
   recordedSales,
   setUpCounterBureau,
-} from '../support/counter-bureau.ts';
+} from '../../testkit/counter-bureau.ts';
+import { flakyNetwork } from '../../testkit/flaky-network.ts';
+import { type ServiceProcess, serviceProcess } from '../../testkit/service-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { flakyNetwork } from '../support/flaky-network.ts';
-import { type ServiceProcess, serviceProcess } from '../support/service-process.ts';
 
 /** Enough offline sales that the queue goes in three batches. */
 const SALES = 2 * SYNC_BATCH_SIZE + 100;

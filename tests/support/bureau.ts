@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
+import { idNumber } from '../../testkit/id-numbers.ts';
 import type { TestService } from './service.ts';
 
-export function idNumber(birth: string, sequence = '123', region = '120101'): string {
-  const first17 = `${region}${birth.replaceAll('-', '')}${sequence}`;
-  return `${first17}${nationalIdCheckCharacter(first17)}`;
-}
+export { idNumber };
 
 /** Tianjin-like: 80+ get 300 fen a meal at lunch or dinner, split 60/40 (the district part local), once a day. */
 export const TEST_POLICY = {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { callService, freePort } from './service-process.ts';
+import { callService, freePort } from '../../testkit/service-process.ts';
 
 export interface EmbeddedServiceProcess {
   readonly url: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type EmbeddedServer, startEmbeddedPostgres } from '../../database/embedded-postgres.ts';
 import { removeScratchClustersOfDeadProcesses } from '../../database/scratch-cluster.ts';
-import { freePort } from './service-process.ts';
+import { freePort } from '../../testkit/service-process.ts';
 
 const PREFIX = 'zhucan-restartable-';
 

@@ -7,8 +7,8 @@ import type { Projection } from '../../projections/runner/projection.ts';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { type AppDependencies, createApp } from '../../settlement-service/app.ts';
 import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
+import { type RunningApp, serve } from '../../testkit/http.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-import { type RunningApp, serve } from './http.ts';
 
 /** Dependencies with fresh random secrets. */
 export function testDependencies(

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { counterSettings } from './counter-bureau.ts';
-import { freePort } from './service-process.ts';
+import { counterSettings } from '../../testkit/counter-bureau.ts';
+import { freePort } from '../../testkit/service-process.ts';
 
 /** `npm run terminal -- settings.json` as a child process, and its local API. */
 export async function terminalProcess(settingsFile: string, port: number) {

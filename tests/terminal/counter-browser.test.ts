@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../../pos-terminal/receipts/escpos-decode.ts';
 import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
 import { type RunningTerminal, startTerminal } from '../../pos-terminal/terminal.ts';
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import {
   adminCaller,
   CASHIER_PIN,
@@ -13,9 +12,10 @@ import {
   counterSettings,
   recordedSales,
   setUpCounterBureau,
-} from '../support/counter-bureau.ts';
+} from '../../testkit/counter-bureau.ts';
+import { type ServiceProcess, serviceProcess } from '../../testkit/service-process.ts';
+import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { type ServiceProcess, serviceProcess } from '../support/service-process.ts';
 
 /**
  * A keyboard-wedge reader types the card number in a fast burst, then Enter: into the card field when

@@ -3,7 +3,6 @@ import { CounterError } from '../../pos-terminal/counter/counter.ts';
 import { decodeEscPos } from '../../pos-terminal/receipts/escpos-decode.ts';
 import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
 import { type RunningTerminal, startTerminal } from '../../pos-terminal/terminal.ts';
-import { saleBody } from '../support/bureau.ts';
 import {
   CASHIER_PIN,
   COUNTER_CARDS,
@@ -11,8 +10,9 @@ import {
   MANAGER_PIN,
   recordedSales,
   setUpCounterBureau,
-} from '../support/counter-bureau.ts';
-import { flakyNetwork } from '../support/flaky-network.ts';
+} from '../../testkit/counter-bureau.ts';
+import { flakyNetwork } from '../../testkit/flaky-network.ts';
+import { saleBody } from '../support/bureau.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 
 const [K1, K2, K3, K4, K5] = COUNTER_CARDS as [string, string, string, string, string];

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
-import { CASHIER_PIN, COUNTER_CARDS, recordedSales, setUpCounterBureau } from '../support/counter-bureau.ts';
-import { flakyNetwork } from '../support/flaky-network.ts';
+import {
+  CASHIER_PIN,
+  COUNTER_CARDS,
+  recordedSales,
+  setUpCounterBureau,
+} from '../../testkit/counter-bureau.ts';
+import { flakyNetwork } from '../../testkit/flaky-network.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 import { terminalProcess, terminalSettingsFile } from '../support/terminal-process.ts';
 

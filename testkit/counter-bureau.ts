@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { hashPin } from '../../domain/identity/pin-hash.ts';
-import { type TerminalSettings, terminalSettingsSchema } from '../../pos-terminal/settings.ts';
-import { idNumber } from './bureau.ts';
+import { hashPin } from '../domain/identity/pin-hash.ts';
+import { type TerminalSettings, terminalSettingsSchema } from '../pos-terminal/settings.ts';
+import { idNumber } from './id-numbers.ts';
 import { callService } from './service-process.ts';
 
 /** Cards of eight elders aged 80+, each allowed one subsidised meal (300 fen) a day. */
