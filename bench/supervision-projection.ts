@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { connect } from '../database/connect.ts';
 import { migrateToLatest } from '../database/migrations.ts';
 import { schemaVersionOf } from '../domain/event-schema.ts';
-import type { MealSoldData } from '../domain/sales/sale.ts';
+import type { MealSoldData } from '../domain/sales/sale-events.ts';
 import { type SupervisedSale, type SupervisionFact, supervisionFactOf } from '../domain/supervision/facts.ts';
 import type { EventToAppend, JsonObject, Position } from '../event-store/port.ts';
 import { comparePositions, positionFromString } from '../event-store/position.ts';

@@ -3,9 +3,9 @@ import { migrateToLatest } from '../../database/migrations.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
 import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
 import { rebuildProjection } from '../../projections/runner/rebuild.ts';
+import { writeHistory } from '../../testkit/history.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { perSecond, timed } from '../measure.ts';
-import { writeHistory } from './history.ts';
 
 export interface ProjectionsBenchOptions {
   readonly events: number;

@@ -8,9 +8,9 @@ import { AggregateRepository } from '../../settlement-service/event-sourcing/agg
 import { SettlementIndex } from '../../settlement-service/settlement/settlement-index.ts';
 import { SettlementService } from '../../settlement-service/settlement/settlement-service.ts';
 import { computeSettlement } from '../../settlement-service/settlement/settlement-source.ts';
+import { writeHistory } from '../../testkit/history.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { median, timed } from '../measure.ts';
-import { writeHistory } from '../projections/history.ts';
 
 export interface SettlementYearsOptions {
   /** Meals in each month (default 50,000). */

@@ -11,9 +11,9 @@ import { SettlementIndex } from '../../settlement-service/settlement/settlement-
 import { SettlementService } from '../../settlement-service/settlement/settlement-service.ts';
 import { renderCanteenStatement } from '../../settlement-service/statements/canteen-statement.ts';
 import { StatementPool } from '../../settlement-service/statements/statement-pool.ts';
+import { writeHistory } from '../../testkit/history.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { median, timed } from '../measure.ts';
-import { writeHistory } from '../projections/history.ts';
 
 export interface SettlementBenchOptions {
   /** Meals in the month (default 1,000,000 over 1,000 canteens). */

@@ -6,9 +6,9 @@ import { catchUpTo } from '../../projections/runner/projection-runner.ts';
 import { settlementIndexProjection } from '../../projections/settlement/settlement-index.projection.ts';
 import { decisionInputsProjection } from '../../projections/simulation/decision-inputs.projection.ts';
 import { simulateMonth } from '../../projections/simulation/simulate-month.ts';
+import { writeHistory } from '../../testkit/history.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { median, timed } from '../measure.ts';
-import { writeHistory } from '../projections/history.ts';
 
 export interface SimulationBenchOptions {
   /** Meals in the district month (default 30,000) and in the city month (default 1,000,000). */

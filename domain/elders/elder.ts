@@ -6,7 +6,7 @@ import { capHistoryEntryOf } from '../policy/caps.ts';
 import type { CategoryHolding, ElderFacts } from '../policy/meal-facts.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
-import type { MealSoldData } from '../sales/sale.ts';
+import type { MealSoldData } from '../sales/sale-events.ts';
 import type { BusinessDate } from '../time/calendar.ts';
 import type { EpochMs } from '../time/shanghai-time.ts';
 import { type Allowance, EMPTY_ALLOWANCE, withMeal, withVoided } from './allowance.ts';

@@ -12,6 +12,7 @@ import type { SubsidyReasonCode } from '../policy/reasons.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
 import type { BusinessDate } from '../time/calendar.ts';
 import { businessDateOf, type EpochMs } from '../time/shanghai-time.ts';
+import type { MealSoldData, SaleEvent, SaleState, SoldItem } from './sale-events.ts';
 
 export const saleStream = (saleId: string) => `sale-${saleId}`;
 
@@ -44,62 +45,6 @@ export interface SaleContext {
   /** The policy in force on the sale's business date, if any. */
   readonly policy: PolicyDocument | null;
 }
-
-export interface SoldItem {
-  readonly itemId: string;
-  readonly name: string;
-  readonly unitPriceFen: Fen;
-  readonly qty: number;
-}
-
-/** 售餐记录: a sale as recorded; settlement, statements and audits read this. */
-export interface MealSoldData {
-  readonly saleId: string;
-  readonly terminalId: string;
-  readonly terminalSeq: number;
-  readonly cashierId: string | null;
-  readonly canteenId: string;
-  readonly occurredAt: EpochMs;
-  readonly businessDate: BusinessDate;
-  readonly period: MealPeriod | null;
-  readonly channel: Channel;
-  readonly items: readonly SoldItem[];
-  readonly totalFen: Fen;
-  readonly cardUid: string | null;
-  readonly elderId: string | null;
-  readonly policyId: string | null;
-  /** The subsidy deducted at the till (for an offline sale: what the terminal applied). */
-  readonly subsidyFen: Fen;
-  readonly elderPaysFen: Fen;
-  /** The reimbursable subsidy by rule and funding source. */
-  readonly lines: readonly SubsidyLine[];
-  /** Subsidy deducted at the till that will not be reimbursed, and why. */
-  readonly excluded: readonly ExcludedSubsidy[];
-  /** Why the subsidy is missing or smaller, for the cashier. */
-  readonly reasons: readonly SubsidyReasonCode[];
-  readonly offline: boolean;
-  readonly payment: { readonly method: string } | null;
-  readonly fingerprint: string;
-  /** Shown with this sale: offline subsidy the elder owes canteens (`offlineExcess: elder-owes`). */
-  readonly notice: { readonly owedFen: Fen } | null;
-}
-
-export type SaleEvent =
-  | { readonly type: 'MealSold'; readonly data: MealSoldData }
-  | {
-      readonly type: 'SaleVoided';
-      readonly data: { readonly saleId: string; readonly reason: string; readonly voidedAt: EpochMs };
-    };
-
-export type SaleState =
-  | { readonly status: 'none' }
-  | { readonly status: 'sold'; readonly sale: MealSoldData }
-  | {
-      readonly status: 'voided';
-      readonly sale: MealSoldData;
-      readonly reason: string;
-      readonly voidedAt: EpochMs;
-    };
 
 export interface SaleDecision {
   readonly sold: Extract<SaleEvent, { type: 'MealSold' }>;

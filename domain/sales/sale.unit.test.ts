@@ -7,14 +7,8 @@ import { fen } from '../money.ts';
 import { parsePolicyDocument } from '../policy/policy-document.ts';
 import type { PolicyDocument } from '../policy/policy-types.ts';
 import { deciderSpec } from '../testing/decider-spec.ts';
-import {
-  decideSale,
-  type MealSoldData,
-  type SaleContext,
-  type SaleEvent,
-  type SellMeal,
-  sale,
-} from './sale.ts';
+import { decideSale, type SaleContext, type SellMeal, sale } from './sale.ts';
+import type { MealSoldData, SaleEvent } from './sale-events.ts';
 
 const parsed = parsePolicyDocument({
   policyId: 'tianjin-like',

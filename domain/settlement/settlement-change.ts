@@ -1,5 +1,5 @@
 import { upcast } from '../event-schema.ts';
-import type { MealSoldData } from '../sales/sale.ts';
+import type { MealSoldData } from '../sales/sale-events.ts';
 import type { AlertEvent } from '../supervision/alert-lifecycle.ts';
 import { type DigestedEvent, eventLeaf } from './digest.ts';
 import type { SettledSale, SettlementChange } from './settlement-types.ts';

@@ -5,7 +5,7 @@ import type { Fen } from '../money.ts';
 import type { CanteenPeriods } from '../policy/meal-periods.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
 import { totalOf } from '../policy/subsidy-lines.ts';
-import type { MealSoldData, SaleEvent } from '../sales/sale.ts';
+import type { MealSoldData, SaleEvent } from '../sales/sale-events.ts';
 import { type BusinessDate, lastDayOfMonth, type MonthKey } from '../time/calendar.ts';
 import { type EpochMs, type LocalTimeOfDay, localTimeOfDay } from '../time/shanghai-time.ts';
 

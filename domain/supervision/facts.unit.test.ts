@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fen } from '../money.ts';
-import type { MealSoldData } from '../sales/sale.ts';
+import type { MealSoldData } from '../sales/sale-events.ts';
 import { instantFromIso } from '../time/shanghai-time.ts';
 import { supervisedSaleOf, supervisionFactOf } from './facts.ts';
 

@@ -8,7 +8,8 @@ import type { Channel, MealPeriod, PolicyDocument } from '../policy/policy-types
 import { policyInForceOn } from '../policy/policy-validity.ts';
 import type { SubsidyReasonCode } from '../policy/reasons.ts';
 import type { SubsidyLine } from '../policy/subsidy-lines.ts';
-import { priceItems, type SoldItem } from '../sales/sale.ts';
+import { priceItems } from '../sales/sale.ts';
+import type { SoldItem } from '../sales/sale-events.ts';
 import type { BusinessDate } from '../time/calendar.ts';
 import { businessDateOf, type EpochMs } from '../time/shanghai-time.ts';
 

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { MealSoldData } from '../../domain/sales/sale.ts';
+import type { MealSoldData } from '../../domain/sales/sale-events.ts';
 import { monthKeyOf } from '../../domain/time/calendar.ts';
 import type { RecordedEvent } from '../../event-store/port.ts';
 import type { Projection } from '../runner/projection.ts';

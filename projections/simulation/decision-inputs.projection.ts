@@ -4,7 +4,7 @@ import { canonicalJson } from '../../domain/canonical-json.ts';
 import type { CanteenEvent, CanteenState } from '../../domain/canteens/canteen.ts';
 import type { CardEvent, CardState } from '../../domain/cards/card.ts';
 import type { CanteenFacts } from '../../domain/policy/meal-facts.ts';
-import type { MealSoldData } from '../../domain/sales/sale.ts';
+import type { MealSoldData } from '../../domain/sales/sale-events.ts';
 import {
   CANTEEN_EVENT_TYPES,
   CARD_EVENT_TYPES,

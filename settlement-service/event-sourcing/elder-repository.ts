@@ -10,7 +10,7 @@ import {
   elderSnapshotHead,
   elderSnapshotMonths,
 } from '../../domain/elders/elder-snapshot.ts';
-import type { MealSoldData } from '../../domain/sales/sale.ts';
+import type { MealSoldData } from '../../domain/sales/sale-events.ts';
 import { type MonthKey, monthKeyOf } from '../../domain/time/calendar.ts';
 import type { EventStore, ExpectedRevision, JsonValue, RecordedEvent } from '../../event-store/port.ts';
 import type {

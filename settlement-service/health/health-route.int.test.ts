@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../database/connect.ts';
 import { positionToString } from '../../event-store/position.ts';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
-import { createTestDatabase, type TestDatabase } from '../../tests/support/database.ts';
 import { type RunningApp, serve } from '../../testkit/http.ts';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/database.ts';
 import { testDependencies } from '../../tests/support/service.ts';
 import { createApp } from '../app.ts';
 

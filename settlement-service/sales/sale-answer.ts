@@ -1,8 +1,8 @@
 import { maskName } from '../../domain/identity/national-id.ts';
 import { fen, formatYuan } from '../../domain/money.ts';
 import { SUBSIDY_REASON_TEXT } from '../../domain/policy/reasons.ts';
-import type { MealSoldData } from '../../domain/sales/sale.ts';
 import type { SaleAnswer } from '../../domain/sales/sale-answer.ts';
+import type { MealSoldData } from '../../domain/sales/sale-events.ts';
 
 type AnswerStatus = SaleAnswer['status'] | 'quoted';
 

@@ -5,17 +5,9 @@ import { capMonthsOf, decidedMealOf } from '../../domain/elders/allowance.ts';
 import { elder, elderStream, type RegisteredElder, requireRegistered } from '../../domain/elders/elder.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import { policyInForceOn } from '../../domain/policy/policy-validity.ts';
-import {
-  decideSale,
-  type MealSoldData,
-  type SaleContext,
-  type SaleState,
-  type SellMeal,
-  type SoldItem,
-  sale,
-  saleStream,
-} from '../../domain/sales/sale.ts';
+import { decideSale, type SaleContext, type SellMeal, sale, saleStream } from '../../domain/sales/sale.ts';
 import type { SaleAnswer } from '../../domain/sales/sale-answer.ts';
+import type { MealSoldData, SaleState, SoldItem } from '../../domain/sales/sale-events.ts';
 import { type BusinessDate, monthKeyOf } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { ConcurrencyError, EventIdConflictError } from '../../event-store/errors.ts';

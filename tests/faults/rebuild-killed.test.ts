@@ -7,11 +7,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeHistory } from '../../bench/projections/history.ts';
 import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
 import { rebuildProjection } from '../../projections/runner/rebuild.ts';
 import { readModelSnapshot } from '../../projections/runner/testing/read-model-snapshot.ts';
 import { salesProjection } from '../../projections/sales/sales.projection.ts';
+import { writeHistory } from '../../testkit/history.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 
 let service: TestService | undefined;

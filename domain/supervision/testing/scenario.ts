@@ -3,7 +3,7 @@ import { type Fen, fen } from '../../money.ts';
 import type { ExcludedSubsidy } from '../../policy/offline.ts';
 import type { MealPeriod } from '../../policy/policy-types.ts';
 import type { SubsidyReasonCode } from '../../policy/reasons.ts';
-import type { MealSoldData } from '../../sales/sale.ts';
+import type { MealSoldData } from '../../sales/sale-events.ts';
 import { addDays, type BusinessDate, isoWeekdayOf } from '../../time/calendar.ts';
 import type { EpochMs } from '../../time/shanghai-time.ts';
 import type { AlertKind } from '../alert.ts';

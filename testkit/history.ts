@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
-import { registerDemoBureau } from '../../demo/demo-bureau.ts';
-import type { JsonObject, RecordedEvent } from '../../event-store/port.ts';
-import type { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
-import { createApp, createServices } from '../../settlement-service/app.ts';
-import type { EventContext } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
-import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
+import { registerDemoBureau } from '../demo/demo-bureau.ts';
+import type { JsonObject, RecordedEvent } from '../event-store/port.ts';
+import type { PostgresEventStore } from '../event-store/postgres/postgres-event-store.ts';
+import { createApp, createServices } from '../settlement-service/app.ts';
+import type { EventContext } from '../settlement-service/event-sourcing/aggregate-repository.ts';
+import { PiiVault } from '../settlement-service/security/pii-vault.ts';
 
 export interface HistoryOptions {
   readonly events: number;
