@@ -42,7 +42,7 @@ export const DEMO_POLICY = {
 
 /**
  * The city's earlier policies, so that the demo history shows how each date is decided by the policy
- * in force then: Beijing-like in 2024, Zengcheng-like in 2025 (POLICY.md, example policies).
+ * in force then: Beijing-like in 2024, Zengcheng-like in 2025 (docs/policy-language.en.md, examples 1–3).
  */
 export const DEMO_EARLIER_POLICIES = [
   {

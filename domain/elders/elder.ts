@@ -279,7 +279,7 @@ export type DecisionProfile = Pick<
 
 /**
  * The elder's facts for deciding a meal at `occurredAt`: residence and home canteen as they stood at
- * the sale's time; categories as recorded when the sale is decided (POLICY.md, "Dates and facts").
+ * the sale's time; categories as recorded when the sale is decided (docs/policy-language.en.md, "How one meal is decided").
  */
 export function elderFactsAt(
   elder: ProfileHistory<DecisionProfile> & { readonly deathDate: BusinessDate | null },

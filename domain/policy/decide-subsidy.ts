@@ -58,7 +58,7 @@ export function mealPriceOf(items: readonly PricedItem[]): Fen {
   return add(...items.map((item) => multiply(item.unitPriceFen, item.qty)));
 }
 
-/** Decides the subsidy of one meal (POLICY.md, "Deciding one meal, step by step" and "Caps"). */
+/** Decides the subsidy of one meal (docs/policy-language.en.md, "How one meal is decided" and "How caps count"). */
 export function decideMealSubsidy(input: MealSubsidyInput): MealSubsidyDecision {
   const { policy, sale, elder, capHistory } = input;
   if (sale.priceFen < 0) throw new RangeError(`a meal's price must not be negative, got ${sale.priceFen}`);
@@ -81,7 +81,7 @@ export function decideMealSubsidy(input: MealSubsidyInput): MealSubsidyDecision 
   };
   const noSubsidy = (reason: SubsidyReasonCode) => decided([], ZERO, [reason]);
 
-  // Step 1: conditions under which nothing at all is given, in POLICY.md's order.
+  // Step 1: conditions under which nothing at all is given, in the order of docs/policy-language.en.md, "Reason codes".
   if (elder === null) return noSubsidy('no-card');
   if (inForce === null) return noSubsidy('no-policy');
   if (period === null) return noSubsidy('outside-periods');

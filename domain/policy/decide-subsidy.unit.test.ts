@@ -101,7 +101,7 @@ describe('step 1: no subsidy at all', () => {
     expect(sameDay).toMatchObject({ businessDate: '2024-06-02', period: 'lunch', subsidyFen: 300 });
   });
 
-  it('names the first reason in the order of POLICY.md when several hold', () => {
+  it('names the first reason in the order of docs/policy-language.en.md when several hold', () => {
     const decision = decide({
       at: '2024-06-03T10:00:00+08:00',
       elder: testElder({ deathDate: '2024-01-01', cardRetiredBeforeSale: true }),

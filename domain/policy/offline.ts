@@ -23,7 +23,7 @@ export interface OfflineReconciliation {
 }
 
 /**
- * Settles an offline sale (POLICY.md, "Offline") against its decision. A decided subsidy above the
+ * Settles an offline sale (docs/policy-language.en.md, "Offline sales") against its decision. A decided subsidy above the
  * applied one is not paid out, because the elder was charged what the terminal said. Of the applied
  * subsidy beyond what is reimbursed, the part above the uncapped subsidy was never due
  * (`offline-mismatch`); the rest was due but for the caps (`offline-over-cap`).

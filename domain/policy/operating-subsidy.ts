@@ -67,7 +67,7 @@ interface DayTally {
   readonly elderAges: Map<string, number>;
 }
 
-/** Computes a canteen's month of operating subsidy (POLICY.md, "Operating subsidy"). */
+/** Computes a canteen's month of operating subsidy (docs/policy-language.en.md, "How the operating subsidy is computed"). */
 export function computeOperatingSubsidy(input: CanteenMonthInput): OperatingSubsidyStatement {
   const { policy, month, sales } = input;
   const days = tallyDays(month, sales);

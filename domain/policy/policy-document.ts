@@ -11,7 +11,7 @@ import type {
 } from './policy-types.ts';
 
 /*
- * The wire form of a version-1 policy document (POLICY.md). Objects are strict: a misspelt
+ * The wire form of a version-1 policy document (docs/policy-language.en.md). Objects are strict: a misspelt
  * `stackGroup` or `locality` would otherwise be dropped silently and change who pays, so an unknown
  * field is refused with its path like any other mistake.
  */

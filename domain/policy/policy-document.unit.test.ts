@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { formatIssuePath, parsePolicyDocument, policyDocumentSchema } from './policy-document.ts';
 import { wirePolicy, wireRule } from './test-support.ts';
 
-/** The document of POLICY.md, with its example rule, caps and operating items. */
+/** The document of docs/policy-language.en.md, with its example rule, caps and operating items. */
 const POLICY_MD_EXAMPLE = {
   policyId: 'tianjin-2024',
   name: '天津市老年助餐补贴(示例)',
@@ -67,7 +67,7 @@ function firstRule(document: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('reading a policy document', () => {
-  it('reads the document of POLICY.md as written', () => {
+  it('reads the document of docs/policy-language.en.md as written', () => {
     const result = parsePolicyDocument(POLICY_MD_EXAMPLE);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     const { policy } = result;

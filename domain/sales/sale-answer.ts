@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 /*
- * What the service answers to a sale, a quote and a batch (API.md): declared once, so that the
+ * What the service answers to a sale, a quote and a batch (docs/api.en.md): declared once, so that the
  * service's routes answer by these schemas and the counter terminal reads its answers by them.
  */
 
 const fundingSchema = z.object({ source: z.string(), fen: z.number().int() });
-/** The answer to a sale (API.md), derived from the recorded sale alone so that a retry gets the same. */
+/** The answer to a sale (docs/api.en.md), derived from the recorded sale alone so that a retry gets the same. */
 export const saleAnswerSchema = z
   .object({
     saleId: z.string(),

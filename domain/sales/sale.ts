@@ -54,7 +54,7 @@ export interface SaleDecision {
 
 /**
  * 售餐决定: prices the meal from the canteen's menu at the sale's time and decides its subsidy by the
- * policy in force (POLICY.md). An offline sale is decided the same way and reconciled with what the
+ * policy in force (docs/policy-language.en.md). An offline sale is decided the same way and reconciled with what the
  * terminal applied; it is never refused for its card's or elder's state.
  */
 export function decideSale(command: SellMeal, context: SaleContext): SaleDecision {

@@ -72,7 +72,7 @@ export interface CounterDecision {
 }
 
 /**
- * Decides a meal from the offline copy, by the same steps the service takes (POLICY.md). Caps count
+ * Decides a meal from the offline copy, by the same steps the service takes (docs/policy-language.en.md). Caps count
  * the meals in the copy and those this terminal sold since (`laterMeals`, by sale id, so a meal that
  * is in both counts once). An unknown card is sold at full price: offline, a sale is never refused.
  */

@@ -69,7 +69,7 @@ const counted = (saleId: string, businessDate: string): CountedMeal => ({
   paidStackGroups: ['base'],
 });
 
-describe('deciding a meal from the offline copy (POLICY.md, Offline)', () => {
+describe('deciding a meal from the offline copy (docs/policy-language.en.md, "Offline sales")', () => {
   it('prices from the copy’s menu and decides the subsidy the service would', () => {
     const decision = decideOffline(
       copyWith(),

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { writeFileDurably } from '../durable-file.ts';
 
-/** A sale as sent to the service (API.md `POST /api/v1/sales`), kept byte for byte for retries. */
+/** A sale as sent to the service (docs/api.en.md `POST /api/v1/sales`), kept byte for byte for retries. */
 export interface SaleRequestBody {
   readonly saleId: string;
   readonly terminalSeq: number;

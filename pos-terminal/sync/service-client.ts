@@ -26,7 +26,7 @@ export class ServiceUnreachable extends Error {
   }
 }
 
-/** The service answered with a problem (API.md): the request was refused. */
+/** The service answered with a problem (docs/api.en.md): the request was refused. */
 export class ServiceRefusal extends Error implements Refusal {
   override readonly name = 'ServiceRefusal';
   constructor(

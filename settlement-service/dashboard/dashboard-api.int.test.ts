@@ -325,7 +325,7 @@ describe('GET /api/v1/dashboard (real HTTP, real PostgreSQL, read models)', () =
       const refused = await dashboard('2026-11-03', token);
       expect([refused.status, refused.body.code]).toEqual([403, 'forbidden']);
     }
-    // A date that is not a real YYYY-MM-DD is invalid input, as on every route (API.md: 400, field named).
+    // A date that is not a real YYYY-MM-DD is invalid input, as on every route (docs/api.en.md: 400, field named).
     for (const date of ['2026-02-30', '2026-11', 'today']) {
       const refused = await dashboard(date);
       expect([date, refused.status, refused.body.code]).toEqual([date, 400, 'invalid-query']);

@@ -78,7 +78,7 @@ const elderBody = z
 
 const okSchema = z.object({ status: z.literal('ok') });
 
-/** The bureau's registration endpoints (API.md): policies, canteens, elders, cards, deaths, terminals. */
+/** The bureau's registration endpoints (docs/api.en.md): policies, canteens, elders, cards, deaths, terminals. */
 export function registrationRoutes(service: RegistrationService): ImplementedRoute[] {
   // Every route here is for the admin only; the route guard has checked the token.
   const asAdmin = async (request: Request): Promise<EventContext> => ({
@@ -90,7 +90,7 @@ export function registrationRoutes(service: RegistrationService): ImplementedRou
     defineRoute({
       method: 'put',
       path: '/api/v1/policies/:policyId',
-      summary: 'Store a subsidy policy (POLICY.md); the same document again is accepted',
+      summary: 'Store a subsidy policy (docs/policy-language.en.md); the same document again is accepted',
       tags: ['policies'],
       callers: ['admin'],
       params: z.object({ policyId: idSchema }),

@@ -3,7 +3,7 @@ import { idNumber, saleBody } from '../../tests/support/bureau.ts';
 import { BEIJING_LIKE, TIANJIN_LIKE, ZENGCHENG_LIKE } from '../../tests/support/example-policies.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 
-describe('the example policies of POLICY.md over HTTP', () => {
+describe('the example policies of docs/policy-language.en.md over HTTP', () => {
   let service: TestService;
   let home: string;
   let otherTown: string;

@@ -49,7 +49,7 @@ export const saleBodySchema = z
 export type SaleBody = z.output<typeof saleBodySchema>;
 
 /**
- * The sale as a command. Its fingerprint identifies the request's content per API.md: `sentAt`
+ * The sale as a command. Its fingerprint identifies the request's content per docs/api.en.md: `sentAt`
  * dropped, defaults filled, `occurredAt` as an instant; and the terminal that sent it, so that
  * another terminal replaying a sale id gets a conflict, not someone else's sale.
  */

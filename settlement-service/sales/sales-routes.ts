@@ -37,7 +37,7 @@ function problemAnswerOf(error: unknown): ProblemAnswer {
   };
 }
 
-/** Selling and voiding meals (API.md). */
+/** Selling and voiding meals (docs/api.en.md). */
 export function salesRoutes(service: SalesService, now: () => number): ImplementedRoute[] {
   /** A sale from this terminal as the service records it; refused when its clock is off. */
   const toSaleToRecord = (body: SaleBody, principal: ReturnType<typeof terminalOf>): SaleToRecord => {

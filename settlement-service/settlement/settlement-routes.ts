@@ -91,7 +91,7 @@ const verificationSchema = z.object({
   ),
 });
 
-/** The month as the API answers it (API.md): per-canteen figures without the daily and per-elder tables. */
+/** The month as the API answers it (docs/api.en.md): per-canteen figures without the daily and per-elder tables. */
 function answerOf(view: SettlementView): z.output<typeof settlementSchema> {
   const stepOf = (step: SettlementStep) => {
     const record = view.steps[step];

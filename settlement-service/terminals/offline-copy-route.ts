@@ -41,7 +41,10 @@ const offlineCopySchema = z
         .array(z.object({ itemId: z.string(), name: z.string(), priceFen: z.number().int() }))
         .readonly(),
     }),
-    policies: z.array(z.any()).readonly().describe('the policy documents of POLICY.md, as registered'),
+    policies: z
+      .array(z.any())
+      .readonly()
+      .describe('the policy documents of docs/policy-language.en.md, as registered'),
     cards: z
       .array(z.object({ cardUid: z.string(), elderId: z.string(), status: z.enum(['active', 'retired']) }))
       .readonly(),

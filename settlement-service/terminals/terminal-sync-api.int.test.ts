@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bureau, saleBody, setUpBureau } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 
-/** What a counter terminal needs beyond API.md: quotes, batches and its offline copy (real HTTP, real PostgreSQL). */
+/** What a counter terminal needs beyond docs/api.en.md: quotes, batches and its offline copy (real HTTP, real PostgreSQL). */
 describe('terminal sync API', () => {
   let service: TestService;
   let tokens: Bureau['tokens'];

@@ -4,7 +4,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 /** Where browser tests leave their screenshots, to be looked at. */
 export const SCREENSHOTS = path.resolve('.tmp/screenshots');
 
-/** Debian's Chromium, headless, with the flags this network needs (STACK.md). */
+/** Debian's Chromium, headless, with the flags this network needs. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.ZHUCAN_CHROMIUM ?? '/usr/bin/chromium',

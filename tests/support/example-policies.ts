@@ -1,4 +1,4 @@
-/** The three example policies at the end of POLICY.md, one after the other, each selling real meals. */
+/** The three example cities' policies (docs/policy-language.en.md, examples 1–3), one after the other, each selling real meals. */
 export const BEIJING_LIKE = {
   policyId: 'beijing-like',
   name: '北京式:基本养老服务对象每日5元',

@@ -1,4 +1,4 @@
-// An independent model of /work/shared/POLICY.md (version 1), written from that page alone, to check the
+// An independent model of the policy language (version 1), written from its specification alone, to check the
 // service's monthly figures against. It decides every sale of one month online, in the order the events
 // were recorded, under one policy treated as in force on every date, and then folds the month's
 // non-voided sales into per-canteen figures and the canteens' operating subsidy.
@@ -275,7 +275,7 @@ function aliveOn(elder: OracleElder, date: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Deciding one meal (POLICY.md "Deciding one meal, step by step")
+// Deciding one meal (docs/policy-language.en.md "How one meal is decided")
 
 interface Part {
   source: string;
@@ -703,7 +703,7 @@ interface CanteenDay {
   elderIds: Set<string>;
 }
 
-/** POLICY.md "Operating subsidy", for one canteen's non-voided sales of the month. */
+/** docs/policy-language.en.md "How the operating subsidy is computed", for one canteen's non-voided sales of the month. */
 function operatingSubsidy(policy: Policy, elders: Map<string, OracleElder>, sales: RecordedSale[]): number {
   const days = new Map<string, CanteenDay>();
   for (const recorded of sales) {

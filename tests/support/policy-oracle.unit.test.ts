@@ -1,5 +1,5 @@
 // Hand-computed cases for the policy oracle: every expected figure is worked out in the comments from
-// POLICY.md, never by calling the oracle.
+// the policy language's specification, never by calling the oracle.
 import { describe, expect, it } from 'vitest';
 import {
   decideMonth,

@@ -1,5 +1,5 @@
 /**
- * The form of a proposal and the policy document it stands for (POLICY.md), both ways, and the
+ * The form of a proposal and the policy document it stands for (docs/policy-language.en.md), both ways, and the
  * page's money. Amounts are typed in 元 and read digit by digit into integer fen: no float ever
  * holds money.
  */

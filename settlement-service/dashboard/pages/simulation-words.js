@@ -36,7 +36,7 @@ const PAGE_WORDS = {
     modeForm: '表单',
     modeJson: 'JSON',
     jsonLabel: '政策文件(JSON)',
-    jsonHint: '政策语言见 POLICY.md；policyId 与生效日期可省略。',
+    jsonHint: '政策语言见 docs/policy-language.md；policyId 与生效日期可省略。',
     notForForm: (what) => `表单无法表示此方案(${what})，请在 JSON 中编辑。`,
     notForFormKinds: {
       syntax: 'JSON 格式有误',
@@ -211,7 +211,8 @@ const PAGE_WORDS = {
     modeForm: 'Form',
     modeJson: 'JSON',
     jsonLabel: 'Policy document (JSON)',
-    jsonHint: 'The policy language is described in POLICY.md; policyId and dates may be left out.',
+    jsonHint:
+      'The policy language is described in docs/policy-language.en.md; policyId and dates may be left out.',
     notForForm: (what) => `The form cannot show this proposal (${what}); edit it as JSON.`,
     notForFormKinds: {
       syntax: 'the JSON does not parse',
