@@ -7,10 +7,7 @@ import { type ElderEvent, elderFactsAt, owedNotShownFen, type RegisteredElder } 
 import { add, type Fen, subtract, ZERO } from '../money.ts';
 import { decideMealSubsidy, mealPriceOf } from '../policy/decide-subsidy.ts';
 import { type ExcludedSubsidy, reconcileOfflineSale } from '../policy/offline.ts';
-import type { Channel, MealPeriod, PolicyDocument } from '../policy/policy-types.ts';
-import type { SubsidyReasonCode } from '../policy/reasons.ts';
-import type { SubsidyLine } from '../policy/subsidy-lines.ts';
-import type { BusinessDate } from '../time/calendar.ts';
+import type { Channel, PolicyDocument } from '../policy/policy-types.ts';
 import { businessDateOf, type EpochMs } from '../time/shanghai-time.ts';
 import type { MealSoldData, SaleEvent, SaleState, SoldItem } from './sale-events.ts';
 
