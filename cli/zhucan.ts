@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { type BackupSummary, backupDataDir, restoreDataDir } from '../database/backup.ts';
 import { openDatabase } from '../database/connect.ts';
-import { type Fen, formatYuan } from '../domain/money.ts';
+import { formatYuan } from '../domain/money.ts';
 import { parseProposal } from '../domain/simulation/proposal.ts';
 import { isMonthKey } from '../domain/time/calendar.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
@@ -252,10 +252,10 @@ for (const [name, description] of [
       console.log(`${view.month}: ${view.status}, digest ${view.digest}`);
       for (const canteen of view.canteens) {
         console.log(
-          `  ${canteen.canteenId}: ${canteen.mealsSold} meals, reimbursement ${formatYuan(canteen.reimbursementFen as Fen)} 元`,
+          `  ${canteen.canteenId}: ${canteen.mealsSold} meals, reimbursement ${formatYuan(canteen.reimbursementFen)} 元`,
         );
       }
-      console.log(`  total reimbursement ${formatYuan(view.totals.reimbursementFen as Fen)} 元`);
+      console.log(`  total reimbursement ${formatYuan(view.totals.reimbursementFen)} 元`);
     });
 }
 

@@ -163,11 +163,19 @@ export function words() {
   return WORDS[language()];
 }
 
-/** Money as ￥12.00, from integer fen (no floating point). */
-export function yuan(fen) {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}￥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+/*
+ * Money as domain/money.ts `formatMoney` writes it (a page cannot import TypeScript; tests/page-money.unit.test.ts
+ * holds these to it): integer arithmetic only, the sign in front of everything.
+ */
+
+/** Money as people read it: ￥12.34, -￥0.07; `grouped` sets thousands apart (￥1,234.56). */
+export function formatMoney(fen, { grouped = false } = {}) {
+  return `${fen < 0 ? '-' : ''}￥${yuanDigits(Math.abs(fen), grouped)}`;
+}
+
+function yuanDigits(abs, grouped) {
+  const whole = String(Math.floor(abs / 100));
+  return `${grouped ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : whole}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** Amounts as spoken: 9元, 9元5角, 9元0角5分 → plain words a speech engine reads well. */
