@@ -242,7 +242,7 @@ async function renderSales() {
         w.states[sale.state],
         sale.offline ? w.offlineSale : null,
         sale.subsidyRefused.length ? w.subsidyRefused : null,
-        sale.refusal ? (w.refusals[sale.refusal.code] ?? sale.refusal.code) : null,
+        sale.refusal ? (sale.refusal[language() === 'en' ? 'en' : 'zh'] ?? sale.refusal.code) : null,
       ];
       item.querySelector('.state').textContent = notes.filter(Boolean).join(' · ');
       const reprint = item.querySelector('.reprint');

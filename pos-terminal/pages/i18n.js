@@ -67,7 +67,6 @@ export const WORDS = {
     syncBlocked: '无法同步',
     clockOff: (offsetMs) =>
       `本机时钟${offsetMs > 0 ? '慢' : '快'}${duration(offsetMs, '小时', '分钟')}：已按服务器时间记账，请校准电脑时间`,
-    refusals: { 'clock-skew': '终端时钟不准' },
     reprinted: '已重打小票',
     reportPrinted: '日结报表已打印',
   },
@@ -139,7 +138,6 @@ export const WORDS = {
     syncBlocked: 'Cannot sync',
     clockOff: (offsetMs) =>
       `This PC's clock is ${duration(offsetMs, ' h', ' min')} ${offsetMs > 0 ? 'slow' : 'fast'}: sales use the service's time; set the clock`,
-    refusals: { 'clock-skew': "terminal's clock was off" },
     reprinted: 'Receipt reprinted',
     reportPrinted: 'Day report printed',
   },

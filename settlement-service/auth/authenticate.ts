@@ -131,7 +131,7 @@ export class Authenticator {
   async require(request: Request, ...roles: readonly Role[]): Promise<Principal> {
     const principal = await this.authenticate(request);
     if (!roles.includes(principal.role)) {
-      throw new Problem(403, 'forbidden', 'Forbidden', `this needs one of: ${roles.join(', ')}`);
+      throw problemFor('forbidden', `this needs one of: ${roles.join(', ')}`);
     }
     return principal;
   }
@@ -147,7 +147,7 @@ export function principalOf(request: Request): Principal {
 }
 
 function unauthenticated(detail: string): Problem {
-  return new Problem(401, 'unauthenticated', 'Unauthenticated', detail);
+  return problemFor('unauthenticated', detail);
 }
 
 /** The bureau user a route guard admitted, as decisions name them, and the context of their events. */

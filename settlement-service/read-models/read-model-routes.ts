@@ -5,7 +5,7 @@ import { elderIsListed, terminalsOverview } from '../../projections/directory/di
 import { canteenDay } from '../../projections/sales/canteen-day.ts';
 import { elderLedgerMonth } from '../../projections/sales/elder-ledger.ts';
 import { businessDateSchema, idSchema } from '../http/common-schemas.ts';
-import { Problem } from '../http/problem.ts';
+import { problemFor } from '../http/problem-catalogue.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { renderElderStatement } from '../statements/elder-statement.ts';
 
@@ -110,7 +110,7 @@ export function readModelRoutes(db: Kysely<unknown>, bureauName: string): Implem
     }).implement(async ({ params, query }) => {
       const ledger = await elderLedgerMonth(db, params.elderId, query.month);
       if (ledger.meals.length === 0 && !(await elderIsListed(db, params.elderId)))
-        throw new Problem(404, 'not-found', 'Not found', `elder ${params.elderId} is not registered`);
+        throw problemFor('not-found', `elder ${params.elderId} is not registered`);
       return { status: 200, body: ledger as z.infer<typeof ledgerSchema> };
     }),
 
@@ -128,8 +128,7 @@ export function readModelRoutes(db: Kysely<unknown>, bureauName: string): Implem
       const { rows } = await sql<{ name: string; id_number_masked: string }>`
         SELECT name, id_number_masked FROM read_models.elders WHERE elder_id = ${params.elderId}`.execute(db);
       const elder = rows[0];
-      if (!elder)
-        throw new Problem(404, 'not-found', 'Not found', `elder ${params.elderId} is not registered`);
+      if (!elder) throw problemFor('not-found', `elder ${params.elderId} is not registered`);
       const ledger = await elderLedgerMonth(db, params.elderId, query.month);
       const pdf = await renderElderStatement(
         ledger,

@@ -1,6 +1,6 @@
 import { renderAlerts, setAlerts } from './alerts.js';
 import { drawMap, drawSources, drawTrend, resizeCharts } from './charts.js';
-import { applyWords, formatMoney, language, switchLanguage, words } from './i18n.js';
+import { applyWords, formatMoney, language, refusalText, switchLanguage, words } from './i18n.js';
 
 const TOKEN_KEY = 'zhucan-dashboard-token';
 const REFRESH_MS = 60_000;
@@ -32,14 +32,6 @@ async function call(path) {
   }
   if (!response.ok) throw new Refusal(response.status);
   return response;
-}
-
-function refusalText(error) {
-  const w = words();
-  if (error.status === 401) return w.unauthenticated;
-  if (error.status === 403) return w.forbidden;
-  if (error.status === 'unreachable') return w.unreachable;
-  return w.failed(error.status ?? error.message);
 }
 
 function showSignIn(message = '') {

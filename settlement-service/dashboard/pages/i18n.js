@@ -250,6 +250,18 @@ export function axisMoney(fen, options) {
   return text.endsWith('.00') ? text.slice(0, -3) : text;
 }
 
+/**
+ * A failed request in the page's words (`w`, the dashboard's or a page's own on top of them): signed
+ * out, not allowed, the data being prepared (503, where the words say so), unreachable, else the status.
+ */
+export function refusalText(error, w = words()) {
+  if (error.status === 401) return w.unauthenticated;
+  if (error.status === 403) return w.forbidden;
+  if (error.status === 503 && w.cutOff) return w.cutOff;
+  if (error.status === 'unreachable') return w.unreachable;
+  return w.failed(error.status ?? error.message);
+}
+
 export function sourceName(source) {
   return words().sources[source] ?? source;
 }
