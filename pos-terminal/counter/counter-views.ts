@@ -1,5 +1,4 @@
 /** What the counter's pages are shown and its API answers: the views, and the refusals in words. */
-
 import { type ReasonText, SUBSIDY_REASON_TEXT, type SubsidyReasonCode } from '../../domain/policy/reasons.ts';
 import {
   isProblemCode,
