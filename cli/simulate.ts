@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { type Fen, formatYuan } from '../domain/money.ts';
+import { formatYuan } from '../domain/money.ts';
 import {
   ruleIdsOf,
   type SimulationFigures,
@@ -14,7 +14,6 @@ export interface NamedResult {
   readonly result: SimulationResult;
 }
 
-const yuan = (fen: number) => formatYuan(fen as Fen);
 const signed = (value: number, format: (value: number) => string) =>
   value > 0 ? `+${format(value)}` : format(value);
 
@@ -70,22 +69,22 @@ export function describeSimulation(
   const count = (n: number) => String(n);
   row('售餐数 meals', (f) => f.mealsSold, count);
   row('补贴餐数 subsidised', (f) => f.subsidisedMeals, count);
-  row('助餐补贴(元) subsidy', (f) => f.subsidyFen, yuan);
-  row('运营补贴(元) operating', (f) => f.operatingSubsidyFen, yuan);
-  row('应拨付(元) reimbursement', (f) => f.reimbursementFen, yuan);
+  row('助餐补贴(元) subsidy', (f) => f.subsidyFen, formatYuan);
+  row('运营补贴(元) operating', (f) => f.operatingSubsidyFen, formatYuan);
+  row('应拨付(元) reimbursement', (f) => f.reimbursementFen, formatYuan);
   for (const source of sources)
-    row(`  ${source}(元)`, (f) => f.bySource.find((part) => part.source === source)?.fen ?? 0, yuan);
+    row(`  ${source}(元)`, (f) => f.bySource.find((part) => part.source === source)?.fen ?? 0, formatYuan);
   lines.push(['食堂 canteens (应拨付 元)']);
   for (const canteen of first.result.canteens) {
     const before = canteen.baseline.reimbursementFen;
     lines.push([
       `  ${canteenNames.get(canteen.canteenId) ?? canteen.canteenId} (${canteen.canteenId})`,
-      yuan(before),
+      formatYuan(before),
       ...results.flatMap(({ result }) => {
         const after =
           result.canteens.find((other) => other.canteenId === canteen.canteenId)?.proposed.reimbursementFen ??
           0;
-        return [yuan(after), signed(after - before, yuan)];
+        return [formatYuan(after), signed(after - before, formatYuan)];
       }),
     ]);
   }
@@ -95,10 +94,10 @@ export function describeSimulation(
     const before = first.result.byRule.find((rule) => rule.ruleId === ruleId)?.baselineFen ?? 0;
     lines.push([
       `  ${ruleId}`,
-      yuan(before),
+      formatYuan(before),
       ...results.flatMap(({ result }) => {
         const after = result.byRule.find((rule) => rule.ruleId === ruleId)?.proposedFen ?? 0;
-        return [yuan(after), signed(after - before, yuan)];
+        return [formatYuan(after), signed(after - before, formatYuan)];
       }),
     ]);
   }

@@ -14,7 +14,7 @@ import { type BackupSummary, backupDataDir, restoreDataDir } from '../database/b
 import { openDatabase } from '../database/connect.ts';
 import { storageFromEnvironment } from '../database/storage-config.ts';
 import { hashPin } from '../domain/identity/pin-hash.ts';
-import { type Fen, formatYuan } from '../domain/money.ts';
+import { formatYuan } from '../domain/money.ts';
 import { parseProposal } from '../domain/simulation/proposal.ts';
 import { isMonthKey } from '../domain/time/calendar.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
@@ -247,10 +247,10 @@ for (const [name, description] of [
       console.log(`${view.month}: ${view.status}, digest ${view.digest}`);
       for (const canteen of view.canteens) {
         console.log(
-          `  ${canteen.canteenId}: ${canteen.mealsSold} meals, reimbursement ${formatYuan(canteen.reimbursementFen as Fen)} 元`,
+          `  ${canteen.canteenId}: ${canteen.mealsSold} meals, reimbursement ${formatYuan(canteen.reimbursementFen)} 元`,
         );
       }
-      console.log(`  total reimbursement ${formatYuan(view.totals.reimbursementFen as Fen)} 元`);
+      console.log(`  total reimbursement ${formatYuan(view.totals.reimbursementFen)} 元`);
     });
 }
 

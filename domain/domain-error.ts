@@ -1,4 +1,6 @@
-/** How a domain refusal reads to a caller; the HTTP layer maps each kind to one status. */
+import type { ProblemCode } from './problems/problem-catalogue.ts';
+
+/** How a domain refusal reads to a caller; its HTTP status is its code's, from the problem catalogue. */
 export type DomainErrorKind =
   /** 400: the input itself is wrong. */
   | 'invalid'
@@ -14,7 +16,8 @@ export class DomainError extends Error {
   override readonly name = 'DomainError';
   constructor(
     readonly kind: DomainErrorKind,
-    readonly code: string,
+    /** A code of the catalogue (problems/problem-catalogue.ts), which gives its status and title. */
+    readonly code: ProblemCode,
     message: string,
     /** The offending field, e.g. `periods.lunch` or `items[1].itemId`. */
     readonly field?: string,

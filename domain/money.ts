@@ -74,9 +74,31 @@ export function splitByShares(amount: Fen, sharesBp: readonly number[]): Fen[] {
   return floors.map(fen);
 }
 
-/** 12.34 元 style rendering for people; computations never go through it. */
-export function formatYuan(amount: Fen): string {
-  const sign = amount < 0 ? '-' : '';
-  const abs = Math.abs(amount);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+/*
+ * The one way money is written for people. Integer arithmetic only; a negative amount has its sign
+ * in front of everything (-￥0.07, -0.07). The browser pages carry the same two functions in their
+ * shared page script (tests/page-money.unit.test.ts holds them to these).
+ */
+
+/**
+ * Yuan as a plain number, 12.34 and -0.07: for CSV cells, tables under a (元) heading and "… 元" in
+ * a sentence. Throws unless `amount` is a whole number of fen.
+ */
+export function formatYuan(amount: number): string {
+  const checked = fen(amount);
+  return `${checked < 0 ? '-' : ''}${yuanDigits(Math.abs(checked), false)}`;
+}
+
+/**
+ * Money as people read it: ￥12.34 and -￥0.07; `grouped` sets thousands apart (￥1,234.56) for
+ * tables of large figures. The full-width ￥ (U+FFE5) is a GBK character that receipt printers print.
+ */
+export function formatMoney(amount: number, { grouped = false }: { grouped?: boolean } = {}): string {
+  const checked = fen(amount);
+  return `${checked < 0 ? '-' : ''}￥${yuanDigits(Math.abs(checked), grouped)}`;
+}
+
+function yuanDigits(abs: number, grouped: boolean): string {
+  const whole = String(Math.floor(abs / 100));
+  return `${grouped ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : whole}.${String(abs % 100).padStart(2, '0')}`;
 }

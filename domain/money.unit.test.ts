@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basisPointsOf, fen, formatYuan, MoneyError, splitByShares } from './money.ts';
+import { basisPointsOf, fen, formatMoney, formatYuan, MoneyError, splitByShares } from './money.ts';
 
 describe('money in fen', () => {
   it('refuses fractions of a fen', () => {
@@ -26,5 +26,23 @@ describe('money in fen', () => {
   it('formats yuan for people', () => {
     expect(formatYuan(fen(1205))).toBe('12.05');
     expect(formatYuan(fen(-7))).toBe('-0.07');
+    expect(formatYuan(0)).toBe('0.00');
+    expect(formatYuan(123_456_789)).toBe('1234567.89');
+  });
+
+  it('formats money with the sign in front of ￥, thousands grouped only when asked', () => {
+    expect(formatMoney(1200)).toBe('￥12.00');
+    expect(formatMoney(-7)).toBe('-￥0.07');
+    expect(formatMoney(-300)).toBe('-￥3.00');
+    expect(formatMoney(0)).toBe('￥0.00');
+    expect(formatMoney(123_456_789)).toBe('￥1234567.89');
+    expect(formatMoney(123_456_789, { grouped: true })).toBe('￥1,234,567.89');
+    expect(formatMoney(-100_000, { grouped: true })).toBe('-￥1,000.00');
+    expect(formatMoney(99_999, { grouped: true })).toBe('￥999.99');
+  });
+
+  it('formats only whole fen, never a float', () => {
+    expect(() => formatMoney(12.5)).toThrow(MoneyError);
+    expect(() => formatYuan(0.1 + 0.2)).toThrow(MoneyError);
   });
 });

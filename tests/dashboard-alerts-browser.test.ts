@@ -2,12 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fen, formatYuan } from '../domain/money.ts';
+import { formatMoney } from '../domain/money.ts';
 import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
 import { MENU, saleBody, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
-
-const yuan = (amount: number) => `￥${formatYuan(fen(amount))}`;
 
 /** The service's clock: 20 October 2026, 15:00 in Shanghai; decisions are recorded at that time. */
 const NOW = Date.parse('2026-10-20T15:00:00+08:00');
@@ -201,8 +199,8 @@ describe('the dashboard’s alerts in a browser (Playwright, Chromium, real serv
         await page.locator('#go-today').click();
         return text('[data-testid=month] [data-testid=excluded-by-alerts]');
       })
-      .toBe(`已扣除核实不予结算 ${yuan(sunday)}`);
-    expect(await text('[data-testid=month] [data-testid=reimbursable]')).toBe(yuan(month - sunday));
+      .toBe(`已扣除核实不予结算 ${formatMoney(sunday)}`);
+    expect(await text('[data-testid=month] [data-testid=reimbursable]')).toBe(formatMoney(month - sunday));
     expect(await page.locator('[data-testid=today] [data-testid=excluded-by-alerts]').count()).toBe(0);
     await page.evaluate('window.scrollTo(0, 0)');
     await screenshot('excluded');

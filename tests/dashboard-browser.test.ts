@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fen, formatYuan } from '../domain/money.ts';
+import { formatMoney } from '../domain/money.ts';
 import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
 import { idNumber, MENU, saleBody, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
@@ -17,8 +17,6 @@ interface Sold {
   readonly subsidyFen: number;
   readonly reimbursableFen: number;
 }
-
-const yuan = (amount: number) => `￥${formatYuan(fen(amount))}`;
 
 /** HH:mm in Shanghai, the time the page's header should show. */
 const shanghaiClock = (at: number) =>
@@ -200,8 +198,8 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
       return {
         meals: String(meals.length),
         subsidised: String(meals.filter((meal) => meal.reimbursableFen > 0).length),
-        subsidy: yuan(meals.reduce((total, meal) => total + meal.subsidyFen, 0)),
-        reimbursable: yuan(meals.reduce((total, meal) => total + meal.reimbursableFen, 0)),
+        subsidy: formatMoney(meals.reduce((total, meal) => total + meal.subsidyFen, 0)),
+        reimbursable: formatMoney(meals.reduce((total, meal) => total + meal.reimbursableFen, 0)),
       };
     };
     const shown = async (section: string) =>

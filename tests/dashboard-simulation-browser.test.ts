@@ -3,6 +3,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '../domain/money.ts';
 import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
 import { idNumber, saleBody, setUpBureau } from './support/bureau.ts';
 import { TIANJIN_LIKE, ZENGCHENG_LIKE } from './support/example-policies.ts';
@@ -12,12 +13,8 @@ import { startTestService, type TestService } from './support/service.ts';
 const NOW = Date.parse('2026-11-20T15:00:00+08:00');
 const MONTH = '2026-10';
 
-/** Money as the page shows it, from integer fen: ￥1,234.56 and -￥0.07. */
-function money(fen: number): string {
-  const abs = Math.abs(fen);
-  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${fen < 0 ? '-' : ''}￥${whole}.${String(abs % 100).padStart(2, '0')}`;
-}
+/** Money as the page shows it: ￥1,234.56 and -￥0.07. */
+const money = (fen: number) => formatMoney(fen, { grouped: true });
 const count = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 /** A change as the page shows it under a figure. */
 function changeText(after: number, before: number, asMoney: boolean, noChange = '无变化'): string {

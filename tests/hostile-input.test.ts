@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saleStream } from '../domain/sales/sale.ts';
 import { type Bureau, saleBody, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Something near a valid value, or anything at all: how bad clients and attackers fill a field. */
 const near = <T>(valid: fc.Arbitrary<T>) =>
@@ -127,21 +130,56 @@ describe('hostile input (property-based, real HTTP, real PostgreSQL)', () => {
 
   it('answers any batch of sale bodies with 200 and a result per sale, never a 500', async () => {
     const outcomes = new Set<string>();
+    /** The events recorded for a sale id (only a UUID can name a recorded sale). */
+    const recordedTypes = async (saleId: unknown) =>
+      typeof saleId === 'string' && UUID.test(saleId)
+        ? (await service.store.readStream(saleStream(saleId))).map((event) => event.type)
+        : [];
     await fc.assert(
       fc.asyncProperty(fc.array(saleBodies, { minLength: 1, maxLength: 5 }), async (generated) => {
-        // One well-formed guest sale among the generated ones: a batch is never all refusals.
-        const sales = [
-          ...generated,
-          saleBody({ cardUid: undefined, occurredAt: '2026-10-19T12:00:00+08:00' }),
-        ];
+        // One well-formed guest sale among the generated ones: it is recorded whatever its neighbours are.
+        const wellFormed = saleBody({ cardUid: undefined, occurredAt: '2026-10-19T12:00:00+08:00' });
+        const sales: Record<string, unknown>[] = [...generated, wellFormed];
+        // Generated ids repeat now and then (fast-check favours small values): what each held before.
+        const before = new Map<unknown, string[]>();
+        for (const sale of sales) before.set(sale.saleId, await recordedTypes(sale.saleId));
         const answer = await checkAnswer('/api/v1/sales/batch', tokens.t2, { sales });
         expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-        expect(answer.body.results).toHaveLength(sales.length);
-        for (const result of answer.body.results as { status: number; sale?: unknown; problem?: unknown }[]) {
-          if (result.status < 300) expect(result.sale).toEqual(expect.any(Object));
-          else expect(result.problem).toMatchObject({ status: result.status, code: expect.any(String) });
+        const results = answer.body.results as {
+          saleId: string | null;
+          status: number;
+          sale?: { saleId?: unknown };
+          problem?: unknown;
+        }[];
+        expect(results).toHaveLength(sales.length);
+        for (const [index, result] of results.entries()) {
+          const sent = sales[index]?.saleId;
+          const about = JSON.stringify({ sent: sales[index], result });
+          // Each result answers the sale in its place, by the id it was sent with.
+          expect(result.saleId, about).toBe(typeof sent === 'string' ? sent : null);
+          if (result.status < 300) {
+            // Recorded now (201), or a repeat of a recorded sale (200): either way its sale is in the store.
+            expect([200, 201], about).toContain(result.status);
+            expect(result.sale, about).toMatchObject({ saleId: sent });
+            if (result.status === 201) expect(before.get(sent), about).toEqual([]);
+            expect(await recordedTypes(sent), about).toContain('MealSold');
+          } else {
+            // Refused on its own, as a single request would be, and nothing written for it.
+            expect(result.status, about).toBeGreaterThanOrEqual(400);
+            expect(result.status, about).toBeLessThan(500);
+            expect(result.problem, about).toMatchObject({ status: result.status, code: expect.any(String) });
+            const recordedBeside = results.some(
+              (other, at) => at !== index && other.saleId === result.saleId && other.status < 300,
+            );
+            if (!recordedBeside) expect(await recordedTypes(sent), about).toEqual(before.get(sent));
+          }
           outcomes.add(result.status < 300 ? 'recorded' : 'refused');
         }
+        // The well-formed sale was recorded now, beside whatever its neighbours were.
+        expect(results.at(-1), JSON.stringify(results)).toMatchObject({
+          saleId: wellFormed.saleId,
+          status: 201,
+        });
       }),
       { numRuns: 40 },
     );

@@ -81,8 +81,3 @@ export function alertOf(draft: AlertDraft): Alert {
     figures: draft.figures,
   };
 }
-
-/** A yuan figure from fen for explanations: 300 → "3.00". */
-export function yuanText(fen: number): string {
-  return (fen / 100).toFixed(2);
-}

@@ -1,5 +1,11 @@
 /** What the counter's pages are shown and its API answers: the views, and the refusals in words. */
 import { type ReasonText, SUBSIDY_REASON_TEXT, type SubsidyReasonCode } from '../../domain/policy/reasons.ts';
+import {
+  isProblemCode,
+  PROBLEM_CATALOGUE,
+  type ProblemCode,
+  problemTitles,
+} from '../../domain/problems/problem-catalogue.ts';
 import type { OutboxEntry, Refusal, ShownSale } from '../outbox/outbox.ts';
 import type { ClockState } from '../sync/terminal-clock.ts';
 
@@ -60,7 +66,12 @@ export interface SaleView {
   readonly shown: ShownSale;
   /** The service did not reimburse all of the subsidy the counter applied (offline over a cap …). */
   readonly subsidyRefused: readonly { readonly reason: string; readonly fen: number }[];
-  readonly refusal: { readonly code: string; readonly detail?: string } | null;
+  readonly refusal: {
+    readonly code: string;
+    readonly detail?: string;
+    readonly zh: string;
+    readonly en: string;
+  } | null;
 }
 
 /** A sale of this terminal as the pages list it: where it stands with the service. */
@@ -124,16 +135,21 @@ export const NOT_IN_COPY: Reason = {
   en: 'Card not in this terminal’s data: full price while offline',
 };
 
-const REFUSALS_ZH: Record<string, string> = {
-  'card-unknown': '卡片未登记，可按散客原价销售',
-  'item-unknown': '菜单中没有该餐品（菜单刚更新，请稍候再试）',
-  'clock-skew': '终端时钟不准，请校准时间后再试',
-  'canteen-unknown': '本终端的食堂未登记',
-  'invalid-body': '请求有误',
+/** What the cashier can do about a refusal, where there is something to do; the catalogue names it. */
+const ADVICE_ZH: Partial<Record<ProblemCode, string>> = {
+  'card-unknown': '可按散客原价销售',
+  'item-unknown': '菜单可能刚更新，请稍候再试',
+  'clock-skew': '请校准时间后再试',
 };
 
+/** A refused sale as the pages list it: its code, the service's detail, and the code's title in both languages. */
 export function refusalView(refusal: Refusal | null): SaleView['refusal'] {
-  return refusal ? { code: refusal.code, ...(refusal.detail ? { detail: refusal.detail } : {}) } : null;
+  if (!refusal) return null;
+  return {
+    code: refusal.code,
+    ...(refusal.detail ? { detail: refusal.detail } : {}),
+    ...problemTitles(refusal.code),
+  };
 }
 
 /** A refusal by the service or the domain, in the cashier's words. */
@@ -142,7 +158,9 @@ export function refusalAtCounter(code: string, status: number, detail?: string):
     code === 'card-unknown'
       ? 'Card not registered: sell as a guest at full price'
       : `Refused: ${detail ?? code}`;
-  return new CounterError(code, status, REFUSALS_ZH[code] ?? `服务拒绝：${code}`, en);
+  const title = isProblemCode(code) ? PROBLEM_CATALOGUE[code].titleZh : `服务拒绝：${code}`;
+  const advice = isProblemCode(code) ? ADVICE_ZH[code] : undefined;
+  return new CounterError(code, status, advice ? `${title}，${advice}` : title, en);
 }
 
 export function reasonOf(code: string): Reason {

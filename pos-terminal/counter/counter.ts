@@ -21,7 +21,6 @@ import { dayReportOf } from './day-report.ts';
 import { Quoting } from './quoting.ts';
 
 export type { CounterState, QuoteView, Reason, SaleView } from './counter-views.ts';
-export { CounterError, PAYMENT_LABELS } from './counter-views.ts';
 
 /**
  * 收银台: the counter's work — sign in, quote on a tap, confirm, print, void, reprint, day-end —

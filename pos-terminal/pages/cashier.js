@@ -1,5 +1,5 @@
 import { createWedgeDetector } from '/assets/keyboard-wedge.js';
-import { applyWords, language, watchState, words, yuan } from './i18n.js';
+import { applyWords, formatMoney, language, watchState, words } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 let state = null;
@@ -64,7 +64,7 @@ async function confirm(paymentMethod) {
     const w = words();
     const printed = state.printer.queued === 0;
     const changed = sale.shown.elderPaysFen !== quoted.elderPaysFen;
-    const text = `${changed ? `${w.amountChanged} ` : ''}${w.done(yuan(sale.shown.elderPaysFen))}`;
+    const text = `${changed ? `${w.amountChanged} ` : ''}${w.done(formatMoney(sale.shown.elderPaysFen))}`;
     say(`${text}${printed ? '' : ` · ${w.receiptQueued}`}`, changed ? 'warn' : 'ok');
     currentCard = null;
     resetSelection();
@@ -113,7 +113,7 @@ function renderMenu() {
       button.dataset.itemId = item.itemId;
       button.innerHTML = `<span class="key">${index + 1}</span><span class="name"></span><span class="price"></span>`;
       button.querySelector('.name').textContent = item.name;
-      button.querySelector('.price').textContent = yuan(item.priceFen);
+      button.querySelector('.price').textContent = formatMoney(item.priceFen);
       button.addEventListener('click', () => toggleItem(item.itemId));
       return button;
     }),
@@ -124,7 +124,7 @@ function renderMenu() {
     row.className = 'line';
     row.innerHTML =
       '<span class="name"></span><button class="small minus">−</button><b class="qty"></b><button class="small plus">+</button>';
-    row.querySelector('.name').textContent = `${item?.name ?? itemId} ${yuan(item?.priceFen ?? 0)}`;
+    row.querySelector('.name').textContent = `${item?.name ?? itemId} ${formatMoney(item?.priceFen ?? 0)}`;
     row.querySelector('.qty').textContent = String(qty);
     row.querySelector('.minus').addEventListener('click', () => changeQty(itemId, -1));
     row.querySelector('.plus').addEventListener('click', () => changeQty(itemId, 1));
@@ -193,9 +193,9 @@ function renderQuote() {
   const w = words();
   const quoted = state.quote;
   $('quote-elder').textContent = quoted ? (quoted.elder ? quoted.elder.maskedName : w.guest) : '';
-  $('quote-total').textContent = quoted ? yuan(quoted.totalFen) : '—';
-  $('quote-subsidy').textContent = quoted ? yuan(quoted.subsidyFen) : '—';
-  $('quote-pays').textContent = quoted ? yuan(quoted.elderPaysFen) : '—';
+  $('quote-total').textContent = quoted ? formatMoney(quoted.totalFen) : '—';
+  $('quote-subsidy').textContent = quoted ? formatMoney(quoted.subsidyFen) : '—';
+  $('quote-pays').textContent = quoted ? formatMoney(quoted.elderPaysFen) : '—';
   const lang = language() === 'en' ? 'en' : 'zh';
   const lines = [
     quoted?.reason?.[lang],
@@ -237,12 +237,12 @@ async function renderSales() {
       item.querySelector('.seq').textContent = `#${sale.seq} ${time}`;
       item.querySelector('.who').textContent = sale.shown.maskedName ?? w.guest;
       item.querySelector('.amount').textContent =
-        `${yuan(sale.shown.totalFen)} / ${w.subsidy} ${yuan(sale.shown.subsidyFen)}`;
+        `${formatMoney(sale.shown.totalFen)} / ${w.subsidy} ${formatMoney(sale.shown.subsidyFen)}`;
       const notes = [
         w.states[sale.state],
         sale.offline ? w.offlineSale : null,
         sale.subsidyRefused.length ? w.subsidyRefused : null,
-        sale.refusal ? (w.refusals[sale.refusal.code] ?? sale.refusal.code) : null,
+        sale.refusal ? (sale.refusal[language() === 'en' ? 'en' : 'zh'] ?? sale.refusal.code) : null,
       ];
       item.querySelector('.state').textContent = notes.filter(Boolean).join(' · ');
       const reprint = item.querySelector('.reprint');
@@ -264,7 +264,7 @@ async function renderSales() {
 function openVoid(sale) {
   voidTarget = sale;
   $('void-sale').textContent =
-    `#${sale.seq} ${sale.shown.maskedName ?? words().guest} ${yuan(sale.shown.totalFen)}`;
+    `#${sale.seq} ${sale.shown.maskedName ?? words().guest} ${formatMoney(sale.shown.totalFen)}`;
   $('void-error').textContent = '';
   $('void-reason').value = '';
   $('void-pin').value = '';
@@ -286,9 +286,9 @@ async function openReport() {
         p.subsidisedMeals,
         p.unsubsidisedMeals,
         p.portions,
-        yuan(p.totalFen),
-        yuan(p.subsidyFen),
-        yuan(p.elderPaysFen),
+        formatMoney(p.totalFen),
+        formatMoney(p.subsidyFen),
+        formatMoney(p.elderPaysFen),
       ]),
     ),
     row([
@@ -297,9 +297,9 @@ async function openReport() {
       t.subsidisedMeals,
       t.unsubsidisedMeals,
       t.portions,
-      yuan(t.totalFen),
-      yuan(t.subsidyFen),
-      yuan(t.elderPaysFen),
+      formatMoney(t.totalFen),
+      formatMoney(t.subsidyFen),
+      formatMoney(t.elderPaysFen),
     ]),
     row([
       `${w.guests} ${t.guestMeals} · ${w.offlineMeals} ${t.offlineMeals} · ${w.voids} ${t.voids}`,

@@ -1,4 +1,4 @@
-import { applyWords, spokenYuan, watchState, words, yuan } from './i18n.js';
+import { applyWords, formatMoney, spokenYuan, watchState, words } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 let speech = localStorage.getItem('zhucan-speech') === 'on';
@@ -23,9 +23,9 @@ let latest = null;
 
 function show(greeting, amounts, line, stage) {
   $('greeting').textContent = greeting;
-  $('total').textContent = amounts ? yuan(amounts.totalFen) : '';
-  $('subsidy').textContent = amounts ? yuan(amounts.subsidyFen) : '';
-  $('pays').textContent = amounts ? yuan(amounts.elderPaysFen) : '';
+  $('total').textContent = amounts ? formatMoney(amounts.totalFen) : '';
+  $('subsidy').textContent = amounts ? formatMoney(amounts.subsidyFen) : '';
+  $('pays').textContent = amounts ? formatMoney(amounts.elderPaysFen) : '';
   $('line').textContent = line;
   document.body.dataset.stage = stage;
 }

@@ -67,7 +67,6 @@ export const WORDS = {
     syncBlocked: '无法同步',
     clockOff: (offsetMs) =>
       `本机时钟${offsetMs > 0 ? '慢' : '快'}${duration(offsetMs, '小时', '分钟')}：已按服务器时间记账，请校准电脑时间`,
-    refusals: { 'clock-skew': '终端时钟不准' },
     reprinted: '已重打小票',
     reportPrinted: '日结报表已打印',
   },
@@ -139,7 +138,6 @@ export const WORDS = {
     syncBlocked: 'Cannot sync',
     clockOff: (offsetMs) =>
       `This PC's clock is ${duration(offsetMs, ' h', ' min')} ${offsetMs > 0 ? 'slow' : 'fast'}: sales use the service's time; set the clock`,
-    refusals: { 'clock-skew': "terminal's clock was off" },
     reprinted: 'Receipt reprinted',
     reportPrinted: 'Day report printed',
   },
@@ -163,11 +161,19 @@ export function words() {
   return WORDS[language()];
 }
 
-/** Money as ￥12.00, from integer fen (no floating point). */
-export function yuan(fen) {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}￥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+/*
+ * Money as domain/money.ts `formatMoney` writes it (a page cannot import TypeScript; tests/page-money.unit.test.ts
+ * holds these to it): integer arithmetic only, the sign in front of everything.
+ */
+
+/** Money as people read it: ￥12.34, -￥0.07; `grouped` sets thousands apart (￥1,234.56). */
+export function formatMoney(fen, { grouped = false } = {}) {
+  return `${fen < 0 ? '-' : ''}￥${yuanDigits(Math.abs(fen), grouped)}`;
+}
+
+function yuanDigits(abs, grouped) {
+  const whole = String(Math.floor(abs / 100));
+  return `${grouped ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : whole}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** Amounts as spoken: 9元, 9元5角, 9元0角5分 → plain words a speech engine reads well. */

@@ -2,7 +2,7 @@
  * What a receipt says, independent of any printer: a list of lines that `escpos.ts` lays out for the
  * paper width. Pure: no I/O, no clock.
  */
-import { fen, formatYuan } from '../../domain/money.ts';
+import { formatMoney } from '../../domain/money.ts';
 import { businessDateOf, formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 
 export type ReceiptLine =
@@ -171,15 +171,6 @@ const WORDS = {
     >,
   },
 } as const;
-
-/**
- * ￥12.00. The full-width ￥ (U+FFE5) is a GBK character; the half-width ¥ is not, and printers in
- * Chinese mode garble it.
- */
-export function formatMoney(amountFen: number): string {
-  const amount = fen(amountFen);
-  return `${amount < 0 ? '-' : ''}￥${formatYuan(fen(Math.abs(amount)))}`;
-}
 
 /** 2026-10-08 12:00:05 in Asia/Shanghai, whatever the terminal's own time zone. */
 export function formatReceiptTime(instant: number): string {

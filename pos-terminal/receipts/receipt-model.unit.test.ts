@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dayReport,
-  formatMoney,
-  formatReceiptTime,
-  type ReceiptLine,
-  saleReceipt,
-  voidSlip,
-} from './receipt-model.ts';
+import { formatMoney } from '../../domain/money.ts';
+import { dayReport, formatReceiptTime, type ReceiptLine, saleReceipt, voidSlip } from './receipt-model.ts';
 import { NOON_IN_SHANGHAI, SALE_ID, sampleDay, sampleSale } from './testing/sample-receipts.ts';
 
 function texts(lines: readonly ReceiptLine[]): string[] {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
-import { CounterError } from '../counter/counter.ts';
+import { CounterError } from '../counter/counter-views.ts';
 
 /** A PIN, a tap or a quote is a few hundred bytes; the largest, a quote of 50 items, under 4 kB. */
 export const TERMINAL_BODY_LIMIT_BYTES = 16 * 1024;

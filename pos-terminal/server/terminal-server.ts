@@ -4,11 +4,14 @@ import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { redactSecrets } from '../../domain/identity/redaction.ts';
+import { Problem, sendProblem } from '../../domain/problems/problem.ts';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { isBusinessDate } from '../../domain/time/calendar.ts';
 import type { CardReader } from '../card-readers/card-reader.ts';
 import { normaliseCardUid } from '../card-readers/card-reader.ts';
 import { acceptsTaps } from '../card-readers/simulated-reader.ts';
-import { type Counter, CounterError } from '../counter/counter.ts';
+import type { Counter } from '../counter/counter.ts';
+import { CounterError } from '../counter/counter-views.ts';
 import { type CashierSessions, sessionCookie, tokenOf } from './cashier-sessions.ts';
 import { jsonBody } from './json-body.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -56,6 +59,11 @@ function parse<T extends z.ZodType>(schema: T, request: Request): z.output<T> {
   return parsed.data;
 }
 
+/** A refusal at the counter as a problem: its English as title and detail, its words in both languages beside. */
+function problemOfCounterError(error: CounterError): Problem {
+  return new Problem(error.status, error.code, error.en, error.en, { zh: error.zh, en: error.en });
+}
+
 const problems: ErrorRequestHandler = (error, _request, response, _next) => {
   // The router could not decode a path parameter (a stray `%`): the caller's mistake.
   const known =
@@ -68,20 +76,9 @@ const problems: ErrorRequestHandler = (error, _request, response, _next) => {
     console.error(
       `[terminal] ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
     );
-  const problem =
+  const refusal =
     known ?? new CounterError('internal', 500, '终端内部错误，已记录', 'Internal error: logged');
-  response
-    .status(problem.status)
-    .type('application/problem+json')
-    .json({
-      type: `https://zhucan.invalid/problems/${problem.code}`,
-      title: problem.en,
-      status: problem.status,
-      code: problem.code,
-      detail: problem.en,
-      zh: problem.zh,
-      en: problem.en,
-    });
+  sendProblem(response, problemOfCounterError(refusal));
 };
 
 /**
@@ -221,11 +218,8 @@ export function createTerminalServer(
     await counter.syncer.syncOnce();
     response.json(counter.state());
   });
-  app.use((_request, response) => {
-    response
-      .status(404)
-      .type('application/problem+json')
-      .json({ status: 404, code: 'not-found', title: 'Not found' });
+  app.use((request, response) => {
+    sendProblem(response, problemFor('not-found', `${request.method} ${request.path} is not a resource`));
   });
   app.use(problems);
   return app;

@@ -1,11 +1,11 @@
 import type { Request } from 'express';
+import { Problem } from '../../domain/problems/problem.ts';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import type { BureauUser } from '../../domain/settlement/settlement.ts';
 import { terminal, terminalStream } from '../../domain/terminals/terminal.ts';
 import { bureauUser, userStream } from '../../domain/users/bureau-user.ts';
 import type { Actor } from '../../event-store/port.ts';
 import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
-import { Problem } from '../http/problem.ts';
-import { problemFor } from '../http/problem-catalogue.ts';
 import { ANYONE, type RouteGuard } from '../http/route.ts';
 import { constantTimeEqualHex, hashToken, USER_TOKEN_PREFIX } from '../security/tokens.ts';
 
@@ -131,7 +131,7 @@ export class Authenticator {
   async require(request: Request, ...roles: readonly Role[]): Promise<Principal> {
     const principal = await this.authenticate(request);
     if (!roles.includes(principal.role)) {
-      throw new Problem(403, 'forbidden', 'Forbidden', `this needs one of: ${roles.join(', ')}`);
+      throw problemFor('forbidden', `this needs one of: ${roles.join(', ')}`);
     }
     return principal;
   }
@@ -147,7 +147,7 @@ export function principalOf(request: Request): Principal {
 }
 
 function unauthenticated(detail: string): Problem {
-  return new Problem(401, 'unauthenticated', 'Unauthenticated', detail);
+  return problemFor('unauthenticated', detail);
 }
 
 /** The bureau user a route guard admitted, as decisions name them, and the context of their events. */

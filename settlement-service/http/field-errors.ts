@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import type { Problem } from './problem.ts';
-import { type FieldError, problemFor } from './problem-catalogue.ts';
+import type { Problem } from '../../domain/problems/problem.ts';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
+import type { FieldError } from './problem-catalogue.ts';
 
 /** Which part of the request failed its schema. */
 export type RequestPart = 'params' | 'query' | 'body';

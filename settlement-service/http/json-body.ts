@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
-import type { Problem } from './problem.ts';
-import { problemFor } from './problem-catalogue.ts';
+import type { Problem } from '../../domain/problems/problem.ts';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 
 /** 1 MB: a sale or a policy document is a few kilobytes; anything near this is a mistake or an attack. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { RequestHandler } from 'express';
-import { PROBLEM_CATALOGUE, type ProblemCode, problemSchema } from './problem-catalogue.ts';
+import { PROBLEM_CATALOGUE, type ProblemCode } from '../../domain/problems/problem-catalogue.ts';
+import { problemSchema } from './problem-catalogue.ts';
 import {
   ANYONE,
   type HttpMethod,

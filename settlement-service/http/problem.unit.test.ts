@@ -5,27 +5,21 @@ import { isStoreUnavailable, problemHandler, STORE_RETRY_AFTER_SECONDS } from '.
 /** pg's errors carry the SQLSTATE in `code`; socket errors their errno name. */
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
 
-/** Just enough of express's response to see what the handler answers. */
+/** Just enough of a response (what `sendProblem` uses of Node's) to see what the handler answers. */
 function recordingResponse() {
   const sent: { status?: number; headers: Record<string, string>; type?: string; body?: unknown } = {
     headers: {},
   };
   const response = {
-    status(code: number) {
+    set statusCode(code: number) {
       sent.status = code;
-      return response;
     },
-    set(name: string, value: string) {
-      sent.headers[name.toLowerCase()] = value;
-      return response;
+    setHeader(name: string, value: string) {
+      if (name.toLowerCase() === 'content-type') sent.type = value;
+      else sent.headers[name.toLowerCase()] = value;
     },
-    type(type: string) {
-      sent.type = type;
-      return response;
-    },
-    json(body: unknown) {
-      sent.body = body;
-      return response;
+    end(body: string) {
+      sent.body = JSON.parse(body);
     },
   };
   return { response: response as unknown as Response, sent };
@@ -69,7 +63,7 @@ describe('telling a database that went away from a failed request', () => {
     );
     expect(sent).toMatchObject({
       status: 503,
-      type: 'application/problem+json',
+      type: 'application/problem+json; charset=utf-8',
       headers: { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) },
       body: { status: 503, code: 'unavailable', retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
     });

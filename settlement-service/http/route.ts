@@ -1,7 +1,7 @@
 import type { Request, Router } from 'express';
 import type { z } from 'zod';
+import type { ProblemCode } from '../../domain/problems/problem-catalogue.ts';
 import { invalidInputProblem, type RequestPart } from './field-errors.ts';
-import type { ProblemCode } from './problem-catalogue.ts';
 
 export const JSON_MEDIA_TYPE = 'application/json';
 

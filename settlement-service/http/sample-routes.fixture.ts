@@ -1,10 +1,10 @@
 import express, { type Express, Router } from 'express';
 import { z } from 'zod';
 import { policyDocumentSchema } from '../../domain/policy/policy-document.ts';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { createJsonBodyParser, type JsonBodyOptions } from './json-body.ts';
 import { OPENAPI_DOCUMENT_PATH, openApiDocumentHandler } from './openapi.ts';
 import { notFound, problemHandler } from './problem.ts';
-import { problemFor } from './problem-catalogue.ts';
 import { defineRoute, type ImplementedRoute, mountRoutes, type RouteInput } from './route.ts';
 
 /*

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { isMonthKey } from '../../domain/time/calendar.ts';
 import {
   elderIsListed,
@@ -9,7 +10,6 @@ import {
 import { canteenDay } from '../../projections/sales/canteen-day.ts';
 import { elderLedgerMonth } from '../../projections/sales/elder-ledger.ts';
 import { businessDateSchema, idSchema } from '../http/common-schemas.ts';
-import { Problem } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { renderElderStatement } from '../statements/elder-statement.ts';
 
@@ -114,7 +114,7 @@ export function readModelRoutes(db: Kysely<unknown>, bureauName: string): Implem
     }).implement(async ({ params, query }) => {
       const ledger = await elderLedgerMonth(db, params.elderId, query.month);
       if (ledger.meals.length === 0 && !(await elderIsListed(db, params.elderId)))
-        throw new Problem(404, 'not-found', 'Not found', `elder ${params.elderId} is not registered`);
+        throw problemFor('not-found', `elder ${params.elderId} is not registered`);
       return { status: 200, body: ledger as z.infer<typeof ledgerSchema> };
     }),
 
@@ -130,8 +130,7 @@ export function readModelRoutes(db: Kysely<unknown>, bureauName: string): Implem
       problems: ['not-found'],
     }).implement(async ({ params, query }) => {
       const elder = await elderNameAndMaskedId(db, params.elderId);
-      if (!elder)
-        throw new Problem(404, 'not-found', 'Not found', `elder ${params.elderId} is not registered`);
+      if (!elder) throw problemFor('not-found', `elder ${params.elderId} is not registered`);
       const ledger = await elderLedgerMonth(db, params.elderId, query.month);
       const pdf = await renderElderStatement(
         ledger,

@@ -2,10 +2,10 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { fen } from '../../domain/money.ts';
 import { parsePolicyDocument, policyDocumentSchema } from '../../domain/policy/policy-document.ts';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { actorOf, principalOf } from '../auth/authenticate.ts';
 import type { EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { businessDateSchema, fenSchema, idSchema, instantSchema } from '../http/common-schemas.ts';
-import { problemFor } from '../http/problem-catalogue.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import type { RegistrationService } from './registration-service.ts';
 

@@ -1,5 +1,5 @@
 import { maskName } from '../../domain/identity/national-id.ts';
-import { fen, formatYuan } from '../../domain/money.ts';
+import { formatYuan } from '../../domain/money.ts';
 import { SUBSIDY_REASON_TEXT } from '../../domain/policy/reasons.ts';
 import type { SaleAnswer } from '../../domain/sales/sale-answer.ts';
 import type { MealSoldData } from '../../domain/sales/sale-events.ts';
@@ -32,7 +32,7 @@ export function answerOf(sold: MealSoldData, status: AnswerStatus, elderName: st
 }
 
 function debtNotice(owedFen: number) {
-  const yuan = formatYuan(fen(owedFen));
+  const yuan = formatYuan(owedFen);
   return {
     code: 'offline-debt' as const,
     owedFen,

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { fen } from '../../domain/money.ts';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import type { SellMeal } from '../../domain/sales/sale.ts';
 import { fenSchema, idSchema, instantSchema } from '../http/common-schemas.ts';
-import { problemFor } from '../http/problem-catalogue.ts';
 
 /** How far ahead of the service's clock a sale time or a terminal clock may be. */
 export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;

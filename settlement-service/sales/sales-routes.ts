@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { DomainError } from '../../domain/domain-error.ts';
+import { Problem } from '../../domain/problems/problem.ts';
 import {
   type BatchResult,
   batchAnswerSchema,
@@ -10,7 +11,7 @@ import {
 } from '../../domain/sales/sale-answer.ts';
 import { actorOf, principalOf } from '../auth/authenticate.ts';
 import { invalidInputProblem } from '../http/field-errors.ts';
-import { Problem, problemOfDomainError } from '../http/problem.ts';
+import { problemOfDomainError } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { assertClockWithinAllowance, type SaleBody, saleBodySchema, toSellMeal } from './sale-request.ts';
 import type { SaleOutcome, SalesService, SaleToRecord } from './sales-service.ts';

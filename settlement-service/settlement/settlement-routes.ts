@@ -1,12 +1,11 @@
 import type { Request } from 'express';
 import { z } from 'zod';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import type { SettlementStep } from '../../domain/settlement/settlement.ts';
 import { isMonthKey } from '../../domain/time/calendar.ts';
 import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import { actingUser, principalOf } from '../auth/authenticate.ts';
 import { idSchema } from '../http/common-schemas.ts';
-import { Problem } from '../http/problem.ts';
-import { problemFor } from '../http/problem-catalogue.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { renderBureauSummary } from '../statements/bureau-summary.ts';
 import { renderCanteenStatement } from '../statements/canteen-statement.ts';
@@ -141,7 +140,7 @@ async function exportData(service: SettlementService, month: string) {
 function requireOwnCanteen(request: Request, canteenId: string): void {
   const principal = principalOf(request);
   if (principal.role === 'canteen-manager' && principal.canteenId !== canteenId) {
-    throw new Problem(403, 'forbidden', 'Forbidden', 'a canteen manager reads its own canteen only');
+    throw problemFor('forbidden', 'a canteen manager reads its own canteen only');
   }
 }
 
@@ -307,13 +306,7 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       requireOwnCanteen(request, params.canteenId);
       const view = await service.view(params.month);
       const canteen = view.canteens.find((entry) => entry.canteenId === params.canteenId);
-      if (!canteen)
-        throw new Problem(
-          404,
-          'not-found',
-          'Not found',
-          `no settlement for ${params.canteenId} in ${params.month}`,
-        );
+      if (!canteen) throw problemFor('not-found', `no settlement for ${params.canteenId} in ${params.month}`);
       return { status: 200, body: { month: view.month, status: view.status, ...canteen } };
     }),
   ];

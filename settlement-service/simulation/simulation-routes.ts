@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { parseProposal } from '../../domain/simulation/proposal.ts';
 import { isMonthKey, type MonthKey } from '../../domain/time/calendar.ts';
 import type { EventStore } from '../../event-store/port.ts';
 import { canteenNamesOf } from '../../projections/directory/directory-queries.ts';
 import { simulateMonth, simulateProposals } from '../../projections/simulation/simulate-month.ts';
-import { problemFor } from '../http/problem-catalogue.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { toXlsx } from '../statements/exports.ts';
 import { simulationTables } from './simulation-export.ts';

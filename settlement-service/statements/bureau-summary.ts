@@ -1,10 +1,8 @@
-import { type Fen, formatYuan } from '../../domain/money.ts';
+import { formatYuan } from '../../domain/money.ts';
 import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import type { SettlementView } from '../settlement/settlement-service.ts';
 import { statusText } from './canteen-statement.ts';
 import { createDocument, heading, LEFT, numberPages, table, toBuffer } from './pdf-layout.ts';
-
-const yuan = (amount: number) => formatYuan(amount as Fen);
 
 /** 全市汇总表: every canteen's month on a few pages, with totals, sources and the month's digest. */
 export function renderBureauSummary(
@@ -31,18 +29,18 @@ export function renderBureauSummary(
       ['食堂数', String(totals.canteens)],
       ['售餐份数', String(totals.mealsSold)],
       ['补贴餐次', String(totals.subsidisedMeals)],
-      ['食堂垫付补贴(元)', yuan(totals.subsidyFen)],
-      ['不予报销(元)', yuan(-totals.excludedFen)],
-      ['运营补贴(元)', yuan(totals.operatingSubsidyFen)],
-      ['以前月份调整(元)', yuan(totals.adjustmentsFen)],
-      ['应拨付合计(元)', yuan(totals.reimbursementFen)],
+      ['食堂垫付补贴(元)', formatYuan(totals.subsidyFen)],
+      ['不予报销(元)', formatYuan(-totals.excludedFen)],
+      ['运营补贴(元)', formatYuan(totals.operatingSubsidyFen)],
+      ['以前月份调整(元)', formatYuan(totals.adjustmentsFen)],
+      ['应拨付合计(元)', formatYuan(totals.reimbursementFen)],
     ],
   );
   heading(doc, '二、按资金来源');
   table(
     doc,
     [240, 120],
-    [['资金来源', '金额(元)'], ...totals.bySource.map((part) => [part.source, yuan(part.fen)])],
+    [['资金来源', '金额(元)'], ...totals.bySource.map((part) => [part.source, formatYuan(part.fen)])],
   );
 
   heading(doc, '三、各食堂');
@@ -56,9 +54,9 @@ export function renderBureauSummary(
         names.get(canteen.canteenId) ?? canteen.canteenId,
         String(canteen.mealsSold),
         String(canteen.subsidisedMeals),
-        yuan(canteen.subsidyFen - canteen.excludedFen),
-        yuan(canteen.operatingSubsidyFen),
-        yuan(canteen.reimbursementFen),
+        formatYuan(canteen.subsidyFen - canteen.excludedFen),
+        formatYuan(canteen.operatingSubsidyFen),
+        formatYuan(canteen.reimbursementFen),
       ]),
     ],
   );

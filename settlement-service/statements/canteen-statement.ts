@@ -1,4 +1,4 @@
-import { type Fen, formatYuan } from '../../domain/money.ts';
+import { formatYuan } from '../../domain/money.ts';
 import type {
   BureauUser,
   Cutoff,
@@ -28,7 +28,6 @@ export interface CanteenStatementInput extends StatementFigures {
   readonly steps: SettlementSteps;
 }
 
-const yuan = (amount: number) => formatYuan(amount as Fen);
 const REASONS: Record<string, string> = {
   'offline-mismatch': '脱机补贴高于应得',
   'offline-over-cap': '脱机补贴超出次数上限',
@@ -72,11 +71,11 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
     [
       ['售餐份数(含非补贴)', String(canteen.mealsSold)],
       ['补贴餐次', String(canteen.subsidisedMeals)],
-      ['食堂垫付补贴(元)', yuan(canteen.subsidyFen)],
-      ['不予报销(元)', yuan(-canteen.excludedFen)],
-      ['运营补贴(元)', yuan(canteen.operatingSubsidyFen)],
-      ['以前月份调整(元)', yuan(canteen.adjustmentsFen)],
-      ['应拨付金额(元)', yuan(canteen.reimbursementFen)],
+      ['食堂垫付补贴(元)', formatYuan(canteen.subsidyFen)],
+      ['不予报销(元)', formatYuan(-canteen.excludedFen)],
+      ['运营补贴(元)', formatYuan(canteen.operatingSubsidyFen)],
+      ['以前月份调整(元)', formatYuan(canteen.adjustmentsFen)],
+      ['应拨付金额(元)', formatYuan(canteen.reimbursementFen)],
     ],
   );
 
@@ -84,12 +83,12 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
   table(
     doc,
     [240, 120],
-    [['资金来源', '金额(元)'], ...canteen.bySource.map((part) => [part.source, yuan(part.fen)])],
+    [['资金来源', '金额(元)'], ...canteen.bySource.map((part) => [part.source, formatYuan(part.fen)])],
   );
   table(
     doc,
     [240, 120],
-    [['补贴规则', '金额(元)'], ...canteen.byRule.map((rule) => [rule.ruleId, yuan(rule.fen)])],
+    [['补贴规则', '金额(元)'], ...canteen.byRule.map((rule) => [rule.ruleId, formatYuan(rule.fen)])],
   );
 
   heading(doc, '三、运营补贴及依据');
@@ -102,7 +101,7 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
       ...canteen.operatingSubsidy.lines.map((line) => [
         OPERATING_KINDS[line.kind] ?? line.kind,
         basisText(line),
-        yuan(line.fen),
+        formatYuan(line.fen),
       ]),
     ],
   );
@@ -117,8 +116,8 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
         day.date,
         String(day.meals),
         String(day.subsidisedMeals),
-        yuan(day.subsidyFen),
-        yuan(day.reimbursableFen),
+        formatYuan(day.subsidyFen),
+        formatYuan(day.reimbursableFen),
         String(day.elderDays),
       ]),
     ],
@@ -135,8 +134,8 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
         elder.maskedIdNumber,
         String(elder.meals),
         String(elder.subsidisedMeals),
-        yuan(elder.subsidyFen),
-        yuan(elder.reimbursableFen),
+        formatYuan(elder.subsidyFen),
+        formatYuan(elder.reimbursableFen),
       ]),
     ],
   );
@@ -158,7 +157,7 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
         entry.alertId
           ? `核实不予结算(${alertNumber(entry.alertId)})`
           : (REASONS[entry.reason] ?? entry.reason),
-        yuan(entry.fen),
+        formatYuan(entry.fen),
       ]),
     ],
   );
@@ -167,7 +166,7 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
     [250, 150, 80],
     [
       ['当月作废(售餐编号)', '作废原因', '补贴(元)'],
-      ...canteen.voided.map((entry) => [entry.saleId, entry.reason, yuan(entry.subsidyFen)]),
+      ...canteen.voided.map((entry) => [entry.saleId, entry.reason, formatYuan(entry.subsidyFen)]),
     ],
   );
   table(
@@ -179,7 +178,7 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
         entry.saleId,
         entry.month,
         entry.alertId ? `核实(${alertNumber(entry.alertId)})` : ADJUSTMENT_KINDS[entry.kind],
-        yuan(entry.fen),
+        formatYuan(entry.fen),
       ]),
     ],
   );
@@ -233,12 +232,12 @@ export function statusText(status: SettlementStatus): string {
 function basisText(line: CanteenSettlement['operatingSubsidy']['lines'][number]): string {
   switch (line.kind) {
     case 'perSubsidisedMeal':
-      return `${line.subsidisedMeals} 餐 × ${yuan(line.rateFen)} 元`;
+      return `${line.subsidisedMeals} 餐 × ${formatYuan(line.rateFen)} 元`;
     case 'perElderDay':
-      return `${line.elderDays} 人天 × ${yuan(line.rateFen)} 元`;
+      return `${line.elderDays} 人天 × ${formatYuan(line.rateFen)} 元`;
     case 'perDinerByAge':
       return line.bands
-        .map((band) => `${band.minAge}岁起 ${band.elderDays} 人天 × ${yuan(band.fen)}`)
+        .map((band) => `${band.minAge}岁起 ${band.elderDays} 人天 × ${formatYuan(band.fen)}`)
         .join(';');
     case 'flatMonthly':
       return `当月售餐 ${line.mealsSold} 份`;

@@ -1,10 +1,9 @@
 import { maskName } from '../../domain/identity/national-id.ts';
-import { type Fen, formatYuan } from '../../domain/money.ts';
+import { formatYuan } from '../../domain/money.ts';
 import { lastDayOfMonth } from '../../domain/time/calendar.ts';
 import type { ElderLedgerMonth } from '../../projections/sales/elder-ledger.ts';
 import { createDocument, heading, LEFT, numberPages, table, toBuffer } from './pdf-layout.ts';
 
-const yuan = (amount: number) => formatYuan(amount as Fen);
 const PERIODS: Record<string, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
 
 /** 老人月度账单: an elder's meals of a month for the elder or the family, name and ID number masked. */
@@ -30,8 +29,8 @@ export function renderElderStatement(
     [
       ['就餐次数', String(totals.meals)],
       ['享受补贴次数', String(totals.subsidisedMeals)],
-      ['政府补贴(元)', yuan(totals.subsidyFen)],
-      ['本人支付(元)', yuan(totals.elderPaidFen)],
+      ['政府补贴(元)', formatYuan(totals.subsidyFen)],
+      ['本人支付(元)', formatYuan(totals.elderPaidFen)],
     ],
   );
 
@@ -45,9 +44,9 @@ export function renderElderStatement(
         meal.businessDate,
         PERIODS[meal.period ?? ''] ?? '—',
         meal.canteenId,
-        yuan(meal.totalFen),
-        yuan(meal.subsidyFen),
-        yuan(meal.elderPaysFen),
+        formatYuan(meal.totalFen),
+        formatYuan(meal.subsidyFen),
+        formatYuan(meal.elderPaysFen),
         meal.voided ? '已作废' : meal.offline ? '脱机' : '',
       ]),
     ],

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { type Fen, formatYuan } from '../../domain/money.ts';
+import { formatYuan } from '../../domain/money.ts';
 import type { SettlementView } from '../settlement/settlement-service.ts';
 
 /**
@@ -14,8 +14,6 @@ export interface ExportTable {
   readonly header: readonly string[];
   readonly rows: readonly (readonly ExportCell[])[];
 }
-
-const yuan = (amount: number) => formatYuan(amount as Fen);
 
 /** 结算汇总: one row per canteen, with the reimbursed subsidy split by funding source. */
 export function settlementTable(view: SettlementView, names: ReadonlyMap<string, string>): ExportTable {
@@ -44,12 +42,14 @@ export function settlementTable(view: SettlementView, names: ReadonlyMap<string,
       names.get(canteen.canteenId) ?? canteen.canteenId,
       canteen.mealsSold,
       canteen.subsidisedMeals,
-      yuan(canteen.subsidyFen),
-      yuan(canteen.excludedFen),
-      ...sources.map((source) => yuan(canteen.bySource.find((part) => part.source === source)?.fen ?? 0)),
-      yuan(canteen.operatingSubsidyFen),
-      yuan(canteen.adjustmentsFen),
-      yuan(canteen.reimbursementFen),
+      formatYuan(canteen.subsidyFen),
+      formatYuan(canteen.excludedFen),
+      ...sources.map((source) =>
+        formatYuan(canteen.bySource.find((part) => part.source === source)?.fen ?? 0),
+      ),
+      formatYuan(canteen.operatingSubsidyFen),
+      formatYuan(canteen.adjustmentsFen),
+      formatYuan(canteen.reimbursementFen),
       canteen.digest,
     ]),
   };
@@ -65,7 +65,7 @@ export function paymentTable(view: SettlementView, names: ReadonlyMap<string, st
       view.status,
       canteen.canteenId,
       names.get(canteen.canteenId) ?? canteen.canteenId,
-      yuan(canteen.reimbursementFen),
+      formatYuan(canteen.reimbursementFen),
       canteen.reimbursementFen,
     ]),
   };
@@ -74,7 +74,7 @@ export function paymentTable(view: SettlementView, names: ReadonlyMap<string, st
 /** RFC 4180 CSV with a UTF-8 byte-order mark, so that spreadsheet programs read the Chinese right. */
 export function toCsv(table: ExportTable): Buffer {
   const cell = (value: ExportCell) => {
-    const text = typeof value === 'object' ? yuan(value.fen) : String(value);
+    const text = typeof value === 'object' ? formatYuan(value.fen) : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const lines = [table.header, ...table.rows].map((row) => row.map(cell).join(','));
@@ -91,7 +91,10 @@ export async function toXlsx(tables: readonly ExportTable[]): Promise<Buffer> {
     const sheet = workbook.addWorksheet(table.title);
     sheet.addRow([...table.header]).font = { bold: true };
     for (const cells of table.rows) {
-      const row = sheet.addRow(cells.map((value) => (typeof value === 'object' ? value.fen / 100 : value)));
+      // The number the cell shows, read back from the yuan text: 1234 fen → 12.34, never a sum of floats.
+      const row = sheet.addRow(
+        cells.map((value) => (typeof value === 'object' ? Number(formatYuan(value.fen)) : value)),
+      );
       cells.forEach((value, index) => {
         if (typeof value === 'object') row.getCell(index + 1).numFmt = '0.00';
       });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { ALERT_KINDS } from '../../domain/supervision/alert.ts';
 import {
   SUPERVISION_SETTINGS_STREAM,
@@ -11,7 +12,6 @@ import { actingUser } from '../auth/authenticate.ts';
 import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import { idSchema } from '../http/common-schemas.ts';
-import { problemFor } from '../http/problem-catalogue.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { type AlertDecision, AlertService } from './alert-service.ts';
 

@@ -4,6 +4,7 @@ import { canteen, canteenDetailsAt, canteenStream } from '../../domain/canteens/
 import { maskName } from '../../domain/identity/national-id.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import { capHistoryEntryOf, capHistoryFrom } from '../../domain/policy/caps.ts';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import type {
   CountedMeal,
   OfflineCard,
@@ -16,7 +17,6 @@ import { areaElders, cardsOfElders } from '../../projections/directory/directory
 import { countedSalesOf } from '../../projections/sales/sales-queries.ts';
 import { principalOf } from '../auth/authenticate.ts';
 import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
-import { Problem } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 
 const countedMealSchema = z.object({
@@ -137,14 +137,14 @@ export function offlineCopyRoutes(
     }).implement(async ({ params, request }) => {
       const principal = principalOf(request);
       if (principal.role !== 'terminal' || principal.terminalId !== params.terminalId)
-        throw new Problem(403, 'forbidden', 'Forbidden', 'a terminal reads its own offline copy only');
+        throw problemFor('forbidden', 'a terminal reads its own offline copy only');
       const at = now();
       const [canteenState, policies] = await Promise.all([
         repository.load(canteenStream(principal.canteenId), canteen),
         repository.load(POLICY_REGISTER_STREAM, policyRegister),
       ]);
       const details = canteenDetailsAt(canteenState.state, at);
-      if (!details) throw new Problem(422, 'canteen-unknown', 'Unknown canteen', principal.canteenId);
+      if (!details) throw problemFor('canteen-unknown', principal.canteenId);
       const area = await offlineEldersAndCards(db, principal.canteenId, details.district, businessDateOf(at));
       const copy: OfflineCopy = {
         terminalId: principal.terminalId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import {
   type ReportQueue,
   terminalQueue,
@@ -8,7 +9,6 @@ import { principalOf } from '../auth/authenticate.ts';
 import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import { instantSchema } from '../http/common-schemas.ts';
-import { Problem } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 
 /** A terminal says how many sales it still holds (on reconnecting and as its queue drains). */
@@ -30,7 +30,7 @@ export function terminalQueueRoutes(repository: AggregateRepository, now: () => 
     }).implement(async ({ params, body, request }) => {
       const principal = principalOf(request);
       if (principal.role !== 'terminal' || principal.terminalId !== params.terminalId)
-        throw new Problem(403, 'forbidden', 'Forbidden', 'a terminal reports its own queue only');
+        throw problemFor('forbidden', 'a terminal reports its own queue only');
       const command: ReportQueue = {
         terminalId: params.terminalId,
         queuedSales: body.queuedSales,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_CATALOGUE } from '../../settlement-service/http/problem-catalogue.ts';
+import { PROBLEM_CATALOGUE } from '../../domain/problems/problem-catalogue.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 import {
   differences,

@@ -10,6 +10,7 @@ import { canteenPeriodProblems } from '../../domain/policy/meal-periods.ts';
 import { parsePolicyDocument, policyDocumentSchema } from '../../domain/policy/policy-document.ts';
 import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
 import { policyInForceOn } from '../../domain/policy/policy-validity.ts';
+import { PROBLEM_CATALOGUE, type ProblemCode } from '../../domain/problems/problem-catalogue.ts';
 import { decideSale } from '../../domain/sales/sale.ts';
 import type { MealSoldData } from '../../domain/sales/sale-events.ts';
 import { canteenMonth } from '../../domain/settlement/canteen-month.ts';
@@ -19,7 +20,6 @@ import type { SaleRecord, SettlementFacts } from '../../domain/settlement/settle
 import { monthKeyOf } from '../../domain/time/calendar.ts';
 import { businessDateOf, instantFromIso } from '../../domain/time/shanghai-time.ts';
 import { invalidInputProblem } from '../../settlement-service/http/field-errors.ts';
-import { PROBLEM_CATALOGUE, type ProblemCode } from '../../settlement-service/http/problem-catalogue.ts';
 import { BEIJING_LIKE, TIANJIN_LIKE, ZENGCHENG_LIKE } from '../support/example-policies.ts';
 
 /*

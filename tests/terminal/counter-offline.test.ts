@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CounterError } from '../../pos-terminal/counter/counter.ts';
+import { formatMoney } from '../../domain/money.ts';
+import { CounterError } from '../../pos-terminal/counter/counter-views.ts';
 import { decodeEscPos } from '../../pos-terminal/receipts/escpos-decode.ts';
 import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
 import { type RunningTerminal, startTerminal } from '../../pos-terminal/terminal.ts';
@@ -220,7 +221,7 @@ describe('the counter online and offline (real service over HTTP, a cuttable net
     expect(slip).toMatch(/作废人\s+李强/);
     expect(slip).toMatch(/作废原因\s+点错/);
     expect(slip).toMatch(
-      new RegExp(`应退\\s+￥${((last?.shown.elderPaysFen ?? 0) / 100).toFixed(2).replace('.', '\\.')}`),
+      new RegExp(`应退\\s+${formatMoney(last?.shown.elderPaysFen ?? 0).replace('.', '\\.')}`),
     );
 
     await network.set('down');

@@ -1,4 +1,5 @@
-import { alertOf, yuanText } from '../alert.ts';
+import { formatMoney, formatYuan } from '../../money.ts';
+import { alertOf } from '../alert.ts';
 import { type Check, unchanged } from './check.ts';
 
 /**
@@ -27,8 +28,8 @@ export const offlineOverCap: Check<null> = {
           saleIds: [sale.saleId],
           eventIds: [sale.eventId],
           explanation: {
-            zh: `终端 ${sale.terminalId} 脱机时于 ${sale.businessDate} ${sale.localTime} 给卡 ${sale.cardUid ?? '—'} 补贴 ${yuanText(sale.appliedSubsidyFen)} 元，其中 ${yuanText(sale.overCapFen)} 元超出补贴次数上限，不予结算`,
-            en: `Offline, terminal ${sale.terminalId} applied ¥${yuanText(sale.appliedSubsidyFen)} for card ${sale.cardUid ?? '—'} on ${sale.businessDate} at ${sale.localTime}; ¥${yuanText(sale.overCapFen)} of it broke a cap and is not reimbursed`,
+            zh: `终端 ${sale.terminalId} 脱机时于 ${sale.businessDate} ${sale.localTime} 给卡 ${sale.cardUid ?? '—'} 补贴 ${formatYuan(sale.appliedSubsidyFen)} 元，其中 ${formatYuan(sale.overCapFen)} 元超出补贴次数上限，不予结算`,
+            en: `Offline, terminal ${sale.terminalId} applied ${formatMoney(sale.appliedSubsidyFen)} for card ${sale.cardUid ?? '—'} on ${sale.businessDate} at ${sale.localTime}; ${formatMoney(sale.overCapFen)} of it broke a cap and is not reimbursed`,
           },
           figures: { appliedSubsidyFen: sale.appliedSubsidyFen, overCapFen: sale.overCapFen },
         }),

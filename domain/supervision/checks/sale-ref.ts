@@ -1,8 +1,7 @@
-import type { Fen } from '../../money.ts';
+import { type Fen, formatMoney, formatYuan } from '../../money.ts';
 import type { BusinessDate } from '../../time/calendar.ts';
 import type { EpochMs } from '../../time/shanghai-time.ts';
 import type { AlertSeverity } from '../alert.ts';
-import { yuanText } from '../alert.ts';
 import type { SupervisedSale } from '../facts.ts';
 
 /** What a check remembers of a sale it may have to raise later. */
@@ -53,7 +52,7 @@ export function subsidyText(sale: Pick<SaleRef, 'appliedSubsidyFen' | 'reimbursa
   en: string;
 } {
   return {
-    zh: `补贴 ${yuanText(sale.appliedSubsidyFen)} 元，可结算 ${yuanText(sale.reimbursableFen)} 元`,
-    en: `subsidy ¥${yuanText(sale.appliedSubsidyFen)}, reimbursable ¥${yuanText(sale.reimbursableFen)}`,
+    zh: `补贴 ${formatYuan(sale.appliedSubsidyFen)} 元，可结算 ${formatYuan(sale.reimbursableFen)} 元`,
+    en: `subsidy ${formatMoney(sale.appliedSubsidyFen)}, reimbursable ${formatMoney(sale.reimbursableFen)}`,
   };
 }

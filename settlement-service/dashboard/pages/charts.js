@@ -1,4 +1,4 @@
-import { formatYuan, sourceName, words } from './i18n.js';
+import { axisMoney, formatMoney, sourceName, words } from './i18n.js';
 
 /* global echarts: loaded from /dashboard/assets/echarts.min.js before this module. */
 
@@ -53,14 +53,14 @@ export function drawSources(element, bySource) {
       tooltip: {
         ...TOOLTIP,
         trigger: 'item',
-        formatter: (item) => `${item.name}\n￥${formatYuan(item.value)}`,
+        formatter: (item) => `${item.name}\n${formatMoney(item.value)}`,
       },
       // The amounts stand in the legend, where they have room; the ring says each part's share.
       legend: {
         orient: 'vertical',
         bottom: 0,
         textStyle: FONT,
-        formatter: (name) => `${name}  ￥${formatYuan(fenOf.get(name) ?? 0)}`,
+        formatter: (name) => `${name}  ${formatMoney(fenOf.get(name) ?? 0)}`,
       },
       series: [
         {
@@ -97,7 +97,7 @@ export function drawTrend(element, trend) {
             `${trend[items[0]?.dataIndex ?? 0]?.date ?? ''}`,
             ...items.map((item) =>
               item.seriesIndex === 2
-                ? `${item.seriesName} ￥${formatYuan(item.value)}`
+                ? `${item.seriesName} ${formatMoney(item.value)}`
                 : `${item.seriesName} ${item.value}`,
             ),
           ),
@@ -115,7 +115,7 @@ export function drawTrend(element, trend) {
           minInterval: 100,
           max: atLeast(500),
           splitLine: { show: false },
-          axisLabel: { ...FONT, formatter: (fen) => `￥${fen % 100 === 0 ? fen / 100 : formatYuan(fen)}` },
+          axisLabel: { ...FONT, formatter: (fen) => axisMoney(fen) },
         },
       ],
       series: [

@@ -1,6 +1,6 @@
 import { renderAlerts, setAlerts } from './alerts.js';
 import { drawMap, drawSources, drawTrend, resizeCharts } from './charts.js';
-import { applyWords, language, switchLanguage, words, yuan } from './i18n.js';
+import { applyWords, formatMoney, language, refusalText, switchLanguage, words } from './i18n.js';
 
 const TOKEN_KEY = 'zhucan-dashboard-token';
 const REFRESH_MS = 60_000;
@@ -32,14 +32,6 @@ async function call(path) {
   }
   if (!response.ok) throw new Refusal(response.status);
   return response;
-}
-
-function refusalText(error) {
-  const w = words();
-  if (error.status === 401) return w.unauthenticated;
-  if (error.status === 403) return w.forbidden;
-  if (error.status === 'unreachable') return w.unreachable;
-  return w.failed(error.status ?? error.message);
 }
 
 function showSignIn(message = '') {
@@ -164,8 +156,8 @@ function cards(container, figures) {
     ...[
       ['meals', w.meals, String(figures.meals)],
       ['subsidised', w.subsidisedMeals, String(figures.subsidisedMeals)],
-      ['subsidy', w.subsidy, yuan(figures.subsidyFen)],
-      ['reimbursable', w.reimbursable, yuan(figures.reimbursableFen)],
+      ['subsidy', w.subsidy, formatMoney(figures.subsidyFen)],
+      ['reimbursable', w.reimbursable, formatMoney(figures.reimbursableFen)],
     ].map(([key, label, value]) => {
       const card = element('div', undefined, 'card');
       const figure = element('div', value, 'value');
@@ -173,7 +165,7 @@ function cards(container, figures) {
       card.append(element('div', label, 'label'), figure);
       // 核实不予结算: what confirmed alerts took out of the reimbursable subsidy.
       if (key === 'reimbursable' && figures.excludedByAlertsFen > 0) {
-        const note = element('div', w.excludedByAlerts(yuan(figures.excludedByAlertsFen)), 'note');
+        const note = element('div', w.excludedByAlerts(formatMoney(figures.excludedByAlertsFen)), 'note');
         note.dataset.testid = 'excluded-by-alerts';
         card.append(note);
       }
@@ -205,7 +197,11 @@ function fillTable(table, columns, rows, emptyText) {
             td.append(cell);
             return td;
           }
-          return element('td', cell, typeof cell === 'string' && /^[￥\d]/.test(cell) ? 'number' : undefined);
+          return element(
+            'td',
+            cell,
+            typeof cell === 'string' && /^-?[￥\d]/.test(cell) ? 'number' : undefined,
+          );
         }),
       );
       return row;
@@ -281,10 +277,10 @@ function render() {
         today.name,
         canteen ? `${canteen.district} / ${canteen.town}` : w.none,
         String(today.meals),
-        yuan(today.subsidyFen),
+        formatMoney(today.subsidyFen),
         String(ofMonth?.meals ?? 0),
-        yuan(ofMonth?.subsidyFen ?? 0),
-        yuan(ofMonth?.reimbursableFen ?? 0),
+        formatMoney(ofMonth?.subsidyFen ?? 0),
+        formatMoney(ofMonth?.reimbursableFen ?? 0),
       ];
     }),
     w.none,

@@ -224,16 +224,42 @@ export function words() {
   return WORDS[language()];
 }
 
-/** 12.34 style, from integer fen: domain/money.ts `formatYuan`, integer arithmetic only. */
-export function formatYuan(amount) {
-  const sign = amount < 0 ? '-' : '';
-  const abs = Math.abs(amount);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+/*
+ * Money as domain/money.ts writes it (a page cannot import TypeScript; tests/page-money.unit.test.ts
+ * holds these to it): integer arithmetic only, the sign in front of everything.
+ */
+
+/** Yuan as a plain number: 12.34, -0.07. */
+export function formatYuan(fen) {
+  return `${fen < 0 ? '-' : ''}${yuanDigits(Math.abs(fen), false)}`;
 }
 
-/** Money as people read it: ￥12.34. */
-export function yuan(fen) {
-  return `￥${formatYuan(fen)}`;
+/** Money as people read it: ￥12.34, -￥0.07; `grouped` sets thousands apart (￥1,234.56). */
+export function formatMoney(fen, { grouped = false } = {}) {
+  return `${fen < 0 ? '-' : ''}￥${yuanDigits(Math.abs(fen), grouped)}`;
+}
+
+function yuanDigits(abs, grouped) {
+  const whole = String(Math.floor(abs / 100));
+  return `${grouped ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : whole}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** A chart axis tick: ￥5 where it is whole yuan (ticks step by whole yuan), else as `formatMoney`. */
+export function axisMoney(fen, options) {
+  const text = formatMoney(Math.round(fen), options);
+  return text.endsWith('.00') ? text.slice(0, -3) : text;
+}
+
+/**
+ * A failed request in the page's words (`w`, the dashboard's or a page's own on top of them): signed
+ * out, not allowed, the data being prepared (503, where the words say so), unreachable, else the status.
+ */
+export function refusalText(error, w = words()) {
+  if (error.status === 401) return w.unauthenticated;
+  if (error.status === 403) return w.forbidden;
+  if (error.status === 503 && w.cutOff) return w.cutOff;
+  if (error.status === 'unreachable') return w.unreachable;
+  return w.failed(error.status ?? error.message);
 }
 
 export function sourceName(source) {

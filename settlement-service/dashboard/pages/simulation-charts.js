@@ -1,4 +1,5 @@
 import { chartIn, escapeHtml, FONT } from './charts.js';
+import { axisMoney } from './i18n.js';
 import { money } from './simulation-policy.js';
 
 export { resizeCharts } from './charts.js';
@@ -7,11 +8,8 @@ export { resizeCharts } from './charts.js';
 export const RECORDED_COLOR = '#8a8f98';
 export const PROPOSAL_COLORS = ['#1d6fb8', '#e07a1f', '#2e9d5b'];
 
-/** Axis labels in whole yuan where they are whole (ticks step by whole yuan). */
-const axisMoney = (fen) => {
-  const whole = Math.round(fen);
-  return whole % 100 === 0 ? `￥${whole / 100}` : money(whole);
-};
+/** Axis labels in whole yuan where they are whole (ticks step by whole yuan), thousands apart. */
+const moneyTick = (fen) => axisMoney(fen, { grouped: true });
 
 /**
  * Grouped bars: one group per category (a funding source, a canteen), one bar per series (the month
@@ -23,7 +21,7 @@ export function drawComparison(element, { categories, series, horizontal = false
   const valueAxis = {
     type: 'value',
     minInterval: 100,
-    axisLabel: { ...FONT, formatter: axisMoney },
+    axisLabel: { ...FONT, formatter: moneyTick },
   };
   const categoryAxis = {
     type: 'category',

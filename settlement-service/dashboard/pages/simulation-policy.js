@@ -4,6 +4,8 @@
  * holds money.
  */
 
+import { formatMoney, formatYuan } from './i18n.js';
+
 export const CATEGORIES = [
   'dibao',
   'tekun',
@@ -37,10 +39,8 @@ export function parseYuan(text) {
 
 /** 500 → `'5'`, 250 → `'2.50'`: how an amount stands in a form field. */
 export function yuanText(fen) {
-  const cents = fen % 100;
-  return cents === 0
-    ? String(Math.floor(fen / 100))
-    : `${Math.floor(fen / 100)}.${String(cents).padStart(2, '0')}`;
+  const text = formatYuan(fen);
+  return text.endsWith('.00') ? text.slice(0, -3) : text;
 }
 
 /** `'60'` → 6000 bp, `'33.33'` → 3333 bp; `null` unless 0 to 100 with at most two decimals. */
@@ -63,11 +63,9 @@ function grouped(digits) {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** Money as the results show it: ￥1,234.56, -￥0.07 (integer arithmetic only). */
+/** Money as the results show it, thousands apart: ￥1,234.56, -￥0.07. */
 export function money(fen) {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}￥${grouped(String(Math.floor(abs / 100)))}.${String(abs % 100).padStart(2, '0')}`;
+  return formatMoney(fen, { grouped: true });
 }
 
 export function count(value) {

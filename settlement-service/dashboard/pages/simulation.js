@@ -1,4 +1,4 @@
-import { language, switchLanguage } from './i18n.js';
+import { refusalText as dashboardRefusalText, language, switchLanguage } from './i18n.js';
 import { drawComparison, resizeCharts } from './simulation-charts.js';
 import { describeFieldError, fieldName, readJson } from './simulation-errors.js';
 import { drawForm } from './simulation-form.js';
@@ -69,14 +69,8 @@ class Failure extends Error {
   }
 }
 
-function refusalText(error) {
-  const w = words();
-  if (error.status === 401) return w.unauthenticated;
-  if (error.status === 403) return w.forbidden;
-  if (error.status === 503) return w.cutOff;
-  if (error.status === 'unreachable') return w.unreachable;
-  return w.failed(error.status ?? error.message);
-}
+/** A refusal in the page's words: the dashboard's, and 503 as the data being prepared. */
+const refusalText = (error) => dashboardRefusalText(error, words());
 
 async function send(path, { body, signal } = {}) {
   let response;
