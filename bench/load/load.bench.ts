@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { connect } from '../../database/connect.ts';
 import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
-import { freePort } from '../../testkit/service-process.ts';
+import { callService, freePort } from '../../testkit/service-process.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { perSecond } from '../measure.ts';
 import {
@@ -111,7 +111,7 @@ export async function benchLoad(options: LoadBenchOptions): Promise<string> {
 
     // The month close, at the end, of the month the sales were timed in.
     const closing = performance.now();
-    const close = await call(url, 'POST', `/api/v1/settlements/${month.key}/close`, adminToken);
+    const close = await callService(url, 'POST', `/api/v1/settlements/${month.key}/close`, adminToken);
     const closeSeconds = (performance.now() - closing) / 1000;
     if (close.status !== 200)
       throw new Error(`close answered ${close.status}: ${JSON.stringify(close.body)}`);
@@ -211,19 +211,6 @@ async function stopService(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function call(url: string, method: string, pathname: string, token: string, body?: unknown) {
-  const response = await fetch(`${url}${pathname}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
 /** The month before the current one in Asia/Shanghai: ended, so it can be closed. */
 function previousMonth(now: number): LoadPlan['month'] & { key: string } {
   const [year = 0, month = 0] = businessDateOf(now).split('-').map(Number);
@@ -264,7 +251,7 @@ async function registerBureau(
   options: LoadBenchOptions,
 ): Promise<{ tokens: string[]; cards: string[] }> {
   const admin = async (method: string, pathname: string, body: unknown) => {
-    const answer = await call(url, method, pathname, adminToken, body);
+    const answer = await callService(url, method, pathname, adminToken, body);
     if (answer.status >= 300) {
       throw new Error(`${method} ${pathname} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     }
