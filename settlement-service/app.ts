@@ -17,9 +17,12 @@ import { OPENAPI_DOCUMENT_PATH, openApiDocumentHandler } from './http/openapi.ts
 import { notFound, problemHandler } from './http/problem.ts';
 import { type ImplementedRoute, JSON_MEDIA_TYPE, mountRoutes } from './http/route.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { elderSearchRoutes } from './read-models/elder-search-route.ts';
 import { readModelRoutes } from './read-models/read-model-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
 import { RegistrationService } from './registration/registration-service.ts';
+import { RosterImport } from './registration/roster-import.ts';
+import { rosterRoutes } from './registration/roster-routes.ts';
 import { salesRoutes } from './sales/sales-routes.ts';
 import { SalesService } from './sales/sales-service.ts';
 import type { PiiVault } from './security/pii-vault.ts';
@@ -59,6 +62,7 @@ export interface AppDependencies {
 
 export interface Services {
   readonly registration: RegistrationService;
+  readonly rosterImport: RosterImport;
   readonly sales: SalesService;
 }
 
@@ -78,16 +82,18 @@ export function createServices(
   const elders = new ElderRepository(deps.eventStore, deps.snapshots ?? new MemorySnapshotStore(), {
     log: deps.log,
   });
+  const registration = new RegistrationService({
+    repository,
+    elders,
+    vault: deps.vault,
+    tokenSecret: deps.tokenSecret,
+    now,
+  });
   return {
     repository,
     auth: new Authenticator(deps.adminToken, repository, now),
-    registration: new RegistrationService({
-      repository,
-      elders,
-      vault: deps.vault,
-      tokenSecret: deps.tokenSecret,
-      now,
-    }),
+    registration,
+    rosterImport: new RosterImport({ registration, repository, elders, vault: deps.vault, now }),
     sales: new SalesService(repository, elders),
   };
 }
@@ -111,6 +117,7 @@ function readModelBackedRoutes(
     ...settlementRoutes(settlement, bureauName),
     ...simulationRoutes(deps.eventStore, db),
     ...readModelRoutes(db, bureauName),
+    ...elderSearchRoutes(db, deps.vault),
     ...dashboardRoutes(deps.eventStore, db, now),
     ...offlineCopyRoutes(repository, db, now),
     ...alertRoutes(repository, db, now),
@@ -120,10 +127,11 @@ function readModelBackedRoutes(
 /** The settlement service's HTTP application, wired to its dependencies (no I/O of its own). */
 export function createApp(deps: AppDependencies): Express {
   const now = deps.now ?? Date.now;
-  const { auth, registration, sales, repository } = createServices(deps);
+  const { auth, registration, rosterImport, sales, repository } = createServices(deps);
   const bureauName = deps.bureauName ?? DEFAULT_BUREAU_NAME;
   const routes = [
     ...registrationRoutes(registration),
+    ...rosterRoutes(rosterImport),
     ...salesRoutes(sales, now),
     ...terminalQueueRoutes(repository, now),
     ...userRoutes(repository, deps.tokenSecret),

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { CategoryHolding } from '../../domain/policy/meal-facts.ts';
 import type { BusinessDate } from '../../domain/time/calendar.ts';
+import { fragmentGrams } from './name-grams.ts';
 
 export interface DirectoryElder {
   readonly elderId: string;
@@ -276,4 +277,74 @@ export async function cardsOfElders(
     db,
   );
   return rows.map((row) => ({ cardUid: row.card_uid, elderId: row.elder_id, status: row.status }));
+}
+
+/** An elder as the search answers it: the name in clear for masking by the caller, the ID number masked. */
+export interface FoundElder {
+  readonly elderId: string;
+  readonly name: string;
+  readonly idNumberMasked: string;
+  readonly district: string;
+  readonly town: string;
+  readonly homeCanteenId: string | null;
+  readonly cardUid: string | null;
+  readonly categories: CategoryHolding[];
+  readonly diedOn: BusinessDate | null;
+}
+
+/**
+ * 老人检索: elders whose name contains `text`, whose current card is `text`, or whose ID number has
+ * the keyed hash `idLookupHash`; every elder when `text` is empty. By elder id, `limit` at a time
+ * after the elder id `after`; `next` is the cursor of the following page, null on the last one.
+ * Each kind is an index look-up: the name by its character pairs (`name_grams`, GIN), the card and
+ * the hash by equality.
+ */
+export async function searchElders(
+  db: Kysely<unknown>,
+  search: {
+    readonly text: string;
+    readonly idLookupHash: string | null;
+    readonly limit: number;
+    readonly after: string | null;
+  },
+): Promise<{ readonly elders: FoundElder[]; readonly next: string | null }> {
+  const text = search.text.trim();
+  const grams = fragmentGrams(text);
+  const matches =
+    text === ''
+      ? sql`true`
+      : sql`((name_grams @> ${grams}::text[] AND strpos(lower(name), ${text.toLowerCase()}) > 0)
+             OR card_uid = ${text}
+             ${search.idLookupHash === null ? sql`` : sql`OR id_lookup_hash = ${search.idLookupHash}`})`;
+  const { rows } = await sql<{
+    elder_id: string;
+    name: string;
+    id_number_masked: string;
+    district: string;
+    town: string;
+    home_canteen_id: string | null;
+    card_uid: string | null;
+    categories: CategoryHolding[];
+    died_on: string | null;
+  }>`
+    SELECT elder_id, name, id_number_masked, district, town, home_canteen_id, card_uid, categories,
+      to_char(died_on, 'YYYY-MM-DD') AS died_on
+      FROM read_models.elders
+     WHERE ${matches} ${search.after === null ? sql`` : sql`AND elder_id > ${search.after}`}
+     ORDER BY elder_id LIMIT ${search.limit + 1}`.execute(db);
+  const page = rows.slice(0, search.limit);
+  return {
+    elders: page.map((row) => ({
+      elderId: row.elder_id,
+      name: row.name,
+      idNumberMasked: row.id_number_masked,
+      district: row.district,
+      town: row.town,
+      homeCanteenId: row.home_canteen_id,
+      cardUid: row.card_uid,
+      categories: row.categories,
+      diedOn: row.died_on,
+    })),
+    next: rows.length > search.limit ? (page.at(-1)?.elder_id ?? null) : null,
+  };
 }

@@ -7,6 +7,7 @@ import type { TerminalQueueEvent } from '../../domain/terminals/terminal-queue.t
 import type { RecordedEvent } from '../../event-store/port.ts';
 import type { Projection } from '../runner/projection.ts';
 import { createDirectoryTables } from './directory.tables.ts';
+import { nameGrams } from './name-grams.ts';
 
 type DirectoryEvent = ElderEvent | CardEvent | TerminalEvent | TerminalQueueEvent | CanteenEvent;
 
@@ -18,7 +19,7 @@ type DirectoryEvent = ElderEvent | CardEvent | TerminalEvent | TerminalQueueEven
  */
 export const directoryProjection: Projection = {
   name: 'directory',
-  version: 2,
+  version: 3,
   eventTypes: [
     'ElderRegistered',
     'ElderProfileChanged',
@@ -39,12 +40,12 @@ export const directoryProjection: Projection = {
     const json = (rows: Iterable<object>) => JSON.stringify([...rows]);
     if (changes.registered.size > 0)
       await sql`
-        INSERT INTO ${table('elders')} (elder_id, name, id_number_masked, id_lookup_hash, birth_date, district, town,
-          home_canteen_id, categories, registered_at, updated_at)
-        SELECT elder_id, name, id_number_masked, id_lookup_hash, birth_date, district, town, home_canteen_id,
+        INSERT INTO ${table('elders')} (elder_id, name, name_grams, id_number_masked, id_lookup_hash, birth_date,
+          district, town, home_canteen_id, categories, registered_at, updated_at)
+        SELECT elder_id, name, name_grams, id_number_masked, id_lookup_hash, birth_date, district, town, home_canteen_id,
           categories, registered_at, registered_at
           FROM json_to_recordset(${json(changes.registered.values())}::json) AS e(elder_id text, name text,
-            id_number_masked text, id_lookup_hash text, birth_date date, district text, town text,
+            name_grams text[], id_number_masked text, id_lookup_hash text, birth_date date, district text, town text,
             home_canteen_id text, categories jsonb, registered_at timestamptz)
         ON CONFLICT (elder_id) DO NOTHING`.execute(trx);
     if (changes.elderPatches.size > 0) {
@@ -54,6 +55,8 @@ export const directoryProjection: Projection = {
         changed AS (
           UPDATE ${table('elders')} AS e SET
             name = CASE WHEN p.patch ? 'name' THEN p.patch->>'name' ELSE e.name END,
+            name_grams = CASE WHEN p.patch ? 'name_grams'
+              THEN ARRAY(SELECT jsonb_array_elements_text(p.patch->'name_grams')) ELSE e.name_grams END,
             id_number_masked = CASE WHEN p.patch ? 'id_number_masked' THEN p.patch->>'id_number_masked'
               ELSE e.id_number_masked END,
             id_lookup_hash = CASE WHEN p.patch ? 'id_lookup_hash' THEN p.patch->>'id_lookup_hash' ELSE e.id_lookup_hash END,
@@ -245,6 +248,7 @@ function fold(events: readonly RecordedEvent[]): DirectoryChanges {
 function profileColumns(profile: ElderProfile): Record<string, unknown> {
   return {
     name: profile.name,
+    name_grams: nameGrams(profile.name),
     id_number_masked: profile.idNumber.masked,
     id_lookup_hash: profile.idNumber.lookupHash,
     birth_date: profile.birthDate,

@@ -10,6 +10,7 @@ export async function createDirectoryTables(db: Kysely<unknown>, schema: string)
     CREATE TABLE ${table('elders')} (
       elder_id text PRIMARY KEY,
       name text NOT NULL,
+      name_grams text[] NOT NULL,
       id_number_masked text NOT NULL,
       id_lookup_hash text NOT NULL,
       birth_date date NOT NULL,
@@ -24,6 +25,9 @@ export async function createDirectoryTables(db: Kysely<unknown>, schema: string)
     )`.execute(db);
   await sql`CREATE INDEX ON ${table('elders')} (id_lookup_hash)`.execute(db);
   await sql`CREATE INDEX ON ${table('elders')} (district, town)`.execute(db);
+  // Elder search (directory-queries.ts): by a fragment of the name, by the current card.
+  await sql`CREATE INDEX ON ${table('elders')} USING gin (name_grams)`.execute(db);
+  await sql`CREATE INDEX ON ${table('elders')} (card_uid)`.execute(db);
   await sql`
     CREATE TABLE ${table('cards')} (
       card_uid text PRIMARY KEY,

@@ -62,6 +62,12 @@ export class RegistrationService {
     });
   }
 
+  /** The elder registered under an ID number, by its keyed hash; null when none is. */
+  async idNumberHolder(lookupHash: string): Promise<string | null> {
+    const claim = await this.deps.repository.load(idNumberStream(lookupHash), idNumberClaim);
+    return claim.state.elderId;
+  }
+
   async registerElder(
     elderId: string,
     registration: ElderRegistration,
