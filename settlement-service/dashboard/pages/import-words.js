@@ -19,6 +19,7 @@ const PAGE_WORDS = {
     templateSaved: (name) => `已下载 ${name}`,
     stepFile: '② 选择名单文件',
     fileLabel: '名单文件(Excel .xlsx)',
+    chooseFile: '选择文件…',
     noFile: '尚未选择文件',
     chosen: (name, size) => `已选择：${name}(${size})`,
     emptyFile: '所选文件是空的，请重新选择',
@@ -32,12 +33,11 @@ const PAGE_WORDS = {
     checkFirst: '请先检查此文件',
     willImport: (created, updated, refused) =>
       `检查完成：将新建 ${created} 位、更新 ${updated} 位老人${refused > 0 ? `；${refused} 行被拒绝，不会导入，请改正后再检查` : ''}。`,
-    nothingToImport: (refused) =>
-      refused > 0
-        ? '检查完成：没有可以导入的行，请按下表原因改正名单后再检查。'
-        : '检查完成：名单与已登记的信息一致，无需导入。',
-    imported: (created, updated, refused) =>
-      `导入完成：新建 ${created} 位、更新 ${updated} 位老人${refused > 0 ? `；${refused} 行被拒绝，未导入` : ''}。`,
+    allUnchanged: (refused) =>
+      `检查完成：名单与已登记的信息一致，导入不会改变任何记录${refused > 0 ? `；${refused} 行被拒绝，不会导入` : ''}。`,
+    nothingToImport: '检查完成：没有可以导入的行，请按下表原因改正名单后再检查。',
+    imported: (created, updated, unchanged, refused) =>
+      `导入完成：新建 ${created} 位、更新 ${updated} 位、未变 ${unchanged} 位老人${refused > 0 ? `；${refused} 行被拒绝，未导入` : ''}。`,
     reportDryRun: '检查结果(尚未写入任何记录)',
     reportImported: '导入结果',
     reportFile: (name) => `文件：${name}`,
@@ -76,6 +76,7 @@ const PAGE_WORDS = {
     templateSaved: (name) => `Downloaded ${name}`,
     stepFile: '2. Choose the roster file',
     fileLabel: 'Roster file (Excel .xlsx)',
+    chooseFile: 'Choose file…',
     noFile: 'No file chosen yet',
     chosen: (name, size) => `Chosen: ${name} (${size})`,
     emptyFile: 'The file chosen is empty; please choose another',
@@ -90,12 +91,11 @@ const PAGE_WORDS = {
     checkFirst: 'Please check this file first',
     willImport: (created, updated, refused) =>
       `Checked: ${created} elder${created === 1 ? '' : 's'} to create, ${updated} to update${refused > 0 ? `; ${refused} row${refused === 1 ? '' : 's'} refused will not be imported (correct them and check again)` : ''}.`,
-    nothingToImport: (refused) =>
-      refused > 0
-        ? 'Checked: no row can be imported; correct the roster as the table says and check again.'
-        : 'Checked: the roster matches what is registered; there is nothing to import.',
-    imported: (created, updated, refused) =>
-      `Imported: ${created} elder${created === 1 ? '' : 's'} created, ${updated} updated${refused > 0 ? `; ${refused} row${refused === 1 ? '' : 's'} refused, not imported` : ''}.`,
+    allUnchanged: (refused) =>
+      `Checked: the roster matches what is registered; importing it changes nothing${refused > 0 ? `; ${refused} row${refused === 1 ? '' : 's'} refused will not be imported` : ''}.`,
+    nothingToImport: 'Checked: no row can be imported; correct the roster as the table says and check again.',
+    imported: (created, updated, unchanged, refused) =>
+      `Imported: ${created} elder${created === 1 ? '' : 's'} created, ${updated} updated, ${unchanged} unchanged${refused > 0 ? `; ${refused} row${refused === 1 ? '' : 's'} refused, not imported` : ''}.`,
     reportDryRun: 'Check report (nothing written yet)',
     reportImported: 'Import report',
     reportFile: (name) => `File: ${name}`,

@@ -38,6 +38,8 @@ const state = {
   status: null,
   /** The last refusal of the whole file: `{ status, problem }` or `{ error }`. */
   refusal: null,
+  /** The template's download: `{ saved: true }`, `{ error }` or null. */
+  template: null,
 };
 
 /* -------------------------------------------------------------------------------- the session */
@@ -124,24 +126,29 @@ function save(blob, name) {
 
 async function downloadTemplate() {
   if (state.busy) return;
-  const w = words();
   state.busy = 'template';
-  $('template-message').textContent = '';
-  $('template-status').textContent = '';
-  drawButtons();
+  state.template = null;
+  drawAll();
   try {
     const response = await send('/api/v1/elders/import/template.xlsx');
     if (response.status === 401) return showSignIn(refusalText(new Failure(401)));
-    if (response.status === 403) throw new Failure('not-allowed');
     if (!response.ok) throw new Failure(response.status);
-    save(await response.blob(), w.templateFile);
-    $('template-status').textContent = w.templateSaved(w.templateFile);
+    save(await response.blob(), words().templateFile);
+    state.template = { saved: true };
   } catch (error) {
-    $('template-message').textContent = error.status === 'not-allowed' ? w.notAllowed : refusalText(error);
+    state.template = { error };
   } finally {
     state.busy = null;
-    drawButtons();
+    drawAll();
   }
+}
+
+function drawTemplate() {
+  const w = words();
+  const { template } = state;
+  $('template-status').textContent = template?.saved ? w.templateSaved(w.templateFile) : '';
+  const error = template?.error;
+  $('template-message').textContent = !error ? '' : error.status === 403 ? w.notAllowed : refusalText(error);
 }
 
 /* ------------------------------------------------------------------------------- the roster */
@@ -206,17 +213,20 @@ async function submit(kind) {
     if (state.file !== file) return;
     state.report = { fileName: file.name, answer };
     state.filter = 'all';
-    const { created, updated, refused } = answer.summary;
+    const { created, updated, unchanged, refused } = answer.summary;
     if (answer.dryRun) {
-      state.checked = created + updated > 0 ? file : null;
+      // Importing rows found unchanged writes nothing, and says so row by row: allowed.
+      state.checked = created + updated + unchanged > 0 ? file : null;
       state.status =
         created + updated > 0
           ? { kind: 'willImport', values: [created, updated, refused] }
-          : { kind: 'nothingToImport', values: [refused] };
+          : unchanged > 0
+            ? { kind: 'allUnchanged', values: [refused] }
+            : { kind: 'nothingToImport' };
     } else {
       // Imported: a further import starts with a further check.
       state.checked = null;
-      state.status = { kind: 'imported', values: [created, updated, refused] };
+      state.status = { kind: 'imported', values: [created, updated, unchanged, refused] };
     }
   } catch (error) {
     state.refusal = { error };
@@ -391,6 +401,7 @@ function drawAll() {
     return;
   }
   drawButtons();
+  drawTemplate();
   drawFile();
   drawStatus();
   drawRefusal();
