@@ -11,6 +11,8 @@ import { applyWords, fileRefusal, sizeText, words } from './import-words.js';
 const TOKEN_KEY = 'zhucan-dashboard-token';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const OUTCOMES = ['created', 'updated', 'unchanged', 'refused'];
+/** The service's limit for a document body (settlement-service/http/json-body.ts): larger is refused 413. */
+const MAX_BYTES = 32 * 1024 * 1024;
 /** Rows drawn at most at once: a district's roster can hold thousands. */
 const MAX_SHOWN = 1000;
 
@@ -184,6 +186,12 @@ async function submit(kind) {
   if (file.size === 0) {
     state.status = { kind: 'emptyFile' };
     return drawStatus();
+  }
+  if (file.size > MAX_BYTES) {
+    // Refused as the service would, without sending 32 MB first.
+    state.refusal = { status: 413, problem: null };
+    state.status = null;
+    return drawAll();
   }
   if (kind === 'import' && state.checked !== file) {
     state.status = { kind: 'checkFirst' };
