@@ -3,6 +3,7 @@ import { benchEventStore } from './event-store/event-store.bench.ts';
 import { benchHistory } from './history/history.bench.ts';
 import { benchLoad } from './load/load.bench.ts';
 import { benchProjections } from './projections/projections.bench.ts';
+import { benchRosterImport } from './roster/roster-import.bench.ts';
 import { benchSales } from './sales/sales.bench.ts';
 import { benchSettlement } from './settlement/settlement.bench.ts';
 import { benchSettlementYears } from './settlement/settlement-years.bench.ts';
@@ -35,7 +36,9 @@ import { benchTerminal } from './terminal/terminal.bench.ts';
  * proposal, alone and among ZHUCAN_BENCH_SIMULATION_MONTHS such months (default 12), and a city month of
  * ZHUCAN_BENCH_CITY_MEALS meals (default 1,000,000).
  * ZHUCAN_BENCH_ONLY=event-store, =projections, =sales, =settlement, =settlement-years, =simulation, =terminal,
- * =history, =load, =supervision or =supervision-projection runs one part.
+ * =history, =load, =supervision, =supervision-projection or =roster-import runs one part.
+ * The roster-import benchmark imports an XLSX roster of ZHUCAN_BENCH_ROSTER_ROWS elders (default 10,000)
+ * through the HTTP API.
  */
 const events = Number(process.env.ZHUCAN_BENCH_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.ZHUCAN_BENCH_SECONDS ?? 5);
@@ -127,6 +130,10 @@ if (!only || only === 'supervision-projection') {
     log,
   });
   console.log(`## Supervision projection\n\n${projection}\n`);
+}
+if (!only || only === 'roster-import') {
+  const rows = Number(process.env.ZHUCAN_BENCH_ROSTER_ROWS ?? 10_000);
+  console.log(`## Roster import\n\n${await benchRosterImport({ rows, log })}\n`);
 }
 if (!only || only === 'load') {
   const load = await benchLoad({

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertIdOf } from '../domain/supervision/alert.ts';
 import { idNumber, MENU, saleBody, setUpBureau, TEST_POLICY } from './support/bureau.ts';
@@ -65,6 +66,8 @@ const alertDecisionPaths = (decision: string, first: number) => ({
 
 /** A canteen's statement as the bureau issued it, for the auditors' check of an uploaded statement. */
 let issuedStatement = new Uint8Array();
+/** A one-elder roster, as a clerk uploads it. */
+let roster = new Uint8Array();
 
 interface Row {
   /** The operation as the OpenAPI document names it: method and templated path. */
@@ -130,6 +133,20 @@ const ROWS: readonly Row[] = [
     body: () => ({ date: '2026-10-30' }),
     allowed: ADMINS,
   },
+  {
+    endpoint: 'post /api/v1/elders/import',
+    path: '/api/v1/elders/import',
+    body: () => roster,
+    bodyType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    allowed: ADMINS,
+  },
+  {
+    endpoint: 'get /api/v1/elders/import/template.xlsx',
+    path: '/api/v1/elders/import/template.xlsx',
+    allowed: ADMINS,
+  },
+  // Finding elders (masked): the bureau.
+  { endpoint: 'get /api/v1/elders', path: '/api/v1/elders?q=e90', allowed: BUREAU },
   {
     endpoint: 'put /api/v1/terminals/{terminalId}',
     path: '/api/v1/terminals/t9',
@@ -425,6 +442,21 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
     });
     expect(statement.status).toBe(200);
     issuedStatement = new Uint8Array(await statement.arrayBuffer());
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('花名册');
+    sheet.addRow(['姓名', '身份证号', '区', '街镇', '签约食堂', '类别', '起始日期', '截止日期', '卡号']);
+    sheet.addRow([
+      '周桂芳',
+      idNumber('1937-05-05', '642'),
+      '西城区',
+      '一街道',
+      'c1',
+      '低保',
+      '2026-01-01',
+      '',
+      'K93',
+    ]);
+    roster = new Uint8Array(await workbook.xlsx.writeBuffer());
     const response = await fetch(`${service.url}/api/v1/openapi.json`);
     expect(response.status).toBe(200);
     document = (await response.json()) as typeof document;
