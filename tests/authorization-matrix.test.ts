@@ -334,6 +334,8 @@ const OUTSIDE_THE_DOCUMENT: readonly Row[] = [
   { endpoint: 'get /dashboard', path: '/dashboard', allowed: EVERYONE },
   // So does the policy simulation page: it posts to /api/v1/simulations with the token given.
   { endpoint: 'get /dashboard/simulation', path: '/dashboard/simulation', allowed: EVERYONE },
+  // And the roster import page: it posts the file to /api/v1/elders/import with the token given.
+  { endpoint: 'get /dashboard/import', path: '/dashboard/import', allowed: EVERYONE },
 ];
 
 function elderBody(birth: string, sequence: string) {

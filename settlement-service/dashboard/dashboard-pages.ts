@@ -22,7 +22,8 @@ const PACKAGE_ASSETS: Record<string, { readonly file: string; readonly type: str
 /**
  * 监管看板 page: static HTML, scripts and styles (`/dashboard`, `/dashboard/assets/…`). The page
  * itself holds no data and needs no token; it signs in and reads `GET /api/v1/dashboard`. Its
- * 政策测算 page (`/dashboard/simulation`) signs in the same way and posts to `/api/v1/simulations`.
+ * 政策测算 page (`/dashboard/simulation`) signs in the same way and posts to `/api/v1/simulations`;
+ * its 名单导入 page (`/dashboard/import`) too, and posts rosters to `/api/v1/elders/import`.
  */
 export function dashboardPages(): Router {
   const router = Router();
@@ -30,6 +31,7 @@ export function dashboardPages(): Router {
   router.get('/dashboard/simulation', (_request, response) =>
     response.sendFile(path.join(PAGES, 'simulation.html')),
   );
+  router.get('/dashboard/import', (_request, response) => response.sendFile(path.join(PAGES, 'import.html')));
   router.get('/dashboard/assets/:file', (request, response, next) => {
     const asset = PACKAGE_ASSETS[request.params.file];
     if (!asset) return next();
