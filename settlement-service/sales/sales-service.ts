@@ -261,11 +261,10 @@ export class SalesService {
   private async record({ entry, sold, elderName, spentAllowanceOf }: Decided): Promise<SaleOutcome> {
     const { command, context } = entry;
     if (sold.fingerprint !== command.fingerprint) {
-      throw new DomainError(
-        'conflict',
-        'sale-conflict',
-        `sale ${command.saleId} was recorded with another body`,
-      );
+      throw new DomainError('conflict', 'sale-conflict', {
+        en: `sale ${command.saleId} was recorded with another body`,
+        zh: `销售 ${command.saleId} 已按另一份内容记录，同一编号不能用于不同的销售`,
+      });
     }
     let written = false;
     try {
@@ -398,11 +397,10 @@ export class SalesService {
   private async answerFor(state: SaleState, command: SellMeal): Promise<SaleAnswer> {
     if (state.status === 'none') throw new Error('no sale to answer for');
     if (state.sale.fingerprint !== command.fingerprint) {
-      throw new DomainError(
-        'conflict',
-        'sale-conflict',
-        `sale ${command.saleId} was recorded with another body`,
-      );
+      throw new DomainError('conflict', 'sale-conflict', {
+        en: `sale ${command.saleId} was recorded with another body`,
+        zh: `销售 ${command.saleId} 已按另一份内容记录，同一编号不能用于不同的销售`,
+      });
     }
     const status = state.status === 'voided' ? 'voided' : 'recorded';
     return answerOf(state.sale, status, await this.elderName(state.sale.elderId));
