@@ -22,13 +22,17 @@ const PACKAGE_ASSETS: Record<string, { readonly file: string; readonly type: str
 /**
  * 监管看板 page: static HTML, scripts and styles (`/dashboard`, `/dashboard/assets/…`). The page
  * itself holds no data and needs no token; it signs in and reads `GET /api/v1/dashboard`. Its
- * 政策测算 page (`/dashboard/simulation`) signs in the same way and posts to `/api/v1/simulations`.
+ * 政策测算 page (`/dashboard/simulation`) signs in the same way and posts to `/api/v1/simulations`;
+ * its 月结办理 page (`/dashboard/settlement?month=`) reads a month and takes its steps.
  */
 export function dashboardPages(): Router {
   const router = Router();
   router.get('/dashboard', (_request, response) => response.sendFile(path.join(PAGES, 'dashboard.html')));
   router.get('/dashboard/simulation', (_request, response) =>
     response.sendFile(path.join(PAGES, 'simulation.html')),
+  );
+  router.get('/dashboard/settlement', (_request, response) =>
+    response.sendFile(path.join(PAGES, 'settlement.html')),
   );
   router.get('/dashboard/assets/:file', (request, response, next) => {
     const asset = PACKAGE_ASSETS[request.params.file];
