@@ -63,7 +63,7 @@ describe('zhucan projections (CLI)', () => {
   it('refuses an unknown projection by name, listing the known ones', async () => {
     const { code, err } = await zhucan(['projections', 'rebuild', 'nope'], service.database.connectionString);
     expect(code).toBe(2);
-    expect(err).toContain('zhucan: no projection named nope; known: sales, directory');
+    expect(err).toContain('错误：no projection named nope; known: sales, directory');
   });
 
   it('simulates proposals over a month with a progress bar, as the API answers them', async () => {
@@ -121,5 +121,50 @@ describe('zhucan projections (CLI)', () => {
     );
     expect(badMonth.code).toBe(2);
     expect(badMonth.err).toContain('--month: expected YYYY-MM');
+  });
+});
+
+describe('zhucan in Chinese and English (CLI)', () => {
+  // Help needs no database; the URL is never opened.
+  const offline = 'postgres://nobody@127.0.0.1:1/none';
+
+  it('helps in Chinese by default', async () => {
+    const { code, out } = await zhucan(['--help'], offline, { ZHUCAN_LANG: '', LANG: 'C.UTF-8', LC_ALL: '' });
+    expect(code).toBe(0);
+    expect(out).toMatch(/^用法： zhucan/m);
+    expect(out).toMatch(/^命令：$/m);
+    expect(out).toMatch(/settlement +通过服务办理月结/);
+    expect(out).toMatch(/-h, --help +显示帮助/);
+    const approve = await zhucan(['settlement', 'approve', '--help'], offline, { ZHUCAN_LANG: 'zh' });
+    expect(approve.out).toContain('批准：批准已审核的月份(关账人不能批准)');
+    expect(approve.out).toMatch(/--note <text> +随这一步记录的备注/);
+  });
+
+  it('helps in English with ZHUCAN_LANG=en or an English locale', async () => {
+    const englishes: Record<string, string>[] = [
+      { ZHUCAN_LANG: 'en' },
+      { ZHUCAN_LANG: '', LC_ALL: '', LANG: 'en_US.UTF-8' },
+    ];
+    for (const env of englishes) {
+      const { code, out } = await zhucan(['settlement', '--help'], offline, env);
+      expect(code).toBe(0);
+      expect(out).toMatch(/^Usage: zhucan settlement/m);
+      expect(out).toMatch(/approve \[options\] <month> +approve a reviewed month/);
+    }
+  });
+
+  it('says what went wrong in the chosen language, with the same exit code', async () => {
+    const zh = await zhucan(['settlement', 'show', '2026-10'], offline, {
+      ZHUCAN_LANG: 'zh',
+      ZHUCAN_TOKEN: '',
+    });
+    expect(zh.code).toBe(2);
+    expect(zh.err.trim()).toBe('错误：请把 ZHUCAN_TOKEN 设为您的用户令牌');
+    const en = await zhucan(['settlement', 'show', '2026-10'], offline, {
+      ZHUCAN_LANG: 'en',
+      ZHUCAN_TOKEN: '',
+    });
+    expect(en.code).toBe(2);
+    expect(en.err.trim()).toBe('zhucan: set ZHUCAN_TOKEN to your user token');
   });
 });

@@ -24,6 +24,7 @@ import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
 import { simulateProposals } from '../projections/simulation/simulate-month.ts';
+import { ACCEPT_LANGUAGE, errorLine, helpSettings, say } from './language.ts';
 import { rebuildProgressBar } from './progress.ts';
 import { describeSimulation, simulationProgressBar } from './simulate.ts';
 
@@ -48,12 +49,26 @@ async function withStore<T>(
   }
 }
 
-const program = new Command('zhucan').description('助餐通 operations').exitOverride();
-const projections = program.command('projections').description('read models built from the events');
+const program = new Command('zhucan')
+  .description(
+    say('助餐通 运维命令行(ZHUCAN_LANG=en 显示英文)', '助餐通 operations (ZHUCAN_LANG=zh for Chinese)'),
+  )
+  .configureHelp(helpSettings())
+  .helpOption('-h, --help', say('显示帮助', 'display help for command'))
+  .helpCommand('help [command]', say('显示某个命令的帮助', 'display help for command'))
+  .exitOverride();
+const projections = program
+  .command('projections')
+  .description(say('读模型：由事件构建的查询表', 'read models built from the events'));
 
 projections
   .command('status')
-  .description('each projection: generation, events processed, how far behind')
+  .description(
+    say(
+      '各读模型的代次、已处理事件数和落后多少',
+      'each projection: generation, events processed, how far behind',
+    ),
+  )
   .action(() =>
     withStore(async (store, database) => {
       const statuses = await new ProjectionRunner(store, database.db, ALL_PROJECTIONS).status();
@@ -72,10 +87,23 @@ projections
   .command('rebuild')
   .argument(
     '[name]',
-    `one of ${ALL_PROJECTIONS.map((projection) => projection.name).join(', ')}; all when left out`,
+    say(
+      `${ALL_PROJECTIONS.map((projection) => projection.name).join('、')} 之一；不写则全部重建`,
+      `one of ${ALL_PROJECTIONS.map((projection) => projection.name).join(', ')}; all when left out`,
+    ),
   )
-  .description('rebuild into fresh tables and switch over when caught up; queries keep answering meanwhile')
-  .option('--batch-size <events>', 'events per transaction', (value) => positiveInteger(value), 5000)
+  .description(
+    say(
+      '重建到新表，追上后切换；重建期间查询照常',
+      'rebuild into fresh tables and switch over when caught up; queries keep answering meanwhile',
+    ),
+  )
+  .option(
+    '--batch-size <events>',
+    say('每个事务处理的事件数', 'events per transaction'),
+    (value) => positiveInteger(value),
+    5000,
+  )
   .action((name: string | undefined, options: { batchSize: number }) => {
     const chosen = name === undefined ? ALL_PROJECTIONS : [projectionNamed(name)];
     return withStore(async (store, database) => {
@@ -95,8 +123,13 @@ projections
 
 projections
   .command('abandon')
-  .argument('<name>', 'the projection whose rebuild to give up')
-  .description('give up a generation being built (its tables are dropped; the active one keeps answering)')
+  .argument('<name>', say('要放弃重建的读模型', 'the projection whose rebuild to give up'))
+  .description(
+    say(
+      '放弃正在构建的代次(删除其表；当前代次照常查询)',
+      'give up a generation being built (its tables are dropped; the active one keeps answering)',
+    ),
+  )
   .action((name: string) => {
     const projection = projectionNamed(name);
     return withStore(async (_store, database) => {
@@ -111,9 +144,12 @@ projections
 
 program
   .command('verify')
-  .argument('<statement.pdf>', 'a canteen statement as the bureau issued it')
+  .argument('<statement.pdf>', say('民政局出具的食堂对账单', 'a canteen statement as the bureau issued it'))
   .description(
-    'have the service recompute a statement from the events (ZHUCAN_URL, ZHUCAN_TOKEN of an auditor, reviewer or admin) and report "matches" or the first sale that differs',
+    say(
+      '请服务按事件重新核算对账单(ZHUCAN_URL；ZHUCAN_TOKEN 为审计员、审核员或管理员的令牌)，输出 "matches"(一致)或第一笔不一致的销售',
+      'have the service recompute a statement from the events (ZHUCAN_URL, ZHUCAN_TOKEN of an auditor, reviewer or admin) and report "matches" or the first sale that differs',
+    ),
   )
   .action(async (file: string) => {
     const answer = (await askService('POST', '/api/v1/statements/verify', {
@@ -149,12 +185,27 @@ program
   .command('simulate')
   .argument(
     '<proposal.json...>',
-    'up to three proposed policy documents (the policy language; id and dates may be left out)',
+    say(
+      '最多三个拟议政策文件(政策语言；编号和日期可省略)',
+      'up to three proposed policy documents (the policy language; id and dates may be left out)',
+    ),
   )
-  .requiredOption('--month <YYYY-MM>', 'the business month whose recorded meals are decided again')
-  .option('--json', 'print the results as the API answers them (one per proposal)')
+  .requiredOption(
+    '--month <YYYY-MM>',
+    say('按哪个月已记录的就餐重新测算', 'the business month whose recorded meals are decided again'),
+  )
+  .option(
+    '--json',
+    say(
+      '按 API 的格式输出结果(每个方案一份)',
+      'print the results as the API answers them (one per proposal)',
+    ),
+  )
   .description(
-    '政策测算: what each proposal would have paid for the month, beside the month as recorded (nothing is recorded)',
+    say(
+      '政策测算：各方案在该月会补贴多少，与实际记录对照(不记录任何内容)',
+      '政策测算: what each proposal would have paid for the month, beside the month as recorded (nothing is recorded)',
+    ),
   )
   .action((files: string[], options: { month: string; json?: boolean }) => {
     if (!isMonthKey(options.month)) throw new Error(`--month: expected YYYY-MM, got ${options.month}`);
@@ -198,10 +249,21 @@ program
 
 program
   .command('terminal')
-  .description('counter terminals')
+  .description(say('柜台终端', 'counter terminals'))
   .command('hash-pin')
-  .argument('[pin]', 'the PIN; read from standard input when not given (keeps it out of the shell history)')
-  .description("a cashier PIN as a terminal's settings file keeps it (scrypt, salted)")
+  .argument(
+    '[pin]',
+    say(
+      'PIN 码；不写则从标准输入读取(不留在命令历史里)',
+      'the PIN; read from standard input when not given (keeps it out of the shell history)',
+    ),
+  )
+  .description(
+    say(
+      '收银员 PIN 码在终端设置文件中的保存形式(scrypt 加盐)',
+      "a cashier PIN as a terminal's settings file keeps it (scrypt, salted)",
+    ),
+  )
   .action(async (pin: string | undefined) => {
     const given = (pin ?? (await readStandardInput())).trim();
     if (!/^\d{4,12}$/.test(given)) throw new Error('a PIN is 4 to 12 digits');
@@ -217,19 +279,28 @@ async function readStandardInput(): Promise<string> {
 const settlements = program
   .command('settlement')
   .description(
-    'monthly settlement through the service (ZHUCAN_URL, default http://localhost:8080; ZHUCAN_TOKEN)',
+    say(
+      '通过服务办理月结(ZHUCAN_URL，默认 http://localhost:8080；ZHUCAN_TOKEN)',
+      'monthly settlement through the service (ZHUCAN_URL, default http://localhost:8080; ZHUCAN_TOKEN)',
+    ),
   );
 for (const [name, description] of [
-  ['show', 'the month’s figures per canteen (provisional while open)'],
-  ['close', 'close an ended month'],
-  ['review', 'record the review of a closed month'],
-  ['approve', 'approve a reviewed month (not by whoever closed it)'],
-  ['pay', 'record the payment of an approved month'],
+  [
+    'show',
+    say('查看该月各食堂的数字(未关账时为暂定数)', 'the month’s figures per canteen (provisional while open)'),
+  ],
+  ['close', say('关账：关闭已结束的月份', 'close an ended month')],
+  ['review', say('审核：登记已关账月份的审核', 'record the review of a closed month')],
+  [
+    'approve',
+    say('批准：批准已审核的月份(关账人不能批准)', 'approve a reviewed month (not by whoever closed it)'),
+  ],
+  ['pay', say('拨付：登记已批准月份的拨付', 'record the payment of an approved month')],
 ] as const) {
   settlements
     .command(name)
     .argument('<month>', 'YYYY-MM')
-    .option('--note <text>', 'a note recorded with the step')
+    .option('--note <text>', say('随这一步记录的备注', 'a note recorded with the step'))
     .description(description)
     .action(async (month: string, options: { note?: string }) => {
       const path = `/api/v1/settlements/${encodeURIComponent(month)}${name === 'show' ? '' : `/${name}`}`;
@@ -265,10 +336,15 @@ async function askService(
 ): Promise<unknown> {
   const base = process.env.ZHUCAN_URL ?? `http://localhost:${process.env.PORT ?? 8080}`;
   const token = process.env.ZHUCAN_TOKEN;
-  if (!token) throw new Error('set ZHUCAN_TOKEN to your user token');
+  if (!token)
+    throw new Error(say('请把 ZHUCAN_TOKEN 设为您的用户令牌', 'set ZHUCAN_TOKEN to your user token'));
   const response = await fetch(new URL(pathname, base), {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': body.type } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'accept-language': ACCEPT_LANGUAGE,
+      ...(body ? { 'content-type': body.type } : {}),
+    },
     ...(body ? { body: body.bytes } : {}),
   });
   const answer = (await response.json()) as Record<string, unknown>;
@@ -302,9 +378,18 @@ function describeSummary(summary: BackupSummary): string {
 
 program
   .command('backup')
-  .argument('<file>', 'the backup to write, e.g. zhucan-2026-11-30.tar.gz (outside the data folder)')
+  .argument(
+    '<file>',
+    say(
+      '要写入的备份文件，例如 zhucan-2026-11-30.tar.gz(放在数据目录之外)',
+      'the backup to write, e.g. zhucan-2026-11-30.tar.gz (outside the data folder)',
+    ),
+  )
   .description(
-    'copy the embedded database and the keys of ZHUCAN_DATA_DIR into one file; the service must be stopped',
+    say(
+      '把 ZHUCAN_DATA_DIR 中的内置数据库和密钥备份到一个文件；须先停止服务',
+      'copy the embedded database and the keys of ZHUCAN_DATA_DIR into one file; the service must be stopped',
+    ),
   )
   .action(async (file: string) => {
     const dataDir = embeddedDataDir();
@@ -316,9 +401,12 @@ program
 
 program
   .command('restore')
-  .argument('<file>', 'a backup written by zhucan backup')
+  .argument('<file>', say('由 zhucan backup 写出的备份', 'a backup written by zhucan backup'))
   .description(
-    'unpack a backup into ZHUCAN_DATA_DIR, which must be empty or not exist; then start the service',
+    say(
+      '把备份解压到 ZHUCAN_DATA_DIR(须为空或不存在)，然后启动服务',
+      'unpack a backup into ZHUCAN_DATA_DIR, which must be empty or not exist; then start the service',
+    ),
   )
   .action(async (file: string) => {
     const dataDir = embeddedDataDir();
@@ -346,6 +434,6 @@ try {
     console.log(error.message);
     process.exit(1);
   }
-  console.error(`zhucan: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(errorLine(error instanceof Error ? error.message : String(error)));
   process.exit(2);
 }

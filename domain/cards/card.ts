@@ -60,7 +60,10 @@ export const card: Decider<CardCommand, CardEvent, CardState> = {
           throw new DomainError(
             'conflict',
             'card-taken',
-            `card ${command.cardUid} belongs to another elder`,
+            {
+              en: `card ${command.cardUid} belongs to another elder`,
+              zh: `卡 ${command.cardUid} 已绑定其他老人`,
+            },
             'cardUid',
           );
         }

@@ -247,7 +247,8 @@ export function owedNotShownFen(state: RegisteredElder): Fen {
 }
 
 export function requireRegistered(state: ElderState): RegisteredElder {
-  if (state.status !== 'registered') throw new DomainError('not-found', 'not-found', 'no such elder');
+  if (state.status !== 'registered')
+    throw new DomainError('not-found', 'not-found', { en: 'no such elder', zh: '没有该老人' });
   return state;
 }
 

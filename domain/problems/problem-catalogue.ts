@@ -1,4 +1,4 @@
-import { Problem } from './problem.ts';
+import { Problem, type ProblemInChinese } from './problem.ts';
 
 interface ProblemKind {
   readonly status: number;
@@ -59,10 +59,18 @@ export function isProblemCode(code: string): code is ProblemCode {
   return Object.hasOwn(PROBLEM_CATALOGUE, code);
 }
 
-/** A `Problem` with the status and title its code has in the catalogue. */
-export function problemFor(code: ProblemCode, detail?: string, extra: Record<string, unknown> = {}): Problem {
-  const { status, title } = PROBLEM_CATALOGUE[code];
-  return new Problem(status, code, title, detail, extra);
+/**
+ * A `Problem` with the status and titles its code has in the catalogue; `zh` gives the detail (and
+ * members such as `errors`) in Chinese where the caller has the words, else the English detail stands.
+ */
+export function problemFor(
+  code: ProblemCode,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+  zh: Omit<ProblemInChinese, 'title'> = {},
+): Problem {
+  const { status, title, titleZh } = PROBLEM_CATALOGUE[code];
+  return new Problem(status, code, title, detail, extra, { ...zh, title: titleZh });
 }
 
 /** A code's title for people: `{ zh, en }` from the catalogue, the code itself for a code it lacks. */

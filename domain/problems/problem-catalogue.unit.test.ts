@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Problem, problemBody } from './problem.ts';
+import { Problem, problemBody, problemLanguage } from './problem.ts';
 import { isProblemCode, PROBLEM_CATALOGUE, problemFor, problemTitles } from './problem-catalogue.ts';
 
 describe('the problem catalogue', () => {
@@ -29,5 +29,38 @@ describe('the problem catalogue', () => {
     expect(isProblemCode('toString')).toBe(false);
     expect(problemTitles('clock-skew')).toEqual({ zh: '终端时钟不准', en: 'Clock off' });
     expect(problemTitles('something-new')).toEqual({ zh: 'something-new', en: 'something-new' });
+  });
+
+  it('words a problem in Chinese, falling back to the English detail, with the same code and status', () => {
+    const worded = problemFor('four-eyes', 'x closed it', {}, { detail: 'x 关账了该月' });
+    expect(problemBody(worded, 'zh-CN')).toMatchObject({
+      title: '结账人不能审批同一月结',
+      detail: 'x 关账了该月',
+    });
+    expect(problemBody(worded, 'en')).toMatchObject({
+      title: 'Closer cannot approve',
+      detail: 'x closed it',
+    });
+    const english = problemFor('body-timeout', 'the body did not arrive within 10 s');
+    expect(problemBody(english, 'zh-CN')).toMatchObject({
+      title: '请求超时',
+      detail: 'the body did not arrive within 10 s',
+      status: 408,
+      code: 'body-timeout',
+    });
+  });
+
+  it.each([
+    [undefined, 'zh-CN'],
+    ['', 'zh-CN'],
+    ['en', 'en'],
+    ['en-US,en;q=0.9', 'en'],
+    ['zh-CN,zh;q=0.9,en;q=0.8', 'zh-CN'],
+    ['fr, en;q=0.5', 'en'],
+    ['en;q=0, zh', 'zh-CN'],
+    ['zh;q=0.2, en-GB;q=0.8', 'en'],
+    ['*', 'zh-CN'],
+  ])('reads Accept-Language %j as %s', (header, language) => {
+    expect(problemLanguage(header)).toBe(language);
   });
 });

@@ -175,7 +175,10 @@ export const sale: Decider<VoidSale, SaleEvent, SaleState> = {
   decide(command, state) {
     switch (state.status) {
       case 'none':
-        throw new DomainError('not-found', 'not-found', `sale ${command.saleId} is not recorded`);
+        throw new DomainError('not-found', 'not-found', {
+          en: `sale ${command.saleId} is not recorded`,
+          zh: `没有记录销售 ${command.saleId}`,
+        });
       case 'voided':
         return [];
       case 'sold':

@@ -85,6 +85,21 @@ export type SettlementCommand =
     };
 
 const STEP_ORDER: readonly SettlementStatus[] = ['open', 'closed', 'reviewed', 'approved', 'paid'];
+/** How a refusal names a month's state and the step that leads to it, in Chinese. */
+const STEP_NAME_ZH: Record<SettlementStatus, string> = {
+  open: '未关账',
+  closed: '已关账',
+  reviewed: '已审核',
+  approved: '已批准',
+  paid: '已拨付',
+};
+const STEP_ACTION_ZH: Record<SettlementStatus, string> = {
+  open: '',
+  closed: '关账',
+  reviewed: '审核',
+  approved: '批准',
+  paid: '拨付',
+};
 const STEP_EVENT = {
   reviewed: 'SettlementReviewed',
   approved: 'SettlementApproved',
@@ -107,7 +122,10 @@ export const settlement: Decider<SettlementCommand, SettlementEvent, SettlementS
     if (command.type === 'CloseMonth') {
       if (state.status !== 'open') return [];
       if (!monthHasEnded(command.month, command.now)) {
-        throw new DomainError('conflict', 'period-not-ended', `${command.month} has not ended yet`);
+        throw new DomainError('conflict', 'period-not-ended', {
+          en: `${command.month} has not ended yet`,
+          zh: `${command.month} 尚未结束(按北京时间)，月末之后才能关账`,
+        });
       }
       const { settlement: figures } = command;
       return [
@@ -129,24 +147,25 @@ export const settlement: Decider<SettlementCommand, SettlementEvent, SettlementS
       ];
     }
     if (state.status === 'open') {
-      throw new DomainError('conflict', 'settlement-step', 'the month has not been closed');
+      throw new DomainError('conflict', 'settlement-step', {
+        en: 'the month has not been closed',
+        zh: '该月尚未关账，请先关账',
+      });
     }
     const wanted = STEP_ORDER.indexOf(command.step);
     const current = STEP_ORDER.indexOf(state.status);
     if (current >= wanted) return [];
     if (current < wanted - 1) {
-      throw new DomainError(
-        'conflict',
-        'settlement-step',
-        `the settlement is ${state.status}: it must be ${STEP_ORDER[wanted - 1]} before it can be ${command.step}`,
-      );
+      throw new DomainError('conflict', 'settlement-step', {
+        en: `the settlement is ${state.status}: it must be ${STEP_ORDER[wanted - 1]} before it can be ${command.step}`,
+        zh: `该月结当前为「${STEP_NAME_ZH[state.status]}」，须先${STEP_ACTION_ZH[STEP_ORDER[wanted - 1] ?? 'open']}才能${STEP_ACTION_ZH[command.step]}`,
+      });
     }
     if (command.step === 'approved' && command.by.userId === state.closedBy.userId) {
-      throw new DomainError(
-        'not-allowed',
-        'four-eyes',
-        `${command.by.name} closed this month and cannot approve it`,
-      );
+      throw new DomainError('not-allowed', 'four-eyes', {
+        en: `${command.by.name} closed this month and cannot approve it`,
+        zh: `${command.by.name} 关账了该月，关账人不能批准同一个月，请由另一位审核人批准`,
+      });
     }
     return [
       {

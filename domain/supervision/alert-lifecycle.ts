@@ -157,7 +157,10 @@ export const alertLifecycle: Decider<AlertCommand, AlertEvent, AlertState> = {
 
 function requireAlert(state: AlertState, alertId: string): Exclude<AlertState, { status: 'none' }> {
   if (state.status === 'none')
-    throw new DomainError('not-found', 'not-found', `alert ${alertId} is not raised`);
+    throw new DomainError('not-found', 'not-found', {
+      en: `alert ${alertId} is not raised`,
+      zh: `没有预警 ${alertId}`,
+    });
   return state;
 }
 

@@ -93,7 +93,7 @@ export class Authenticator {
 
   private async identify(request: Request): Promise<Principal> {
     const token = /^Bearer (\S+)$/i.exec(request.get('authorization') ?? '')?.[1];
-    if (!token) throw unauthenticated('a bearer token is required');
+    if (!token) throw unauthenticated('a bearer token is required', '需要登录：请求须带 Bearer 令牌');
     const tokenHash = hashToken(token);
     if (constantTimeEqualHex(tokenHash, this.adminTokenHash)) return BUILT_IN_ADMIN;
     if (token.startsWith(USER_TOKEN_PREFIX) && token.indexOf('.') > 0) {
@@ -104,7 +104,7 @@ export class Authenticator {
           ? { role: state.role, userId, name: state.name, canteenId: state.canteenId ?? '' }
           : { role: state.role, userId, name: state.name };
       }
-      throw unauthenticated('the token is not known');
+      throw unauthenticated('the token is not known', '令牌无效或已被撤销');
     }
     const terminalId = token.startsWith('zt_') ? token.slice(token.indexOf('.') + 1) : '';
     if (terminalId.length > 0 && token.indexOf('.') > 0) {
@@ -113,7 +113,7 @@ export class Authenticator {
         return { role: 'terminal', terminalId, canteenId: state.canteenId };
       }
     }
-    throw unauthenticated('the token is not known');
+    throw unauthenticated('the token is not known', '令牌无效或已被撤销');
   }
 
   /**
@@ -131,7 +131,9 @@ export class Authenticator {
   async require(request: Request, ...roles: readonly Role[]): Promise<Principal> {
     const principal = await this.authenticate(request);
     if (!roles.includes(principal.role)) {
-      throw problemFor('forbidden', `this needs one of: ${roles.join(', ')}`);
+      throw problemFor('forbidden', `this needs one of: ${roles.join(', ')}`, undefined, {
+        detail: `此操作需要以下角色之一：${roles.map((role) => ROLE_ZH[role] ?? role).join('、')}`,
+      });
     }
     return principal;
   }
@@ -146,9 +148,18 @@ export function principalOf(request: Request): Principal {
   return principal;
 }
 
-function unauthenticated(detail: string): Problem {
-  return problemFor('unauthenticated', detail);
+function unauthenticated(detail: string, detailZh: string): Problem {
+  return problemFor('unauthenticated', detail, {}, { detail: detailZh });
 }
+
+/** The roles as a refusal names them in Chinese. */
+const ROLE_ZH: Partial<Record<Role, string>> = {
+  admin: '管理员',
+  reviewer: '审核员',
+  auditor: '审计员',
+  'canteen-manager': '食堂负责人',
+  terminal: '收银终端',
+};
 
 /** The bureau user a route guard admitted, as decisions name them, and the context of their events. */
 export function actingUser(request: Request): { by: BureauUser; context: EventContext } {

@@ -19,19 +19,26 @@ const PACKAGE_ASSETS: Record<string, { readonly file: string; readonly type: str
   },
 };
 
+/** Each page of the bureau's, by its address. */
+const PAGE_FILES: Record<string, string> = {
+  '/dashboard': 'dashboard.html',
+  '/dashboard/simulation': 'simulation.html',
+  '/dashboard/import': 'import.html',
+  '/dashboard/settlement': 'settlement.html',
+};
+
 /**
  * 监管看板 page: static HTML, scripts and styles (`/dashboard`, `/dashboard/assets/…`). The page
  * itself holds no data and needs no token; it signs in and reads `GET /api/v1/dashboard`. Its
  * 政策测算 page (`/dashboard/simulation`) signs in the same way and posts to `/api/v1/simulations`;
- * its 名单导入 page (`/dashboard/import`) too, and posts rosters to `/api/v1/elders/import`.
+ * its 名单导入 page (`/dashboard/import`) posts rosters to `/api/v1/elders/import`;
+ * its 月结办理 page (`/dashboard/settlement?month=`) reads a month and takes its steps.
  */
 export function dashboardPages(): Router {
   const router = Router();
-  router.get('/dashboard', (_request, response) => response.sendFile(path.join(PAGES, 'dashboard.html')));
-  router.get('/dashboard/simulation', (_request, response) =>
-    response.sendFile(path.join(PAGES, 'simulation.html')),
-  );
-  router.get('/dashboard/import', (_request, response) => response.sendFile(path.join(PAGES, 'import.html')));
+  for (const [route, file] of Object.entries(PAGE_FILES)) {
+    router.get(route, (_request, response) => response.sendFile(path.join(PAGES, file)));
+  }
   router.get('/dashboard/assets/:file', (request, response, next) => {
     const asset = PACKAGE_ASSETS[request.params.file];
     if (!asset) return next();

@@ -31,7 +31,7 @@ describe('JSON request bodies', () => {
   });
 
   const post = (body: RequestInit['body'], headers: Record<string, string>, on = running) =>
-    fetch(`${on.url}${voidPath}`, { method: 'POST', headers, body });
+    fetch(`${on.url}${voidPath}`, { method: 'POST', headers: { 'accept-language': 'en', ...headers }, body });
 
   it('accepts application/json with a utf-8 charset', async () => {
     const response = await post(JSON.stringify({ reason: '菜品错误' }), {

@@ -97,9 +97,14 @@ function refusalBeforeReading(
     );
   }
   if (documentType === undefined && (mediaType === undefined || !isJsonType(mediaType.type))) {
+    const given = request.headers['content-type'] ?? 'untyped';
     return problemFor(
       'unsupported-media-type',
-      `the body must be application/json, not ${request.headers['content-type'] ?? 'untyped'}`,
+      `the body must be application/json, not ${given}`,
+      {},
+      {
+        detail: `请求内容须为 application/json，而不是 ${request.headers['content-type'] ?? '未标明的类型'}`,
+      },
     );
   }
   if (documentType === undefined && mediaType?.charset !== undefined && mediaType.charset !== 'utf-8') {
@@ -115,7 +120,12 @@ function refusalBeforeReading(
 }
 
 function tooLarge(limitBytes: number): Problem {
-  return problemFor('body-too-large', `the body may have at most ${limitBytes} bytes`);
+  return problemFor(
+    'body-too-large',
+    `the body may have at most ${limitBytes} bytes`,
+    {},
+    { detail: `请求内容最多 ${limitBytes} 字节` },
+  );
 }
 
 interface MediaType {
@@ -192,12 +202,30 @@ function parseJson(bytes: Buffer): JsonParse {
   try {
     text = utf8.decode(bytes);
   } catch {
-    return { ok: false, problem: problemFor('invalid-body', 'the body is not valid UTF-8') };
+    return {
+      ok: false,
+      problem: problemFor(
+        'invalid-body',
+        'the body is not valid UTF-8',
+        {},
+        { detail: '请求内容不是有效的 UTF-8' },
+      ),
+    };
   }
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
     const reason = error instanceof Error ? `: ${error.message}` : '';
-    return { ok: false, problem: problemFor('invalid-body', `the body is not valid JSON${reason}`) };
+    return {
+      ok: false,
+      problem: problemFor(
+        'invalid-body',
+        `the body is not valid JSON${reason}`,
+        {},
+        {
+          detail: `请求内容不是有效的 JSON${reason}`,
+        },
+      ),
+    };
   }
 }

@@ -1,45 +1,66 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DomainError } from '../../domain/domain-error.ts';
-import { Problem, sendProblem } from '../../domain/problems/problem.ts';
+import { Problem, problemLanguage, sendProblem } from '../../domain/problems/problem.ts';
 import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { CutoffUnavailableError } from '../../event-store/errors.ts';
 
 export const notFound: RequestHandler = (request, response) => {
-  sendProblem(response, problemFor('not-found', `${request.method} ${request.path} is not a resource`));
+  sendProblem(
+    response,
+    problemFor(
+      'not-found',
+      `${request.method} ${request.path} is not a resource`,
+      {},
+      {
+        detail: `没有这个地址：${request.method} ${request.path}`,
+      },
+    ),
+    problemLanguage(request.headers['accept-language']),
+  );
 };
 
-/** A domain refusal as an answer: its code, its message, and the field it names. */
+/** A domain refusal as an answer: its code, its message (and its Chinese one), and the field it names. */
 export function problemOfDomainError(error: DomainError): Problem {
-  const extra = error.field ? { errors: [{ path: error.field, message: error.message }] } : {};
-  const detail = error.field ? `${error.field}: ${error.message}` : error.message;
-  return problemFor(error.code, detail, extra);
+  const field = (message: string) => ({
+    detail: error.field ? `${error.field}: ${message}` : message,
+    extra: error.field ? { errors: [{ path: error.field, message }] } : {},
+  });
+  const en = field(error.message);
+  const zh = error.messageZh === undefined ? undefined : field(error.messageZh);
+  return problemFor(error.code, en.detail, en.extra, zh ?? {});
 }
 
-/** The one place where errors become HTTP answers. Unknown errors are logged and answered as 500. */
+/**
+ * The one place where errors become HTTP answers, in the language the request asks for (Chinese
+ * unless it prefers English). Unknown errors are logged and answered as 500.
+ */
 export function problemHandler(log: (line: string) => void): ErrorRequestHandler {
-  return (error, _request, response, _next) => {
-    if (error instanceof Problem) return sendProblem(response, error);
-    if (error instanceof DomainError) return sendProblem(response, problemOfDomainError(error));
+  return (error, request, response, _next) => {
+    const language = problemLanguage(request.headers?.['accept-language']);
+    const send = (problem: Problem) => sendProblem(response, problem, language);
+    if (error instanceof Problem) return send(error);
+    if (error instanceof DomainError) return send(problemOfDomainError(error));
     // The router could not decode a path parameter (a stray `%`): the caller's mistake, not ours.
     if (error instanceof URIError) {
       const message = 'not valid percent-encoded UTF-8';
-      return sendProblem(
-        response,
+      return send(
         problemFor('invalid-params', `a path parameter is ${message}`, {
           errors: [{ path: 'params', message }],
         }),
       );
     }
-    if (isStoreUnavailable(error)) return sendProblem(response, storeUnavailable());
+    if (isStoreUnavailable(error)) return send(storeUnavailable());
     if (error instanceof CutoffUnavailableError)
-      return sendProblem(
-        response,
-        problemFor('cut-off-unavailable', `${error.message}; nothing was recorded, try again`, {
-          retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
-        }),
+      return send(
+        problemFor(
+          'cut-off-unavailable',
+          `${error.message}; nothing was recorded, try again`,
+          { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
+          { detail: `截止点尚未就绪，未记录任何内容，请 ${STORE_RETRY_AFTER_SECONDS} 秒后重试` },
+        ),
       );
     log(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    sendProblem(response, problemFor('internal', 'the error was logged'));
+    send(problemFor('internal', 'the error was logged', {}, { detail: '错误已记入日志' }));
   };
 }
 
@@ -47,8 +68,13 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
 export const STORE_RETRY_AFTER_SECONDS = 2;
 
 /** 503 `unavailable`: the database is down, restarting or unreachable; the same request may be sent again. */
-export function storeUnavailable(detail = 'the database is not reachable; try again'): Problem {
-  return problemFor('unavailable', detail, { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
+export function storeUnavailable(detail?: string): Problem {
+  return problemFor(
+    'unavailable',
+    detail ?? 'the database is not reachable; try again',
+    { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
+    detail === undefined ? { detail: '暂时连不上数据库，未记录任何内容，请稍后重试' } : {},
+  );
 }
 
 /** Errors of a database connection that went away, none of them about the request itself. */

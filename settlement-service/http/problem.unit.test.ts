@@ -75,7 +75,7 @@ describe('telling a database that went away from a failed request', () => {
     const { response, sent } = recordingResponse();
     problemHandler((line) => logged.push(line))(new Error('boom'), {} as never, response, () => {});
     expect(sent).toMatchObject({ status: 500, body: { code: 'internal' } });
-    expect(sent.headers).toEqual({});
+    expect(sent.headers).toEqual({ 'content-language': 'zh-CN' });
     expect(logged).toHaveLength(1);
   });
 });

@@ -36,12 +36,15 @@ describe('declared routes over HTTP', () => {
     received.length = 0;
   });
 
-  const send = (method: string, path: string, body?: unknown) =>
+  // The refusals' English words are asserted below; those in Chinese have their own tests.
+  const send = (method: string, path: string, body?: unknown, language = 'en') =>
     fetch(`${running.url}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: {
+        'accept-language': language,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
   /** Sends the body and expects a 400 problem; answers its field paths. */
@@ -225,5 +228,85 @@ describe('declared routes over HTTP', () => {
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(await response.json()).toMatchObject({ status: 404, code: 'not-found' });
     }
+  });
+
+  describe('in the language the client asks for', () => {
+    const withoutItems = () => {
+      const { items: _items, ...rest } = validSale();
+      return rest;
+    };
+    const refused = async (language: string | undefined) => {
+      const response = await fetch(`${running.url}/api/v1/sales`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(language === undefined ? {} : { 'accept-language': language }),
+        },
+        body: JSON.stringify({ ...withoutItems(), terminalSeq: '7', extra: 1 }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: unknown[] } & Record<string, unknown>;
+      return { language: response.headers.get('content-language'), body };
+    };
+
+    it('answers in Chinese when the client names no language, with the same type, status and code', async () => {
+      const { language, body } = await refused(undefined);
+
+      expect(language).toBe('zh-CN');
+      expect(body).toMatchObject({
+        type: 'https://zhucan.invalid/problems/invalid-body',
+        title: '请求内容有误',
+        status: 400,
+        code: 'invalid-body',
+        detail: expect.stringMatching(/^terminalSeq: 无效输入：期望 数字$/),
+      });
+      expect(body.errors).toEqual(
+        expect.arrayContaining([
+          { path: 'terminalSeq', message: '无效输入：期望 数字' },
+          { path: 'items', message: expect.stringMatching(/^无效输入/) },
+          { path: 'extra', message: '未知字段' },
+        ]),
+      );
+    });
+
+    it('answers in English when the client asks for it', async () => {
+      const { language, body } = await refused('en');
+
+      expect(language).toBe('en');
+      expect(body).toMatchObject({
+        title: 'Invalid body',
+        code: 'invalid-body',
+        detail: 'terminalSeq: Invalid input: expected number, received string',
+      });
+      expect(body.errors).toContainEqual({ path: 'extra', message: 'unknown field' });
+    });
+
+    it.each([
+      ['en-US,en;q=0.9', 'en', 'Invalid body'],
+      ['zh-CN,zh;q=0.9,en;q=0.8', 'zh-CN', '请求内容有误'],
+      ['fr-FR,en;q=0.5', 'en', 'Invalid body'],
+      ['zh;q=0.3,en-GB;q=0.7', 'en', 'Invalid body'],
+      ['de', 'zh-CN', '请求内容有误'],
+    ])('reads the quality list %s as %s', async (header, expected, title) => {
+      const { language, body } = await refused(header);
+
+      expect(language).toBe(expected);
+      expect(body).toMatchObject({ status: 400, code: 'invalid-body', title });
+    });
+
+    it('words the schemas own messages and an unknown route in Chinese', async () => {
+      const query = await fetch(`${running.url}/api/v1/elders/e-1/ledger?month=2026-13`);
+      expect(await query.json()).toMatchObject({
+        code: 'invalid-query',
+        title: '查询参数有误',
+        detail: 'month: 应为月份 YYYY-MM',
+      });
+      const nowhere = await fetch(`${running.url}/api/v1/nothing-here`);
+      expect(await nowhere.json()).toMatchObject({
+        code: 'not-found',
+        title: '未找到',
+        detail: '没有这个地址：GET /api/v1/nothing-here',
+      });
+    });
   });
 });

@@ -2,7 +2,12 @@ import { type CanteenDetails, canteen, canteenStream } from '../../domain/cantee
 import { card, cardStream } from '../../domain/cards/card.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { type ElderProfile, elder, elderStream, requireRegistered } from '../../domain/elders/elder.ts';
-import { isBornOnOrBefore, maskNationalId, parseNationalId } from '../../domain/identity/national-id.ts';
+import {
+  isBornOnOrBefore,
+  maskNationalId,
+  type NationalIdProblem,
+  parseNationalId,
+} from '../../domain/identity/national-id.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import type { CategoryHolding } from '../../domain/policy/meal-facts.ts';
 import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
@@ -14,6 +19,14 @@ import type { ElderRepository } from '../event-sourcing/elder-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
 import type { PiiVault } from '../security/pii-vault.ts';
 import { deriveTerminalToken, hashToken } from '../security/tokens.ts';
+
+/** What a clerk is told in Chinese about an ID number refused, by what was found wrong first. */
+const NATIONAL_ID_PROBLEM_ZH: Record<NationalIdProblem, string> = {
+  length: '身份证号应为 18 位',
+  characters: '身份证号应为 17 位数字加 1 位数字或 X',
+  'birth-date': '身份证号中的出生日期不是有效日期',
+  'check-digit': '身份证号最后一位校验码不符：有字符录入错误',
+};
 
 /** A unique index kept as a stream: which elder holds an ID number (by its keyed hash). */
 const idNumberStream = (lookupHash: string) => `id-number-${lookupHash}`;
@@ -75,12 +88,15 @@ export class RegistrationService {
     context: EventContext,
   ) {
     const parsed = parseNationalId(registration.idNumber);
-    if (!parsed.ok) throw new DomainError('invalid', 'invalid-id-number', parsed.message, 'idNumber');
+    if (!parsed.ok) {
+      const zh = NATIONAL_ID_PROBLEM_ZH[parsed.reason];
+      throw new DomainError('invalid', 'invalid-id-number', { en: parsed.message, zh }, 'idNumber');
+    }
     if (!isBornOnOrBefore(parsed.value.birthDate, businessDateOf(this.deps.now()))) {
       throw new DomainError(
         'invalid',
         'invalid-id-number',
-        'the birth date in the ID number lies in the future',
+        { en: 'the birth date in the ID number lies in the future', zh: '身份证号中的出生日期晚于今天' },
         'idNumber',
       );
     }

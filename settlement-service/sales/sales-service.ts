@@ -194,7 +194,10 @@ export class SalesService {
         const { saleId } = prepared.entry.command;
         refuse(
           prepared.index,
-          new DomainError('conflict', 'sale-conflict', `sale ${saleId} was recorded with another body`),
+          new DomainError('conflict', 'sale-conflict', {
+            en: `sale ${saleId} was recorded with another body`,
+            zh: `销售 ${saleId} 已按另一份内容记录，同一编号不能用于不同的销售`,
+          }),
         );
       }
     }
@@ -258,11 +261,10 @@ export class SalesService {
   private async record({ entry, sold, elderName, spentAllowanceOf }: Decided): Promise<SaleOutcome> {
     const { command, context } = entry;
     if (sold.fingerprint !== command.fingerprint) {
-      throw new DomainError(
-        'conflict',
-        'sale-conflict',
-        `sale ${command.saleId} was recorded with another body`,
-      );
+      throw new DomainError('conflict', 'sale-conflict', {
+        en: `sale ${command.saleId} was recorded with another body`,
+        zh: `销售 ${command.saleId} 已按另一份内容记录，同一编号不能用于不同的销售`,
+      });
     }
     let written = false;
     try {
@@ -341,7 +343,10 @@ export class SalesService {
   async void(saleId: string, reason: string, byCanteen: string | null, context: EventContext, at: number) {
     const loaded = await this.repository.load(saleStream(saleId), sale);
     if (loaded.state.status !== 'none' && byCanteen !== null && loaded.state.sale.canteenId !== byCanteen) {
-      throw new DomainError('not-allowed', 'forbidden', 'this sale belongs to another canteen');
+      throw new DomainError('not-allowed', 'forbidden', {
+        en: 'this sale belongs to another canteen',
+        zh: '这笔销售属于其他食堂',
+      });
     }
     const events = sale.decide({ saleId, reason, at }, loaded.state);
     try {
@@ -356,7 +361,10 @@ export class SalesService {
     if (sold?.elderId) await this.release(sold.elderId, saleId, sold.businessDate, context);
     const after = await this.repository.load(saleStream(saleId), sale);
     if (after.state.status === 'none')
-      throw new DomainError('not-found', 'not-found', `sale ${saleId} is not recorded`);
+      throw new DomainError('not-found', 'not-found', {
+        en: `sale ${saleId} is not recorded`,
+        zh: `没有记录销售 ${saleId}`,
+      });
     const status = after.state.status === 'voided' ? 'voided' : 'recorded';
     return answerOf(after.state.sale, status, await this.elderName(after.state.sale.elderId));
   }
@@ -389,11 +397,10 @@ export class SalesService {
   private async answerFor(state: SaleState, command: SellMeal): Promise<SaleAnswer> {
     if (state.status === 'none') throw new Error('no sale to answer for');
     if (state.sale.fingerprint !== command.fingerprint) {
-      throw new DomainError(
-        'conflict',
-        'sale-conflict',
-        `sale ${command.saleId} was recorded with another body`,
-      );
+      throw new DomainError('conflict', 'sale-conflict', {
+        en: `sale ${command.saleId} was recorded with another body`,
+        zh: `销售 ${command.saleId} 已按另一份内容记录，同一编号不能用于不同的销售`,
+      });
     }
     const status = state.status === 'voided' ? 'voided' : 'recorded';
     return answerOf(state.sale, status, await this.elderName(state.sale.elderId));

@@ -166,7 +166,10 @@ export class SettlementService {
       if (state.status !== 'open') return viewOf(state);
       const now = this.deps.now();
       if (!monthHasEnded(month, now)) {
-        throw new DomainError('conflict', 'period-not-ended', `${month} has not ended yet`);
+        throw new DomainError('conflict', 'period-not-ended', {
+          en: `${month} has not ended yet`,
+          zh: `${month} 尚未结束(按北京时间)，月末之后才能关账`,
+        });
       }
       // Every sale answered before the close is in it, and none can be recorded before the cut-off later.
       const head = await this.deps.store.settledHead(
@@ -213,7 +216,10 @@ export class SettlementService {
       (canteen) => canteenId === undefined || canteen.canteenId === canteenId,
     );
     if (canteenId !== undefined && canteens.length === 0) {
-      throw new DomainError('not-found', 'not-found', `canteen ${canteenId} has no settlement in ${month}`);
+      throw new DomainError('not-found', 'not-found', {
+        en: `canteen ${canteenId} has no settlement in ${month}`,
+        zh: `食堂 ${canteenId} 在 ${month} 没有月结`,
+      });
     }
     return verifyClaims(
       this.deps.index,
@@ -237,7 +243,10 @@ export class SettlementService {
     const view = await this.view(month);
     const figures = view.canteens.find((entry) => entry.canteenId === canteenId);
     if (!figures)
-      throw new DomainError('not-found', 'not-found', `canteen ${canteenId} has no settlement in ${month}`);
+      throw new DomainError('not-found', 'not-found', {
+        en: `canteen ${canteenId} has no settlement in ${month}`,
+        zh: `食堂 ${canteenId} 在 ${month} 没有月结`,
+      });
     const names = await this.canteenNames([canteenId]);
     return {
       bureauName,
@@ -266,7 +275,10 @@ export class SettlementService {
   async closed(month: MonthKey): Promise<SettlementView> {
     const { state } = await this.deps.repository.load(settlementStream(month), settlement);
     if (state.status === 'open')
-      throw new DomainError('conflict', 'settlement-step', `${month} has not been closed`);
+      throw new DomainError('conflict', 'settlement-step', {
+        en: `${month} has not been closed`,
+        zh: `${month} 尚未关账`,
+      });
     return viewOf(state);
   }
 }

@@ -36,7 +36,11 @@ export class AlertService {
       let current: AlertState = state;
       const events = [];
       if (current.status === 'none') {
-        if (listed === null) throw new DomainError('not-found', 'not-found', `no alert ${alertId}`);
+        if (listed === null)
+          throw new DomainError('not-found', 'not-found', {
+            en: `no alert ${alertId}`,
+            zh: `没有预警 ${alertId}`,
+          });
         const raised = alertLifecycle.decide(
           { type: 'RaiseAlert', alert: alertOf(listed), at: Date.parse(listed.raisedAt) },
           current,

@@ -9,6 +9,7 @@ import {
   exchangeOutline,
   fillIn,
   headerMatches,
+  isProblem,
   matchString,
   parseDocumentedJson,
   parseExchanges,
@@ -29,6 +30,7 @@ const markdown = {
   en: readFileSync(path.join(root, GUIDES.en), 'utf8'),
 };
 const exchanges = parseExchanges(markdown.zh, GUIDES.zh);
+const englishExchanges = parseExchanges(markdown.en, GUIDES.en);
 const show = process.env.API_DOCS_SHOW === '1';
 
 /** The rows `| \`code\` | status | … |` of a guide's error table. */
@@ -70,7 +72,19 @@ function codesRaisedInCode(): Map<string, number | null> {
 describe('the API guide (docs/api.md, docs/api.en.md)', () => {
   it('has exchanges, and the English guide has the same ones in the same order', () => {
     expect(exchanges.length).toBeGreaterThan(20);
-    expect(exchangeOutline(parseExchanges(markdown.en, GUIDES.en))).toEqual(exchangeOutline(exchanges));
+    expect(exchangeOutline(englishExchanges)).toEqual(exchangeOutline(exchanges));
+  });
+
+  it('asks for English in every English refusal, and leaves the language out in the Chinese guide', () => {
+    const asksEnglish = (exchange: Exchange) =>
+      exchange.request.headers.some(([name, value]) => /^accept-language$/i.test(name) && value === 'en');
+    const problems = englishExchanges.filter(isProblem);
+    expect(problems.length).toBeGreaterThan(5);
+    for (const exchange of problems)
+      expect(asksEnglish(exchange), `${GUIDES.en}:${exchange.line}`).toBe(true);
+    for (const exchange of exchanges.filter(isProblem)) {
+      expect(asksEnglish(exchange), `${GUIDES.zh}:${exchange.line}`).toBe(false);
+    }
   });
 
   it('starts with a link to the other language and names the OpenAPI document as the reference', () => {
@@ -107,7 +121,7 @@ describe('the API guide (docs/api.md, docs/api.en.md)', () => {
     });
     afterAll(() => service?.close());
 
-    const play = async (exchange: Exchange) => {
+    const play = async (exchange: Exchange, file: string = GUIDES.zh) => {
       clock = exchange.clock;
       // The read models answer a moment behind the events; the guide shows them caught up.
       await service.projections.catchUp();
@@ -129,7 +143,7 @@ describe('the API guide (docs/api.md, docs/api.en.md)', () => {
       if (show)
         console.log(`${exchange.line}: ${exchange.request.startLine}\n${response.status}\n${shown}\n`);
 
-      const where = `${GUIDES.zh}:${exchange.line} ${exchange.request.startLine}`;
+      const where = `${file}:${exchange.line} ${exchange.request.startLine}`;
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(exchange.response.startLine)?.[1]);
       expect(response.status, `${where}: the status; the real answer:\n${shown}`).toBe(status);
       for (const [name, value] of exchange.response.headers) {
@@ -152,6 +166,9 @@ describe('the API guide (docs/api.md, docs/api.en.md)', () => {
         if (failedAt !== undefined) context.skip(`an earlier exchange failed (${failedAt})`);
         try {
           await play(exchange);
+          // A refusal records nothing: the English guide's is sent too, and must be answered in English.
+          const english = englishExchanges[exchanges.indexOf(exchange)];
+          if (english && isProblem(english)) await play(english, GUIDES.en);
         } catch (error) {
           failedAt = `line ${exchange.line}`;
           throw error;

@@ -108,9 +108,35 @@ export function parseExchanges(markdown: string, file = 'markdown'): Exchange[] 
   return exchanges;
 }
 
-/** The clock directives and exchanges of a guide, for comparing the two languages. */
+/** A refusal: its words (`title`, `detail`, field messages) are in the guide's language. */
+export function isProblem(exchange: Exchange): boolean {
+  return Number(STATUS_LINE.exec(exchange.response.startLine)?.[1]) >= 400;
+}
+
+const LANGUAGE_HEADER = /^(accept-language|content-language)$/i;
+
+function outlineOf(message: HttpMessage, withBody: boolean): string {
+  const headers = message.headers.filter(([name]) => !LANGUAGE_HEADER.test(name));
+  return [
+    message.startLine,
+    ...headers.map(([name, value]) => `${name}: ${value}`),
+    '',
+    withBody ? message.body : '',
+  ]
+    .join('\n')
+    .trim();
+}
+
+/**
+ * The clock directives and exchanges of a guide, for comparing the two languages: the same requests
+ * and answers, but for the language headers and the words of a refusal (the English guide asks for
+ * English; the Chinese one leaves the language out and is answered in Chinese).
+ */
 export function exchangeOutline(exchanges: readonly Exchange[]): string[] {
-  return exchanges.map((exchange) => `${new Date(exchange.clock).toISOString()}\n${exchange.text}`);
+  return exchanges.map(
+    (exchange) =>
+      `${new Date(exchange.clock).toISOString()}\n${outlineOf(exchange.request, true)}\n\n${outlineOf(exchange.response, !isProblem(exchange))}`,
+  );
 }
 
 export type Variables = Map<string, unknown>;

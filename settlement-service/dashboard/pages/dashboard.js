@@ -328,8 +328,12 @@ function render() {
         w.settlementStatus[settlement.status],
         `status settlement-${settlement.status}`,
       );
+      // 月结办理: the month's figures and steps on their own page.
+      const month = element('a', settlement.month, 'month-link');
+      month.href = `/dashboard/settlement?month=${settlement.month}`;
+      month.dataset.testid = `settlement-link-${settlement.month}`;
       return [
-        settlement.month,
+        month,
         status,
         shortTime(settlement.closedAt),
         pdfButton(w.summaryPdf, settlement.statementPath),

@@ -1,0 +1,416 @@
+import { applyWords, formatMoney, language, refusalText, switchLanguage } from './i18n.js';
+import { words } from './settlement-words.js';
+
+/**
+ * 月结办理: one month's settlement, its steps (关账, 审核, 批准, 拨付) taken here by whoever may take
+ * the next one, and its statements and exports downloaded with the signed-in token.
+ */
+
+/** The dashboard's own key: signed in there, signed in here (same tab). */
+const TOKEN_KEY = 'zhucan-dashboard-token';
+const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Each status's next step: the step's name in the view, its path, and the roles that may take it. */
+const NEXT = {
+  open: { step: 'closed', action: 'close', roles: ['admin'] },
+  closed: { step: 'reviewed', action: 'review', roles: ['admin', 'reviewer'] },
+  reviewed: { step: 'approved', action: 'approve', roles: ['admin', 'reviewer'] },
+  approved: { step: 'paid', action: 'pay', roles: ['admin'] },
+};
+const STEPS = ['closed', 'reviewed', 'approved', 'paid'];
+
+const $ = (id) => document.getElementById(id);
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+const state = {
+  viewer: null,
+  canteenNames: new Map(),
+  /** The last answer of GET /api/v1/settlements/{month}. */
+  view: null,
+  /** The last refusal of a step: `{ code, detail, retryAfter, action }`, shown until the next action. */
+  refusal: null,
+  busy: false,
+};
+
+/* ------------------------------------------------------------------------------- the session */
+
+function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+class Refusal extends Error {
+  constructor(status, problem = {}, retryAfter = null) {
+    super(String(status));
+    this.status = status;
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** A request with the bearer token, asking for refusals in the page's language. */
+async function call(path, { method = 'GET', body } = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token()}`,
+        'accept-language': language() === 'en' ? 'en' : 'zh-CN',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new Refusal('unreachable');
+  }
+  if (response.ok) return response;
+  const problem = await response.json().catch(() => ({}));
+  throw new Refusal(response.status, problem, response.headers.get('retry-after'));
+}
+
+function showSignIn(message = '') {
+  sessionStorage.removeItem(TOKEN_KEY);
+  state.viewer = null;
+  state.view = null;
+  $('workspace').hidden = true;
+  $('sign-out').hidden = true;
+  $('viewer').textContent = '';
+  $('sign-in').hidden = false;
+  $('sign-in-message').textContent = message;
+  $('token').value = '';
+  $('token').focus();
+}
+
+/** Who is signed in and the canteens' names, from the dashboard's answer (the same roles read both). */
+async function signIn() {
+  try {
+    const answer = await (await call('/api/v1/dashboard')).json();
+    state.viewer = answer.viewer;
+    state.canteenNames = new Map(answer.canteens.map((canteen) => [canteen.canteenId, canteen.name]));
+    $('sign-in').hidden = true;
+    $('workspace').hidden = false;
+    $('sign-out').hidden = false;
+    drawViewer();
+    const asked = new URLSearchParams(location.search).get('month');
+    $('month').value = asked && MONTH_PATTERN.test(asked) ? asked : monthBefore(answer.date.slice(0, 7));
+    await showMonth($('month').value);
+  } catch (error) {
+    if (error.status === 401 || error.status === 403) return showSignIn(refusalText(error, words()));
+    showSignIn(refusalText(error, words()));
+  }
+}
+
+function drawViewer() {
+  const w = words();
+  $('viewer').textContent = state.viewer ? `${state.viewer.name}(${w.roles[state.viewer.role]})` : '';
+}
+
+/* --------------------------------------------------------------------------------- the month */
+
+function shiftMonth(month, by) {
+  const [year, number] = month.split('-').map(Number);
+  const index = year * 12 + (number - 1) + by;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+const monthBefore = (month) => shiftMonth(month, -1);
+
+async function showMonth(month) {
+  const w = words();
+  if (!MONTH_PATTERN.test(month)) {
+    $('load-message').textContent = w.badMonth;
+    return;
+  }
+  $('load-message').textContent = '';
+  $('month').value = month;
+  history.replaceState(null, '', `/dashboard/settlement?month=${month}`);
+  state.refusal = null;
+  try {
+    state.view = await (await call(`/api/v1/settlements/${month}`)).json();
+  } catch (error) {
+    if (error.status === 401) return showSignIn(refusalText(error, w));
+    state.view = null;
+    $('load-message').textContent = problemText(error);
+  }
+  render();
+}
+
+/** `2026-11-02T09:00:00+08:00` → `2026-11-02 09:00` (the service answers Asia/Shanghai time). */
+function when(instant) {
+  return instant ? `${instant.slice(0, 10)} ${instant.slice(11, 16)}` : '';
+}
+
+/** A refusal in the page's words: its code's explanation, else the service's own detail. */
+function problemText(error) {
+  const w = words();
+  const code = error.problem?.code;
+  const own = code ? w.refusals[code] : undefined;
+  if (own) return own;
+  if (error.problem?.detail) return error.problem.detail;
+  return refusalText(error, w);
+}
+
+function render() {
+  const w = words();
+  drawViewer();
+  const view = state.view;
+  $('month-view').hidden = view === null;
+  const status = $('status');
+  if (!view) {
+    status.textContent = '';
+    status.className = 'status';
+    $('status-note').textContent = '';
+    return;
+  }
+  status.textContent = w.settlementStatus[view.status] ?? view.status;
+  status.className = `status settlement-${view.status}`;
+  $('status-note').textContent = view.status === 'open' ? w.provisional : w.cutoffAt(when(view.cutoff.at));
+  drawSteps(view);
+  drawAction(view);
+  drawRefusal();
+  drawFigures(view);
+  drawDownloads(view);
+}
+
+function drawSteps(view) {
+  const w = words();
+  $('steps').replaceChildren(
+    ...STEPS.map((step) => {
+      const taken =
+        step === 'closed' ? view.closedBy && { by: view.closedBy, at: view.cutoff.at } : view.steps[step];
+      const item = element('li', undefined, taken ? 'taken' : 'pending');
+      item.dataset.testid = `step-${step}`;
+      item.append(element('span', w.stepNames[step], 'step-name'));
+      item.append(element('span', taken ? w.stepBy(taken.by.name, when(taken.at)) : w.notYet, 'step-who'));
+      if (taken?.note) item.append(element('span', w.noteShown(taken.note), 'step-note'));
+      return item;
+    }),
+  );
+}
+
+function drawAction(view) {
+  const w = words();
+  const next = NEXT[view.status];
+  const mayTake = next && state.viewer && next.roles.includes(state.viewer.role);
+  $('action').hidden = !mayTake;
+  $('no-action').textContent = !next ? w.done : mayTake ? '' : w.waitingFor[next.step];
+  if (!mayTake) return;
+  // Closing records no note; the later steps carry one.
+  const takesNote = next.action !== 'close';
+  $('note').hidden = !takesNote;
+  $('note-label').hidden = !takesNote;
+  const button = $('take-step');
+  button.textContent = w.stepButtons[next.step];
+  button.dataset.action = next.action;
+  button.disabled = state.busy;
+  $('action-hint').textContent = w.stepHints[next.step];
+}
+
+function drawRefusal() {
+  const w = words();
+  const refusal = state.refusal;
+  $('refusal').hidden = refusal === null;
+  if (!refusal) return;
+  const retryable = refusal.status === 503;
+  $('refusal-text').textContent = [
+    problemText(refusal),
+    retryable && refusal.retryAfter ? w.retryIn(refusal.retryAfter) : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  $('refusal').dataset.code = refusal.problem?.code ?? '';
+  $('retry').hidden = !retryable;
+}
+
+async function takeStep(action) {
+  const view = state.view;
+  if (!view || state.busy) return;
+  state.busy = true;
+  state.refusal = null;
+  drawAction(view);
+  drawRefusal();
+  const note = $('note').value.trim();
+  try {
+    const answer = await call(`/api/v1/settlements/${view.month}/${action}`, {
+      method: 'POST',
+      ...(action === 'close' ? {} : { body: note ? { note } : {} }),
+    });
+    state.view = await answer.json();
+    $('note').value = '';
+  } catch (error) {
+    if (error.status === 401) {
+      state.busy = false;
+      return showSignIn(refusalText(error, words()));
+    }
+    state.refusal = Object.assign(error, { action });
+    // Someone else may have moved the month on: show it as it stands.
+    if (error.problem?.code === 'settlement-step') {
+      try {
+        state.view = await (await call(`/api/v1/settlements/${view.month}`)).json();
+      } catch {}
+    }
+  }
+  state.busy = false;
+  render();
+}
+
+/* ------------------------------------------------------------------------- figures, downloads */
+
+function downloadButton(label, path, testid) {
+  const button = element('button', label, 'link');
+  button.type = 'button';
+  button.dataset.path = path;
+  button.dataset.testid = testid;
+  button.addEventListener('click', () => download(path));
+  return button;
+}
+
+function drawFigures(view) {
+  const w = words();
+  const table = $('figures');
+  const head = element('tr');
+  const last = w.cols.length - 1;
+  head.append(
+    ...w.cols.map((column, index) => element('th', column, index > 0 && index < last ? 'number' : undefined)),
+  );
+  table.tHead.replaceChildren(head);
+  const closed = view.status !== 'open';
+  const money = (fen) => element('td', formatMoney(fen, { grouped: true }), 'number');
+  const count = (value) => element('td', String(value), 'number');
+  const rows = view.canteens.map((canteen) => {
+    const row = element('tr');
+    row.dataset.canteen = canteen.canteenId;
+    const statement = element('td');
+    if (closed) {
+      statement.append(
+        downloadButton(
+          w.statementPdf,
+          `/api/v1/settlements/${view.month}/canteens/${encodeURIComponent(canteen.canteenId)}/statement.pdf`,
+          `statement-${canteen.canteenId}`,
+        ),
+      );
+    } else statement.textContent = w.none;
+    row.append(
+      element('td', state.canteenNames.get(canteen.canteenId) ?? canteen.canteenId),
+      count(canteen.mealsSold),
+      count(canteen.subsidisedMeals),
+      money(canteen.subsidyFen),
+      money(-canteen.excludedFen),
+      money(canteen.operatingSubsidyFen),
+      money(canteen.adjustmentsFen),
+      money(canteen.reimbursementFen),
+      statement,
+    );
+    return row;
+  });
+  if (rows.length === 0) {
+    const row = element('tr');
+    const cell = element('td', w.noCanteens, 'muted');
+    cell.colSpan = w.cols.length;
+    row.append(cell);
+    rows.push(row);
+  }
+  table.tBodies[0].replaceChildren(...rows);
+  const sum = (key) => view.canteens.reduce((total, canteen) => total + canteen[key], 0);
+  const total = element('tr');
+  total.append(
+    element('th', w.total),
+    count(sum('mealsSold')),
+    count(sum('subsidisedMeals')),
+    money(sum('subsidyFen')),
+    money(-sum('excludedFen')),
+    money(sum('operatingSubsidyFen')),
+    money(sum('adjustmentsFen')),
+    money(view.totals.reimbursementFen),
+    element('td'),
+  );
+  total.dataset.testid = 'total';
+  table.tFoot.replaceChildren(total);
+  // The hash in a monospace face, the words in the page's (a monospace face has no Chinese).
+  $('digest').replaceChildren(...(closed ? [element('span', w.digest), element('code', view.digest)] : []));
+}
+
+function drawDownloads(view) {
+  const w = words();
+  const closed = view.status !== 'open';
+  const base = `/api/v1/settlements/${view.month}`;
+  $('downloads-title').parentElement.hidden = !closed;
+  if (!closed) return;
+  $('downloads').replaceChildren(
+    downloadButton(w.downloads.summary, `${base}/statement.pdf`, 'download-summary'),
+    downloadButton(
+      w.downloads.settlementCsv,
+      `${base}/export.csv?list=settlement`,
+      'download-settlement-csv',
+    ),
+    downloadButton(w.downloads.paymentsCsv, `${base}/export.csv?list=payments`, 'download-payments-csv'),
+    downloadButton(w.downloads.xlsx, `${base}/export.xlsx`, 'download-xlsx'),
+  );
+}
+
+/** A plain link cannot send the bearer token: fetch the file and save it from memory, under the service's name. */
+async function download(path) {
+  const w = words();
+  $('download-message').textContent = '';
+  try {
+    const response = await call(path);
+    const name =
+      /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
+      path.split('/').pop();
+    const url = URL.createObjectURL(await response.blob());
+    const link = element('a');
+    link.href = url;
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    $('download-message').textContent = '';
+  } catch (error) {
+    if (error.status === 401) return showSignIn(refusalText(error, w));
+    $('download-message').textContent = `${w.downloadFailed}: ${problemText(error)}`;
+  }
+}
+
+/* ---------------------------------------------------------------------------------- wiring */
+
+function start() {
+  applyWords(document, words());
+  $('lang').textContent = language() === 'en' ? '中文' : 'EN';
+  if (token()) signIn();
+  else showSignIn();
+}
+
+$('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const entered = $('token').value.trim();
+  if (!entered) {
+    $('sign-in-message').textContent = words().tokenMissing;
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, entered);
+  $('sign-in-message').textContent = '';
+  start();
+});
+$('sign-out').addEventListener('click', () => showSignIn(words().signedOut));
+$('show').addEventListener('click', () => showMonth($('month').value.trim()));
+$('month').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') showMonth($('month').value.trim());
+});
+$('month-before').addEventListener('click', () => showMonth(shiftMonth($('month').value.trim(), -1)));
+$('month-after').addEventListener('click', () => showMonth(shiftMonth($('month').value.trim(), 1)));
+$('take-step').addEventListener('click', (event) => takeStep(event.currentTarget.dataset.action));
+$('retry').addEventListener('click', () => state.refusal && takeStep(state.refusal.action));
+$('lang').addEventListener('click', () => {
+  switchLanguage();
+  applyWords(document, words());
+  $('lang').textContent = language() === 'en' ? '中文' : 'EN';
+  render();
+});
+
+start();
