@@ -20,6 +20,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { readModelRoutes } from './read-models/read-model-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
 import { RegistrationService } from './registration/registration-service.ts';
+import { registryReadRoutes } from './registration/registry-read-routes.ts';
 import { salesRoutes } from './sales/sales-routes.ts';
 import { SalesService } from './sales/sales-service.ts';
 import type { PiiVault } from './security/pii-vault.ts';
@@ -111,6 +112,7 @@ function readModelBackedRoutes(
     ...settlementRoutes(settlement, bureauName),
     ...simulationRoutes(deps.eventStore, db),
     ...readModelRoutes(db, bureauName),
+    ...registryReadRoutes(repository, db, now),
     ...dashboardRoutes(deps.eventStore, db, now),
     ...offlineCopyRoutes(repository, db, now),
     ...alertRoutes(repository, db, now),
