@@ -225,11 +225,11 @@ export function registrationRoutes(service: RegistrationService): ImplementedRou
       const { token } = await service.registerTerminal(params.terminalId, body.canteenId, context);
       return { status: 201, body: { terminalId: params.terminalId, token } };
     }),
-  
+
     defineRoute({
       method: 'post',
       path: '/api/v1/terminals/:terminalId/token',
-      summary: "Issue a terminal a new token (令牌轮换): the old token is refused from now on",
+      summary: 'Issue a terminal a new token (令牌轮换): the old token is refused from now on',
       description:
         'Each call issues another token. `PUT /api/v1/terminals/{terminalId}` for the same canteen then answers the new one.',
       tags: ['terminals'],

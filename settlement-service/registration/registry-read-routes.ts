@@ -29,7 +29,9 @@ const elderSchema = z
         z.object({
           cardUid: z.string(),
           status: z.enum(['active', 'retired']),
-          assignedFrom: instant.nullable().describe('null: the first card, which counts for earlier sales too'),
+          assignedFrom: instant
+            .nullable()
+            .describe('null: the first card, which counts for earlier sales too'),
           retiredFrom: instant.nullable(),
         }),
       )
@@ -96,7 +98,7 @@ export function registryReadRoutes(
     defineRoute({
       method: 'get',
       path: '/api/v1/elders/:elderId',
-      summary: "An elder as registered (老人档案): masked name and ID number, area, categories, cards, death",
+      summary: 'An elder as registered (老人档案): masked name and ID number, area, categories, cards, death',
       description: 'From the read models, a moment behind the events.',
       tags: ['elders'],
       callers: BUREAU,
