@@ -104,7 +104,10 @@ export const directoryProjection: Projection = {
         ON CONFLICT (terminal_id) DO UPDATE SET canteen_id = excluded.canteen_id, generation = excluded.generation,
           registered_at = excluded.registered_at`.execute(trx);
     if (changes.rotations.size > 0) {
-      const rotations = [...changes.rotations].map(([terminal_id, generation]) => ({ terminal_id, generation }));
+      const rotations = [...changes.rotations].map(([terminal_id, generation]) => ({
+        terminal_id,
+        generation,
+      }));
       await sql`
         UPDATE ${table('terminals')} AS t SET generation = r.generation
           FROM json_to_recordset(${json(rotations)}::json) AS r(terminal_id text, generation integer)
