@@ -19,10 +19,14 @@ const PACKAGE_ASSETS: Record<string, { readonly file: string; readonly type: str
   },
 };
 
+/** The registry pages (老人, 食堂, 终端, 资金来源): one shell, `registry.js` picks the page by its address. */
+const REGISTRY_PAGES = ['elders', 'canteens', 'terminals', 'funding-sources'];
+
 /**
  * 监管看板 page: static HTML, scripts and styles (`/dashboard`, `/dashboard/assets/…`). The page
  * itself holds no data and needs no token; it signs in and reads `GET /api/v1/dashboard`. Its
- * 政策测算 page (`/dashboard/simulation`) signs in the same way and posts to `/api/v1/simulations`.
+ * 政策测算 page (`/dashboard/simulation`) signs in the same way and posts to `/api/v1/simulations`;
+ * so do the registry pages (`/dashboard/elders`, `…/canteens`, `…/terminals`, `…/funding-sources`).
  */
 export function dashboardPages(): Router {
   const router = Router();
@@ -30,6 +34,11 @@ export function dashboardPages(): Router {
   router.get('/dashboard/simulation', (_request, response) =>
     response.sendFile(path.join(PAGES, 'simulation.html')),
   );
+  for (const page of REGISTRY_PAGES) {
+    router.get(`/dashboard/${page}`, (_request, response) =>
+      response.sendFile(path.join(PAGES, 'registry.html')),
+    );
+  }
   router.get('/dashboard/assets/:file', (request, response, next) => {
     const asset = PACKAGE_ASSETS[request.params.file];
     if (!asset) return next();

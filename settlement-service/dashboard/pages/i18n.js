@@ -2,7 +2,6 @@
 export const WORDS = {
   'zh-CN': {
     title: '监管看板',
-    simulationLink: '政策测算 ›',
     date: '日期',
     dayBefore: '前一天',
     dayAfter: '后一天',
@@ -101,7 +100,6 @@ export const WORDS = {
   },
   en: {
     title: 'Supervision dashboard',
-    simulationLink: 'Simulation ›',
     date: 'Date',
     dayBefore: 'Day before',
     dayAfter: 'Day after',
