@@ -300,7 +300,7 @@ describe('the registry pages in a browser (Playwright, Chromium, real service)',
     await expect.poll(() => scheduled.locator('strong').textContent()).toBe('2026-12-01 起');
     expect(await scheduled.locator('li').allTextContents()).toEqual([
       `例汤 ${formatMoney(200)} → ${formatMoney(250)}`,
-      '其他登记内容有改动',
+      '休息日 每天营业 → 周日',
     ]);
     expect(await canteen.locator('[data-testid=menu] tbody tr').nth(1).textContent()).toBe(
       `soup例汤${formatMoney(200)}`,

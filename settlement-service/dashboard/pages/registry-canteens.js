@@ -231,6 +231,7 @@ export function mount(root, { session, refreshSession, canAct, message }) {
         ),
       ),
       { class: 'registry-table', dataset: { testid } },
+      [2],
     );
   }
 
@@ -253,16 +254,12 @@ export function mount(root, { session, refreshSession, canAct, message }) {
         lines.push(w.priceChange(item.name, formatMoney(old.priceFen), formatMoney(item.priceFen)));
     }
     for (const item of current.menu) if (!after.has(item.itemId)) lines.push(w.removed(item.name));
-    const rest = (details) =>
-      JSON.stringify([
-        details.name,
-        details.district,
-        details.town,
-        details.location,
-        details.periods,
-        details.closedDays,
-      ]);
-    if (rest(current) !== rest(next)) lines.push(w.otherChanges);
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    if (!same(current.closedDays, next.closedDays))
+      lines.push(w.closedChange(closedText(current.closedDays), closedText(next.closedDays)));
+    if (!same(current.periods, next.periods)) lines.push(w.periodsChange);
+    const place = (details) => [details.name, details.district, details.town, details.location];
+    if (!same(place(current), place(next))) lines.push(w.placeChange);
     return lines;
   }
 

@@ -502,7 +502,7 @@ export function mount(root, { session, canAct, message }) {
                     'tr',
                     { class: card.status, dataset: { card: card.cardUid } },
                     el('td', { class: 'mono' }, card.cardUid),
-                    el('td', { class: `status ${card.status}` }, w.cardStatus[card.status]),
+                    el('td', { class: `card-status ${card.status}` }, w.cardStatus[card.status]),
                     el('td', {}, card.assignedFrom ? shanghaiTime(card.assignedFrom) : w.sinceFirst),
                     el('td', {}, card.retiredFrom ? shanghaiTime(card.retiredFrom) : w.none),
                   ),
@@ -610,7 +610,7 @@ export function mount(root, { session, canAct, message }) {
       ledger && ledger.meals.length === 0 ? el('p', { class: 'muted' }, w.noMeals) : null,
       ledger && ledger.meals.length > 0
         ? [
-            table(w.ledgerCols, rows, { class: 'registry-table' }),
+            table(w.ledgerCols, rows, { class: 'registry-table' }, [5, 6, 7]),
             el(
               'p',
               { class: 'totals' },
