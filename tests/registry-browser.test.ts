@@ -41,8 +41,11 @@ describe('the registry pages in a browser (Playwright, Chromium, real service)',
     expect(answer.status, `${method} ${pathname}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
     return answer.body;
   };
-  const screenshot = (name: string) =>
-    page.screenshot({ path: path.join(SCREENSHOTS, `registry-${name}.png`), fullPage: true });
+  const screenshot = async (name: string) => {
+    // The header stays at the top of the window: a full-page picture is taken from the top.
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: path.join(SCREENSHOTS, `registry-${name}.png`), fullPage: true });
+  };
   const text = async (selector: string) =>
     ((await page.locator(selector).first().textContent()) ?? '').trim();
   const signIn = async (pathname: string, token: string) => {
@@ -294,6 +297,8 @@ describe('the registry pages in a browser (Playwright, Chromium, real service)',
       .poll(() => text('[data-testid=canteen-form] [data-testid=form-message]'))
       .toBe('生效日期不能早于今天');
     await edit.getByLabel('生效日期').fill('2026-12-01');
+    expect(await text('[data-testid=canteen-form] [data-testid=form-message]')).toBe('');
+    await screenshot('canteen-form');
     await edit.getByRole('button', { name: '保存' }).click();
 
     const scheduled = canteen.locator('[data-testid=scheduled]');

@@ -127,6 +127,13 @@ export function mount(root, { session, refreshSession, canAct, message }) {
     };
   }
 
+  /** A refusal stands until the clerk changes something. */
+  function clearFormError() {
+    state.formError = '';
+    const shown = root.querySelector('[data-testid=form-message]');
+    if (shown) shown.textContent = '';
+  }
+
   async function submitForm(event) {
     event.preventDefault();
     const { problem, body } = formBody();
@@ -363,7 +370,7 @@ export function mount(root, { session, refreshSession, canAct, message }) {
       el('h2', { id: 'canteen-form-title' }, w.canteenForm[state.form]),
       el(
         'form',
-        { onsubmit: submitForm, novalidate: true },
+        { onsubmit: submitForm, oninput: clearFormError, novalidate: true },
         el(
           'div',
           { class: 'grid' },

@@ -152,6 +152,13 @@ export function mount(root, { session, canAct, message }) {
     return null;
   }
 
+  /** A refusal stands until the clerk changes something. */
+  function clearFormError() {
+    state.formError = '';
+    const shown = root.querySelector('[data-testid=form-message]');
+    if (shown) shown.textContent = '';
+  }
+
   async function submitForm(event) {
     event.preventDefault();
     const problem = formProblem();
@@ -340,7 +347,7 @@ export function mount(root, { session, canAct, message }) {
       state.form === 'edit' ? el('p', { class: 'hint' }, w.editHint) : null,
       el(
         'form',
-        { onsubmit: submitForm, novalidate: true },
+        { onsubmit: submitForm, oninput: clearFormError, novalidate: true },
         el(
           'div',
           { class: 'grid' },
