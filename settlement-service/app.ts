@@ -21,6 +21,7 @@ import { elderSearchRoutes } from './read-models/elder-search-route.ts';
 import { readModelRoutes } from './read-models/read-model-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
 import { RegistrationService } from './registration/registration-service.ts';
+import { registryReadRoutes } from './registration/registry-read-routes.ts';
 import { RosterImport } from './registration/roster-import.ts';
 import { rosterRoutes } from './registration/roster-routes.ts';
 import { salesRoutes } from './sales/sales-routes.ts';
@@ -118,6 +119,7 @@ function readModelBackedRoutes(
     ...simulationRoutes(deps.eventStore, db),
     ...readModelRoutes(db, bureauName),
     ...elderSearchRoutes(db, deps.vault),
+    ...registryReadRoutes(repository, db, now),
     ...dashboardRoutes(deps.eventStore, db, now),
     ...offlineCopyRoutes(repository, db, now),
     ...alertRoutes(repository, db, now),

@@ -30,6 +30,7 @@ const PRINCIPALS = {
   forgedTerminal: { role: null, about: 'a terminal token for t1 with a made-up secret' },
   forgedUser: { role: null, about: 'a user token for the reviewer with a made-up secret' },
   movedTerminal: { role: null, about: 'the token t4 had before it moved to another canteen' },
+  rotatedTerminal: { role: null, about: 'the token t5 had before the bureau issued it a new one' },
   replacedUser: { role: null, about: 'an admin user’s token from before the user was changed' },
   t1: { role: 'terminal', about: 'terminal t1 of canteen c1' },
   t2: { role: 'terminal', about: 'terminal t2 of canteen c1 (same canteen as t1, another terminal)' },
@@ -154,6 +155,11 @@ const ROWS: readonly Row[] = [
     allowed: ADMINS,
   },
   {
+    endpoint: 'post /api/v1/terminals/{terminalId}/token',
+    path: '/api/v1/terminals/t9/token',
+    allowed: ADMINS,
+  },
+  {
     endpoint: 'put /api/v1/users/{userId}',
     path: '/api/v1/users/probe',
     body: () => ({ name: '新审计', role: 'auditor' }),
@@ -212,6 +218,10 @@ const ROWS: readonly Row[] = [
     allowed: ADMINS,
   },
   { endpoint: 'get /api/v1/terminals', path: '/api/v1/terminals?canteenId=c1', allowed: ADMINS },
+  // 登记簿: what is registered, masked, for every bureau role to read.
+  { endpoint: 'get /api/v1/elders/{elderId}', path: '/api/v1/elders/e80', allowed: BUREAU },
+  { endpoint: 'get /api/v1/canteens', path: '/api/v1/canteens', allowed: BUREAU },
+  { endpoint: 'get /api/v1/canteens/{canteenId}', path: '/api/v1/canteens/c1', allowed: BUREAU },
   // 监管看板: the bureau's figures at a glance.
   { endpoint: 'get /api/v1/dashboard', path: `/api/v1/dashboard?date=${MONTH}-08`, allowed: BUREAU },
 
@@ -403,6 +413,8 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
 
     const moved = (await admin('PUT', '/api/v1/terminals/t4', { canteenId: 'c1' })).token as string;
     await admin('PUT', '/api/v1/terminals/t4', { canteenId: 'c2' });
+    const rotated = (await admin('PUT', '/api/v1/terminals/t5', { canteenId: 'c1' })).token as string;
+    await admin('POST', '/api/v1/terminals/t5/token', undefined);
     const replaced = await user('former', '旧管理员', 'admin');
     await user('former', '新管理员', 'admin');
     await admin('PUT', '/api/v1/elders/e90', elderBody('1939-06-01', '331'));
@@ -423,6 +435,7 @@ describe('authorization matrix: every endpoint × every kind of caller', () => {
       forgedTerminal: made('zt_', 't1'),
       forgedUser: made('zu_', 'reviewer'),
       movedTerminal: bearer(moved),
+      rotatedTerminal: bearer(rotated),
       replacedUser: bearer(replaced),
       t1: bearer(tokens.t1),
       t2: bearer(tokens.t2),

@@ -183,12 +183,12 @@ describe('the roster import page in a browser (Playwright, Chromium, real servic
     await expect.poll(() => text('[data-testid=sign-in-message]')).toBe('已退出登录');
   });
 
-  it('is linked from the dashboard header; the admin signed in there is signed in here', async () => {
+  it('is linked from the navigation of every page; the admin signed in there is signed in here', async () => {
     await page.goto(`${service.url}/dashboard`);
     await page.getByLabel('访问令牌').fill(service.adminToken);
     await page.getByRole('button', { name: '登录' }).click();
     await expect.poll(() => page.locator('[data-testid=viewer]').textContent()).toContain('管理员');
-    await page.getByRole('link', { name: '名单导入 ›' }).click();
+    await page.getByRole('link', { name: '名单导入', exact: true }).click();
     await page.waitForURL('**/dashboard/import');
     await expect.poll(() => page.locator('[data-testid=importer]').isVisible()).toBe(true);
     expect(await page.locator('[data-testid=admin-only]').isVisible()).toBe(false);

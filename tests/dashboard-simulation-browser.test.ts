@@ -577,9 +577,9 @@ describe('the policy simulation page in a browser (Playwright, Chromium, real se
   });
 
   it('links to the dashboard and back, still signed in', async () => {
-    await page.getByRole('link', { name: '‹ 返回监管看板' }).click();
+    await page.getByRole('link', { name: '监管看板', exact: true }).click();
     await expect.poll(() => page.locator('#board').isVisible()).toBe(true);
-    await page.getByRole('link', { name: '政策测算 ›' }).click();
+    await page.getByRole('link', { name: '政策测算', exact: true }).click();
     await expect.poll(() => page.locator('#workspace').isVisible()).toBe(true);
     // The proposals are kept for the session.
     expect(await proposal(3).getByLabel('方案名称').inputValue()).toBe(JSON_PROPOSAL.name);

@@ -279,6 +279,82 @@ export async function cardsOfElders(
   return rows.map((row) => ({ cardUid: row.card_uid, elderId: row.elder_id, status: row.status }));
 }
 
+/** 老人档案: an elder as registered now, with every card they hold or held; null if not registered. */
+export interface ElderRecord {
+  readonly elderId: string;
+  readonly name: string;
+  readonly idNumberMasked: string;
+  readonly district: string;
+  readonly town: string;
+  readonly homeCanteenId: string | null;
+  readonly homeCanteenName: string | null;
+  readonly categories: CategoryHolding[];
+  readonly cardUid: string | null;
+  readonly diedOn: BusinessDate | null;
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+  /** The elder's cards, the current one first, then the retired ones, latest retired first. */
+  readonly cards: {
+    readonly cardUid: string;
+    readonly status: 'active' | 'retired';
+    readonly assignedFrom: string | null;
+    readonly retiredFrom: string | null;
+  }[];
+}
+
+export async function elderRecord(db: Kysely<unknown>, elderId: string): Promise<ElderRecord | null> {
+  const { rows } = await sql<{
+    elder_id: string;
+    name: string;
+    id_number_masked: string;
+    district: string;
+    town: string;
+    home_canteen_id: string | null;
+    home_canteen_name: string | null;
+    categories: CategoryHolding[];
+    card_uid: string | null;
+    died_on: string | null;
+    registered_at: Date;
+    updated_at: Date;
+  }>`
+    SELECT elder.elder_id, elder.name, elder.id_number_masked, elder.district, elder.town, elder.home_canteen_id,
+      canteen.name AS home_canteen_name, elder.categories, elder.card_uid,
+      to_char(elder.died_on, 'YYYY-MM-DD') AS died_on, elder.registered_at, elder.updated_at
+      FROM read_models.elders AS elder
+      LEFT JOIN read_models.canteens AS canteen ON canteen.canteen_id = elder.home_canteen_id
+     WHERE elder.elder_id = ${elderId}`.execute(db);
+  const row = rows[0];
+  if (!row) return null;
+  const cards = await sql<{
+    card_uid: string;
+    status: 'active' | 'retired';
+    assigned_from: Date | null;
+    retired_from: Date | null;
+  }>`
+    SELECT card_uid, status, assigned_from, retired_from FROM read_models.cards WHERE elder_id = ${elderId}
+     ORDER BY status = 'active' DESC, retired_from DESC NULLS LAST, card_uid`.execute(db);
+  return {
+    elderId: row.elder_id,
+    name: row.name,
+    idNumberMasked: row.id_number_masked,
+    district: row.district,
+    town: row.town,
+    homeCanteenId: row.home_canteen_id,
+    homeCanteenName: row.home_canteen_name,
+    categories: row.categories,
+    cardUid: row.card_uid,
+    diedOn: row.died_on,
+    registeredAt: row.registered_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    cards: cards.rows.map((card) => ({
+      cardUid: card.card_uid,
+      status: card.status,
+      assignedFrom: card.assigned_from?.toISOString() ?? null,
+      retiredFrom: card.retired_from?.toISOString() ?? null,
+    })),
+  };
+}
+
 /** An elder as the search answers it: the name in clear for masking by the caller, the ID number masked. */
 export interface FoundElder {
   readonly elderId: string;

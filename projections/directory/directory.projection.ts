@@ -28,6 +28,7 @@ export const directoryProjection: Projection = {
     'CardAssigned',
     'CardRetired',
     'TerminalRegistered',
+    'TerminalTokenRotated',
     'TerminalQueueReported',
     'CanteenRegistered',
     'CanteenChanged',
@@ -105,6 +106,16 @@ export const directoryProjection: Projection = {
           AS t(terminal_id text, canteen_id text, generation integer, registered_at timestamptz)
         ON CONFLICT (terminal_id) DO UPDATE SET canteen_id = excluded.canteen_id, generation = excluded.generation,
           registered_at = excluded.registered_at`.execute(trx);
+    if (changes.rotations.size > 0) {
+      const rotations = [...changes.rotations].map(([terminal_id, generation]) => ({
+        terminal_id,
+        generation,
+      }));
+      await sql`
+        UPDATE ${table('terminals')} AS t SET generation = r.generation
+          FROM json_to_recordset(${json(rotations)}::json) AS r(terminal_id text, generation integer)
+         WHERE t.terminal_id = r.terminal_id`.execute(trx);
+    }
     if (changes.queues.size > 0) {
       const { rows } = await sql<{ terminal_id: string }>`
         WITH incoming AS (
@@ -149,7 +160,9 @@ interface DirectoryChanges {
   >;
   /** Retirements of cards assigned before the page. */
   readonly retirements: Map<string, Date>;
-  readonly terminals: Map<string, object>;
+  readonly terminals: Map<string, { generation: number } & Record<string, unknown>>;
+  /** The generation of terminals registered before the page whose token was rotated in it. */
+  readonly rotations: Map<string, number>;
   /** The last queue each terminal reported. */
   readonly queues: Map<string, object>;
   readonly canteens: Map<string, { registered_at: Date } & Record<string, unknown>>;
@@ -162,6 +175,7 @@ function fold(events: readonly RecordedEvent[]): DirectoryChanges {
     cards: new Map(),
     retirements: new Map(),
     terminals: new Map(),
+    rotations: new Map(),
     queues: new Map(),
     canteens: new Map(),
   };
@@ -213,7 +227,14 @@ function fold(events: readonly RecordedEvent[]): DirectoryChanges {
           generation: event.data.generation,
           registered_at: at,
         });
+        changes.rotations.delete(event.data.terminalId);
         break;
+      case 'TerminalTokenRotated': {
+        const registered = changes.terminals.get(event.data.terminalId);
+        if (registered) registered.generation = event.data.generation;
+        else changes.rotations.set(event.data.terminalId, event.data.generation);
+        break;
+      }
       case 'TerminalQueueReported':
         changes.queues.set(event.data.terminalId, {
           terminal_id: event.data.terminalId,

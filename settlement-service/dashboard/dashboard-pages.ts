@@ -19,12 +19,16 @@ const PACKAGE_ASSETS: Record<string, { readonly file: string; readonly type: str
   },
 };
 
-/** Each page of the bureau's, by its address. */
+/** Each page of the bureau's, by its address; the registry pages share one shell (`registry.js` picks the page). */
 const PAGE_FILES: Record<string, string> = {
   '/dashboard': 'dashboard.html',
   '/dashboard/simulation': 'simulation.html',
   '/dashboard/import': 'import.html',
   '/dashboard/settlement': 'settlement.html',
+  '/dashboard/elders': 'registry.html',
+  '/dashboard/canteens': 'registry.html',
+  '/dashboard/terminals': 'registry.html',
+  '/dashboard/funding-sources': 'registry.html',
 };
 
 /**
@@ -32,7 +36,8 @@ const PAGE_FILES: Record<string, string> = {
  * itself holds no data and needs no token; it signs in and reads `GET /api/v1/dashboard`. Its
  * 政策测算 page (`/dashboard/simulation`) signs in the same way and posts to `/api/v1/simulations`;
  * its 名单导入 page (`/dashboard/import`) posts rosters to `/api/v1/elders/import`;
- * its 月结办理 page (`/dashboard/settlement?month=`) reads a month and takes its steps.
+ * its 月结办理 page (`/dashboard/settlement?month=`) reads a month and takes its steps; so do the
+ * registry pages (`/dashboard/elders`, `…/canteens`, `…/terminals`, `…/funding-sources`).
  */
 export function dashboardPages(): Router {
   const router = Router();

@@ -225,5 +225,25 @@ export function registrationRoutes(service: RegistrationService): ImplementedRou
       const { token } = await service.registerTerminal(params.terminalId, body.canteenId, context);
       return { status: 201, body: { terminalId: params.terminalId, token } };
     }),
+
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/terminals/:terminalId/token',
+      summary: 'Issue a terminal a new token (令牌轮换): the old token is refused from now on',
+      description:
+        'Each call issues another token. `PUT /api/v1/terminals/{terminalId}` for the same canteen then answers the new one.',
+      tags: ['terminals'],
+      callers: ['admin'],
+      params: z.object({ terminalId: idSchema }),
+      success: {
+        status: 201,
+        schema: z.object({ terminalId: z.string(), canteenId: z.string(), token: z.string() }),
+      },
+      problems: ['not-found'],
+    }).implement(async ({ params, request }) => {
+      const context = await asAdmin(request);
+      const { canteenId, token } = await service.rotateTerminalToken(params.terminalId, context);
+      return { status: 201, body: { terminalId: params.terminalId, canteenId, token } };
+    }),
   ];
 }

@@ -11,7 +11,12 @@ import {
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import type { CategoryHolding } from '../../domain/policy/meal-facts.ts';
 import type { PolicyDocument } from '../../domain/policy/policy-types.ts';
-import { nextGeneration, terminal, terminalStream } from '../../domain/terminals/terminal.ts';
+import {
+  nextGeneration,
+  rotatedGeneration,
+  terminal,
+  terminalStream,
+} from '../../domain/terminals/terminal.ts';
 import type { BusinessDate } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
@@ -212,6 +217,7 @@ export class RegistrationService {
       const token = terminalToken(this.deps.tokenSecret, terminalId, canteenId, generation);
       const events = terminal.decide(
         {
+          type: 'RegisterTerminal',
           terminalId,
           canteenId,
           canteenRegistered: canteenState.state.status === 'registered',
@@ -221,6 +227,31 @@ export class RegistrationService {
       );
       await this.deps.repository.append(stream, events, expectedRevision, context);
       return { token };
+    });
+  }
+
+  /**
+   * Issues a terminal a new token for its canteen (the next generation) and answers it: the old token
+   * is refused from now on. Registering the terminal again for its canteen answers the new token.
+   */
+  rotateTerminalToken(
+    terminalId: string,
+    context: EventContext,
+  ): Promise<{ canteenId: string; token: string }> {
+    return retryOnConflict(async () => {
+      const stream = terminalStream(terminalId);
+      const { state, expectedRevision } = await this.deps.repository.load(stream, terminal);
+      if (state.status !== 'registered') {
+        throw new DomainError('not-found', 'not-found', `terminal ${terminalId} is not registered`);
+      }
+      const generation = rotatedGeneration(state);
+      const token = terminalToken(this.deps.tokenSecret, terminalId, state.canteenId, generation);
+      const events = terminal.decide(
+        { type: 'RotateTerminalToken', terminalId, tokenHash: hashToken(token) },
+        state,
+      );
+      await this.deps.repository.append(stream, events, expectedRevision, context);
+      return { canteenId: state.canteenId, token };
     });
   }
 }

@@ -2,8 +2,6 @@
 export const WORDS = {
   'zh-CN': {
     title: '监管看板',
-    simulationLink: '政策测算 ›',
-    importLink: '名单导入 ›',
     date: '日期',
     dayBefore: '前一天',
     dayAfter: '后一天',
@@ -102,8 +100,6 @@ export const WORDS = {
   },
   en: {
     title: 'Supervision dashboard',
-    simulationLink: 'Simulation ›',
-    importLink: 'Roster import ›',
     date: 'Date',
     dayBefore: 'Day before',
     dayAfter: 'Day after',

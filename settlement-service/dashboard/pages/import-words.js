@@ -7,7 +7,6 @@ export const COLUMNS = ['姓名', '身份证号', '区', '街镇', '签约食堂
 const PAGE_WORDS = {
   'zh-CN': {
     title: '名单导入',
-    backToDashboard: '‹ 返回监管看板',
     signInTitle: '名单导入登录',
     adminOnlyTitle: '只有管理员可以导入名单',
     adminOnly:
@@ -64,7 +63,6 @@ const PAGE_WORDS = {
   },
   en: {
     title: 'Roster import',
-    backToDashboard: '‹ Back to the dashboard',
     signInTitle: 'Roster import sign-in',
     adminOnlyTitle: 'Only an admin imports rosters',
     adminOnly:

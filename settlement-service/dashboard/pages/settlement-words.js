@@ -4,7 +4,6 @@ import { words as dashboardWords, language } from './i18n.js';
 const OWN = {
   'zh-CN': {
     title: '月结办理',
-    backToDashboard: '‹ 返回监管看板',
     signInTitle: '月结办理登录',
     monthLabel: '月份',
     monthBefore: '上个月',
@@ -63,7 +62,6 @@ const OWN = {
   },
   en: {
     title: 'Monthly settlement',
-    backToDashboard: '‹ Back to the dashboard',
     signInTitle: 'Sign in to monthly settlement',
     monthLabel: 'Month',
     monthBefore: 'Month before',

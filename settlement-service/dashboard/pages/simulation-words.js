@@ -4,7 +4,6 @@ import { applyWords as applyDashboardWords, WORDS as DASHBOARD_WORDS, language }
 const PAGE_WORDS = {
   'zh-CN': {
     title: '政策测算',
-    backToDashboard: '‹ 返回监管看板',
     signInTitle: '政策测算登录',
     monthLabel: '测算月份',
     monthBefore: '上一个月',
@@ -173,7 +172,6 @@ const PAGE_WORDS = {
   },
   en: {
     title: 'Policy simulation',
-    backToDashboard: '‹ Back to the dashboard',
     signInTitle: 'Policy simulation sign-in',
     monthLabel: 'Month',
     monthBefore: 'Month before',

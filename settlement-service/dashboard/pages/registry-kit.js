@@ -1,0 +1,197 @@
+import { refusalText } from './i18n.js';
+import { words } from './registry-words.js';
+
+/** What the registry pages share: requests with the bureau token, the DOM and the refusals in words. */
+
+const TOKEN_KEY = 'zhucan-dashboard-token';
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function keepToken(value) {
+  sessionStorage.setItem(TOKEN_KEY, value);
+}
+
+export function forgetToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+export class Refusal extends Error {
+  constructor(status, body) {
+    super(String(status));
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** Set by the shell: what a 401 does (back to the sign-in). */
+let onSignedOut = () => {};
+export function whenSignedOut(handler) {
+  onSignedOut = handler;
+}
+
+/** Sends a request with the bureau token; answers the parsed body, throws a `Refusal` otherwise. */
+export async function api(method, path, body) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token()}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new Refusal('unreachable');
+  }
+  const text = await response.text();
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (response.status === 401) {
+    onSignedOut(refusalText({ status: 401 }, words()));
+    throw new Refusal(401, parsed);
+  }
+  if (!response.ok) throw new Refusal(response.status, parsed);
+  return parsed;
+}
+
+/** A refusal as the clerk reads it: the code's words when the page has them, else the status. */
+export function problemText(error) {
+  const w = words();
+  const code = error.body?.code;
+  if (code && w.problems[code]) return w.problems[code];
+  return refusalText(error, w);
+}
+
+/** Asks again until `check` holds of the answer: the read models answer a moment behind the writes. */
+export async function until(read, check, { tries = 25, everyMs = 200 } = {}) {
+  for (let attempt = 0; attempt < tries; attempt += 1) {
+    try {
+      const answer = await read();
+      if (check(answer)) return answer;
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return null;
+}
+
+/** `el('td', { class: 'number' }, 'text', child)`: attributes, then children (strings become text). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'class') node.className = value;
+    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else if (name === 'dataset') Object.assign(node.dataset, value);
+    else if (name in node && typeof value !== 'string') node[name] = value;
+    else node.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children.flat(Number.POSITIVE_INFINITY)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** A table with its header row and one row per entry. */
+export function table(columns, rows, attributes = {}) {
+  return el(
+    'table',
+    attributes,
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        columns.map((column) => el('th', { scope: 'col' }, column)),
+      ),
+    ),
+    el('tbody', {}, rows),
+  );
+}
+
+/** A labelled input: `field('姓名', { name: 'name' })`. */
+export function field(label, attributes = {}, hint) {
+  const id = attributes.id ?? `f-${Math.random().toString(36).slice(2, 9)}`;
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id }, label),
+    el('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', ...attributes, id }),
+    hint ? el('span', { class: 'hint' }, hint) : null,
+  );
+}
+
+/** A labelled select with its options as [value, text]. */
+export function choice(label, options, attributes = {}) {
+  const id = attributes.id ?? `f-${Math.random().toString(36).slice(2, 9)}`;
+  const selected = attributes.value;
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id }, label),
+    el(
+      'select',
+      { ...attributes, value: undefined, id },
+      options.map(([value, text]) => el('option', { value, selected: value === selected }, text)),
+    ),
+  );
+}
+
+/** An instant as a Shanghai date and time, `2026-11-20 10:05`, whatever the browser's zone. */
+const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+export function shanghaiTime(iso) {
+  if (!iso) return words().none;
+  const parts = Object.fromEntries(
+    SHANGHAI.formatToParts(new Date(iso)).map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `2026-11` moved by whole months. */
+export function addMonths(month, months) {
+  const [year, number] = month.split('-').map(Number);
+  const moved = new Date(Date.UTC(year, number - 1 + months, 1));
+  return `${moved.getUTCFullYear()}-${String(moved.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Yuan as typed (`12`, `12.5`, `12.50`) in fen, without floating point; null when not money. */
+export function fenOf(text) {
+  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/** Fen as the price input shows it: 1250 → 12.50. */
+export function yuanText(fen) {
+  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+}
+
+/** Why a typed ID number cannot be one (the service checks it again), or null. */
+export function idNumberProblem(text) {
+  const number = text.trim().toUpperCase();
+  if (number.length !== 18) return 'length';
+  if (!/^\d{17}[\dX]$/.test(number)) return 'characters';
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((total, weight, index) => total + weight * Number(number[index]), 0);
+  return '10X98765432'[sum % 11] === number[17] ? null : 'checkDigit';
+}
