@@ -18,6 +18,7 @@ import { notFound, problemHandler } from './http/problem.ts';
 import { type ImplementedRoute, JSON_MEDIA_TYPE, mountRoutes } from './http/route.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { readModelRoutes } from './read-models/read-model-routes.ts';
+import { fundingSourceRoutes } from './registration/funding-source-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
 import { RegistrationService } from './registration/registration-service.ts';
 import { salesRoutes } from './sales/sales-routes.ts';
@@ -111,6 +112,7 @@ function readModelBackedRoutes(
     ...settlementRoutes(settlement, bureauName),
     ...simulationRoutes(deps.eventStore, db),
     ...readModelRoutes(db, bureauName),
+    ...fundingSourceRoutes(repository, db),
     ...dashboardRoutes(deps.eventStore, db, now),
     ...offlineCopyRoutes(repository, db, now),
     ...alertRoutes(repository, db, now),
