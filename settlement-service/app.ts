@@ -4,6 +4,7 @@ import { POLICY_REGISTER_STREAM } from '../domain/policies/policy-register.ts';
 import type { EventStore } from '../event-store/port.ts';
 import { MemorySnapshotStore } from '../event-store/snapshots/memory-snapshot-store.ts';
 import type { SnapshotStore } from '../event-store/snapshots/snapshot-store.ts';
+import { printedNames } from '../projections/names/names-queries.ts';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { dashboardPages } from './dashboard/dashboard-pages.ts';
@@ -109,7 +110,7 @@ function readModelBackedRoutes(
     ...(deps.cutoffWaitMs === undefined ? {} : { cutoffWaitMs: deps.cutoffWaitMs }),
   });
   return [
-    ...settlementRoutes(settlement, bureauName),
+    ...settlementRoutes(settlement, bureauName, () => printedNames(db)),
     ...simulationRoutes(deps.eventStore, db),
     ...readModelRoutes(db, bureauName),
     ...fundingSourceRoutes(repository, db),

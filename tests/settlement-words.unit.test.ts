@@ -14,8 +14,12 @@ const page = (await import(
 
 describe('settlement status words', () => {
   it('are the same on the dashboard page as on statements and exports, in Chinese and English', () => {
-    const zh = Object.fromEntries(Object.entries(SETTLEMENT_STATUS_WORDS).map(([state, word]) => [state, word.zh]));
-    const en = Object.fromEntries(Object.entries(SETTLEMENT_STATUS_WORDS).map(([state, word]) => [state, word.en]));
+    const zh = Object.fromEntries(
+      Object.entries(SETTLEMENT_STATUS_WORDS).map(([state, word]) => [state, word.zh]),
+    );
+    const en = Object.fromEntries(
+      Object.entries(SETTLEMENT_STATUS_WORDS).map(([state, word]) => [state, word.en]),
+    );
     expect(page.WORDS['zh-CN'].settlementStatus).toEqual(zh);
     expect(page.WORDS.en.settlementStatus).toEqual(en);
   });

@@ -19,7 +19,11 @@ describe('funding source', () => {
   it('records nothing for the same name again', () => {
     spec
       .given([named('城市福利彩票公益金', 'City welfare lottery fund')])
-      .when({ sourceId: 'city-welfare-lottery', name: '城市福利彩票公益金', nameEn: 'City welfare lottery fund' })
+      .when({
+        sourceId: 'city-welfare-lottery',
+        name: '城市福利彩票公益金',
+        nameEn: 'City welfare lottery fund',
+      })
       .expect([]);
   });
 

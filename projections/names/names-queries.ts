@@ -53,7 +53,9 @@ export async function printedNames(db: Kysely<unknown>): Promise<PrintedNames> {
       SELECT DISTINCT ON (l.rule_id) l.rule_id, l.label
         FROM read_models.policy_rule_labels AS l JOIN read_models.policy_names AS p USING (policy_id)
         ORDER BY l.rule_id, p.effective_from DESC, p.policy_id DESC`.execute(db),
-    sql<{ policy_id: string; name: string }>`SELECT policy_id, name FROM read_models.policy_names`.execute(db),
+    sql<{ policy_id: string; name: string }>`SELECT policy_id, name FROM read_models.policy_names`.execute(
+      db,
+    ),
     canteenNames(db),
   ]);
   const record = <Row>(rows: readonly Row[], key: (row: Row) => string, value: (row: Row) => string | null) =>
@@ -64,10 +66,26 @@ export async function printedNames(db: Kysely<unknown>): Promise<PrintedNames> {
       }),
     );
   return {
-    sources: record(sources.rows, (row) => row.source_id, (row) => row.name),
-    sourcesEn: record(sources.rows, (row) => row.source_id, (row) => row.name_en),
-    rules: record(rules.rows, (row) => row.rule_id, (row) => row.label),
-    policies: record(policies.rows, (row) => row.policy_id, (row) => row.name),
+    sources: record(
+      sources.rows,
+      (row) => row.source_id,
+      (row) => row.name,
+    ),
+    sourcesEn: record(
+      sources.rows,
+      (row) => row.source_id,
+      (row) => row.name_en,
+    ),
+    rules: record(
+      rules.rows,
+      (row) => row.rule_id,
+      (row) => row.label,
+    ),
+    policies: record(
+      policies.rows,
+      (row) => row.policy_id,
+      (row) => row.name,
+    ),
     canteens: Object.fromEntries(canteens),
   };
 }

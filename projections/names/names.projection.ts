@@ -38,7 +38,11 @@ export const namesProjection: Projection = {
           break;
         case 'PolicyRegistered': {
           const { policy } = event.data;
-          policies.push({ policy_id: policy.policyId, name: policy.name, effective_from: policy.effectiveFrom });
+          policies.push({
+            policy_id: policy.policyId,
+            name: policy.name,
+            effective_from: policy.effectiveFrom,
+          });
           for (const rule of policy.rules) {
             // A rule without a label is labelled with its id: nothing to print in its place.
             if (rule.label && rule.label !== rule.ruleId)

@@ -18,7 +18,10 @@ const namedSchema = z
  * 资金来源: the bureau names the funding sources its policies draw on, so that statements, exports and
  * pages print `城市福利彩票公益金` where a policy says `city-welfare-lottery`.
  */
-export function fundingSourceRoutes(repository: AggregateRepository, db: Kysely<unknown>): ImplementedRoute[] {
+export function fundingSourceRoutes(
+  repository: AggregateRepository,
+  db: Kysely<unknown>,
+): ImplementedRoute[] {
   return [
     defineRoute({
       method: 'put',
@@ -54,7 +57,8 @@ export function fundingSourceRoutes(repository: AggregateRepository, db: Kysely<
     defineRoute({
       method: 'get',
       path: '/api/v1/funding-sources',
-      summary: 'Every funding source named or used by a registered policy, with its name and the policies using it',
+      summary:
+        'Every funding source named or used by a registered policy, with its name and the policies using it',
       tags: ['policies'],
       callers: ['admin', 'reviewer', 'auditor'],
       success: {
