@@ -46,17 +46,30 @@ export interface PrintedNames {
 }
 
 export async function printedNames(db: Kysely<unknown>): Promise<PrintedNames> {
+  // Before the runner has first built the read models, there is nothing to print but ids.
+  const { rows: built } = await sql<{ names: boolean; directory: boolean }>`
+    SELECT to_regclass('read_models.policy_funding_sources') IS NOT NULL AS names,
+      to_regclass('read_models.canteens') IS NOT NULL AS directory`.execute(db);
+  const ready = built[0] ?? { names: false, directory: false };
+  const none = { rows: [] };
   const [sources, rules, policies, canteens] = await Promise.all([
-    sql<{ source_id: string; name: string; name_en: string | null }>`
-      SELECT source_id, name, name_en FROM read_models.funding_source_names`.execute(db),
-    sql<{ rule_id: string; label: string }>`
-      SELECT DISTINCT ON (l.rule_id) l.rule_id, l.label
-        FROM read_models.policy_rule_labels AS l JOIN read_models.policy_names AS p USING (policy_id)
-        ORDER BY l.rule_id, p.effective_from DESC, p.policy_id DESC`.execute(db),
-    sql<{ policy_id: string; name: string }>`SELECT policy_id, name FROM read_models.policy_names`.execute(
-      db,
-    ),
-    canteenNames(db),
+    ready.names
+      ? sql<{ source_id: string; name: string; name_en: string | null }>`
+          SELECT source_id, name, name_en FROM read_models.funding_source_names`.execute(db)
+      : none,
+    ready.names
+      ? sql<{ rule_id: string; label: string }>`
+          SELECT DISTINCT ON (l.rule_id) l.rule_id, l.label
+            FROM read_models.policy_rule_labels AS l JOIN read_models.policy_names AS p USING (policy_id)
+            ORDER BY l.rule_id, p.effective_from DESC, p.policy_id DESC`.execute(db)
+      : none,
+    ready.names
+      ? sql<{
+          policy_id: string;
+          name: string;
+        }>`SELECT policy_id, name FROM read_models.policy_names`.execute(db)
+      : none,
+    ready.directory ? canteenNames(db) : new Map<string, string>(),
   ]);
   const record = <Row>(rows: readonly Row[], key: (row: Row) => string, value: (row: Row) => string | null) =>
     Object.fromEntries(
