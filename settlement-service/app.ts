@@ -19,7 +19,7 @@ import { notFound, problemHandler } from './http/problem.ts';
 import { type ImplementedRoute, JSON_MEDIA_TYPE, mountRoutes } from './http/route.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { readModelRoutes } from './read-models/read-model-routes.ts';
-import { fundingSourceRoutes } from './registration/funding-source-routes.ts';
+import { fundingSourceListRoutes, fundingSourceNamingRoutes } from './registration/funding-source-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
 import { RegistrationService } from './registration/registration-service.ts';
 import { salesRoutes } from './sales/sales-routes.ts';
@@ -113,7 +113,7 @@ function readModelBackedRoutes(
     ...settlementRoutes(settlement, bureauName, () => printedNames(db)),
     ...simulationRoutes(deps.eventStore, db),
     ...readModelRoutes(db, bureauName),
-    ...fundingSourceRoutes(repository, db),
+    ...fundingSourceListRoutes(db),
     ...dashboardRoutes(deps.eventStore, db, now),
     ...offlineCopyRoutes(repository, db, now),
     ...alertRoutes(repository, db, now),
@@ -127,6 +127,7 @@ export function createApp(deps: AppDependencies): Express {
   const bureauName = deps.bureauName ?? DEFAULT_BUREAU_NAME;
   const routes = [
     ...registrationRoutes(registration),
+    ...fundingSourceNamingRoutes(repository),
     ...salesRoutes(sales, now),
     ...terminalQueueRoutes(repository, now),
     ...userRoutes(repository, deps.tokenSecret),

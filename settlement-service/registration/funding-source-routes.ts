@@ -16,12 +16,10 @@ const namedSchema = z
 
 /**
  * 资金来源: the bureau names the funding sources its policies draw on, so that statements, exports and
- * pages print `城市福利彩票公益金` where a policy says `city-welfare-lottery`.
+ * pages print `城市福利彩票公益金` where a policy says `city-welfare-lottery`. Naming is registration
+ * (the write side only); the list reads the `names` read model.
  */
-export function fundingSourceRoutes(
-  repository: AggregateRepository,
-  db: Kysely<unknown>,
-): ImplementedRoute[] {
+export function fundingSourceNamingRoutes(repository: AggregateRepository): ImplementedRoute[] {
   return [
     defineRoute({
       method: 'put',
@@ -53,7 +51,12 @@ export function fundingSourceRoutes(
       });
       return { status: recorded ? 201 : 200, body: command };
     }),
+  ];
+}
 
+/** Every funding source with its name and the policies using it, from the read model. */
+export function fundingSourceListRoutes(db: Kysely<unknown>): ImplementedRoute[] {
+  return [
     defineRoute({
       method: 'get',
       path: '/api/v1/funding-sources',
