@@ -202,6 +202,14 @@ function demoElders() {
   return elders;
 }
 
+/** The funding sources the demo policies draw on, named as the statements print them. */
+const FUNDING_SOURCES = [
+  { sourceId: 'city-welfare-lottery', name: '城市福利彩票公益金', nameEn: 'City welfare lottery fund' },
+  { sourceId: 'city-finance', name: '市级财政资金', nameEn: 'City finance' },
+  { sourceId: 'district-finance', name: '区级财政资金', nameEn: 'District finance' },
+  { sourceId: 'town-finance', name: '街镇财政资金', nameEn: 'Town finance' },
+] as const;
+
 /** Where the demo bureau is registered: the service's address and the bureau admin's token. */
 export interface BureauApi {
   readonly serviceUrl: string;
@@ -220,6 +228,9 @@ export async function registerDemoBureau(
   const send = requestsTo(api);
   for (const policy of [...DEMO_EARLIER_POLICIES, DEMO_POLICY]) {
     await send('PUT', `/api/v1/policies/${policy.policyId}`, policy);
+  }
+  for (const { sourceId, ...names } of FUNDING_SOURCES) {
+    await send('PUT', `/api/v1/funding-sources/${sourceId}`, names);
   }
   for (const { id, periods: own, ...canteen } of CANTEENS) {
     await send('PUT', `/api/v1/canteens/${id}`, { ...canteen, periods: own ?? periods, menu });

@@ -1,4 +1,5 @@
 import { directoryProjection } from './directory/directory.projection.ts';
+import { namesProjection } from './names/names.projection.ts';
 import type { Projection } from './runner/projection.ts';
 import { salesProjection } from './sales/sales.projection.ts';
 import { settlementIndexProjection } from './settlement/settlement-index.projection.ts';
@@ -12,6 +13,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   supervisionProjection,
   settlementIndexProjection,
   decisionInputsProjection,
+  namesProjection,
 ];
 
 export function projectionNamed(name: string): Projection {

@@ -4,6 +4,7 @@ import { POLICY_REGISTER_STREAM } from '../domain/policies/policy-register.ts';
 import type { EventStore } from '../event-store/port.ts';
 import { MemorySnapshotStore } from '../event-store/snapshots/memory-snapshot-store.ts';
 import type { SnapshotStore } from '../event-store/snapshots/snapshot-store.ts';
+import { printedNames } from '../projections/names/names-queries.ts';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { dashboardPages } from './dashboard/dashboard-pages.ts';
@@ -19,6 +20,7 @@ import { type ImplementedRoute, JSON_MEDIA_TYPE, mountRoutes } from './http/rout
 import { securityHeaders } from './http/security-headers.ts';
 import { elderSearchRoutes } from './read-models/elder-search-route.ts';
 import { readModelRoutes } from './read-models/read-model-routes.ts';
+import { fundingSourceListRoutes, fundingSourceNamingRoutes } from './registration/funding-source-routes.ts';
 import { registrationRoutes } from './registration/registration-routes.ts';
 import { RegistrationService } from './registration/registration-service.ts';
 import { registryReadRoutes } from './registration/registry-read-routes.ts';
@@ -115,11 +117,12 @@ function readModelBackedRoutes(
     ...(deps.cutoffWaitMs === undefined ? {} : { cutoffWaitMs: deps.cutoffWaitMs }),
   });
   return [
-    ...settlementRoutes(settlement, bureauName),
+    ...settlementRoutes(settlement, bureauName, () => printedNames(db)),
     ...simulationRoutes(deps.eventStore, db),
     ...readModelRoutes(db, bureauName),
     ...elderSearchRoutes(db, deps.vault),
     ...registryReadRoutes(repository, db, now),
+    ...fundingSourceListRoutes(db),
     ...dashboardRoutes(deps.eventStore, db, now),
     ...offlineCopyRoutes(repository, db, now),
     ...alertRoutes(repository, db, now),
@@ -134,6 +137,7 @@ export function createApp(deps: AppDependencies): Express {
   const routes = [
     ...registrationRoutes(registration),
     ...rosterRoutes(rosterImport),
+    ...fundingSourceNamingRoutes(repository),
     ...salesRoutes(sales, now),
     ...terminalQueueRoutes(repository, now),
     ...userRoutes(repository, deps.tokenSecret),

@@ -105,6 +105,13 @@ const ROWS: readonly Row[] = [
     allowed: ADMINS,
   },
   {
+    endpoint: 'put /api/v1/funding-sources/{sourceId}',
+    path: '/api/v1/funding-sources/matrix-fund',
+    body: () => ({ name: '矩阵资金' }),
+    allowed: ADMINS,
+  },
+  { endpoint: 'get /api/v1/funding-sources', path: '/api/v1/funding-sources', allowed: BUREAU },
+  {
     endpoint: 'put /api/v1/canteens/{canteenId}',
     path: '/api/v1/canteens/c9',
     body: () => ({

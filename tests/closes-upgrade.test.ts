@@ -32,6 +32,29 @@ describe('months closed before the settlement index', () => {
     expect(status, JSON.stringify(body)).toBe(200);
     return body;
   };
+  /**
+   * A month's answer without the names printed beside its ids (canteens, funding sources, rules,
+   * policies), which the answers carry since the fixture was recorded: the rest must be as answered then.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the answer's JSON, shaped as the API documents it
+  const withoutNames = (answer: any) => {
+    if (!answer?.canteens) return answer;
+    const sources = (parts: { source: string; fen: number }[]) =>
+      parts.map(({ source, fen }) => ({ source, fen }));
+    return {
+      ...answer,
+      canteens: answer.canteens.map(
+        // biome-ignore lint/suspicious/noExplicitAny: as above
+        ({ name: _name, operatingSubsidy: { policyName: _policy, ...operating }, ...canteen }: any) => ({
+          ...canteen,
+          bySource: sources(canteen.bySource),
+          byRule: canteen.byRule.map(({ ruleId, fen }: { ruleId: string; fen: number }) => ({ ruleId, fen })),
+          operatingSubsidy: operating,
+        }),
+      ),
+      totals: { ...answer.totals, bySource: sources(answer.totals.bySource) },
+    };
+  };
 
   beforeAll(async () => {
     fixture = JSON.parse(
@@ -71,7 +94,9 @@ describe('months closed before the settlement index', () => {
   it('answers every closed month as recorded, and verifies it', async () => {
     for (const closed of fixture.closed) {
       const cutoff = moved((closed.body as Cut).cutoff.position);
-      expect(await get(`/api/v1/settlements/${closed.month}`)).toEqual(withCutoff(closed.body, cutoff));
+      expect(withoutNames(await get(`/api/v1/settlements/${closed.month}`))).toEqual(
+        withCutoff(closed.body, cutoff),
+      );
       expect(await get(`/api/v1/settlements/${closed.month}/verify`)).toEqual(closed.verified);
     }
   });
@@ -95,7 +120,7 @@ describe('months closed before the settlement index', () => {
   });
 
   it('shows the open month with the late changes carried into it, and closes it as that code did', async () => {
-    const provisional = await get(`/api/v1/settlements/${fixture.provisional.month}`);
+    const provisional = withoutNames(await get(`/api/v1/settlements/${fixture.provisional.month}`));
     const expected = fixture.provisional.body as { cutoff: unknown };
     expect({ ...provisional, cutoff: null }).toEqual({ ...expected, cutoff: null });
     const { status, body } = await service.call(
@@ -105,7 +130,7 @@ describe('months closed before the settlement index', () => {
     );
     expect(status, JSON.stringify(body)).toBe(200);
     const recorded = fixture.nextClose.body as { cutoff: { at: number } };
-    expect({ ...body, cutoff: null }).toEqual({ ...recorded, cutoff: null });
+    expect({ ...withoutNames(body), cutoff: null }).toEqual({ ...recorded, cutoff: null });
     // Late sales, voids and an exclusion of August and September, carried into October.
     const adjustments = body.canteens.flatMap((canteen: { adjustments: { kind: string }[] }) =>
       canteen.adjustments.map((adjustment) => adjustment.kind),

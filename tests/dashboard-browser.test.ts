@@ -293,10 +293,10 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
 
   it('lists October as closed once it is closed, and opens its statement with the token', async () => {
     const month = (key: string) => page.locator('[data-testid=settlements] tbody tr', { hasText: key });
-    expect(await month('2026-10').locator('td').nth(1).textContent()).toBe('未结账(数据暂定)');
+    expect(await month('2026-10').locator('td').nth(1).textContent()).toBe('未关账(数字暂定)');
     await admin('POST', '/api/v1/settlements/2026-10/close');
     await page.locator('#day-before').click();
-    await expect.poll(() => month('2026-10').locator('td').nth(1).textContent()).toBe('已结账');
+    await expect.poll(() => month('2026-10').locator('td').nth(1).textContent()).toBe('已关账');
     expect(await month('2026-10').locator('td').nth(2).textContent()).toBe('11-20 15:00');
     expect(await month('2026-10').locator('button').allTextContents()).toEqual([
       '汇总表 PDF',

@@ -80,3 +80,9 @@ export function formatShanghaiInstant(instant: EpochMs): string {
   const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0')}`;
   return `${businessDateOf(instant)}T${clock}${fraction}+08:00`;
 }
+
+/** The instant as people read it in Asia/Shanghai, to the minute: `2026年12月6日 14:31`. */
+export function formatShanghaiReadable(instant: EpochMs): string {
+  const [year, month, day] = businessDateOf(instant).split('-').map(Number);
+  return `${year}年${month}月${day}日 ${localTimeOfDay(instant)}`;
+}

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryProjection } from '../../projections/directory/directory.projection.ts';
+import { namesProjection } from '../../projections/names/names.projection.ts';
 import { salesProjection } from '../../projections/sales/sales.projection.ts';
 import { supervisionProjection } from '../../projections/supervision/supervision.projection.ts';
 import { MENU, saleBody, setUpBureau } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 
-/** The read models the dashboard reads (alerts: what confirmed alerts leave out of the reimbursement). */
-const DASHBOARD_READ_MODELS = [salesProjection, directoryProjection, supervisionProjection];
+/**
+ * The read models the dashboard reads (alerts: what confirmed alerts leave out of the reimbursement;
+ * names: the funding sources' names).
+ */
+const DASHBOARD_READ_MODELS = [salesProjection, directoryProjection, supervisionProjection, namesProjection];
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-11-03T15:00:00+08:00');
 
@@ -38,8 +42,9 @@ function expectedFigures(meals: readonly SoldMeal[]) {
   };
 }
 
-const bySourceName = (parts: readonly { source: string }[]) =>
-  [...parts].sort((a, b) => a.source.localeCompare(b.source));
+/** The figures by source, in the order of their ids (the names printed beside them left out). */
+const bySourceName = (parts: readonly { source: string; fen: number }[]) =>
+  parts.map(({ source, fen }) => ({ source, fen })).sort((a, b) => a.source.localeCompare(b.source));
 
 /*
  * The service's clock stands at 2026-11-03 15:00 (Asia/Shanghai). Sales in October and on 1 and

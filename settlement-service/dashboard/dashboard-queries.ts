@@ -18,6 +18,7 @@ import {
   listCanteens,
   terminalContacts,
 } from '../../projections/directory/directory-queries.ts';
+import { printedNames } from '../../projections/names/names-queries.ts';
 import {
   type CanteenSourceFen,
   canteensWithSales,
@@ -41,7 +42,12 @@ export interface Figures {
    */
   readonly excludedByAlertsFen: number;
   /** The reimbursable subsidy by funding source (资金来源), less the same exclusions. */
-  readonly bySource: readonly { readonly source: string; readonly fen: number }[];
+  readonly bySource: readonly {
+    readonly source: string;
+    readonly fen: number;
+    readonly name?: string | null;
+    readonly nameEn?: string | null;
+  }[];
 }
 
 export interface PeriodFigures extends Figures {
@@ -91,6 +97,14 @@ export async function periodFigures(
   const parts = await subsidiesBySource(db, from, to);
   const withheld = await subsidyExcludedByConfirmedAlerts(db, from, to);
   const names = await canteenNames(db);
+  const { sources, sourcesEn } = await printedNames(db);
+  /** Each source with the names the bureau registered (null where none), for the page to print. */
+  const named = (parts: readonly { source: string; fen: number }[]) =>
+    parts.map((part) => ({
+      ...part,
+      name: sources[part.source] ?? null,
+      nameEn: sourcesEn[part.source] ?? null,
+    }));
   const dayOf = new Map(days.map((day) => [day.canteenId, day]));
   const canteenIds = [...new Set([...names.keys(), ...dayOf.keys()])].sort();
   const canteens = canteenIds.map((canteenId) => {
@@ -104,7 +118,7 @@ export async function periodFigures(
       subsidyFen: day?.subsidyFen ?? 0,
       reimbursableFen: (day?.reimbursableFen ?? 0) - excludedByAlertsFen,
       excludedByAlertsFen,
-      bySource: netBySource(parts, withheld, canteenId),
+      bySource: named(netBySource(parts, withheld, canteenId)),
     };
   });
   const sum = (pick: (figures: Figures) => number) =>
@@ -117,7 +131,7 @@ export async function periodFigures(
     subsidyFen: sum((figures) => figures.subsidyFen),
     reimbursableFen: sum((figures) => figures.reimbursableFen),
     excludedByAlertsFen: sum((figures) => figures.excludedByAlertsFen),
-    bySource: netBySource(parts, withheld),
+    bySource: named(netBySource(parts, withheld)),
     canteens,
   };
 }

@@ -27,7 +27,14 @@ const figures = {
   excludedByAlertsFen: fen.describe(
     'integer fen: 核实不予结算, the reimbursable subsidy of the sales (not voided) named by confirmed alerts',
   ),
-  bySource: z.array(z.object({ source: z.string(), fen })),
+  bySource: z.array(
+    z.object({
+      source: z.string(),
+      fen,
+      name: z.string().nullable().describe("the funding source's registered name; null if none"),
+      nameEn: z.string().nullable(),
+    }),
+  ),
 };
 const periodSchema = z.object({
   from: z.string(),

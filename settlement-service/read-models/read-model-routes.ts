@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { isMonthKey } from '../../domain/time/calendar.ts';
 import {
+  canteenNames,
   elderIsListed,
   elderNameAndMaskedId,
   terminalsOverview,
@@ -136,6 +137,7 @@ export function readModelRoutes(db: Kysely<unknown>, bureauName: string): Implem
         ledger,
         { name: elder.name, maskedIdNumber: elder.idNumberMasked },
         bureauName,
+        await canteenNames(db),
       );
       return { status: 200, body: pdf };
     }),

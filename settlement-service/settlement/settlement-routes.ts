@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import type { SettlementStep } from '../../domain/settlement/settlement.ts';
+import type { CanteenSettlement } from '../../domain/settlement/settlement-types.ts';
 import { isMonthKey } from '../../domain/time/calendar.ts';
 import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import { actingUser, principalOf } from '../auth/authenticate.ts';
@@ -10,6 +11,7 @@ import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { renderBureauSummary } from '../statements/bureau-summary.ts';
 import { renderCanteenStatement } from '../statements/canteen-statement.ts';
 import { paymentTable, settlementTable, toCsv, toXlsx } from '../statements/exports.ts';
+import type { PrintedNames } from '../statements/printed-names.ts';
 import { readStatement } from '../statements/statement-reader.ts';
 import type { CanteenMonthClaim, SettlementService, SettlementView } from './settlement-service.ts';
 
@@ -17,18 +19,22 @@ const monthParams = z.object({
   month: z.string().refine(isMonthKey, 'expected a month YYYY-MM').describe('month YYYY-MM'),
 });
 const fen = z.number().int().describe('integer fen, signed for adjustments');
-const sourceAmount = z.object({ source: z.string(), fen });
+const printedName = z.string().nullable().describe('the registered name, printed for people; null if none');
+const sourceAmount = z.object({ source: z.string(), fen, name: printedName.optional() });
 const person = z.object({ userId: z.string(), name: z.string() });
 const stepRecord = z.object({ by: person, at: z.string(), note: z.string().nullable() });
 
 const canteenSummary = z.looseObject({
   canteenId: z.string(),
+  name: printedName.optional().describe("the canteen's registered name"),
   mealsSold: z.number().int(),
   subsidisedMeals: z.number().int(),
   subsidyFen: fen,
   excludedFen: fen,
   bySource: z.array(sourceAmount),
-  byRule: z.array(z.object({ ruleId: z.string(), fen })),
+  byRule: z.array(
+    z.object({ ruleId: z.string(), fen, name: printedName.optional().describe("the rule's label") }),
+  ),
   excluded: z.array(
     z.object({
       saleId: z.string(),
@@ -51,7 +57,11 @@ const canteenSummary = z.looseObject({
   ),
   adjustmentsFen: fen,
   operatingSubsidyFen: fen,
-  operatingSubsidy: z.looseObject({ policyId: z.string().nullable(), lines: z.array(z.looseObject({})) }),
+  operatingSubsidy: z.looseObject({
+    policyId: z.string().nullable(),
+    policyName: printedName.optional().describe("the policy's name"),
+    lines: z.array(z.looseObject({})),
+  }),
   reimbursementFen: fen,
   digest: z.string().describe('root of the hash tree over the events behind these figures'),
   eventCount: z.number().int(),
@@ -70,7 +80,7 @@ const settlementSchema = z
       paid: stepRecord.optional(),
     }),
     canteens: z.array(canteenSummary),
-    totals: z.looseObject({ reimbursementFen: fen }),
+    totals: z.looseObject({ reimbursementFen: fen, bySource: z.array(sourceAmount) }),
   })
   .meta({ id: 'Settlement' });
 
@@ -90,8 +100,12 @@ const verificationSchema = z.object({
   ),
 });
 
-/** The month as the API answers it (docs/api.en.md): per-canteen figures without the daily and per-elder tables. */
-function answerOf(view: SettlementView): z.output<typeof settlementSchema> {
+/**
+ * The month as the API answers it (docs/api.en.md): per-canteen figures without the daily and
+ * per-elder tables, with the names registered for canteens, funding sources, rules and policies
+ * beside their ids (null where none was given).
+ */
+function answerOf(view: SettlementView, names: PrintedNames): z.output<typeof settlementSchema> {
   const stepOf = (step: SettlementStep) => {
     const record = view.steps[step];
     return record ? { [step]: { ...record, at: formatShanghaiInstant(record.at) } } : {};
@@ -104,12 +118,35 @@ function answerOf(view: SettlementView): z.output<typeof settlementSchema> {
     cutoff: { position: view.cutoff.position, at: formatShanghaiInstant(view.cutoff.at) },
     closedBy: view.closedBy,
     steps: { ...stepOf('reviewed'), ...stepOf('approved'), ...stepOf('paid') },
-    canteens: view.canteens.map(({ days: _days, elders: _elders, leafTrail: _trail, ...summary }) => summary),
-    totals: view.totals,
+    canteens: view.canteens.map(({ days: _days, elders: _elders, leafTrail: _trail, ...summary }) =>
+      namedCanteen(summary, names),
+    ),
+    totals: { ...view.totals, bySource: view.totals.bySource.map((part) => namedSource(part, names)) },
   } as unknown as z.output<typeof settlementSchema>;
 }
 
-/** The bureau user behind a request, and the context its events are recorded with. */
+const namedSource = <Part extends { readonly source: string }>(part: Part, names: PrintedNames) => ({
+  ...part,
+  name: names.sources[part.source] ?? null,
+});
+
+/** A canteen's figures with the names of what they name: the figures themselves stay as settled. */
+function namedCanteen<Summary extends Omit<CanteenSettlement, 'days' | 'elders' | 'leafTrail'>>(
+  summary: Summary,
+  names: PrintedNames,
+) {
+  const { policyId } = summary.operatingSubsidy;
+  return {
+    ...summary,
+    name: names.canteens[summary.canteenId] ?? null,
+    bySource: summary.bySource.map((part) => namedSource(part, names)),
+    byRule: summary.byRule.map((rule) => ({ ...rule, name: names.rules[rule.ruleId] ?? null })),
+    operatingSubsidy: {
+      ...summary.operatingSubsidy,
+      policyName: policyId === null ? null : (names.policies[policyId] ?? null),
+    },
+  };
+}
 
 const STEP_ROUTES: readonly { step: SettlementStep; verb: string; callers: string[]; summary: string }[] = [
   {
@@ -130,10 +167,22 @@ const STEP_ROUTES: readonly { step: SettlementStep; verb: string; callers: strin
 const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const attachment = (filename: string) => ({ 'content-disposition': `attachment; filename="${filename}"` });
 
-async function exportData(service: SettlementService, month: string) {
+/** A month and the names to print in it; the canteens' as registered now, even before the read model has them. */
+async function namedView(service: SettlementService, printed: () => Promise<PrintedNames>, month: string) {
   const view = await service.view(month);
-  const names = await service.canteenNames(view.canteens.map((canteen) => canteen.canteenId));
-  return { view, names };
+  return { view, names: await namesFor(service, printed, view) };
+}
+
+async function namesFor(
+  service: SettlementService,
+  printed: () => Promise<PrintedNames>,
+  view: SettlementView,
+): Promise<PrintedNames> {
+  const [names, canteens] = await Promise.all([
+    printed(),
+    service.canteenNames(view.canteens.map((canteen) => canteen.canteenId)),
+  ]);
+  return { ...names, canteens: { ...names.canteens, ...Object.fromEntries(canteens) } };
 }
 
 /** A canteen manager reads its own canteen only. */
@@ -145,7 +194,12 @@ function requireOwnCanteen(request: Request, canteenId: string): void {
 }
 
 /** 月结 endpoints: close a month, read it, take it through review, approval and payment, verify it. */
-export function settlementRoutes(service: SettlementService, bureauName: string): ImplementedRoute[] {
+export function settlementRoutes(
+  service: SettlementService,
+  bureauName: string,
+  printed: () => Promise<PrintedNames>,
+): ImplementedRoute[] {
+  const answer = async (view: SettlementView) => answerOf(view, await namesFor(service, printed, view));
   return [
     defineRoute({
       method: 'post',
@@ -158,7 +212,7 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       problems: ['period-not-ended'],
     }).implement(async ({ params, request }) => {
       const { by, context } = actingUser(request);
-      return { status: 200, body: answerOf(await service.close(params.month, by, context)) };
+      return { status: 200, body: await answer(await service.close(params.month, by, context)) };
     }),
 
     defineRoute({
@@ -170,7 +224,10 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       params: monthParams,
       success: { status: 200, schema: settlementSchema },
       problems: [],
-    }).implement(async ({ params }) => ({ status: 200, body: answerOf(await service.view(params.month)) })),
+    }).implement(async ({ params }) => ({
+      status: 200,
+      body: await answer(await service.view(params.month)),
+    })),
 
     ...STEP_ROUTES.map(({ step, verb, callers, summary }) =>
       defineRoute({
@@ -186,7 +243,7 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       }).implement(async ({ params, body, request }) => {
         const { by, context } = actingUser(request);
         const view = await service.takeStep(params.month, step, by, body?.note ?? null, context);
-        return { status: 200, body: answerOf(view) };
+        return { status: 200, body: await answer(view) };
       }),
     ),
 
@@ -233,7 +290,7 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       success: { status: 200, schema: z.custom<Buffer>(), mediaType: 'text/csv' },
       problems: [],
     }).implement(async ({ params, query }) => {
-      const { view, names } = await exportData(service, params.month);
+      const { view, names } = await namedView(service, printed, params.month);
       const table = query.list === 'payments' ? paymentTable(view, names) : settlementTable(view, names);
       return { status: 200, body: toCsv(table), headers: attachment(`${query.list}-${params.month}.csv`) };
     }),
@@ -248,7 +305,7 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       success: { status: 200, schema: z.custom<Buffer>(), mediaType: XLSX_MEDIA_TYPE },
       problems: [],
     }).implement(async ({ params }) => {
-      const { view, names } = await exportData(service, params.month);
+      const { view, names } = await namedView(service, printed, params.month);
       const workbook = await toXlsx([settlementTable(view, names), paymentTable(view, names)]);
       return { status: 200, body: workbook, headers: attachment(`settlement-${params.month}.xlsx`) };
     }),
@@ -263,7 +320,7 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       success: { status: 200, schema: z.custom<Buffer>(), mediaType: 'application/pdf' },
       problems: [],
     }).implement(async ({ params }) => {
-      const { view, names } = await exportData(service, params.month);
+      const { view, names } = await namedView(service, printed, params.month);
       return {
         status: 200,
         body: await renderBureauSummary(view, bureauName, names),
@@ -283,7 +340,7 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
     }).implement(async ({ params, request }) => {
       requireOwnCanteen(request, params.canteenId);
       const input = await service.statementInput(params.month, params.canteenId, bureauName);
-      const pdf = await renderCanteenStatement(input);
+      const pdf = await renderCanteenStatement({ ...input, names: await printed() });
       return {
         status: 200,
         body: pdf,
@@ -304,10 +361,13 @@ export function settlementRoutes(service: SettlementService, bureauName: string)
       problems: ['not-found'],
     }).implement(async ({ params, request }) => {
       requireOwnCanteen(request, params.canteenId);
-      const view = await service.view(params.month);
+      const { view, names } = await namedView(service, printed, params.month);
       const canteen = view.canteens.find((entry) => entry.canteenId === params.canteenId);
       if (!canteen) throw problemFor('not-found', `no settlement for ${params.canteenId} in ${params.month}`);
-      return { status: 200, body: { month: view.month, status: view.status, ...canteen } };
+      return {
+        status: 200,
+        body: { month: view.month, status: view.status, ...namedCanteen(canteen, names) },
+      };
     }),
   ];
 }

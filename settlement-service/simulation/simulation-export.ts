@@ -27,14 +27,14 @@ function figureRows(figures: SimulationFigures, sources: readonly string[]): Exp
   ];
 }
 
-function figureLabels(sources: readonly string[]): string[] {
+function figureLabels(sources: readonly string[], sourceNames: Readonly<Record<string, string>>): string[] {
   return [
     '售餐数',
     '补贴餐数',
     '助餐补贴(元)',
     '运营补贴(元)',
     '应拨付(元)',
-    ...sources.map((s) => `资金来源 ${s}(元)`),
+    ...sources.map((source) => `资金来源 ${sourceNames[source] ?? source}(元)`),
   ];
 }
 
@@ -53,11 +53,13 @@ export function simulationTables(
   month: string,
   results: readonly LabelledResult[],
   canteenNames: ReadonlyMap<string, string>,
+  /** The funding sources' registered names, printed in the headers in place of their ids. */
+  sourceNames: Readonly<Record<string, string>> = {},
 ): ExportTable[] {
   const [first] = results;
   if (first === undefined) return [];
   const sources = sourcesOf(results.map(({ result }) => result));
-  const labels = figureLabels(sources);
+  const labels = figureLabels(sources, sourceNames);
   const baseline = figureRows(first.result.baseline, sources);
   const proposed = results.map(({ result }) => figureRows(result.proposed, sources));
   const totals: ExportTable = {

@@ -6,6 +6,7 @@ import { parseProposal } from '../../domain/simulation/proposal.ts';
 import { isMonthKey, type MonthKey } from '../../domain/time/calendar.ts';
 import type { EventStore } from '../../event-store/port.ts';
 import { canteenNamesOf } from '../../projections/directory/directory-queries.ts';
+import { printedNames } from '../../projections/names/names-queries.ts';
 import { simulateMonth, simulateProposals } from '../../projections/simulation/simulate-month.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { toXlsx } from '../statements/exports.ts';
@@ -140,7 +141,7 @@ export function simulationRoutes(store: EventStore, db: Kysely<unknown>): Implem
       const names = await canteenNames(results[0]?.canteens.map((canteen) => canteen.canteenId) ?? []);
       return {
         status: 200,
-        body: await toXlsx(simulationTables(body.month, labelled, names)),
+        body: await toXlsx(simulationTables(body.month, labelled, names, (await printedNames(db)).sources)),
         headers: { 'content-disposition': `attachment; filename="simulation-${body.month}.xlsx"` },
       };
     }),

@@ -1,15 +1,17 @@
 import { formatYuan } from '../../domain/money.ts';
-import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
+import { formatShanghaiReadable } from '../../domain/time/shanghai-time.ts';
 import type { SettlementView } from '../settlement/settlement-service.ts';
 import { statusText } from './canteen-statement.ts';
 import { createDocument, heading, LEFT, numberPages, table, toBuffer } from './pdf-layout.ts';
+import { namer, type PrintedNames } from './printed-names.ts';
 
 /** 全市汇总表: every canteen's month on a few pages, with totals, sources and the month's digest. */
 export function renderBureauSummary(
   view: SettlementView,
   bureauName: string,
-  names: ReadonlyMap<string, string>,
+  names: PrintedNames,
 ): Promise<Buffer> {
+  const name = namer(names);
   const doc = createDocument({
     Title: `${bureauName} ${view.month} 助餐补贴结算汇总表`,
     Author: bureauName,
@@ -18,7 +20,7 @@ export function renderBureauSummary(
   doc.fontSize(16).text(`${bureauName} 老年助餐补贴结算汇总表`, { align: 'center' });
   doc.moveDown(0.3).fontSize(10);
   doc.text(`结算月份:${view.month}    状态:${statusText(view.status)}`);
-  doc.text(`截止:${formatShanghaiInstant(view.cutoff.at)}(事件位置 ${view.cutoff.position})`);
+  doc.text(`截止 ${formatShanghaiReadable(view.cutoff.at)}`);
 
   const { totals } = view;
   heading(doc, '一、全市合计');
@@ -40,18 +42,20 @@ export function renderBureauSummary(
   table(
     doc,
     [240, 120],
-    [['资金来源', '金额(元)'], ...totals.bySource.map((part) => [part.source, formatYuan(part.fen)])],
+    [
+      ['资金来源', '金额(元)'],
+      ...totals.bySource.map((part) => [name.source(part.source), formatYuan(part.fen)]),
+    ],
   );
 
   heading(doc, '三、各食堂');
   table(
     doc,
-    [70, 130, 50, 55, 70, 70, 70],
+    [200, 50, 55, 70, 70, 70],
     [
-      ['编号', '食堂', '售餐', '补贴餐', '可报销', '运营补贴', '应拨付'],
+      ['食堂', '售餐', '补贴餐', '可报销', '运营补贴', '应拨付'],
       ...view.canteens.map((canteen) => [
-        canteen.canteenId,
-        names.get(canteen.canteenId) ?? canteen.canteenId,
+        name.canteen(canteen.canteenId),
         String(canteen.mealsSold),
         String(canteen.subsidisedMeals),
         formatYuan(canteen.subsidyFen - canteen.excludedFen),
@@ -63,6 +67,7 @@ export function renderBureauSummary(
 
   heading(doc, '四、数据摘要');
   doc.fontSize(8).text(`全月摘要 SHA-256:${view.digest}`, LEFT);
+  doc.text(`截止事件位置:${view.cutoff.position}`);
   doc.text('各食堂摘要见其结算单;全月摘要为各食堂摘要按编号排序所成哈希树的根。');
   numberPages(doc);
   return toBuffer(doc);

@@ -6,9 +6,11 @@ import type {
   SettlementSteps,
 } from '../../domain/settlement/settlement.ts';
 import type { Adjustment, CanteenSettlement } from '../../domain/settlement/settlement-types.ts';
+import { settlementStatusText } from '../../domain/settlement/status-words.ts';
 import type { MonthKey } from '../../domain/time/calendar.ts';
-import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
+import { formatShanghaiReadable } from '../../domain/time/shanghai-time.ts';
 import { createDocument, ensureSpace, heading, LEFT, numberPages, table, toBuffer } from './pdf-layout.ts';
+import { namer, type PrintedNames } from './printed-names.ts';
 
 /** Name of the figures embedded in every statement, for `zhucan verify` and the bureau's systems. */
 export const STATEMENT_ATTACHMENT = 'settlement.json';
@@ -26,6 +28,8 @@ export interface CanteenStatementInput extends StatementFigures {
   readonly canteenName: string;
   readonly closedBy: BureauUser | null;
   readonly steps: SettlementSteps;
+  /** The names printed for funding sources, rules and policies (their ids without it). */
+  readonly names?: PrintedNames;
 }
 
 const REASONS: Record<string, string> = {
@@ -51,6 +55,7 @@ const OPERATING_KINDS: Record<string, string> = {
  */
 export function renderCanteenStatement(input: CanteenStatementInput): Promise<Buffer> {
   const { canteen } = input;
+  const name = namer(input.names);
   const doc = createDocument({
     Title: `${input.canteenName} ${input.month} 结算单`,
     Author: input.bureauName,
@@ -59,10 +64,8 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
 
   doc.fontSize(16).text(`${input.bureauName} 老年助餐补贴结算单`, { align: 'center' });
   doc.moveDown(0.3).fontSize(10);
-  doc.text(`食堂:${input.canteenName}(${canteen.canteenId})    结算月份:${input.month}`);
-  doc.text(
-    `状态:${statusText(input.status)}    截止:${formatShanghaiInstant(input.cutoff.at)}(事件位置 ${input.cutoff.position})`,
-  );
+  doc.text(`食堂:${input.canteenName}    结算月份:${input.month}`);
+  doc.text(`状态:${statusText(input.status)}    截止 ${formatShanghaiReadable(input.cutoff.at)}`);
 
   heading(doc, '一、汇总');
   table(
@@ -83,16 +86,23 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
   table(
     doc,
     [240, 120],
-    [['资金来源', '金额(元)'], ...canteen.bySource.map((part) => [part.source, formatYuan(part.fen)])],
+    [
+      ['资金来源', '金额(元)'],
+      ...canteen.bySource.map((part) => [name.source(part.source), formatYuan(part.fen)]),
+    ],
   );
   table(
     doc,
     [240, 120],
-    [['补贴规则', '金额(元)'], ...canteen.byRule.map((rule) => [rule.ruleId, formatYuan(rule.fen)])],
+    [
+      ['补贴规则', '金额(元)'],
+      ...canteen.byRule.map((rule) => [name.rule(rule.ruleId), formatYuan(rule.fen)]),
+    ],
   );
 
   heading(doc, '三、运营补贴及依据');
-  doc.text(`依据政策:${canteen.operatingSubsidy.policyId ?? '无'}`);
+  const { policyId } = canteen.operatingSubsidy;
+  doc.text(`依据政策:${policyId === null ? '无' : name.policy(policyId)}`);
   table(
     doc,
     [140, 220, 100],
@@ -190,6 +200,7 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
 
   heading(doc, '七、数据摘要(可由审计复核)');
   doc.fontSize(8).text(`摘要 SHA-256:${canteen.digest}`);
+  doc.text(`截止事件位置:${input.cutoff.position}`);
   doc.text(`所含事件:${canteen.eventCount} 条。核验:zhucan verify <本文件>`);
   doc.fontSize(10);
 
@@ -219,14 +230,9 @@ export function renderCanteenStatement(input: CanteenStatementInput): Promise<Bu
   return toBuffer(doc);
 }
 
+/** The month's state as statements print it: the one word per state (`domain/settlement/status-words.ts`). */
 export function statusText(status: SettlementStatus): string {
-  return {
-    open: '预结算(本月未关账,数字可能变化)',
-    closed: '已关账',
-    reviewed: '已审核',
-    approved: '已批准',
-    paid: '已拨付',
-  }[status];
+  return settlementStatusText(status);
 }
 
 function basisText(line: CanteenSettlement['operatingSubsidy']['lines'][number]): string {

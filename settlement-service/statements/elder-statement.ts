@@ -11,6 +11,7 @@ export function renderElderStatement(
   ledger: ElderLedgerMonth,
   elder: { readonly name: string; readonly maskedIdNumber: string },
   bureauName: string,
+  canteenNames: ReadonlyMap<string, string> = new Map(),
 ): Promise<Buffer> {
   const doc = createDocument({
     Title: `${ledger.month} 助餐账单`,
@@ -37,13 +38,13 @@ export function renderElderStatement(
   heading(doc, '就餐明细');
   table(
     doc,
-    [80, 50, 80, 70, 70, 70, 70],
+    [72, 40, 140, 58, 58, 58, 64],
     [
       ['日期', '餐次', '食堂', '餐费', '补贴', '本人付', '备注'],
       ...ledger.meals.map((meal) => [
         meal.businessDate,
         PERIODS[meal.period ?? ''] ?? '—',
-        meal.canteenId,
+        canteenNames.get(meal.canteenId) ?? meal.canteenId,
         formatYuan(meal.totalFen),
         formatYuan(meal.subsidyFen),
         formatYuan(meal.elderPaysFen),

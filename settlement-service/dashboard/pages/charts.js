@@ -45,7 +45,7 @@ export function resizeCharts() {
 
 /** The month's reimbursable subsidy by funding source, as a ring. */
 export function drawSources(element, bySource) {
-  const fenOf = new Map(bySource.map((part) => [sourceName(part.source), part.fen]));
+  const fenOf = new Map(bySource.map((part) => [sourceName(part.source, part), part.fen]));
   chartIn(element).setOption(
     {
       color: COLORS,

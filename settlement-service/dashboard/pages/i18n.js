@@ -49,11 +49,11 @@ export const WORDS = {
     settlementsTitle: '月结',
     settlementCols: ['月份', '状态', '结账时间', '汇总表', '各食堂对账单'],
     settlementStatus: {
-      open: '未结账(数据暂定)',
-      closed: '已结账',
+      open: '未关账(数字暂定)',
+      closed: '已关账',
       reviewed: '已审核',
       approved: '已批准',
-      paid: '已支付',
+      paid: '已拨付',
     },
     summaryPdf: '汇总表 PDF',
     noSettlements: '近期无月结',
@@ -260,8 +260,13 @@ export function refusalText(error, w = words()) {
   return w.failed(error.status ?? error.message);
 }
 
-export function sourceName(source) {
-  return words().sources[source] ?? source;
+/**
+ * A funding source as people read it: the name the bureau registered (`name`, `nameEn` from the
+ * service's answers), else the page's own words for the common ones, else its id.
+ */
+export function sourceName(source, registered = {}) {
+  const own = language() === 'en' ? (registered.nameEn ?? registered.name) : registered.name;
+  return own ?? words().sources[source] ?? source;
 }
 
 /** Fills the elements marked `data-i18n`, `data-i18n-placeholder` and `data-i18n-label` from `w`. */

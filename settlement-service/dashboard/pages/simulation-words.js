@@ -367,10 +367,22 @@ export function words() {
   return { ...DASHBOARD_WORDS[lang], ...PAGE_WORDS[lang] };
 }
 
-/** A funding source as people read it: the page's names, then the dashboard's, else the code. */
+/** The funding sources' names as the bureau registered them (`GET /api/v1/funding-sources`), by id. */
+const registeredSources = new Map();
+
+export function rememberSourceNames(fundingSources) {
+  for (const source of fundingSources) registeredSources.set(source.sourceId, source);
+}
+
+/**
+ * A funding source as people read it: the name the bureau registered, then the page's names, then
+ * the dashboard's, else the code.
+ */
 export function sourceLabel(source) {
   const w = words();
-  return w.sourceNames[source] ?? DASHBOARD_WORDS[language()].sources[source] ?? source;
+  const registered = registeredSources.get(source);
+  const own = language() === 'en' ? (registered?.nameEn ?? registered?.name) : registered?.name;
+  return own ?? w.sourceNames[source] ?? DASHBOARD_WORDS[language()].sources[source] ?? source;
 }
 
 /** Fills the page's marked elements with the page's words (see the dashboard's `applyWords`). */

@@ -11,7 +11,7 @@ import {
   money,
   withoutIgnored,
 } from './simulation-policy.js';
-import { applyWords, sourceLabel, words } from './simulation-words.js';
+import { applyWords, rememberSourceNames, sourceLabel, words } from './simulation-words.js';
 
 /** 政策测算: up to three proposed policies decided over a recorded month, beside the month as recorded. */
 
@@ -124,6 +124,11 @@ async function signedIn() {
     return;
   }
   state.viewer = answer.viewer;
+  // The sources' registered names: without them the page still works, with its own names or the ids.
+  try {
+    const sources = await send('/api/v1/funding-sources');
+    if (sources.ok) rememberSourceNames((await sources.json()).fundingSources);
+  } catch {}
   if (!MONTH_PATTERN.test($('month').value)) $('month').value = addMonths(answer.date.slice(0, 7), -1);
   $('sign-in').hidden = true;
   $('workspace').hidden = false;
