@@ -7,6 +7,7 @@ import { computeSettlement } from '../settlement-service/settlement/settlement-s
 import type { ClosesFixture } from './fixtures/closes-before-month-index.ts';
 import { insertRecordedEvents } from './support/recorded-events.ts';
 import { startTestService, type TestService } from './support/service.ts';
+import { asRecordedThen } from './support/settlement-answers.ts';
 
 /**
  * A store whose months were closed by the code that settled them from a scan of the whole store,
@@ -32,30 +33,6 @@ describe('months closed before the settlement index', () => {
     expect(status, JSON.stringify(body)).toBe(200);
     return body;
   };
-  /**
-   * A month's answer without the names printed beside its ids (canteens, funding sources, rules,
-   * policies), which the answers carry since the fixture was recorded: the rest must be as answered then.
-   */
-  // biome-ignore lint/suspicious/noExplicitAny: the answer's JSON, shaped as the API documents it
-  const withoutNames = (answer: any) => {
-    if (!answer?.canteens) return answer;
-    const sources = (parts: { source: string; fen: number }[]) =>
-      parts.map(({ source, fen }) => ({ source, fen }));
-    return {
-      ...answer,
-      canteens: answer.canteens.map(
-        // biome-ignore lint/suspicious/noExplicitAny: as above
-        ({ name: _name, operatingSubsidy: { policyName: _policy, ...operating }, ...canteen }: any) => ({
-          ...canteen,
-          bySource: sources(canteen.bySource),
-          byRule: canteen.byRule.map(({ ruleId, fen }: { ruleId: string; fen: number }) => ({ ruleId, fen })),
-          operatingSubsidy: operating,
-        }),
-      ),
-      totals: { ...answer.totals, bySource: sources(answer.totals.bySource) },
-    };
-  };
-
   beforeAll(async () => {
     fixture = JSON.parse(
       await readFile(new URL('./fixtures/closes-before-month-index.json', import.meta.url), 'utf8'),
@@ -94,7 +71,7 @@ describe('months closed before the settlement index', () => {
   it('answers every closed month as recorded, and verifies it', async () => {
     for (const closed of fixture.closed) {
       const cutoff = moved((closed.body as Cut).cutoff.position);
-      expect(withoutNames(await get(`/api/v1/settlements/${closed.month}`))).toEqual(
+      expect(asRecordedThen(await get(`/api/v1/settlements/${closed.month}`))).toEqual(
         withCutoff(closed.body, cutoff),
       );
       expect(await get(`/api/v1/settlements/${closed.month}/verify`)).toEqual(closed.verified);
@@ -120,7 +97,7 @@ describe('months closed before the settlement index', () => {
   });
 
   it('shows the open month with the late changes carried into it, and closes it as that code did', async () => {
-    const provisional = withoutNames(await get(`/api/v1/settlements/${fixture.provisional.month}`));
+    const provisional = asRecordedThen(await get(`/api/v1/settlements/${fixture.provisional.month}`));
     const expected = fixture.provisional.body as { cutoff: unknown };
     expect({ ...provisional, cutoff: null }).toEqual({ ...expected, cutoff: null });
     const { status, body } = await service.call(
@@ -130,7 +107,7 @@ describe('months closed before the settlement index', () => {
     );
     expect(status, JSON.stringify(body)).toBe(200);
     const recorded = fixture.nextClose.body as { cutoff: { at: number } };
-    expect({ ...withoutNames(body), cutoff: null }).toEqual({ ...recorded, cutoff: null });
+    expect({ ...asRecordedThen(body), cutoff: null }).toEqual({ ...recorded, cutoff: null });
     // Late sales, voids and an exclusion of August and September, carried into October.
     const adjustments = body.canteens.flatMap((canteen: { adjustments: { kind: string }[] }) =>
       canteen.adjustments.map((adjustment) => adjustment.kind),
