@@ -136,10 +136,10 @@ describe('the monthly settlement page in a browser (Playwright, Chromium, real s
     await eventually(() => page.getByTestId('refusal').isVisible()).toBe(false);
   });
 
-  it('closes the month as the admin; the review is next', async () => {
-    await takeStep('关账');
-    await eventually(() => text('status')).toBe('已结账');
-    expect(await text('step-closed')).toMatch(/^关账王经办 · 2026-11-20 15:00$/);
+  it('closes the month as the admin with a note; the review is next', async () => {
+    await takeStep('关账', '十月数据已与各食堂核对');
+    await eventually(() => text('status')).toBe('已关账');
+    expect(await text('step-closed')).toBe('关账王经办 · 2026-11-20 15:00备注：十月数据已与各食堂核对');
     expect(await text('take-step')).toBe('审核通过');
     expect(await page.getByTestId('digest').textContent()).toMatch(/[0-9a-f]{64}/);
     expect(await page.getByTestId('downloads').isVisible()).toBe(true);
@@ -175,7 +175,7 @@ describe('the monthly settlement page in a browser (Playwright, Chromium, real s
   it('is paid by the admin, and shows who took each step', async () => {
     await signInAs(clerk);
     await takeStep('确认已拨付', '国库集中支付 2026-11-20');
-    await eventually(() => text('status')).toBe('已支付');
+    await eventually(() => text('status')).toBe('已拨付');
     expect(await text('no-action')).toBe('本月月结已全部办结。');
     expect(await text('step-approved')).toMatch(/^批准李审核 · /);
     expect(await text('step-paid')).toBe('拨付王经办 · 2026-11-20 15:00备注：国库集中支付 2026-11-20');

@@ -126,7 +126,7 @@ async function prepare(
   });
   const closeAfter = (month: MonthKey) => {
     now = Date.parse(`${lastDayOfMonth(month)}T09:00:00+08:00`) + 86_400_000;
-    return service.close(month, closer, actor);
+    return service.close(month, closer, null, actor);
   };
   const { seconds: closingBefore } = await timed(async () => {
     for (const month of months.slice(0, -1)) await closeAfter(month);

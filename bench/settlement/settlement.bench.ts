@@ -94,7 +94,7 @@ async function renderedAfterClosing(
 ) {
   const actor = { actor: { type: 'system', component: 'bench' }, correlationId: 'bench' } as const;
   const { result: closed, seconds: closing } = await timed(() =>
-    service.close('2026-09', { userId: 'bench', name: '测试' }, actor),
+    service.close('2026-09', { userId: 'bench', name: '测试' }, null, actor),
   );
   log(`settlement: closed in ${closing.toFixed(1)} s`);
   const { seconds: rendering } = await timed(() =>

@@ -27,6 +27,8 @@ export type SettlementEvent =
         readonly month: MonthKey;
         readonly cutoff: Cutoff;
         readonly closedBy: BureauUser;
+        /** What whoever closed the month noted; absent in closings recorded before notes were taken. */
+        readonly note?: string | null;
         readonly digest: string;
         readonly totals: SettlementTotals;
         readonly canteenIds: readonly string[];
@@ -60,6 +62,7 @@ export type SettlementState =
       readonly month: MonthKey;
       readonly cutoff: Cutoff;
       readonly closedBy: BureauUser;
+      readonly closeNote: string | null;
       readonly digest: string;
       readonly totals: SettlementTotals;
       readonly canteens: readonly CanteenSettlement[];
@@ -72,6 +75,7 @@ export type SettlementCommand =
       readonly month: MonthKey;
       readonly now: EpochMs;
       readonly by: BureauUser;
+      readonly note: string | null;
       readonly cutoff: Cutoff;
       /** The month's figures computed from the events up to the cut-off. */
       readonly settlement: MonthSettlement;
@@ -135,6 +139,7 @@ export const settlement: Decider<SettlementCommand, SettlementEvent, SettlementS
             month: command.month,
             cutoff: command.cutoff,
             closedBy: command.by,
+            note: command.note,
             digest: figures.digest,
             totals: figures.totals,
             canteenIds: figures.canteens.map((canteen) => canteen.canteenId),
@@ -183,6 +188,7 @@ export const settlement: Decider<SettlementCommand, SettlementEvent, SettlementS
           month: event.data.month,
           cutoff: event.data.cutoff,
           closedBy: event.data.closedBy,
+          closeNote: event.data.note ?? null,
           digest: event.data.digest,
           totals: event.data.totals,
           canteens: [],

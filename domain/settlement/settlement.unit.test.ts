@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deciderSpec } from '../testing/decider-spec.ts';
 import { instantFromIso } from '../time/shanghai-time.ts';
 import { type SettlementEvent, settlement } from './settlement.ts';
@@ -23,7 +23,7 @@ const totals = {
 const figures: MonthSettlement = { month: '2024-06', digest: 'root', canteens: [], totals };
 const closed: SettlementEvent = {
   type: 'MonthClosed',
-  data: { month: '2024-06', cutoff, closedBy: zhang, digest: 'root', totals, canteenIds: [] },
+  data: { month: '2024-06', cutoff, closedBy: zhang, note: null, digest: 'root', totals, canteenIds: [] },
 };
 const step = (
   type: 'SettlementReviewed' | 'SettlementApproved' | 'SettlementPaid',
@@ -32,14 +32,33 @@ const step = (
   type,
   data: { month: '2024-06', by, at: cutoff.at, note: null },
 });
-const close = (now: string) =>
-  ({ type: 'CloseMonth', month: '2024-06', now: at(now), by: zhang, cutoff, settlement: figures }) as const;
+const close = (now: string, note: string | null = null) =>
+  ({
+    type: 'CloseMonth',
+    month: '2024-06',
+    now: at(now),
+    by: zhang,
+    note,
+    cutoff,
+    settlement: figures,
+  }) as const;
 const take = (name: 'reviewed' | 'approved' | 'paid', by = wang) =>
   ({ type: 'TakeStep', step: name, by, at: cutoff.at, note: null }) as const;
 
 describe('closing and the four-eyes steps', () => {
   it('closes a month that has ended in Shanghai', () => {
     spec.given([]).when(close('2024-07-01T00:00:00+08:00')).expect([closed]);
+  });
+
+  it('records the note of whoever closed the month, and reads closings recorded before notes as without one', () => {
+    const noted = close('2024-07-01T00:00:00+08:00', '6月数据已与食堂核对');
+    spec
+      .given([])
+      .when(noted)
+      .expect([{ ...closed, data: { ...closed.data, note: '6月数据已与食堂核对' } } as SettlementEvent]);
+    const { note: _absent, ...older } = (closed as Extract<SettlementEvent, { type: 'MonthClosed' }>).data;
+    const before = settlement.evolve(settlement.initialState, { type: 'MonthClosed', data: older });
+    expect(before.status === 'closed' && before.closeNote).toBe(null);
   });
 
   it('refuses to close a month before its last day has passed in Shanghai', () => {

@@ -23,6 +23,8 @@ const printedName = z.string().nullable().describe('the registered name, printed
 const sourceAmount = z.object({ source: z.string(), fen, name: printedName.optional() });
 const person = z.object({ userId: z.string(), name: z.string() });
 const stepRecord = z.object({ by: person, at: z.string(), note: z.string().nullable() });
+/** What the bureau user taking a step may note with it. */
+const stepNote = z.strictObject({ note: z.string().max(500).optional() }).optional();
 
 const canteenSummary = z.looseObject({
   canteenId: z.string(),
@@ -74,6 +76,7 @@ const settlementSchema = z
     digest: z.string(),
     cutoff: z.object({ position: z.string(), at: z.string() }),
     closedBy: person.nullable(),
+    closeNote: z.string().nullable().describe('what whoever closed the month noted'),
     steps: z.object({
       reviewed: stepRecord.optional(),
       approved: stepRecord.optional(),
@@ -117,6 +120,7 @@ function answerOf(view: SettlementView, names: PrintedNames): z.output<typeof se
     digest: view.digest,
     cutoff: { position: view.cutoff.position, at: formatShanghaiInstant(view.cutoff.at) },
     closedBy: view.closedBy,
+    closeNote: view.closeNote,
     steps: { ...stepOf('reviewed'), ...stepOf('approved'), ...stepOf('paid') },
     canteens: view.canteens.map(({ days: _days, elders: _elders, leafTrail: _trail, ...summary }) =>
       namedCanteen(summary, names),
@@ -208,11 +212,13 @@ export function settlementRoutes(
       tags: ['settlements'],
       callers: ['admin'],
       params: monthParams,
+      body: stepNote,
       success: { status: 200, schema: settlementSchema },
       problems: ['period-not-ended'],
-    }).implement(async ({ params, request }) => {
+    }).implement(async ({ params, body, request }) => {
       const { by, context } = actingUser(request);
-      return { status: 200, body: await answer(await service.close(params.month, by, context)) };
+      const closed = await service.close(params.month, by, body?.note ?? null, context);
+      return { status: 200, body: await answer(closed) };
     }),
 
     defineRoute({
@@ -237,7 +243,7 @@ export function settlementRoutes(
         tags: ['settlements'],
         callers,
         params: monthParams,
-        body: z.strictObject({ note: z.string().max(500).optional() }).optional(),
+        body: stepNote,
         success: { status: 200, schema: settlementSchema },
         problems: ['settlement-step', 'four-eyes'],
       }).implement(async ({ params, body, request }) => {

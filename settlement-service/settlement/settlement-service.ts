@@ -41,6 +41,8 @@ export interface SettlementView {
   /** Where the figures were cut: the close's cut-off, or the store's head for a provisional view. */
   readonly cutoff: Cutoff;
   readonly closedBy: BureauUser | null;
+  /** What whoever closed the month noted; null while open or when nothing was noted. */
+  readonly closeNote: string | null;
   readonly steps: SettlementSteps;
   readonly canteens: readonly CanteenSettlement[];
   readonly totals: SettlementTotals;
@@ -152,6 +154,7 @@ export class SettlementService {
       digest: figures.digest,
       cutoff: { position: positionToString(head), at },
       closedBy: null,
+      closeNote: null,
       steps: {},
       canteens: figures.canteens,
       totals: figures.totals,
@@ -159,7 +162,12 @@ export class SettlementService {
   }
 
   /** Closes the month at the store's head now; closing a closed month answers as the first close did. */
-  close(month: MonthKey, by: BureauUser, context: EventContext): Promise<SettlementView> {
+  close(
+    month: MonthKey,
+    by: BureauUser,
+    note: string | null,
+    context: EventContext,
+  ): Promise<SettlementView> {
     return retryOnConflict(async () => {
       const stream = settlementStream(month);
       const { state, expectedRevision } = await this.deps.repository.load(stream, settlement);
@@ -179,7 +187,7 @@ export class SettlementService {
       const { settlement: figures } = await computeSettlement(this.deps.index, month, head);
       const cutoff = { position: positionToString(head), at: now };
       const events = settlement.decide(
-        { type: 'CloseMonth', month, now, by, cutoff, settlement: figures },
+        { type: 'CloseMonth', month, now, by, note, cutoff, settlement: figures },
         state,
       );
       await this.deps.repository.append(stream, events, expectedRevision, context);
@@ -344,6 +352,7 @@ function viewOf(state: Exclude<SettlementState, { status: 'open' }>): Settlement
     digest: state.digest,
     cutoff: state.cutoff,
     closedBy: state.closedBy,
+    closeNote: state.closeNote,
     steps: state.steps,
     canteens: state.canteens,
     totals: state.totals,

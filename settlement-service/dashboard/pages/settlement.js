@@ -182,7 +182,9 @@ function drawSteps(view) {
   $('steps').replaceChildren(
     ...STEPS.map((step) => {
       const taken =
-        step === 'closed' ? view.closedBy && { by: view.closedBy, at: view.cutoff.at } : view.steps[step];
+        step === 'closed'
+          ? view.closedBy && { by: view.closedBy, at: view.cutoff.at, note: view.closeNote }
+          : view.steps[step];
       const item = element('li', undefined, taken ? 'taken' : 'pending');
       item.dataset.testid = `step-${step}`;
       item.append(element('span', w.stepNames[step], 'step-name'));
@@ -200,10 +202,6 @@ function drawAction(view) {
   $('action').hidden = !mayTake;
   $('no-action').textContent = !next ? w.done : mayTake ? '' : w.waitingFor[next.step];
   if (!mayTake) return;
-  // Closing records no note; the later steps carry one.
-  const takesNote = next.action !== 'close';
-  $('note').hidden = !takesNote;
-  $('note-label').hidden = !takesNote;
   const button = $('take-step');
   button.textContent = w.stepButtons[next.step];
   button.dataset.action = next.action;
@@ -238,7 +236,7 @@ async function takeStep(action) {
   try {
     const answer = await call(`/api/v1/settlements/${view.month}/${action}`, {
       method: 'POST',
-      ...(action === 'close' ? {} : { body: note ? { note } : {} }),
+      body: note ? { note } : {},
     });
     state.view = await answer.json();
     $('note').value = '';
