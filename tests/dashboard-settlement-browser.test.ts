@@ -192,7 +192,7 @@ describe('the monthly settlement page in a browser (Playwright, Chromium, real s
     expect(summary.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const payments = await downloaded('download-payments-csv');
     expect(payments.bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect(payments.bytes.toString('utf8')).toContain(`${MONTH},paid,c1,`);
+    expect(payments.bytes.toString('utf8')).toContain(`${MONTH},已拨付,c1,`);
     const workbook = await downloaded('download-xlsx');
     expect(workbook.name).toBe(`settlement-${MONTH}.xlsx`);
     const book = new ExcelJS.Workbook();

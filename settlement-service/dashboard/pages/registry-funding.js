@@ -35,8 +35,9 @@ export function mount(root, { canAct, message }) {
       return draw();
     }
     const nameEn = state.values.nameEn.trim();
+    let saved;
     try {
-      await api('PUT', `/api/v1/funding-sources/${encodeURIComponent(state.editing)}`, {
+      saved = await api('PUT', `/api/v1/funding-sources/${encodeURIComponent(state.editing)}`, {
         name,
         ...(nameEn ? { nameEn } : {}),
       });
@@ -47,6 +48,10 @@ export function mount(root, { canAct, message }) {
     state.editing = null;
     state.notice = w.saved;
     await load();
+    // The list is read from a read model that may not have the name yet: show what was recorded.
+    state.sources = state.sources?.map((source) =>
+      source.sourceId === saved.sourceId ? { ...source, name: saved.name, nameEn: saved.nameEn } : source,
+    );
     draw();
   }
 
