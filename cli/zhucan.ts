@@ -15,6 +15,8 @@ import { openDatabase } from '../database/connect.ts';
 import { storageFromEnvironment } from '../database/storage-config.ts';
 import { hashPin } from '../domain/identity/pin-hash.ts';
 import { formatYuan } from '../domain/money.ts';
+import type { SettlementStatus } from '../domain/settlement/settlement.ts';
+import { SETTLEMENT_STATUS_WORDS } from '../domain/settlement/status-words.ts';
 import { parseProposal } from '../domain/simulation/proposal.ts';
 import { isMonthKey } from '../domain/time/calendar.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
@@ -308,21 +310,46 @@ for (const [name, description] of [
         ? { type: 'application/json', bytes: Buffer.from(JSON.stringify({ note: options.note })) }
         : undefined;
       const answer = await askService(name === 'show' ? 'GET' : 'POST', path, note);
-      const view = answer as {
-        month: string;
-        status: string;
-        digest: string;
-        canteens: { canteenId: string; mealsSold: number; reimbursementFen: number }[];
-        totals: { reimbursementFen: number };
-      };
-      console.log(`${view.month}: ${view.status}, digest ${view.digest}`);
-      for (const canteen of view.canteens) {
-        console.log(
-          `  ${canteen.canteenId}: ${canteen.mealsSold} meals, reimbursement ${formatYuan(canteen.reimbursementFen)} 元`,
-        );
-      }
-      console.log(`  total reimbursement ${formatYuan(view.totals.reimbursementFen)} 元`);
+      console.log(describeMonth(answer as MonthAnswer));
     });
+}
+
+/** What the month's answer carries that the command line prints. */
+interface MonthAnswer {
+  readonly month: string;
+  readonly status: SettlementStatus;
+  readonly digest: string;
+  readonly canteens: readonly {
+    readonly canteenId: string;
+    readonly name: string | null;
+    readonly mealsSold: number;
+    readonly reimbursementFen: number;
+  }[];
+  readonly totals: { readonly reimbursementFen: number };
+}
+
+/** A month as people read it: its state in words, each canteen by name (its id where none was given). */
+function describeMonth(view: MonthAnswer): string {
+  const status = SETTLEMENT_STATUS_WORDS[view.status];
+  const lines = [
+    say(
+      `${view.month}：${status.zh}，摘要 ${view.digest}`,
+      `${view.month}: ${status.en}, digest ${view.digest}`,
+    ),
+  ];
+  for (const canteen of view.canteens) {
+    const name = canteen.name ?? canteen.canteenId;
+    const yuan = formatYuan(canteen.reimbursementFen);
+    lines.push(
+      say(
+        `  ${name}(${canteen.canteenId})：${canteen.mealsSold} 餐，应拨付 ${yuan} 元`,
+        `  ${name} (${canteen.canteenId}): ${canteen.mealsSold} meals, reimbursement ${yuan} yuan`,
+      ),
+    );
+  }
+  const total = formatYuan(view.totals.reimbursementFen);
+  lines.push(say(`  合计应拨付 ${total} 元`, `  total reimbursement ${total} yuan`));
+  return lines.join('\n');
 }
 
 /**

@@ -259,8 +259,14 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     const env = { ZHUCAN_URL: service.url, ZHUCAN_TOKEN: users.zhao ?? '' };
     const shown = await zhucan(['settlement', 'show', '2026-10'], service.database.connectionString, env);
     expect(shown.code, shown.err).toBe(0);
-    expect(shown.out).toMatch(/^2026-10: paid, digest [0-9a-f]{64}$/m);
-    expect(shown.out).toContain('c1: 3 meals, reimbursement 6.00 元');
+    expect(shown.out).toMatch(/^2026-10：已拨付，摘要 [0-9a-f]{64}$/m);
+    expect(shown.out).toContain('西城区食堂(c1)：3 餐，应拨付 6.00 元');
+    const english = await zhucan(['settlement', 'show', '2026-10'], service.database.connectionString, {
+      ...env,
+      ZHUCAN_LANG: 'en',
+    });
+    expect(english.out).toMatch(/^2026-10: Paid, digest [0-9a-f]{64}$/m);
+    expect(english.out).toContain('西城区食堂 (c1): 3 meals, reimbursement 6.00 yuan');
     const early = await zhucan(['settlement', 'close', '2026-11'], service.database.connectionString, {
       ...env,
       ZHUCAN_TOKEN: service.adminToken,

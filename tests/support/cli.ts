@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 
-/** Runs the `zhucan` CLI in a child process against a database; answers its exit code and output. */
+/**
+ * Runs the `zhucan` CLI in a child process against a database; answers its exit code and output.
+ * It speaks Chinese, its default, whatever the locale of the machine running the tests (`env` may
+ * say otherwise).
+ */
 export function zhucan(
   args: string[],
   databaseUrl: string,
@@ -8,7 +12,7 @@ export function zhucan(
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/zhucan.mjs', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, KURRENTDB_URL: '', ...env },
+      env: { ...process.env, ZHUCAN_LANG: 'zh', DATABASE_URL: databaseUrl, KURRENTDB_URL: '', ...env },
     });
     let out = '';
     let err = '';
