@@ -410,7 +410,13 @@ describe('POST /api/v1/simulations', () => {
       body: JSON.stringify({
         month: MONTH,
         proposals: [
-          { label: '北京式', policy: BEIJING_LIKE },
+          {
+            label: '北京式',
+            policy: {
+              ...BEIJING_LIKE,
+              rules: BEIJING_LIKE.rules.map((rule) => ({ ...rule, label: '基本养老服务对象' })),
+            },
+          },
           { label: '增城式', policy: ZENGCHENG_LIKE },
         ],
       }),
@@ -420,6 +426,13 @@ describe('POST /api/v1/simulations', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as never);
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['总览', '食堂', '补贴规则', '老人']);
+    // Rules by the label the proposal gives them; a rule without one keeps its id.
+    const ruleRows: unknown[] = [];
+    workbook.getWorksheet('补贴规则')?.eachRow((row) => {
+      ruleRows.push((row.values as unknown[])[1]);
+    });
+    expect(ruleRows).toContain('基本养老服务对象');
+    expect(ruleRows).not.toContain('basic-care');
     const totals = workbook.getWorksheet('总览');
     const rowOf = (label: string) => {
       let found: unknown[] = [];

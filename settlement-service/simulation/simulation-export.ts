@@ -55,6 +55,8 @@ export function simulationTables(
   canteenNames: ReadonlyMap<string, string>,
   /** The funding sources' registered names, printed in the headers in place of their ids. */
   sourceNames: Readonly<Record<string, string>> = {},
+  /** The rules' labels, printed in place of their ids. */
+  ruleNames: Readonly<Record<string, string>> = {},
 ): ExportTable[] {
   const [first] = results;
   if (first === undefined) return [];
@@ -100,7 +102,7 @@ export function simulationTables(
     title: '补贴规则',
     header: ['规则', '现行(元)', ...results.map(({ label }) => `${label}(元)`)],
     rows: ruleIds.map((ruleId) => [
-      ruleId,
+      ruleNames[ruleId] ?? ruleId,
       amount(first.result.byRule.find((rule) => rule.ruleId === ruleId)?.baselineFen ?? 0),
       ...results.map(({ result }) =>
         amount(result.byRule.find((rule) => rule.ruleId === ruleId)?.proposedFen ?? 0),

@@ -139,9 +139,15 @@ export function simulationRoutes(store: EventStore, db: Kysely<unknown>): Implem
         result,
       }));
       const names = await canteenNames(results[0]?.canteens.map((canteen) => canteen.canteenId) ?? []);
+      const printed = await printedNames(db);
+      // A rule's label as the proposals give it, else as the recorded policies do.
+      const proposed = proposals.flatMap((policy) =>
+        policy.rules.flatMap((rule) => (rule.label ? [[rule.ruleId, rule.label] as const] : [])),
+      );
+      const ruleNames = { ...printed.rules, ...Object.fromEntries(proposed) };
       return {
         status: 200,
-        body: await toXlsx(simulationTables(body.month, labelled, names, (await printedNames(db)).sources)),
+        body: await toXlsx(simulationTables(body.month, labelled, names, printed.sources, ruleNames)),
         headers: { 'content-disposition': `attachment; filename="simulation-${body.month}.xlsx"` },
       };
     }),
