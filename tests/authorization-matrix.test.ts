@@ -130,6 +130,12 @@ const ROWS: readonly Row[] = [
     allowed: ADMINS,
   },
   {
+    endpoint: 'put /api/v1/elders/{elderId}/categories',
+    path: '/api/v1/elders/e90/categories',
+    body: () => ({ categories: [{ category: 'dibao', from: '2026-01-01' }] }),
+    allowed: ADMINS,
+  },
+  {
     endpoint: 'post /api/v1/elders/{elderId}/cards',
     path: '/api/v1/elders/e90/cards',
     body: () => ({ cardUid: 'K90' }),

@@ -22,8 +22,9 @@ const OVERFLOWING = `(() => {
 /**
  * The registry pages in a real browser against the real service, as a bureau clerk uses them:
  * register an elder (a mistyped ID number first), replace a card and see the old one retired,
- * change the categories, record a death; change a price from a date; register a terminal, copy its
- * token, issue it a new one and see the old one refused; then a reviewer who may only read.
+ * change the categories (no name or ID number asked for), record a death; change a price from a
+ * date; register a terminal, copy its token, issue it a new one and see the old one refused; then
+ * a reviewer who may only read.
  * The elder search and the funding-source names are in registry-search-funding-browser.test.ts.
  */
 describe('the registry pages in a browser (Playwright, Chromium, real service)', () => {
@@ -252,22 +253,38 @@ describe('the registry pages in a browser (Playwright, Chromium, real service)',
     expect(problems).toEqual([]);
   });
 
-  it('changes the categories with their dates (the name and ID number entered again)', async () => {
-    await record().getByRole('button', { name: '修改档案' }).click();
-    expect(await form().getByLabel('老人编号', { exact: true }).inputValue()).toBe('e-new');
-    expect(await form().getByLabel('区', { exact: true }).inputValue()).toBe('东城区');
-    await form().getByLabel('姓名').fill('赵桂兰');
-    await form().getByLabel('身份证号').fill(idNumber('1941-07-09', '315'));
-    const first = form().locator('[data-testid=category-1]');
+  it('changes the categories with their dates, without the name or ID number', async () => {
+    await record().getByRole('button', { name: '修改类别' }).click();
+    const editor = record().locator('[data-testid=category-editor]');
+    expect(await editor.locator('h3').textContent()).toBe('修改补贴类别');
+    // Nothing asks for who she is: only her categories, as the record holds them.
+    expect(await editor.getByLabel('姓名').count()).toBe(0);
+    expect(await editor.getByLabel('身份证号').count()).toBe(0);
+    const first = editor.locator('[data-testid=category-1]');
+    expect(await first.getByLabel('起(含)').inputValue()).toBe('2026-01-01');
+    // An end before its start is refused on the page, in Chinese.
+    await first.getByLabel('止(不含，可空)').fill('2025-12-01');
+    await editor.getByRole('button', { name: '保存' }).click();
+    expect(await text('[data-testid=categories-message]')).toBe('类别的止日须晚于起日');
     await first.getByLabel('止(不含，可空)').fill('2026-12-01');
-    await form().getByRole('button', { name: '＋ 添加类别' }).click();
-    const second = form().locator('[data-testid=category-2]');
+    expect(await text('[data-testid=categories-message]')).toBe('');
+    await editor.getByRole('button', { name: '＋ 添加类别' }).click();
+    const second = editor.locator('[data-testid=category-2]');
     await second.getByLabel('类别').selectOption({ label: '特困' });
     await second.getByLabel('起(含)').fill('2026-12-01');
-    await form().getByRole('button', { name: '保存' }).click();
+    await screenshot('elder-categories');
+    expect(await page.evaluate(OVERFLOWING)).toEqual([]);
+    await editor.getByRole('button', { name: '保存' }).click();
     await expect
       .poll(() => record().locator('[data-testid=categories] tbody tr').allTextContents())
       .toEqual(['低保2026-01-012026-12-01', '特困2026-12-01至今']);
+    expect(await text('[data-testid=notice]')).toBe('已保存');
+    expect(await record().locator('dl').textContent()).toContain('东城区食堂');
+
+    // The same categories again change nothing, and the page says so.
+    await record().getByRole('button', { name: '修改类别' }).click();
+    await record().locator('[data-testid=category-editor]').getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => text('[data-testid=notice]')).toBe('类别没有变化');
     expect(problems).toEqual([]);
   });
 
@@ -416,6 +433,7 @@ describe('the registry pages in a browser (Playwright, Chromium, real service)',
     await page.getByRole('button', { name: '打开', exact: true }).click();
     await expect.poll(() => text('#record-title')).toBe('张*明 e80');
     expect(await record().getByRole('button', { name: '修改档案' }).count()).toBe(0);
+    expect(await record().getByRole('button', { name: '修改类别' }).count()).toBe(0);
     expect(await record().locator('[data-testid=bind-card]').count()).toBe(0);
     await expect.poll(() => text('[data-testid=ledger] p.muted')).toBe('台账仅管理员可查看');
     expect(expectedRefusals('403 /api/v1/elders/e80/ledger')).toBe(1);

@@ -122,6 +122,15 @@ export type ElderCommand =
       /** The elder registered under this ID number already, if any other. */
       readonly sameIdNumberElderId: string | null;
     }
+  | {
+      /**
+       * 补贴类别 changed alone (低保 granted, 特困 ended …), without the name and ID number the full
+       * registration asks for. Allowed after death too: the bureau corrects the history of its holdings.
+       */
+      readonly type: 'ChangeCategories';
+      readonly categories: readonly CategoryHolding[];
+      readonly effectiveFrom: EpochMs;
+    }
   | { readonly type: 'BindCard'; readonly cardUid: string; readonly at: EpochMs }
   | { readonly type: 'RecordDeath'; readonly date: BusinessDate };
 
@@ -150,6 +159,33 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
               elderId: command.elderId,
               profile: command.profile,
               effectiveFrom: command.effectiveFrom,
+            },
+          },
+        ];
+      }
+      case 'ChangeCategories': {
+        const registered = requireRegistered(state);
+        const [problem] = categoryProblems(command.categories);
+        if (problem) {
+          throw new DomainError(
+            'invalid',
+            'invalid-body',
+            { en: problem.message, zh: problem.messageZh },
+            `categories[${problem.index}].${problem.field}`,
+          );
+        }
+        const latest = registered.profiles.at(-1);
+        if (!latest) throw new Error(`elder ${registered.elderId} has no profile`);
+        if (sameCategories(latest.profile.categories, command.categories)) return [];
+        return [
+          {
+            type: 'ElderProfileChanged',
+            data: {
+              elderId: registered.elderId,
+              // The profile recorded last, with the new categories: a move registered to take effect
+              // later is kept, and takes effect when it was to (never earlier).
+              profile: { ...latest.profile, categories: command.categories },
+              effectiveFrom: Math.max(command.effectiveFrom, latest.effectiveFrom ?? command.effectiveFrom),
             },
           },
         ];
@@ -250,6 +286,31 @@ export function requireRegistered(state: ElderState): RegisteredElder {
   if (state.status !== 'registered')
     throw new DomainError('not-found', 'not-found', { en: 'no such elder', zh: '没有该老人' });
   return state;
+}
+
+/**
+ * What is wrong with a list of categories, holding by holding: an end (`to`, exclusive) not after
+ * its start. The edge's schemas refuse the same (registration-routes.ts), so a request learns it there.
+ */
+export function categoryProblems(categories: readonly CategoryHolding[]): {
+  readonly index: number;
+  readonly field: 'to';
+  readonly message: string;
+  readonly messageZh: string;
+}[] {
+  return categories.flatMap((holding, index) =>
+    holding.to !== null && holding.to <= holding.from
+      ? [{ index, field: 'to' as const, message: CATEGORY_ORDER.en, messageZh: CATEGORY_ORDER.zh }]
+      : [],
+  );
+}
+
+const CATEGORY_ORDER = { en: 'must be after from', zh: '止日(to)须晚于起日(from)' } as const;
+
+/** The same holdings, in whatever order they are listed. */
+function sameCategories(a: readonly CategoryHolding[], b: readonly CategoryHolding[]): boolean {
+  const sorted = (holdings: readonly CategoryHolding[]) => holdings.map((held) => canonicalJson(held)).sort();
+  return canonicalJson(sorted(a)) === canonicalJson(sorted(b));
 }
 
 function currentProfile(state: RegisteredElder): ElderProfile | undefined {

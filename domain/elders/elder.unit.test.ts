@@ -3,7 +3,14 @@ import { stateFrom } from '../decider.ts';
 import { fen } from '../money.ts';
 import { deciderSpec } from '../testing/decider-spec.ts';
 import { capHistoryOf } from './allowance.ts';
-import { type ElderEvent, type ElderProfile, elder, elderProfileAt, requireRegistered } from './elder.ts';
+import {
+  categoryProblems,
+  type ElderEvent,
+  type ElderProfile,
+  elder,
+  elderProfileAt,
+  requireRegistered,
+} from './elder.ts';
 
 const profile: ElderProfile = {
   name: '张三明',
@@ -41,6 +48,86 @@ describe('elder', () => {
 
   it('refuses an ID number registered for another elder', () => {
     spec.given([]).when(register(profile, 'e9')).expectRefusal('id-number-taken', 'idNumber');
+  });
+
+  describe('changing categories alone', () => {
+    const tekun = [
+      { category: 'dibao', from: '2020-01-01', to: '2026-11-01' },
+      { category: 'tekun', from: '2026-11-01', to: null },
+    ];
+    const change = (categories: ElderProfile['categories'], at = T) =>
+      ({ type: 'ChangeCategories', categories, effectiveFrom: at }) as const;
+    const changed = (p: ElderProfile, effectiveFrom = T): ElderEvent => ({
+      type: 'ElderProfileChanged',
+      data: { elderId: 'e1', profile: p, effectiveFrom },
+    });
+
+    it('records the profile as it stands with the new categories, the event a full registration records', () => {
+      spec
+        .given([registeredEvent])
+        .when(change(tekun))
+        .expect([changed({ ...profile, categories: tekun })]);
+      // The same change through the full registration records the very same event.
+      spec
+        .given([registeredEvent])
+        .when(register({ ...profile, categories: tekun }))
+        .expect([changed({ ...profile, categories: tekun })]);
+    });
+
+    it('records nothing when the categories are the same, in whatever order', () => {
+      spec.given([registeredEvent]).when(change(profile.categories)).expect([]);
+      const done = changed({ ...profile, categories: tekun });
+      spec
+        .given([registeredEvent, done])
+        .when(change([...tekun].reverse()))
+        .expect([]);
+      spec
+        .given([registeredEvent])
+        .when(change([]))
+        .expect([changed({ ...profile, categories: [] })]);
+    });
+
+    it('keeps a move registered for later: the change takes effect with it, not before', () => {
+      const later = T + 86_400_000;
+      const moved = changed({ ...profile, district: '东城区', town: '和平里街道' }, later);
+      spec
+        .given([registeredEvent, moved])
+        .when(change(tekun))
+        .expect([changed({ ...profile, district: '东城区', town: '和平里街道', categories: tekun }, later)]);
+      const state = requireRegistered(
+        stateFrom(elder, [
+          registeredEvent,
+          moved,
+          changed({ ...profile, district: '东城区', town: '和平里街道', categories: tekun }, later),
+        ]),
+      );
+      expect(elderProfileAt(state, T).district).toBe('西城区');
+      expect(elderProfileAt(state, later).district).toBe('东城区');
+    });
+
+    it("changes a dead elder's categories too: the bureau corrects their history", () => {
+      const died: ElderEvent = { type: 'ElderDied', data: { elderId: 'e1', date: '2026-10-01' } };
+      spec
+        .given([registeredEvent, died])
+        .when(change(tekun))
+        .expect([changed({ ...profile, categories: tekun })]);
+    });
+
+    it('refuses an elder never registered, and an end not after its start', () => {
+      spec.given([]).when(change(tekun)).expectRefusal('not-found');
+      spec
+        .given([registeredEvent])
+        .when(
+          change([
+            tekun[0] as ElderProfile['categories'][number],
+            { category: 'tekun', from: '2026-11-01', to: '2026-11-01' },
+          ]),
+        )
+        .expectRefusal('invalid-body', 'categories[1].to');
+      expect(categoryProblems([{ category: 'dibao', from: '2026-01-01', to: '2025-12-31' }])).toEqual([
+        expect.objectContaining({ index: 0, field: 'to', message: 'must be after from' }),
+      ]);
+    });
   });
 
   it('binds a first card for all earlier times, and a replacement from the moment it is bound', () => {

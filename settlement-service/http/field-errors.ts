@@ -48,6 +48,7 @@ const OWN_MESSAGES_ZH: Record<string, string> = {
   'expected a month YYYY-MM': '应为月份 YYYY-MM',
   'expected a time HH:MM': '应为时间 HH:MM',
   'expected HH:MM': '应为时间 HH:MM',
+  'must be after from': '止日(to)须晚于起日(from)',
 };
 
 const ENGLISH = z.locales.en().localeError;

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
+import { categoryProblems } from '../../domain/elders/elder.ts';
 import { fen } from '../../domain/money.ts';
 import { parsePolicyDocument, policyDocumentSchema } from '../../domain/policy/policy-document.ts';
 import { problemFor } from '../../domain/problems/problem-catalogue.ts';
@@ -44,6 +45,26 @@ const canteenBody = z
   })
   .meta({ id: 'CanteenRegistration' });
 
+/** 补贴类别 with their dates, all of them: the list replaces the elder's. */
+const categoriesSchema = z
+  .array(
+    z.strictObject({
+      category: z.string().min(1).max(50),
+      from: businessDateSchema.describe('first day held'),
+      to: businessDateSchema.optional().describe('first day no longer held (absent: open-ended)'),
+    }),
+  )
+  .max(50)
+  .superRefine((categories, context) => {
+    // The domain's own check (elder.ts), refused here with the other field errors.
+    for (const problem of categoryProblems(categories.map((held) => ({ ...held, to: held.to ?? null })))) {
+      context.addIssue({ code: 'custom', path: [problem.index, problem.field], message: problem.message });
+    }
+  });
+
+const holdingsOf = (categories: z.output<typeof categoriesSchema>) =>
+  categories.map((holding) => ({ ...holding, to: holding.to ?? null }));
+
 const elderBody = z
   .strictObject({
     name: z.string().min(1).max(50),
@@ -51,30 +72,23 @@ const elderBody = z
     district: z.string().min(1).max(50),
     town: z.string().min(1).max(50),
     homeCanteenId: idSchema.optional(),
-    categories: z
-      .array(
-        z.strictObject({
-          category: z.string().min(1).max(50),
-          from: businessDateSchema,
-          to: businessDateSchema.optional(),
-        }),
-      )
-      .max(50)
-      .default([]),
+    categories: categoriesSchema.default([]),
     from: instantSchema.optional().describe('when this change takes effect (default: now)'),
   })
-  .superRefine((elder, context) => {
-    elder.categories.forEach((holding, index) => {
-      if (holding.to !== undefined && holding.to <= holding.from) {
-        context.addIssue({
-          code: 'custom',
-          path: ['categories', index, 'to'],
-          message: 'must be after from',
-        });
-      }
-    });
-  })
   .meta({ id: 'ElderRegistration' });
+
+const categoriesBody = z
+  .strictObject({
+    categories: categoriesSchema,
+    from: instantSchema.optional().describe('when this change takes effect (default: now)'),
+  })
+  .meta({ id: 'ElderCategories' });
+
+const categoriesAnswer = z.object({
+  elderId: z.string(),
+  categories: z.array(z.object({ category: z.string(), from: z.string(), to: z.string().nullable() })),
+  changed: z.boolean().describe('false when the elder held these categories already'),
+});
 
 const okSchema = z.object({ status: z.literal('ok') });
 
@@ -167,12 +181,36 @@ export function registrationRoutes(service: RegistrationService): ImplementedRou
           district: body.district,
           town: body.town,
           homeCanteenId: body.homeCanteenId ?? null,
-          categories: body.categories.map((holding) => ({ ...holding, to: holding.to ?? null })),
+          categories: holdingsOf(body.categories),
         },
         body.from ?? null,
         context,
       );
       return { status: 200, body: { status: 'ok' } };
+    }),
+
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/elders/:elderId/categories',
+      summary: "Change an elder's subsidy categories alone: no name or ID number needed",
+      description:
+        'The list replaces the categories the elder holds; the rest of the record stays as registered. The same list again changes nothing (`changed: false`). Allowed after death, to correct the record.',
+      tags: ['elders'],
+      callers: ['admin'],
+      params: z.object({ elderId: idSchema }),
+      body: categoriesBody,
+      success: { status: 200, schema: categoriesAnswer },
+      problems: ['not-found'],
+    }).implement(async ({ params, body, request }) => {
+      const context = await asAdmin(request);
+      const categories = holdingsOf(body.categories);
+      const { changed } = await service.changeCategories(
+        params.elderId,
+        categories,
+        body.from ?? null,
+        context,
+      );
+      return { status: 200, body: { elderId: params.elderId, categories, changed } };
     }),
 
     defineRoute({

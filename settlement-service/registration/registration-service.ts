@@ -158,6 +158,27 @@ export class RegistrationService {
     });
   }
 
+  /**
+   * Changes an elder's categories alone, from `from` (default now), keeping the rest of the record as
+   * registered: no name or ID number needed. Answers false when the elder held these already.
+   */
+  changeCategories(
+    elderId: string,
+    categories: readonly CategoryHolding[],
+    from: number | null,
+    context: EventContext,
+  ): Promise<{ changed: boolean }> {
+    return retryOnConflict(async () => {
+      const { state, expectedRevision } = await this.deps.elders.load(elderId, []);
+      const events = elder.decide(
+        { type: 'ChangeCategories', categories, effectiveFrom: from ?? this.deps.now() },
+        state,
+      );
+      await this.deps.repository.append(elderStream(elderId), events, expectedRevision, context);
+      return { changed: events.length > 0 };
+    });
+  }
+
   /** Binds a card; the elder's previous card stops working at once. Answers false when already bound. */
   bindCard(
     elderId: string,

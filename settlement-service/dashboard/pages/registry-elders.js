@@ -38,6 +38,9 @@ export function mount(root, { session, canAct, message }) {
     form: null,
     values: {},
     formError: '',
+    /** The categories being changed on their own (rows as typed), or null; and their refusal. */
+    categories: null,
+    categoriesError: '',
     card: '',
     cardError: '',
     deathDate: '',
@@ -68,6 +71,7 @@ export function mount(root, { session, canAct, message }) {
   async function open(elderId) {
     state.openId = elderId;
     state.form = null;
+    state.categories = null;
     state.notice = '';
     await loadRecord();
     await loadLedger();
@@ -122,11 +126,7 @@ export function mount(root, { session, canAct, message }) {
       district: record?.district ?? '',
       town: record?.town ?? '',
       homeCanteenId: record?.homeCanteenId ?? '',
-      categories: (record?.categories ?? []).map((held) => ({
-        category: held.category,
-        from: held.from,
-        to: held.to ?? '',
-      })),
+      categories: categoryRowsOf(record?.categories ?? []),
     };
     draw();
     root.querySelector('.elder-form input')?.focus();
@@ -145,12 +145,26 @@ export function mount(root, { session, canAct, message }) {
     if (missing) return w.required(missing[1]);
     const idProblem = idNumberProblem(v.idNumber);
     if (idProblem) return w.idNumberProblems[idProblem];
-    for (const held of v.categories) {
+    return categoriesProblem(v.categories);
+  }
+
+  /** What is wrong with categories as typed: a date not written as one, or an end not after its start. */
+  function categoriesProblem(rows) {
+    const w = words();
+    for (const held of rows) {
       if (!DATE_PATTERN.test(held.from) || (held.to && !DATE_PATTERN.test(held.to))) return w.badDate;
       if (held.to && held.to <= held.from) return w.categoryOrder;
     }
     return null;
   }
+
+  /** Categories as typed, as the API takes them (an empty end left out: open-ended). */
+  const categoriesBody = (rows) =>
+    rows.map((held) => ({ category: held.category, from: held.from, ...(held.to ? { to: held.to } : {}) }));
+
+  /** Categories as the record holds them, as rows to edit. */
+  const categoryRowsOf = (categories) =>
+    categories.map((held) => ({ category: held.category, from: held.from, to: held.to ?? '' }));
 
   /** A refusal stands until the clerk changes something. */
   function clearFormError() {
@@ -174,11 +188,7 @@ export function mount(root, { session, canAct, message }) {
       district: v.district.trim(),
       town: v.town.trim(),
       ...(v.homeCanteenId ? { homeCanteenId: v.homeCanteenId } : {}),
-      categories: v.categories.map((held) => ({
-        category: held.category,
-        from: held.from,
-        ...(held.to ? { to: held.to } : {}),
-      })),
+      categories: categoriesBody(v.categories),
     };
     try {
       await api('PUT', `/api/v1/elders/${encodeURIComponent(v.elderId.trim())}`, body);
@@ -189,6 +199,51 @@ export function mount(root, { session, canAct, message }) {
     state.form = null;
     state.openId = v.elderId.trim();
     await reloadUntil((record) => record.updatedAt !== previous);
+  }
+
+  // Changing the categories alone: no name or ID number asked for.
+
+  function openCategories() {
+    state.categories = categoryRowsOf(state.record.categories);
+    state.categoriesError = '';
+    state.notice = '';
+    draw();
+    root.querySelector('[data-testid=category-editor] select')?.focus();
+  }
+
+  function clearCategoriesError() {
+    state.categoriesError = '';
+    const shown = root.querySelector('[data-testid=categories-message]');
+    if (shown) shown.textContent = '';
+  }
+
+  async function saveCategories(event) {
+    event.preventDefault();
+    const problem = categoriesProblem(state.categories);
+    if (problem) {
+      state.categoriesError = problem;
+      return draw();
+    }
+    let answer;
+    try {
+      answer = await api('PUT', `/api/v1/elders/${encodeURIComponent(state.openId)}/categories`, {
+        categories: categoriesBody(state.categories),
+      });
+    } catch (error) {
+      state.categoriesError = problemText(error);
+      return draw();
+    }
+    state.categories = null;
+    if (!answer.changed) {
+      state.notice = words().categoriesUnchanged;
+      return draw();
+    }
+    const held = (categories) =>
+      categories
+        .map((holding) => `${holding.category} ${holding.from} ${holding.to ?? ''}`)
+        .sort()
+        .join('|');
+    await reloadUntil((record) => held(record.categories) === held(answer.categories));
   }
 
   async function bindCard(event) {
@@ -333,13 +388,60 @@ export function mount(root, { session, canAct, message }) {
     );
   }
 
-  function drawForm() {
+  /** The rows of categories being edited (category, from, to), with adding and removing. */
+  function categoryRows(rows) {
     const w = words();
-    const v = state.values;
     const categoryOptions = (current) => {
       const known = Object.entries(w.categoryNames);
       return known.some(([code]) => code === current) || !current ? known : [[current, current], ...known];
     };
+    return el(
+      'div',
+      { class: 'rows' },
+      rows.map((held, index) =>
+        el(
+          'div',
+          { class: 'row-fields', dataset: { testid: `category-${index + 1}` } },
+          choice(w.category, categoryOptions(held.category), {
+            value: held.category,
+            onchange: (event) => {
+              held.category = event.target.value;
+            },
+          }),
+          field(w.from, { ...bound(held, 'from'), placeholder: 'YYYY-MM-DD', class: 'date' }),
+          field(w.to, { ...bound(held, 'to'), placeholder: 'YYYY-MM-DD', class: 'date' }),
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              onclick: () => {
+                rows.splice(index, 1);
+                draw();
+              },
+            },
+            w.removeCategory,
+          ),
+        ),
+      ),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          onclick: () => {
+            rows.push({ category: 'dibao', from: session.today, to: '' });
+            draw();
+          },
+        },
+        w.addCategory,
+      ),
+    );
+  }
+
+  function drawForm() {
+    const w = words();
+    const v = state.values;
     return el(
       'section',
       { class: 'panel elder-form', 'aria-labelledby': 'elder-form-title', dataset: { testid: 'elder-form' } },
@@ -368,48 +470,7 @@ export function mount(root, { session, canAct, message }) {
           ),
         ),
         el('h3', {}, w.categoriesTitle),
-        el(
-          'div',
-          { class: 'rows' },
-          v.categories.map((held, index) =>
-            el(
-              'div',
-              { class: 'row-fields', dataset: { testid: `category-${index + 1}` } },
-              choice(w.category, categoryOptions(held.category), {
-                value: held.category,
-                onchange: (event) => {
-                  held.category = event.target.value;
-                },
-              }),
-              field(w.from, { ...bound(held, 'from'), placeholder: 'YYYY-MM-DD', class: 'date' }),
-              field(w.to, { ...bound(held, 'to'), placeholder: 'YYYY-MM-DD', class: 'date' }),
-              el(
-                'button',
-                {
-                  type: 'button',
-                  class: 'link',
-                  onclick: () => {
-                    v.categories.splice(index, 1);
-                    draw();
-                  },
-                },
-                w.removeCategory,
-              ),
-            ),
-          ),
-          el(
-            'button',
-            {
-              type: 'button',
-              class: 'link',
-              onclick: () => {
-                v.categories.push({ category: 'dibao', from: session.today, to: '' });
-                draw();
-              },
-            },
-            w.addCategory,
-          ),
-        ),
+        categoryRows(v.categories),
         el('p', { class: 'message', role: 'alert', dataset: { testid: 'form-message' } }, state.formError),
         el(
           'div',
@@ -476,26 +537,40 @@ export function mount(root, { session, canAct, message }) {
       el(
         'div',
         { class: 'two' },
-        el(
-          'div',
-          {},
-          el('h3', {}, w.categoriesTitle),
-          record.categories.length === 0
-            ? el('p', { class: 'muted' }, w.noCategories)
-            : table(
-                w.categoryCols,
-                record.categories.map((held) =>
-                  el(
-                    'tr',
-                    {},
-                    el('td', {}, categoryName(held.category)),
-                    el('td', {}, held.from),
-                    el('td', {}, held.to ?? w.openEnded),
-                  ),
-                ),
-                { class: 'registry-table', dataset: { testid: 'categories' } },
+        state.categories
+          ? drawCategoryEditor()
+          : el(
+              'div',
+              {},
+              el(
+                'div',
+                { class: 'panel-head categories-head' },
+                el('h3', {}, w.categoriesTitle),
+                // Allowed after a death too: the bureau corrects the record of what was held.
+                canAct()
+                  ? el(
+                      'button',
+                      { type: 'button', class: 'secondary small', onclick: openCategories },
+                      w.editCategories,
+                    )
+                  : null,
               ),
-        ),
+              record.categories.length === 0
+                ? el('p', { class: 'muted' }, w.noCategories)
+                : table(
+                    w.categoryCols,
+                    record.categories.map((held) =>
+                      el(
+                        'tr',
+                        {},
+                        el('td', {}, categoryName(held.category)),
+                        el('td', {}, held.from),
+                        el('td', {}, held.to ?? w.openEnded),
+                      ),
+                    ),
+                    { class: 'registry-table', dataset: { testid: 'categories' } },
+                  ),
+            ),
         el(
           'div',
           {},
@@ -520,6 +595,45 @@ export function mount(root, { session, canAct, message }) {
       ),
       canAct() && !died ? drawActions() : null,
       drawLedger(),
+    );
+  }
+
+  function drawCategoryEditor() {
+    const w = words();
+    return el(
+      'form',
+      {
+        class: 'category-editor',
+        onsubmit: saveCategories,
+        oninput: clearCategoriesError,
+        novalidate: true,
+        dataset: { testid: 'category-editor' },
+      },
+      el('h3', {}, w.categoriesEditorTitle),
+      el('p', { class: 'hint' }, w.categoriesHint),
+      categoryRows(state.categories),
+      el(
+        'p',
+        { class: 'message', role: 'alert', dataset: { testid: 'categories-message' } },
+        state.categoriesError,
+      ),
+      el(
+        'div',
+        { class: 'actions' },
+        el('button', { type: 'submit', class: 'primary' }, w.save),
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: () => {
+              state.categories = null;
+              draw();
+            },
+          },
+          w.cancel,
+        ),
+      ),
     );
   }
 

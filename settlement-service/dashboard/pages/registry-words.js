@@ -52,7 +52,8 @@ const PAGE_WORDS = {
     alive: '在册',
     died: (date) => `已身故(${date})`,
     elderForm: { new: '登记老人', edit: '修改老人档案' },
-    editHint: '为核对身份，修改档案时请重新填写姓名和身份证号(系统只保存加密的号码)。',
+    editHint:
+      '为核对身份，修改姓名、住址或签约食堂时请重新填写姓名和身份证号(系统只保存加密的号码)。只改补贴类别请用档案中的“修改类别”，不必填写这两项。',
     name: '姓名',
     idNumber: '身份证号',
     district: '区',
@@ -66,6 +67,11 @@ const PAGE_WORDS = {
     addCategory: '＋ 添加类别',
     removeCategory: '删除',
     categoryOrder: '类别的止日须晚于起日',
+    editCategories: '修改类别',
+    categoriesEditorTitle: '修改补贴类别',
+    categoriesHint:
+      '只改补贴类别，不必填写姓名和身份证号。保存即生效：此后的用餐按新类别补贴，已记录的用餐不变。',
+    categoriesUnchanged: '类别没有变化',
     categoryNames: {
       dibao: '低保',
       tekun: '特困',
@@ -240,7 +246,8 @@ const PAGE_WORDS = {
     alive: 'Registered',
     died: (date) => `Died (${date})`,
     elderForm: { new: 'Register an elder', edit: "Change an elder's record" },
-    editHint: 'To confirm who this is, enter the name and ID number again (only the sealed number is kept).',
+    editHint:
+      'To confirm who this is, enter the name and ID number again when changing the name, address or home canteen (only the sealed number is kept). To change only the categories, use “Change categories” on the record: neither is needed there.',
     name: 'Name',
     idNumber: 'ID number',
     district: 'District',
@@ -254,6 +261,11 @@ const PAGE_WORDS = {
     addCategory: '+ Add a category',
     removeCategory: 'Remove',
     categoryOrder: "A category's end must be after its start",
+    editCategories: 'Change categories',
+    categoriesEditorTitle: 'Change subsidy categories',
+    categoriesHint:
+      'Only the categories change: no name or ID number needed. In force once saved: later meals are subsidised by the new categories, meals already recorded stay as they were.',
+    categoriesUnchanged: 'The categories are unchanged',
     categoryNames: {
       dibao: 'Dibao',
       tekun: 'Tekun',
