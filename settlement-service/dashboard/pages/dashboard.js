@@ -1,8 +1,8 @@
 import { renderAlerts, setAlerts } from './alerts.js';
 import { drawMap, drawSources, drawTrend, resizeCharts } from './charts.js';
 import { applyWords, formatMoney, language, refusalText, switchLanguage, words } from './i18n.js';
+import { ask, request, showSignedIn, showSignInForm, token, wireSignIn } from './session.js';
 
-const TOKEN_KEY = 'zhucan-dashboard-token';
 const REFRESH_MS = 60_000;
 
 const $ = (id) => document.getElementById(id);
@@ -11,42 +11,14 @@ const $ = (id) => document.getElementById(id);
 let shown = null;
 let refreshTimer = null;
 
-class Refusal extends Error {
-  constructor(status) {
-    super(`${status}`);
-    this.status = status;
-  }
-}
-
-function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-/** A request to the service with the bureau token; 401 and 403 end the session. */
-async function call(path) {
-  let response;
-  try {
-    response = await fetch(path, { headers: { authorization: `Bearer ${token()}` } });
-  } catch {
-    throw new Refusal('unreachable');
-  }
-  if (!response.ok) throw new Refusal(response.status);
-  return response;
-}
-
 function showSignIn(message = '') {
   clearInterval(refreshTimer);
-  sessionStorage.removeItem(TOKEN_KEY);
   shown = null;
   $('board').hidden = true;
-  $('sign-out').hidden = true;
   $('date-pick').hidden = true;
   $('updated').textContent = '';
   $('viewer').textContent = '';
-  $('sign-in').hidden = false;
-  $('sign-in-message').textContent = message;
-  $('token').value = '';
-  $('token').focus();
+  showSignInForm(message);
 }
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -84,7 +56,7 @@ async function load() {
   const date = $('date').value.trim();
   const thisLoad = ++loads;
   try {
-    const response = await call(`/api/v1/dashboard${date ? `?date=${date}` : ''}`);
+    const response = await ask(`/api/v1/dashboard${date ? `?date=${date}` : ''}`);
     const answer = await response.json();
     const alerts = await monthAlerts(answer.month);
     // A refresh of the day shown before must not bring it back once another day was picked.
@@ -98,9 +70,8 @@ async function load() {
     return;
   }
   $('board-message').textContent = '';
-  $('sign-in').hidden = true;
+  showSignedIn();
   $('board').hidden = false;
-  $('sign-out').hidden = false;
   $('date-pick').hidden = false;
   $('date').value = shown.date;
   $('updated').dataset.time = SHANGHAI_CLOCK.format(new Date());
@@ -108,15 +79,13 @@ async function load() {
 }
 
 async function monthAlerts(month) {
-  return (await (await call(`/api/v1/alerts?month=${month}`)).json()).alerts;
+  return (await (await ask(`/api/v1/alerts?month=${month}`)).json()).alerts;
 }
 
 /** Confirms or dismisses an alert; answers the service's response, refusals included. */
 async function decideAlert(alertId, decision, reason) {
-  const response = await fetch(`/api/v1/alerts/${encodeURIComponent(alertId)}/${decision}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ reason }),
+  const response = await request(`/api/v1/alerts/${encodeURIComponent(alertId)}/${decision}`, {
+    json: { reason },
   });
   if (response.status === 401) showSignIn(words().unauthenticated);
   return response;
@@ -232,7 +201,7 @@ function pdfButton(label, path) {
 /** A plain link cannot send the bearer token: fetch the PDF and open it from memory. */
 async function openPdf(path) {
   try {
-    const blob = await (await call(path)).blob();
+    const blob = await (await ask(path)).blob();
     const url = URL.createObjectURL(blob);
     if (!window.open(url, '_blank')) {
       const link = element('a');
@@ -356,18 +325,7 @@ function start() {
   } else showSignIn();
 }
 
-$('sign-in-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const entered = $('token').value.trim();
-  if (!entered) {
-    $('sign-in-message').textContent = words().tokenMissing;
-    return;
-  }
-  sessionStorage.setItem(TOKEN_KEY, entered);
-  $('sign-in-message').textContent = '';
-  start();
-});
-$('sign-out').addEventListener('click', () => showSignIn(words().signedOut));
+wireSignIn({ words, signIn: start, signOut: showSignIn });
 $('date').addEventListener('change', () => showDay($('date').value.trim()));
 $('day-before').addEventListener('click', () => showDay(addDays(shown?.date ?? $('date').value, -1)));
 $('day-after').addEventListener('click', () => showDay(addDays(shown?.date ?? $('date').value, 1)));

@@ -1,5 +1,15 @@
 import { refusalText as dashboardRefusalText, language, switchLanguage } from './i18n.js';
 import { applyWords, fileRefusal, sizeText, words } from './import-words.js';
+import {
+  ask,
+  Refusal,
+  request,
+  sayAtSignIn,
+  showSignedIn,
+  showSignInForm,
+  token,
+  wireSignIn,
+} from './session.js';
 
 /**
  * 名单导入: an admin downloads the template, chooses a roster (XLSX), checks it (a dry run: the
@@ -7,8 +17,6 @@ import { applyWords, fileRefusal, sizeText, words } from './import-words.js';
  * final report. Other bureau roles are told that only the admin imports.
  */
 
-/** The dashboard's own key: signed in there, signed in here (same tab). */
-const TOKEN_KEY = 'zhucan-dashboard-token';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const OUTCOMES = ['created', 'updated', 'unchanged', 'refused'];
 /** The service's limit for a document body (settlement-service/http/json-body.ts): larger is refused 413. */
@@ -46,63 +54,27 @@ const state = {
 
 /* -------------------------------------------------------------------------------- the session */
 
-function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-class Failure extends Error {
-  constructor(status) {
-    super(String(status));
-    this.status = status;
-  }
-}
-
 const refusalText = (error) => dashboardRefusalText(error, words());
 
-async function send(path, { method = 'GET', body, contentType } = {}) {
-  try {
-    return await fetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token()}`,
-        ...(contentType ? { 'content-type': contentType } : {}),
-      },
-      ...(body === undefined ? {} : { body }),
-    });
-  } catch {
-    throw new Failure('unreachable');
-  }
-}
-
 function showSignIn(message = '') {
-  sessionStorage.removeItem(TOKEN_KEY);
   state.viewer = null;
   $('workspace').hidden = true;
-  $('sign-out').hidden = true;
   $('viewer').textContent = '';
-  $('sign-in').hidden = false;
-  $('sign-in-message').textContent = message;
-  $('token').value = '';
-  $('token').focus();
+  showSignInForm(message);
 }
 
 /** Checks the token with the dashboard's answer, which says who is signed in. */
 async function signedIn() {
   let answer;
   try {
-    const response = await send('/api/v1/dashboard');
-    if (!response.ok) throw new Failure(response.status);
-    answer = await response.json();
+    answer = await (await ask('/api/v1/dashboard')).json();
   } catch (error) {
     if (error.status === 401 || error.status === 403) return showSignIn(refusalText(error));
-    $('sign-in').hidden = false;
-    $('sign-in-message').textContent = refusalText(error);
-    return;
+    return sayAtSignIn(refusalText(error));
   }
   state.viewer = answer.viewer;
-  $('sign-in').hidden = true;
+  showSignedIn();
   $('workspace').hidden = false;
-  $('sign-out').hidden = false;
   drawAll();
 }
 
@@ -132,9 +104,9 @@ async function downloadTemplate() {
   state.template = null;
   drawAll();
   try {
-    const response = await send('/api/v1/elders/import/template.xlsx');
-    if (response.status === 401) return showSignIn(refusalText(new Failure(401)));
-    if (!response.ok) throw new Failure(response.status);
+    const response = await request('/api/v1/elders/import/template.xlsx');
+    if (response.status === 401) return showSignIn(refusalText(new Refusal(401)));
+    if (!response.ok) throw new Refusal(response.status);
     save(await response.blob(), words().templateFile);
     state.template = { saved: true };
   } catch (error) {
@@ -202,12 +174,12 @@ async function submit(kind) {
   state.status = { kind: kind === 'check' ? 'checking' : 'importing' };
   drawAll();
   try {
-    const response = await send(`/api/v1/elders/import${kind === 'check' ? '?dryRun=true' : ''}`, {
+    const response = await request(`/api/v1/elders/import${kind === 'check' ? '?dryRun=true' : ''}`, {
       method: 'POST',
       body: file.bytes,
       contentType: XLSX_TYPE,
     });
-    if (response.status === 401) return showSignIn(refusalText(new Failure(401)));
+    if (response.status === 401) return showSignIn(refusalText(new Refusal(401)));
     if (!response.ok) {
       const problem = await response.json().catch(() => null);
       state.refusal = { status: response.status, problem };
@@ -282,7 +254,7 @@ function drawRefusal() {
   if (refusal.error) return box.replaceChildren(element('p', '', refusalText(refusal.error)));
   if (refusal.status === 403) return box.replaceChildren(element('p', '', w.notAllowed));
   const said = fileRefusal(refusal.status, refusal.problem);
-  if (!said) return box.replaceChildren(element('p', '', refusalText(new Failure(refusal.status))));
+  if (!said) return box.replaceChildren(element('p', '', refusalText(new Refusal(refusal.status))));
   const lines = [element('p', '', `${w.fileRefused}${said.text}`)];
   if (said.original) lines.push(element('p', 'original', `${w.serviceSays}${said.original}`));
   box.replaceChildren(...lines);
@@ -418,18 +390,7 @@ function drawAll() {
 
 /* -------------------------------------------------------------------------------- the page */
 
-$('sign-in-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const entered = $('token').value.trim();
-  if (!entered) {
-    $('sign-in-message').textContent = words().tokenMissing;
-    return;
-  }
-  sessionStorage.setItem(TOKEN_KEY, entered);
-  $('sign-in-message').textContent = '';
-  signedIn();
-});
-$('sign-out').addEventListener('click', () => showSignIn(words().signedOut));
+wireSignIn({ words, signIn: signedIn, signOut: showSignIn });
 $('lang').addEventListener('click', () => {
   switchLanguage();
   drawAll();

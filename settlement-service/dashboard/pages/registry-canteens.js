@@ -146,7 +146,7 @@ export function mount(root, { session, refreshSession, canAct, message }) {
     try {
       await api('PUT', `/api/v1/canteens/${encodeURIComponent(canteenId)}`, body);
     } catch (error) {
-      const path = error.body?.errors?.[0]?.path;
+      const path = error.problem?.errors?.[0]?.path;
       state.formError = `${problemText(error)}${path ? `(${path})` : ''}`;
       return draw();
     }

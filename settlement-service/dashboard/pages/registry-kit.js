@@ -1,29 +1,8 @@
 import { refusalText } from './i18n.js';
 import { words } from './registry-words.js';
+import { jsonOf, refusalOf, request } from './session.js';
 
 /** What the registry pages share: requests with the bureau token, the DOM and the refusals in words. */
-
-const TOKEN_KEY = 'zhucan-dashboard-token';
-
-export function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-export function keepToken(value) {
-  sessionStorage.setItem(TOKEN_KEY, value);
-}
-
-export function forgetToken() {
-  sessionStorage.removeItem(TOKEN_KEY);
-}
-
-export class Refusal extends Error {
-  constructor(status, body) {
-    super(String(status));
-    this.status = status;
-    this.body = body;
-  }
-}
 
 /** Set by the shell: what a 401 does (back to the sign-in). */
 let onSignedOut = () => {};
@@ -33,38 +12,19 @@ export function whenSignedOut(handler) {
 
 /** Sends a request with the bureau token; answers the parsed body, throws a `Refusal` otherwise. */
 export async function api(method, path, body) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token()}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new Refusal('unreachable');
+  const response = await request(path, { method, json: body });
+  if (!response.ok) {
+    const refusal = await refusalOf(response);
+    if (refusal.status === 401) onSignedOut(refusalText(refusal, words()));
+    throw refusal;
   }
-  const text = await response.text();
-  let parsed;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (response.status === 401) {
-    onSignedOut(refusalText({ status: 401 }, words()));
-    throw new Refusal(401, parsed);
-  }
-  if (!response.ok) throw new Refusal(response.status, parsed);
-  return parsed;
+  return jsonOf(response);
 }
 
 /** A refusal as the clerk reads it: the code's words when the page has them, else the status. */
 export function problemText(error) {
   const w = words();
-  const code = error.body?.code;
+  const code = error.problem?.code;
   if (code && w.problems[code]) return w.problems[code];
   return refusalText(error, w);
 }

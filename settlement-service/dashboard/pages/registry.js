@@ -1,6 +1,7 @@
 import { applyWords, refusalText, switchLanguage } from './i18n.js';
-import { api, forgetToken, keepToken, token, whenSignedOut } from './registry-kit.js';
+import { api, whenSignedOut } from './registry-kit.js';
 import { words } from './registry-words.js';
+import { sayAtSignIn, showSignedIn, showSignInForm, token, wireSignIn } from './session.js';
 
 /** The registry pages, by the last part of their address (/dashboard/elders …). */
 const PAGES = {
@@ -23,15 +24,10 @@ function pageWords() {
 }
 
 function showSignIn(message = '') {
-  forgetToken();
   session.viewer = null;
   $('workspace').hidden = true;
-  $('sign-out').hidden = true;
   $('viewer').textContent = '';
-  $('sign-in').hidden = false;
-  $('sign-in-message').textContent = message;
-  $('token').value = '';
-  $('token').focus();
+  showSignInForm(message);
 }
 whenSignedOut(showSignIn);
 
@@ -55,13 +51,10 @@ async function signedIn() {
   } catch (error) {
     if (error.status === 401) return;
     if (error.status === 403) return showSignIn(refusalText(error, words()));
-    $('sign-in').hidden = false;
-    $('sign-in-message').textContent = refusalText(error, words());
-    return;
+    return sayAtSignIn(refusalText(error, words()));
   }
-  $('sign-in').hidden = true;
+  showSignedIn();
   $('workspace').hidden = false;
-  $('sign-out').hidden = false;
   $('read-only').hidden = session.viewer.role === 'admin';
   drawViewer();
   page ??= (await PAGES[pageId]()).mount($('page'), {
@@ -87,18 +80,7 @@ function drawWords() {
   drawViewer();
 }
 
-$('sign-in-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const entered = $('token').value.trim();
-  if (!entered) {
-    $('sign-in-message').textContent = words().tokenMissing;
-    return;
-  }
-  keepToken(entered);
-  $('sign-in-message').textContent = '';
-  signedIn();
-});
-$('sign-out').addEventListener('click', () => showSignIn(words().signedOut));
+wireSignIn({ words, signIn: signedIn, signOut: showSignIn });
 $('lang').addEventListener('click', () => {
   switchLanguage();
   drawWords();

@@ -1,4 +1,5 @@
 import { applyWords, formatMoney, language, refusalText, switchLanguage } from './i18n.js';
+import { ask, showSignedIn, showSignInForm, token, wireSignIn } from './session.js';
 import { words } from './settlement-words.js';
 
 /**
@@ -6,8 +7,6 @@ import { words } from './settlement-words.js';
  * the next one, and its statements and exports downloaded with the signed-in token.
  */
 
-/** The dashboard's own key: signed in there, signed in here (same tab). */
-const TOKEN_KEY = 'zhucan-dashboard-token';
 const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Each status's next step: the step's name in the view, its path, and the roles that may take it. */
@@ -40,51 +39,15 @@ const state = {
 
 /* ------------------------------------------------------------------------------- the session */
 
-function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-class Refusal extends Error {
-  constructor(status, problem = {}, retryAfter = null) {
-    super(String(status));
-    this.status = status;
-    this.problem = problem;
-    this.retryAfter = retryAfter;
-  }
-}
-
-/** A request with the bearer token, asking for refusals in the page's language. */
-async function call(path, { method = 'GET', body } = {}) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token()}`,
-        'accept-language': language() === 'en' ? 'en' : 'zh-CN',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new Refusal('unreachable');
-  }
-  if (response.ok) return response;
-  const problem = await response.json().catch(() => ({}));
-  throw new Refusal(response.status, problem, response.headers.get('retry-after'));
-}
+/** A request with the bearer token, asking for refusals in the page's language; a refusal is thrown. */
+const call = (path, { method, body } = {}) => ask(path, { method, json: body, language: language() });
 
 function showSignIn(message = '') {
-  sessionStorage.removeItem(TOKEN_KEY);
   state.viewer = null;
   state.view = null;
   $('workspace').hidden = true;
-  $('sign-out').hidden = true;
   $('viewer').textContent = '';
-  $('sign-in').hidden = false;
-  $('sign-in-message').textContent = message;
-  $('token').value = '';
-  $('token').focus();
+  showSignInForm(message);
 }
 
 /** Who is signed in and the canteens' names, from the dashboard's answer (the same roles read both). */
@@ -93,9 +56,8 @@ async function signIn() {
     const answer = await (await call('/api/v1/dashboard')).json();
     state.viewer = answer.viewer;
     state.canteenNames = new Map(answer.canteens.map((canteen) => [canteen.canteenId, canteen.name]));
-    $('sign-in').hidden = true;
+    showSignedIn();
     $('workspace').hidden = false;
-    $('sign-out').hidden = false;
     drawViewer();
     const asked = new URLSearchParams(location.search).get('month');
     $('month').value = asked && MONTH_PATTERN.test(asked) ? asked : monthBefore(answer.date.slice(0, 7));
@@ -384,18 +346,7 @@ function start() {
   else showSignIn();
 }
 
-$('sign-in-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const entered = $('token').value.trim();
-  if (!entered) {
-    $('sign-in-message').textContent = words().tokenMissing;
-    return;
-  }
-  sessionStorage.setItem(TOKEN_KEY, entered);
-  $('sign-in-message').textContent = '';
-  start();
-});
-$('sign-out').addEventListener('click', () => showSignIn(words().signedOut));
+wireSignIn({ words, signIn: start, signOut: showSignIn });
 $('show').addEventListener('click', () => showMonth($('month').value.trim()));
 $('month').addEventListener('keydown', (event) => {
   if (event.key === 'Enter') showMonth($('month').value.trim());

@@ -1,4 +1,14 @@
 import { refusalText as dashboardRefusalText, language, switchLanguage } from './i18n.js';
+import {
+  ask,
+  Refusal,
+  request,
+  sayAtSignIn,
+  showSignedIn,
+  showSignInForm,
+  token,
+  wireSignIn,
+} from './session.js';
 import { drawComparison, resizeCharts } from './simulation-charts.js';
 import { describeFieldError, fieldName, readJson } from './simulation-errors.js';
 import { drawForm } from './simulation-form.js';
@@ -15,8 +25,6 @@ import { applyWords, rememberSourceNames, sourceLabel, words } from './simulatio
 
 /** 政策测算: up to three proposed policies decided over a recorded month, beside the month as recorded. */
 
-/** The dashboard's own key: signed in there, signed in here (same tab). */
-const TOKEN_KEY = 'zhucan-dashboard-token';
 const DRAFTS_KEY = 'zhucan-simulation-drafts';
 const MAX_PROPOSALS = 3;
 const TOP_CANTEENS = 15;
@@ -58,51 +66,22 @@ let nextKey = 1;
 
 /* -------------------------------------------------------------------------------- the session */
 
-function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-class Failure extends Error {
-  constructor(status) {
-    super(String(status));
-    this.status = status;
-  }
-}
-
 /** A refusal in the page's words: the dashboard's, and 503 as the data being prepared. */
 const refusalText = (error) => dashboardRefusalText(error, words());
 
+/** A request with the bearer token (`body` posted as JSON); 401 and 403 are thrown, the rest answered. */
 async function send(path, { body, signal } = {}) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: {
-        authorization: `Bearer ${token()}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal,
-    });
-  } catch (error) {
-    if (error.name === 'AbortError') throw error;
-    throw new Failure('unreachable');
-  }
-  if (response.status === 401 || response.status === 403) throw new Failure(response.status);
+  const response = await request(path, { json: body, signal });
+  if (response.status === 401 || response.status === 403) throw new Refusal(response.status);
   return response;
 }
 
 function showSignIn(message = '') {
   stopRunning();
-  sessionStorage.removeItem(TOKEN_KEY);
   state.viewer = null;
   $('workspace').hidden = true;
-  $('sign-out').hidden = true;
   $('viewer').textContent = '';
-  $('sign-in').hidden = false;
-  $('sign-in-message').textContent = message;
-  $('token').value = '';
-  $('token').focus();
+  showSignInForm(message);
 }
 
 function failed(error) {
@@ -114,14 +93,10 @@ function failed(error) {
 async function signedIn() {
   let answer;
   try {
-    const response = await send('/api/v1/dashboard');
-    if (!response.ok) throw new Failure(response.status);
-    answer = await response.json();
+    answer = await (await ask('/api/v1/dashboard')).json();
   } catch (error) {
     if (error.status === 401 || error.status === 403) return showSignIn(refusalText(error));
-    $('sign-in').hidden = false;
-    $('sign-in-message').textContent = refusalText(error);
-    return;
+    return sayAtSignIn(refusalText(error));
   }
   state.viewer = answer.viewer;
   // The sources' registered names: without them the page still works, with its own names or the ids.
@@ -130,9 +105,8 @@ async function signedIn() {
     if (sources.ok) rememberSourceNames((await sources.json()).fundingSources);
   } catch {}
   if (!MONTH_PATTERN.test($('month').value)) $('month').value = addMonths(answer.date.slice(0, 7), -1);
-  $('sign-in').hidden = true;
+  showSignedIn();
   $('workspace').hidden = false;
-  $('sign-out').hidden = false;
   drawViewer();
   drawProposals();
   if (state.results) drawResults();
@@ -647,9 +621,9 @@ async function run() {
           signal,
         });
         if (response.ok) return { ...entry, answer: await response.json() };
-        if (response.status !== 400) throw new Failure(response.status);
+        if (response.status !== 400) throw new Refusal(response.status);
         const problem = await response.json();
-        if ((problem.errors ?? []).some((error) => error.path === 'month')) throw new Failure('month');
+        if ((problem.errors ?? []).some((error) => error.path === 'month')) throw new Refusal('month');
         return { ...entry, refused: problem.errors ?? [{ path: 'policy', message: problem.detail ?? '' }] };
       }),
     );
@@ -722,7 +696,7 @@ async function exportWorkbook() {
       focusFirstError();
       return;
     }
-    if (!response.ok) throw new Failure(response.status);
+    if (!response.ok) throw new Refusal(response.status);
     const blob = await response.blob();
     const name = filenameOf(response.headers.get('content-disposition'), `simulation-${month}.xlsx`);
     const url = URL.createObjectURL(blob);
@@ -1008,18 +982,7 @@ async function loadTemplates() {
   if (!$('workspace').hidden) drawProposals();
 }
 
-$('sign-in-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const entered = $('token').value.trim();
-  if (!entered) {
-    $('sign-in-message').textContent = words().tokenMissing;
-    return;
-  }
-  sessionStorage.setItem(TOKEN_KEY, entered);
-  $('sign-in-message').textContent = '';
-  signedIn();
-});
-$('sign-out').addEventListener('click', () => showSignIn(words().signedOut));
+wireSignIn({ words, signIn: signedIn, signOut: showSignIn });
 $('lang').addEventListener('click', () => {
   switchLanguage();
   drawAll();
