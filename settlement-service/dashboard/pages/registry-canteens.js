@@ -1,5 +1,16 @@
 import { formatMoney } from './i18n.js';
-import { api, DATE_PATTERN, el, fenOf, field, problemText, table, until, yuanText } from './registry-kit.js';
+import {
+  api,
+  DATE_PATTERN,
+  el,
+  fenOf,
+  field,
+  problemText,
+  saveAndCancel,
+  table,
+  until,
+  yuanText,
+} from './registry-kit.js';
 import { words } from './registry-words.js';
 
 const PERIODS = ['breakfast', 'lunch', 'dinner'];
@@ -488,19 +499,10 @@ export function mount(root, { session, refreshSession, canAct, message }) {
         el(
           'div',
           { class: 'actions' },
-          el('button', { type: 'submit', class: 'primary' }, w.save),
-          el(
-            'button',
-            {
-              type: 'button',
-              class: 'secondary',
-              onclick: () => {
-                state.form = null;
-                draw();
-              },
-            },
-            w.cancel,
-          ),
+          ...saveAndCancel(w, () => {
+            state.form = null;
+            draw();
+          }),
         ),
       ),
     );

@@ -8,6 +8,7 @@ import {
   field,
   idNumberProblem,
   problemText,
+  saveAndCancel,
   shanghaiTime,
   table,
   until,
@@ -475,19 +476,10 @@ export function mount(root, { session, canAct, message }) {
         el(
           'div',
           { class: 'actions' },
-          el('button', { type: 'submit', class: 'primary' }, w.save),
-          el(
-            'button',
-            {
-              type: 'button',
-              class: 'secondary',
-              onclick: () => {
-                state.form = null;
-                draw();
-              },
-            },
-            w.cancel,
-          ),
+          ...saveAndCancel(w, () => {
+            state.form = null;
+            draw();
+          }),
         ),
       ),
     );
@@ -620,19 +612,10 @@ export function mount(root, { session, canAct, message }) {
       el(
         'div',
         { class: 'actions' },
-        el('button', { type: 'submit', class: 'primary' }, w.save),
-        el(
-          'button',
-          {
-            type: 'button',
-            class: 'secondary',
-            onclick: () => {
-              state.categories = null;
-              draw();
-            },
-          },
-          w.cancel,
-        ),
+        ...saveAndCancel(w, () => {
+          state.categories = null;
+          draw();
+        }),
       ),
     );
   }

@@ -1,4 +1,4 @@
-import { api, el, field, problemText, table } from './registry-kit.js';
+import { api, el, field, problemText, saveAndCancel, table } from './registry-kit.js';
 import { words } from './registry-words.js';
 
 /**
@@ -76,19 +76,10 @@ export function mount(root, { canAct, message }) {
           el('span', { class: 'mono' }, source.sourceId),
           field(w.nameZh, bound('name')),
           field(w.nameEn, bound('nameEn')),
-          el('button', { type: 'submit', class: 'primary' }, w.save),
-          el(
-            'button',
-            {
-              type: 'button',
-              class: 'secondary',
-              onclick: () => {
-                state.editing = null;
-                draw();
-              },
-            },
-            w.cancel,
-          ),
+          ...saveAndCancel(w, () => {
+            state.editing = null;
+            draw();
+          }),
         ),
         el('p', { class: 'message', role: 'alert' }, state.formError),
       ),

@@ -62,6 +62,14 @@ export function el(tag, attributes = {}, ...children) {
 }
 
 /** A table with its header row and one row per entry. */
+/** A form's 保存 (submit) and 取消 buttons; `cancel` closes the form. */
+export function saveAndCancel(w, cancel) {
+  return [
+    el('button', { type: 'submit', class: 'primary' }, w.save),
+    el('button', { type: 'button', class: 'secondary', onclick: cancel }, w.cancel),
+  ];
+}
+
 export function table(columns, rows, attributes = {}) {
   return el(
     'table',
