@@ -67,20 +67,22 @@ describe('the elder search and the funding-source names in a browser (Playwright
     const rows = page.locator('[data-testid=funding-list] tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
     const row = page.locator('tr[data-source=district-finance]');
-    expect(await row.locator('td').nth(3).textContent()).toBe('test-2026');
+    expect(await row.locator('td').nth(3).textContent()).toBe('测试政策');
     await row.getByRole('button', { name: '命名' }).click();
     await page.getByLabel('中文名称').fill('区财政专项资金');
     await page.getByLabel('英文名称(可空)').fill('District special fund');
     await page.getByRole('button', { name: '保存' }).click();
     await expect
       .poll(() => page.locator('tr[data-source=district-finance] td').allTextContents())
-      .toEqual(['district-finance', '区财政专项资金', 'District special fund', 'test-2026', '命名']);
+      .toEqual(['district-finance', '区财政专项资金', 'District special fund', '测试政策', '命名']);
     const answer = await service.call('GET', '/api/v1/funding-sources', clerk);
     expect(answer.body.fundingSources).toContainEqual(
       expect.objectContaining({
         sourceId: 'district-finance',
         name: '区财政专项资金',
         nameEn: 'District special fund',
+        policies: ['test-2026'],
+        policyNames: { 'test-2026': '测试政策' },
       }),
     );
     await screenshot('funding-sources');

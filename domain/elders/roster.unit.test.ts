@@ -12,8 +12,9 @@ const rowOf = (row: number, cells: Partial<Record<(typeof ROSTER_COLUMNS)[number
 
 describe('roster rows', () => {
   it('maps category names to the policy codes, in the order given, once each', () => {
+    // 残疾 (a disability) and 失能 (unable to care for oneself) are different categories.
     expect(categoryCodesOf('低保，残疾、失能;计生特扶')).toEqual({
-      codes: ['dibao', 'disabled', 'family-planning'],
+      codes: ['dibao', 'disability', 'disabled', 'family-planning'],
       unknown: [],
     });
     expect(categoryCodesOf('tekun 五保')).toEqual({ codes: ['tekun'], unknown: ['五保'] });

@@ -7,6 +7,8 @@ export interface FundingSourceListing {
   readonly name: string | null;
   readonly nameEn: string | null;
   readonly policies: string[];
+  /** The policies' names by id, where they have one. */
+  readonly policyNames: Readonly<Record<string, string>>;
 }
 
 /** Every funding source named or used by a registered policy's rules, by id. */
@@ -16,13 +18,17 @@ export async function listFundingSources(db: Kysely<unknown>): Promise<FundingSo
     name: string | null;
     name_en: string | null;
     policies: string[];
+    policy_names: Record<string, string>;
   }>`
     WITH ids AS (
       SELECT source_id FROM read_models.funding_source_names
       UNION SELECT source_id FROM read_models.policy_funding_sources)
     SELECT ids.source_id, n.name, n.name_en,
       COALESCE((SELECT array_agg(u.policy_id ORDER BY u.policy_id) FROM read_models.policy_funding_sources AS u
-        WHERE u.source_id = ids.source_id), '{}') AS policies
+        WHERE u.source_id = ids.source_id), '{}') AS policies,
+      COALESCE((SELECT json_object_agg(p.policy_id, p.name) FROM read_models.policy_funding_sources AS u
+        JOIN read_models.policy_names AS p USING (policy_id)
+        WHERE u.source_id = ids.source_id AND p.name IS NOT NULL), '{}') AS policy_names
       FROM ids LEFT JOIN read_models.funding_source_names AS n USING (source_id)
       ORDER BY ids.source_id`.execute(db);
   return rows.map((row) => ({
@@ -30,6 +36,7 @@ export async function listFundingSources(db: Kysely<unknown>): Promise<FundingSo
     name: row.name,
     nameEn: row.name_en,
     policies: row.policies,
+    policyNames: row.policy_names,
   }));
 }
 

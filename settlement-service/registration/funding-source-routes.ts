@@ -73,6 +73,7 @@ export function fundingSourceListRoutes(db: Kysely<unknown>): ImplementedRoute[]
               name: z.string().nullable().describe('null until the source is named'),
               nameEn: z.string().nullable(),
               policies: z.array(z.string()),
+              policyNames: z.record(z.string(), z.string()).describe("the policies' names by id"),
             }),
           ),
         }),

@@ -204,7 +204,7 @@ describe('elder search and roster import over HTTP', () => {
           cardUid: 'R-0001',
           categories: [
             { category: 'dibao', from: '2026-01-01', to: null },
-            { category: 'disabled', from: '2026-01-01', to: null },
+            { category: 'disability', from: '2026-01-01', to: null },
           ],
         }),
       ]);

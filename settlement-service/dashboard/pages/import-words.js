@@ -12,7 +12,7 @@ const PAGE_WORDS = {
     adminOnly:
       '老人名单的导入会登记老人并绑定卡片，只有管理员账号可以操作。您可以在监管看板查看数据；需要导入名单时，请联系本局的系统管理员。',
     stepTemplate: '① 下载模板',
-    templateHint: `模板第一行为表头：${COLUMNS.join('、')}。身份证号与卡号请按文本填写；类别可写 低保、特困、低收入、残疾 等，多个用逗号分隔。`,
+    templateHint: `模板第一行为表头：${COLUMNS.join('、')}。身份证号与卡号请按文本填写；签约食堂填食堂编号(见“食堂”页)；类别可写 低保、特困、低收入、失能、半失能、残疾 等(失能与残疾是不同类别)，多个用逗号分隔。`,
     template: '下载模板',
     templateFile: '老人名单模板.xlsx',
     templateSaved: (name) => `已下载 ${name}`,
@@ -68,7 +68,7 @@ const PAGE_WORDS = {
     adminOnly:
       "Importing a roster registers elders and binds their cards, so only an admin account may do it. You can read the figures on the dashboard; to import a roster, ask your bureau's system administrator.",
     stepTemplate: '1. Download the template',
-    templateHint: `The first row is the header: ${COLUMNS.join(', ')}. Write ID numbers and card numbers as text; categories such as 低保, 特困, 低收入, 残疾, several separated by commas.`,
+    templateHint: `The first row is the header: ${COLUMNS.join(', ')}. Write ID numbers and card numbers as text; 签约食堂 takes the canteen's id (see the Canteens page); categories such as 低保, 特困, 低收入, 失能 (unable to care for oneself), 残疾 (disability), several separated by commas.`,
     template: 'Download template',
     templateFile: '老人名单模板.xlsx',
     templateSaved: (name) => `Downloaded ${name}`,

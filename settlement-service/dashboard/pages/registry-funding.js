@@ -98,7 +98,13 @@ export function mount(root, { canAct, message }) {
             el('td', { class: 'mono' }, source.sourceId),
             el('td', {}, source.name ?? w.none),
             el('td', {}, source.nameEn ?? w.none),
-            el('td', {}, source.policies.length === 0 ? w.none : source.policies.join('、')),
+            el(
+              'td',
+              {},
+              source.policies.length === 0
+                ? w.none
+                : source.policies.map((policyId) => source.policyNames[policyId] ?? policyId).join('、'),
+            ),
             el(
               'td',
               {},
