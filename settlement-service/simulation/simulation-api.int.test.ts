@@ -351,8 +351,19 @@ describe('POST /api/v1/simulations', () => {
     });
   }
 
-  it('compares each rule of either policy', async () => {
-    const { body } = await simulate(ZENGCHENG_LIKE);
+  it('compares each rule of either policy, named by the label the proposal gives it', async () => {
+    const labelled = {
+      ...ZENGCHENG_LIKE,
+      rules: ZENGCHENG_LIKE.rules.map((rule) =>
+        rule.ruleId === 'hardship-60' ? { ...rule, label: '困难老人' } : rule,
+      ),
+    };
+    const { body } = await simulate(labelled);
+    const named = Object.fromEntries(
+      body.byRule.map((rule: { ruleId: string; name: string | null }) => [rule.ruleId, rule.name]),
+    );
+    expect(named['hardship-60']).toBe('困难老人');
+    expect(named['age-80']).not.toBe('困难老人');
     const ruleIds = body.byRule.map((rule: { ruleId: string }) => rule.ruleId);
     expect(ruleIds).toContain('age-80');
     expect(ruleIds).toContain('hardship-60');

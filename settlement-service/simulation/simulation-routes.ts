@@ -40,7 +40,14 @@ const simulationSchema = z
         proposed: figures,
       }),
     ),
-    byRule: z.array(z.object({ ruleId: z.string(), baselineFen: fen, proposedFen: fen })),
+    byRule: z.array(
+      z.object({
+        ruleId: z.string(),
+        name: z.string().nullable().describe("the rule's label: the proposal's, else the recorded policies'"),
+        baselineFen: fen,
+        proposedFen: fen,
+      }),
+    ),
     elders: z.object({
       affected: z.number().int().describe('elders served whose subsidy would change'),
       gaining: z.number().int(),
@@ -106,10 +113,12 @@ export function simulationRoutes(store: EventStore, db: Kysely<unknown>): Implem
       const proposal = proposalOf(body.month, body.policy);
       const result = await simulateMonth(store, db, body.month, proposal, { timeoutMs: CATCH_UP_TIMEOUT_MS });
       const names = await canteenNames(result.canteens.map((canteen) => canteen.canteenId));
+      const ruleNames = ruleNamesOf([proposal], (await printedNames(db)).rules);
       return {
         status: 200,
         body: {
           ...result,
+          byRule: result.byRule.map((rule) => ({ ...rule, name: ruleNames[rule.ruleId] ?? null })),
           canteens: result.canteens.map((canteen) => ({
             ...canteen,
             name: names.get(canteen.canteenId) ?? canteen.canteenId,
@@ -140,11 +149,7 @@ export function simulationRoutes(store: EventStore, db: Kysely<unknown>): Implem
       }));
       const names = await canteenNames(results[0]?.canteens.map((canteen) => canteen.canteenId) ?? []);
       const printed = await printedNames(db);
-      // A rule's label as the proposals give it, else as the recorded policies do.
-      const proposed = proposals.flatMap((policy) =>
-        policy.rules.flatMap((rule) => (rule.label ? [[rule.ruleId, rule.label] as const] : [])),
-      );
-      const ruleNames = { ...printed.rules, ...Object.fromEntries(proposed) };
+      const ruleNames = ruleNamesOf(proposals, printed.rules);
       return {
         status: 200,
         body: await toXlsx(simulationTables(body.month, labelled, names, printed.sources, ruleNames)),
@@ -152,4 +157,17 @@ export function simulationRoutes(store: EventStore, db: Kysely<unknown>): Implem
       };
     }),
   ];
+}
+
+/** Each rule's label as the proposals give it, else as the recorded policies do. */
+function ruleNamesOf(
+  proposals: readonly PolicyDocument[],
+  recorded: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  const proposed = proposals.flatMap((policy) =>
+    policy.rules.flatMap((rule) =>
+      rule.label && rule.label !== rule.ruleId ? [[rule.ruleId, rule.label] as const] : [],
+    ),
+  );
+  return { ...recorded, ...Object.fromEntries(proposed) };
 }

@@ -933,6 +933,10 @@ function drawRules(entries) {
   for (const entry of entries)
     for (const rule of entry.document.rules ?? [])
       if (rule?.label && !labels.has(rule.ruleId)) labels.set(rule.ruleId, rule.label);
+  // The service names the rules the proposals leave unlabelled by the recorded policies' labels.
+  for (const entry of entries)
+    for (const rule of entry.answer.byRule)
+      if (rule.name && !labels.has(rule.ruleId)) labels.set(rule.ruleId, rule.name);
   const ruleIds = [...new Set(entries.flatMap((entry) => entry.answer.byRule.map((rule) => rule.ruleId)))];
   const rows = ruleIds.map((ruleId) => {
     const row = element('tr');
