@@ -15,6 +15,7 @@ import { openDatabase } from '../database/connect.ts';
 import { storageFromEnvironment } from '../database/storage-config.ts';
 import { hashPin } from '../domain/identity/pin-hash.ts';
 import { formatYuan } from '../domain/money.ts';
+import type { PolicyDocument } from '../domain/policy/policy-types.ts';
 import type { SettlementStatus } from '../domain/settlement/settlement.ts';
 import { SETTLEMENT_STATUS_WORDS } from '../domain/settlement/status-words.ts';
 import { parseProposal } from '../domain/simulation/proposal.ts';
@@ -25,6 +26,7 @@ import { canteenNamesOf } from '../projections/directory/directory-queries.ts';
 import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
+import { namedSimulation } from '../projections/simulation/named-simulation.ts';
 import { simulateProposals } from '../projections/simulation/simulate-month.ts';
 import { ACCEPT_LANGUAGE, errorLine, helpSettings, say } from './language.ts';
 import { rebuildProgressBar } from './progress.ts';
@@ -213,7 +215,7 @@ program
     if (!isMonthKey(options.month)) throw new Error(`--month: expected YYYY-MM, got ${options.month}`);
     if (files.length > 3) throw new Error('at most three proposals are compared at once');
     return withStore(async (store, database) => {
-      const proposals = [];
+      const proposals: PolicyDocument[] = [];
       for (const file of files) {
         let document: unknown;
         try {
@@ -234,7 +236,12 @@ program
         onProgress: bar.update,
       }).finally(bar.stop);
       if (options.json) {
-        console.log(JSON.stringify(results, null, 2));
+        const named = await Promise.all(
+          results.map((result, index) =>
+            namedSimulation(database.db, result, proposals[index] as PolicyDocument),
+          ),
+        );
+        console.log(JSON.stringify(named, null, 2));
         return;
       }
       const names = await canteenNamesOf(

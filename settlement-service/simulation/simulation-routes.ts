@@ -7,6 +7,7 @@ import { isMonthKey, type MonthKey } from '../../domain/time/calendar.ts';
 import type { EventStore } from '../../event-store/port.ts';
 import { canteenNamesOf } from '../../projections/directory/directory-queries.ts';
 import { printedNames } from '../../projections/names/names-queries.ts';
+import { namedSimulation, ruleNamesOf } from '../../projections/simulation/named-simulation.ts';
 import { simulateMonth, simulateProposals } from '../../projections/simulation/simulate-month.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
 import { toXlsx } from '../statements/exports.ts';
@@ -112,18 +113,9 @@ export function simulationRoutes(store: EventStore, db: Kysely<unknown>): Implem
     }).implement(async ({ body }) => {
       const proposal = proposalOf(body.month, body.policy);
       const result = await simulateMonth(store, db, body.month, proposal, { timeoutMs: CATCH_UP_TIMEOUT_MS });
-      const names = await canteenNames(result.canteens.map((canteen) => canteen.canteenId));
-      const ruleNames = ruleNamesOf([proposal], (await printedNames(db)).rules);
       return {
         status: 200,
-        body: {
-          ...result,
-          byRule: result.byRule.map((rule) => ({ ...rule, name: ruleNames[rule.ruleId] ?? null })),
-          canteens: result.canteens.map((canteen) => ({
-            ...canteen,
-            name: names.get(canteen.canteenId) ?? canteen.canteenId,
-          })),
-        } as z.output<typeof simulationSchema>,
+        body: (await namedSimulation(db, result, proposal)) as z.output<typeof simulationSchema>,
       };
     }),
 
@@ -157,17 +149,4 @@ export function simulationRoutes(store: EventStore, db: Kysely<unknown>): Implem
       };
     }),
   ];
-}
-
-/** Each rule's label as the proposals give it, else as the recorded policies do. */
-function ruleNamesOf(
-  proposals: readonly PolicyDocument[],
-  recorded: Readonly<Record<string, string>>,
-): Readonly<Record<string, string>> {
-  const proposed = proposals.flatMap((policy) =>
-    policy.rules.flatMap((rule) =>
-      rule.label && rule.label !== rule.ruleId ? [[rule.ruleId, rule.label] as const] : [],
-    ),
-  );
-  return { ...recorded, ...Object.fromEntries(proposed) };
 }

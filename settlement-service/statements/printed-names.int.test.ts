@@ -82,13 +82,20 @@ describe('names printed in place of ids (real HTTP, real PostgreSQL)', () => {
     expect((await admin('PUT', '/api/v1/funding-sources/x', { name: '' })).status).toBe(400);
 
     await service.projections.catchUp();
+    const named = { [POLICY.policyId]: POLICY.name };
     const listed = await admin('GET', '/api/v1/funding-sources');
     expect(listed).toEqual({
       status: 200,
       body: {
         fundingSources: [
-          { sourceId: 'city-welfare-lottery', ...body, policies: ['demo-2026'] },
-          { sourceId: 'district-finance', name: null, nameEn: null, policies: ['demo-2026'] },
+          { sourceId: 'city-welfare-lottery', ...body, policies: ['demo-2026'], policyNames: named },
+          {
+            sourceId: 'district-finance',
+            name: null,
+            nameEn: null,
+            policies: ['demo-2026'],
+            policyNames: named,
+          },
         ],
       },
     });
