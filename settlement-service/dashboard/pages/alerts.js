@@ -1,18 +1,10 @@
+import { $, textElement } from './dom.js';
 import { language, words } from './i18n.js';
 
 /** 预警: the month's alerts, filtered by status, decided (核实 / 排除) in a form under the alert. */
 
 const FILTERS = ['open', 'confirmed', 'dismissed', 'all'];
 const HOUR = 3_600_000;
-
-const $ = (id) => document.getElementById(id);
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 /** What the section shows and what the reviewer is typing, kept across the page's refreshes. */
 const state = { alerts: [], filter: 'open', formFor: null, draft: '', formMessage: '', notice: '' };
@@ -59,7 +51,7 @@ function filterButtons() {
   const w = words();
   $('alert-filter').replaceChildren(
     ...FILTERS.map((filter) => {
-      const button = element('button', `${w.alertFilter[filter]} ${countOf(filter)}`, 'filter-button');
+      const button = textElement('button', `${w.alertFilter[filter]} ${countOf(filter)}`, 'filter-button');
       button.type = 'button';
       button.dataset.filter = filter;
       button.setAttribute('aria-pressed', String(state.filter === filter));
@@ -74,53 +66,53 @@ function filterButtons() {
 }
 
 function evidenceCell(alert) {
-  const cell = element('td', undefined, 'evidence');
+  const cell = textElement('td', undefined, 'evidence');
   const shown = alert.saleIds.slice(0, 3);
   for (const saleId of shown) {
-    const id = element('code', saleId.length > 8 ? `${saleId.slice(0, 8)}…` : saleId, 'sale-id');
+    const id = textElement('code', saleId.length > 8 ? `${saleId.slice(0, 8)}…` : saleId, 'sale-id');
     id.title = saleId;
     cell.append(id);
   }
   if (alert.saleIds.length > shown.length) {
-    const more = element('code', `+${alert.saleIds.length - shown.length}`, 'sale-id');
+    const more = textElement('code', `+${alert.saleIds.length - shown.length}`, 'sale-id');
     more.title = alert.saleIds.slice(shown.length).join('\n');
     cell.append(more);
   }
-  cell.append(element('div', words().evidence(alert.eventIds.length), 'muted small'));
+  cell.append(textElement('div', words().evidence(alert.eventIds.length), 'muted small'));
   return cell;
 }
 
 function alertRow(alert, columns) {
   const w = words();
-  const row = element('tr', undefined, `alert alert-${alert.status}`);
+  const row = textElement('tr', undefined, `alert alert-${alert.status}`);
   row.dataset.testid = `alert-${alert.alertId}`;
   row.dataset.kind = alert.kind;
   const cell = (content, className) => {
-    const td = element('td', undefined, className);
+    const td = textElement('td', undefined, className);
     td.append(content);
     return td;
   };
-  const explanation = element('td', undefined, 'explanation');
-  explanation.append(element('p', alert.explanation[language() === 'en' ? 'en' : 'zh']));
+  const explanation = textElement('td', undefined, 'explanation');
+  explanation.append(textElement('p', alert.explanation[language() === 'en' ? 'en' : 'zh']));
   if (alert.decision) {
     const { by, at, reason } = alert.decision;
-    const decided = element('p', w.decidedBy(by.name, shanghaiTime(at), reason), 'decided');
+    const decided = textElement('p', w.decidedBy(by.name, shanghaiTime(at), reason), 'decided');
     decided.dataset.testid = 'decision';
     explanation.append(decided);
   }
   row.append(
-    cell(element('span', w.severity[alert.severity], `severity severity-${alert.severity}`)),
+    cell(textElement('span', w.severity[alert.severity], `severity severity-${alert.severity}`)),
     cell(w.alertKinds[alert.kind] ?? alert.kind, 'kind'),
     cell(context.canteenName.get(alert.canteenId) ?? alert.canteenId, 'canteen'),
     cell(alert.businessDate, 'number'),
     explanation,
     evidenceCell(alert),
-    cell(element('span', w.alertStatus[alert.status], `status alert-status-${alert.status}`)),
+    cell(textElement('span', w.alertStatus[alert.status], `status alert-status-${alert.status}`)),
   );
   if (columns > 7) {
-    const action = element('td');
+    const action = textElement('td');
     if (alert.status === 'open') {
-      const open = element('button', w.alertAction, 'link decide');
+      const open = textElement('button', w.alertAction, 'link decide');
       open.type = 'button';
       open.setAttribute('aria-expanded', String(state.formFor === alert.alertId));
       open.addEventListener('click', () => {
@@ -141,15 +133,15 @@ function alertRow(alert, columns) {
 
 function decisionForm(alert, columns) {
   const w = words();
-  const row = element('tr', undefined, 'alert-form');
-  const cell = element('td');
+  const row = textElement('tr', undefined, 'alert-form');
+  const cell = textElement('td');
   cell.colSpan = columns;
-  const form = element('form', undefined, 'decide-form');
+  const form = textElement('form', undefined, 'decide-form');
   form.dataset.testid = 'decide-form';
   const reasonId = `reason-${alert.alertId}`;
-  const label = element('label', w.reasonLabel);
+  const label = textElement('label', w.reasonLabel);
   label.htmlFor = reasonId;
-  const reason = element('textarea');
+  const reason = textElement('textarea');
   reason.id = reasonId;
   reason.rows = 2;
   reason.maxLength = 500;
@@ -158,12 +150,12 @@ function decisionForm(alert, columns) {
     state.draft = reason.value;
   });
   const button = (text, className, onClick) => {
-    const node = element('button', text, className);
+    const node = textElement('button', text, className);
     node.type = 'button';
     node.addEventListener('click', onClick);
     return node;
   };
-  const buttons = element('div', undefined, 'actions');
+  const buttons = textElement('div', undefined, 'actions');
   buttons.append(
     button(w.confirm, 'confirm', () => decide(alert, 'confirm', form)),
     button(w.dismiss, 'dismiss', () => decide(alert, 'dismiss', form)),
@@ -172,11 +164,11 @@ function decisionForm(alert, columns) {
       renderAlerts(context);
     }),
   );
-  const message = element('p', state.formMessage, 'message');
+  const message = textElement('p', state.formMessage, 'message');
   message.setAttribute('role', 'alert');
   message.dataset.testid = 'decide-message';
   form.append(
-    element('p', w.confirmWarning(alert.saleIds.length), 'warning'),
+    textElement('p', w.confirmWarning(alert.saleIds.length), 'warning'),
     label,
     reason,
     buttons,
@@ -232,13 +224,13 @@ export function renderAlerts(next) {
   $('alerts-message').textContent = state.notice;
   const table = $('alert-list');
   const headings = context.canDecide ? [...w.alertCols, ''] : w.alertCols;
-  const head = element('tr');
-  head.append(...headings.map((heading) => element('th', heading)));
+  const head = textElement('tr');
+  head.append(...headings.map((heading) => textElement('th', heading)));
   table.tHead.replaceChildren(head);
   const listed = state.alerts.filter((alert) => state.filter === 'all' || alert.status === state.filter);
   if (listed.length === 0) {
-    const row = element('tr');
-    const cell = element('td', w.noAlerts(state.filter), 'muted');
+    const row = textElement('tr');
+    const cell = textElement('td', w.noAlerts(state.filter), 'muted');
     cell.colSpan = headings.length;
     row.append(cell);
     table.tBodies[0].replaceChildren(row);

@@ -1,11 +1,10 @@
 import { renderAlerts, setAlerts } from './alerts.js';
 import { drawMap, drawSources, drawTrend, resizeCharts } from './charts.js';
+import { $, textElement } from './dom.js';
 import { applyWords, formatMoney, language, refusalText, switchLanguage, words } from './i18n.js';
 import { ask, request, showSignedIn, showSignInForm, token, wireSignIn } from './session.js';
 
 const REFRESH_MS = 60_000;
-
-const $ = (id) => document.getElementById(id);
 
 /** The last answer of GET /api/v1/dashboard, drawn again when the language changes. */
 let shown = null;
@@ -112,13 +111,6 @@ function drawAlerts() {
   });
 }
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
 function cards(container, figures) {
   const w = words();
   container.replaceChildren(
@@ -128,13 +120,13 @@ function cards(container, figures) {
       ['subsidy', w.subsidy, formatMoney(figures.subsidyFen)],
       ['reimbursable', w.reimbursable, formatMoney(figures.reimbursableFen)],
     ].map(([key, label, value]) => {
-      const card = element('div', undefined, 'card');
-      const figure = element('div', value, 'value');
+      const card = textElement('div', undefined, 'card');
+      const figure = textElement('div', value, 'value');
       figure.dataset.testid = key;
-      card.append(element('div', label, 'label'), figure);
+      card.append(textElement('div', label, 'label'), figure);
       // 核实不予结算: what confirmed alerts took out of the reimbursable subsidy.
       if (key === 'reimbursable' && figures.excludedByAlertsFen > 0) {
-        const note = element('div', w.excludedByAlerts(formatMoney(figures.excludedByAlertsFen)), 'note');
+        const note = textElement('div', w.excludedByAlerts(formatMoney(figures.excludedByAlertsFen)), 'note');
         note.dataset.testid = 'excluded-by-alerts';
         card.append(note);
       }
@@ -144,13 +136,13 @@ function cards(container, figures) {
 }
 
 function fillTable(table, columns, rows, emptyText) {
-  const head = element('tr');
-  head.append(...columns.map((column) => element('th', column)));
+  const head = textElement('tr');
+  head.append(...columns.map((column) => textElement('th', column)));
   table.tHead.replaceChildren(head);
   const body = table.tBodies[0];
   if (rows.length === 0) {
-    const row = element('tr');
-    const cell = element('td', emptyText, 'muted');
+    const row = textElement('tr');
+    const cell = textElement('td', emptyText, 'muted');
     cell.colSpan = columns.length;
     row.append(cell);
     body.replaceChildren(row);
@@ -158,15 +150,15 @@ function fillTable(table, columns, rows, emptyText) {
   }
   body.replaceChildren(
     ...rows.map((cells) => {
-      const row = element('tr');
+      const row = textElement('tr');
       row.append(
         ...cells.map((cell) => {
           if (cell instanceof Node) {
-            const td = element('td');
+            const td = textElement('td');
             td.append(cell);
             return td;
           }
-          return element(
+          return textElement(
             'td',
             cell,
             typeof cell === 'string' && /^-?[￥\d]/.test(cell) ? 'number' : undefined,
@@ -191,7 +183,7 @@ function terminalStatusText(terminal) {
 }
 
 function pdfButton(label, path) {
-  const button = element('button', label, 'link');
+  const button = textElement('button', label, 'link');
   button.type = 'button';
   button.dataset.path = path;
   button.addEventListener('click', () => openPdf(path));
@@ -204,7 +196,7 @@ async function openPdf(path) {
     const blob = await (await ask(path)).blob();
     const url = URL.createObjectURL(blob);
     if (!window.open(url, '_blank')) {
-      const link = element('a');
+      const link = textElement('a');
       link.href = url;
       link.download = path.split('/').slice(-3).join('-');
       link.click();
@@ -268,7 +260,7 @@ function render() {
     $('terminals'),
     w.terminalCols,
     data.terminals.map((terminal) => {
-      const status = element('span', terminalStatusText(terminal), `status status-${terminal.status}`);
+      const status = textElement('span', terminalStatusText(terminal), `status status-${terminal.status}`);
       status.dataset.testid = `terminal-status-${terminal.terminalId}`;
       return [
         terminal.terminalId,
@@ -286,19 +278,19 @@ function render() {
     $('settlements'),
     w.settlementCols,
     data.settlements.map((settlement) => {
-      const statements = element('span', undefined, 'links');
+      const statements = textElement('span', undefined, 'links');
       statements.append(
         ...settlement.canteenStatements.map((entry) =>
           pdfButton(canteenName.get(entry.canteenId) ?? entry.canteenId, entry.path),
         ),
       );
-      const status = element(
+      const status = textElement(
         'span',
         w.settlementStatus[settlement.status],
         `status settlement-${settlement.status}`,
       );
       // 月结办理: the month's figures and steps on their own page.
-      const month = element('a', settlement.month, 'month-link');
+      const month = textElement('a', settlement.month, 'month-link');
       month.href = `/dashboard/settlement?month=${settlement.month}`;
       month.dataset.testid = `settlement-link-${settlement.month}`;
       return [

@@ -1,3 +1,4 @@
+import { $, element } from './dom.js';
 import { refusalText as dashboardRefusalText, language, switchLanguage } from './i18n.js';
 import { applyWords, fileRefusal, sizeText, words } from './import-words.js';
 import {
@@ -23,15 +24,6 @@ const OUTCOMES = ['created', 'updated', 'unchanged', 'refused'];
 const MAX_BYTES = 32 * 1024 * 1024;
 /** Rows drawn at most at once: a district's roster can hold thousands. */
 const MAX_SHOWN = 1000;
-
-const $ = (id) => document.getElementById(id);
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const state = {
   viewer: null,

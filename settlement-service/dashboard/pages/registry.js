@@ -1,3 +1,4 @@
+import { $ } from './dom.js';
 import { applyWords, refusalText, switchLanguage } from './i18n.js';
 import { api, whenSignedOut } from './registry-kit.js';
 import { words } from './registry-words.js';
@@ -11,8 +12,6 @@ const PAGES = {
   'funding-sources': () => import('./registry-funding.js'),
 };
 const pageId = location.pathname.split('/').pop();
-
-const $ = (id) => document.getElementById(id);
 
 /** The page's module once loaded, and the dashboard's answer: who is signed in, today, canteens, terminals. */
 let page = null;

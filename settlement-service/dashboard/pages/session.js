@@ -1,3 +1,5 @@
+import { $ } from './dom.js';
+
 /**
  * The bureau's session, the same on every page: one token per tab under the dashboard's key (signed
  * in on one page, signed in on the others), the sign-in form and sign-out button, and requests that
@@ -5,8 +7,6 @@
  */
 
 const TOKEN_KEY = 'zhucan-dashboard-token';
-
-const $ = (id) => document.getElementById(id);
 
 export function token() {
   return sessionStorage.getItem(TOKEN_KEY);

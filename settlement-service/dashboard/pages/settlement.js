@@ -1,3 +1,4 @@
+import { $, textElement } from './dom.js';
 import { applyWords, formatMoney, language, refusalText, switchLanguage } from './i18n.js';
 import { ask, showSignedIn, showSignInForm, token, wireSignIn } from './session.js';
 import { words } from './settlement-words.js';
@@ -17,15 +18,6 @@ const NEXT = {
   approved: { step: 'paid', action: 'pay', roles: ['admin'] },
 };
 const STEPS = ['closed', 'reviewed', 'approved', 'paid'];
-
-const $ = (id) => document.getElementById(id);
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 const state = {
   viewer: null,
@@ -147,11 +139,13 @@ function drawSteps(view) {
         step === 'closed'
           ? view.closedBy && { by: view.closedBy, at: view.cutoff.at, note: view.closeNote }
           : view.steps[step];
-      const item = element('li', undefined, taken ? 'taken' : 'pending');
+      const item = textElement('li', undefined, taken ? 'taken' : 'pending');
       item.dataset.testid = `step-${step}`;
-      item.append(element('span', w.stepNames[step], 'step-name'));
-      item.append(element('span', taken ? w.stepBy(taken.by.name, when(taken.at)) : w.notYet, 'step-who'));
-      if (taken?.note) item.append(element('span', w.noteShown(taken.note), 'step-note'));
+      item.append(textElement('span', w.stepNames[step], 'step-name'));
+      item.append(
+        textElement('span', taken ? w.stepBy(taken.by.name, when(taken.at)) : w.notYet, 'step-who'),
+      );
+      if (taken?.note) item.append(textElement('span', w.noteShown(taken.note), 'step-note'));
       return item;
     }),
   );
@@ -222,7 +216,7 @@ async function takeStep(action) {
 /* ------------------------------------------------------------------------- figures, downloads */
 
 function downloadButton(label, path, testid) {
-  const button = element('button', label, 'link');
+  const button = textElement('button', label, 'link');
   button.type = 'button';
   button.dataset.path = path;
   button.dataset.testid = testid;
@@ -233,19 +227,21 @@ function downloadButton(label, path, testid) {
 function drawFigures(view) {
   const w = words();
   const table = $('figures');
-  const head = element('tr');
+  const head = textElement('tr');
   const last = w.cols.length - 1;
   head.append(
-    ...w.cols.map((column, index) => element('th', column, index > 0 && index < last ? 'number' : undefined)),
+    ...w.cols.map((column, index) =>
+      textElement('th', column, index > 0 && index < last ? 'number' : undefined),
+    ),
   );
   table.tHead.replaceChildren(head);
   const closed = view.status !== 'open';
-  const money = (fen) => element('td', formatMoney(fen, { grouped: true }), 'number');
-  const count = (value) => element('td', String(value), 'number');
+  const money = (fen) => textElement('td', formatMoney(fen, { grouped: true }), 'number');
+  const count = (value) => textElement('td', String(value), 'number');
   const rows = view.canteens.map((canteen) => {
-    const row = element('tr');
+    const row = textElement('tr');
     row.dataset.canteen = canteen.canteenId;
-    const statement = element('td');
+    const statement = textElement('td');
     if (closed) {
       statement.append(
         downloadButton(
@@ -256,7 +252,7 @@ function drawFigures(view) {
       );
     } else statement.textContent = w.none;
     row.append(
-      element('td', state.canteenNames.get(canteen.canteenId) ?? canteen.canteenId),
+      textElement('td', state.canteenNames.get(canteen.canteenId) ?? canteen.canteenId),
       count(canteen.mealsSold),
       count(canteen.subsidisedMeals),
       money(canteen.subsidyFen),
@@ -269,17 +265,17 @@ function drawFigures(view) {
     return row;
   });
   if (rows.length === 0) {
-    const row = element('tr');
-    const cell = element('td', w.noCanteens, 'muted');
+    const row = textElement('tr');
+    const cell = textElement('td', w.noCanteens, 'muted');
     cell.colSpan = w.cols.length;
     row.append(cell);
     rows.push(row);
   }
   table.tBodies[0].replaceChildren(...rows);
   const sum = (key) => view.canteens.reduce((total, canteen) => total + canteen[key], 0);
-  const total = element('tr');
+  const total = textElement('tr');
   total.append(
-    element('th', w.total),
+    textElement('th', w.total),
     count(sum('mealsSold')),
     count(sum('subsidisedMeals')),
     money(sum('subsidyFen')),
@@ -287,12 +283,14 @@ function drawFigures(view) {
     money(sum('operatingSubsidyFen')),
     money(sum('adjustmentsFen')),
     money(view.totals.reimbursementFen),
-    element('td'),
+    textElement('td'),
   );
   total.dataset.testid = 'total';
   table.tFoot.replaceChildren(total);
   // The hash in a monospace face, the words in the page's (a monospace face has no Chinese).
-  $('digest').replaceChildren(...(closed ? [element('span', w.digest), element('code', view.digest)] : []));
+  $('digest').replaceChildren(
+    ...(closed ? [textElement('span', w.digest), textElement('code', view.digest)] : []),
+  );
 }
 
 function drawDownloads(view) {
@@ -323,7 +321,7 @@ async function download(path) {
       /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
       path.split('/').pop();
     const url = URL.createObjectURL(await response.blob());
-    const link = element('a');
+    const link = textElement('a');
     link.href = url;
     link.download = name;
     document.body.append(link);

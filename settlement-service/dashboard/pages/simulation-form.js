@@ -1,3 +1,4 @@
+import { element } from './dom.js';
 import {
   BENEFIT_KINDS,
   blankCap,
@@ -19,13 +20,6 @@ import { sourceLabel, words } from './simulation-words.js';
  * and carries `data-path`, the place in the policy document it fills, so that a refusal of the
  * service can mark it.
  */
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 let controls = 0;
 

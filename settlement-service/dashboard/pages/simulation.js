@@ -1,3 +1,4 @@
+import { $, element } from './dom.js';
 import { refusalText as dashboardRefusalText, language, switchLanguage } from './i18n.js';
 import {
   ask,
@@ -38,15 +39,6 @@ const FIGURES = [
   ['reimbursementFen', true],
 ];
 const ELDER_ROWS = ['gaining', 'losing', 'unchanged'];
-
-const $ = (id) => document.getElementById(id);
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /**
  * The page's state. A proposal: `name`, `mode` ('form' | 'json'), its `form` and `json` text,
