@@ -4,11 +4,12 @@ import type { AlertEvent } from '../../domain/supervision/alert-lifecycle.ts';
 import { type SupervisedSale, supervisionFactOf, type VoidedSale } from '../../domain/supervision/facts.ts';
 import { parseSupervisionSettings, type SupervisionSettings } from '../../domain/supervision/settings.ts';
 import type { SupervisionSettingsEvent } from '../../domain/supervision/settings-register.ts';
-import { applySupervisionFact, type SupervisionState } from '../../domain/supervision/supervision.ts';
+import { applySupervisionFact } from '../../domain/supervision/supervision.ts';
 import type { RecordedEvent } from '../../event-store/port.ts';
 import { positionToString } from '../../event-store/position.ts';
 import type { Projection } from '../runner/projection.ts';
-import { createSupervisionTables } from './supervision.tables.ts';
+import { TrackedSupervisionState } from './state-entries.ts';
+import { createSupervisionTables, deleteEntries, readEntries, writeEntries } from './supervision.tables.ts';
 
 /** The events the checks read, the thresholds, and the bureau's decisions on alerts. */
 const FACT_EVENT_TYPES = [
@@ -29,15 +30,16 @@ const FACT_EVENT_TYPES = [
  * the same events raise the same alerts with the same ids. Alerts are inserted once (the first
  * raising stands); `AlertRaised` (recorded when the bureau decides an alert) inserts the alert as
  * decided on, in case a rebuild under other thresholds no longer raises it; `AlertConfirmed` and
- * `AlertDismissed` set the status. The checks' state is one JSON row with the position of the last
- * event folded into it (so that it is the same however the events were paged); the last state
- * written is kept in memory too, and used while the row says nobody else wrote since.
+ * `AlertDismissed` set the status. The checks' state is kept entry by entry: a page writes the
+ * entries it changed, and the position of the last event folded into the state, in its transaction
+ * (so that the state is the same however the events were paged). The state is kept in memory too,
+ * and used while the position stored says nobody else wrote since.
  */
 export const supervisionProjection: Projection = {
   name: 'supervision',
   // 2: the state is kept as `json` (see supervision.tables.ts); 3: with the position it holds;
-  // 4: explanations name canteens (the checks keep their names).
-  version: 4,
+  // 4: explanations name canteens (the checks keep their names); 5: the state entry by entry.
+  version: 5,
   eventTypes: [
     ...FACT_EVENT_TYPES,
     'SupervisionSettingsChanged',
@@ -45,7 +47,7 @@ export const supervisionProjection: Projection = {
     'AlertConfirmed',
     'AlertDismissed',
   ],
-  tables: ['alerts', 'supervised_sales', 'supervision_state'],
+  tables: ['alerts', 'supervised_sales', 'supervision_state', 'supervision_entries'],
   createTables: createSupervisionTables,
   async apply(trx, schema, events) {
     const last = events.at(-1);
@@ -54,7 +56,8 @@ export const supervisionProjection: Projection = {
     const clock = pageObserver ? new PageClock() : null;
     const kept = await loadState(trx, schema);
     clock?.lap('loadMs');
-    let { state, settings } = kept;
+    const { tracked } = kept;
+    let { settings } = kept;
     const pageSales = new Map<string, SupervisedSale>();
     const earlierSales = await salesVoidedIn(trx, schema, events);
     const raised: { alert: Alert; at: Date }[] = [];
@@ -78,8 +81,7 @@ export const supervisionProjection: Projection = {
       );
       if (fact === null) continue;
       if (fact.type === 'sale') pageSales.set(fact.sale.saleId, fact.sale);
-      const step = applySupervisionFact(state, fact, settings);
-      state = step.state;
+      const step = applySupervisionFact(tracked.state, fact, settings);
       for (const alert of step.alerts) raised.push({ alert, at: event.recordedAt });
     }
     clock?.lap('foldMs');
@@ -118,7 +120,12 @@ export const supervisionProjection: Projection = {
       if (numAffectedRows === 0n) throw new Error(`alert ${alertId} was ${status} but never raised`);
     }
     clock?.lap('rowsMs');
-    await saveState(trx, schema, positionToString(last.position), state, settings, clock);
+    await saveState(
+      trx,
+      schema,
+      { appliedThrough: positionToString(last.position), tracked, settings },
+      clock,
+    );
     if (clock) pageObserver?.({ events: events.length, ...clock.laps });
   },
 };
@@ -132,15 +139,21 @@ export interface SupervisionPageCost {
   readonly foldMs: number;
   /** The page's sales, alerts and decisions written. */
   readonly rowsMs: number;
-  /** The state turned into JSON. */
+  /** The changed entries of the state turned into JSON. */
   readonly serialiseMs: number;
-  /** The state row updated. */
+  /** The changed entries and the position written. */
   readonly writeMs: number;
-  /** Characters of the state's JSON. */
-  readonly stateChars: number;
+  /** Entries of the state written and deleted. */
+  readonly entriesWritten: number;
+  readonly entriesDeleted: number;
+  /** Characters of the JSON of the entries written. */
+  readonly writtenChars: number;
 }
 
-type Lap = Exclude<keyof SupervisionPageCost, 'events' | 'stateChars'>;
+type Lap = Exclude<
+  keyof SupervisionPageCost,
+  'events' | 'entriesWritten' | 'entriesDeleted' | 'writtenChars'
+>;
 
 let pageObserver: ((cost: SupervisionPageCost) => void) | null = null;
 
@@ -153,7 +166,16 @@ export function observeSupervisionPages(observer: (cost: SupervisionPageCost) =>
 }
 
 class PageClock {
-  readonly laps = { loadMs: 0, foldMs: 0, rowsMs: 0, serialiseMs: 0, writeMs: 0, stateChars: 0 };
+  readonly laps = {
+    loadMs: 0,
+    foldMs: 0,
+    rowsMs: 0,
+    serialiseMs: 0,
+    writeMs: 0,
+    entriesWritten: 0,
+    entriesDeleted: 0,
+    writtenChars: 0,
+  };
   private last = performance.now();
   lap(name: Lap): void {
     const now = performance.now();
@@ -251,7 +273,7 @@ async function salesVoidedIn(
 interface KeptState {
   /** The position of the last event folded into the state; empty before the first. */
   readonly appliedThrough: string;
-  readonly state: SupervisionState;
+  readonly tracked: TrackedSupervisionState;
   readonly settings: SupervisionSettings;
 }
 
@@ -270,29 +292,34 @@ async function loadState(trx: Transaction<unknown>, schema: string): Promise<Kep
   const cached = lastWritten.get(schema);
   lastWritten.delete(schema);
   if (appliedThrough !== undefined && cached?.appliedThrough === appliedThrough) return cached;
-  const stored = await sql<{ state: SupervisionState; settings: SupervisionSettings }>`
-    SELECT state, settings FROM ${table}`.execute(trx);
+  const stored = await sql<{ settings: SupervisionSettings }>`SELECT settings FROM ${table}`.execute(trx);
   const row = stored.rows[0];
   if (!row) throw new Error(`${schema}.supervision_state has no row`);
-  return { appliedThrough: appliedThrough ?? '', state: row.state, settings: row.settings };
+  const tracked = TrackedSupervisionState.fromEntries(await readEntries(trx, schema));
+  return { appliedThrough: appliedThrough ?? '', tracked, settings: row.settings };
 }
 
+/** The entries the page changed and the position it reached; the state kept in memory for the next page. */
 async function saveState(
   trx: Transaction<unknown>,
   schema: string,
-  appliedThrough: string,
-  state: SupervisionState,
-  settings: SupervisionSettings,
+  kept: KeptState,
   clock: PageClock | null,
 ): Promise<void> {
-  const stateJson = JSON.stringify(state);
-  if (clock) clock.laps.stateChars = stateJson.length;
+  const { written, deleted } = kept.tracked.takeChanges();
+  if (clock) {
+    clock.laps.entriesWritten += written.length;
+    clock.laps.entriesDeleted += deleted.length;
+    clock.laps.writtenChars += written.reduce((sum, entry) => sum + entry.json.length, 0);
+  }
   clock?.lap('serialiseMs');
+  await writeEntries(trx, schema, written);
+  await deleteEntries(trx, schema, deleted);
   await sql`
     UPDATE ${sql.id(schema, 'supervision_state')}
-    SET applied_through = ${appliedThrough}, state = ${stateJson}::json, settings = ${JSON.stringify(settings)}::jsonb`.execute(
+    SET applied_through = ${kept.appliedThrough}, settings = ${JSON.stringify(kept.settings)}::jsonb`.execute(
     trx,
   );
   clock?.lap('writeMs');
-  lastWritten.set(schema, { appliedThrough, state, settings });
+  lastWritten.set(schema, kept);
 }

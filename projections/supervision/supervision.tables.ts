@@ -1,11 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { DEFAULT_SUPERVISION_SETTINGS } from '../../domain/supervision/settings.ts';
-import { newSupervisionState } from '../../domain/supervision/supervision.ts';
+import { type StateEntry, TrackedSupervisionState } from './state-entries.ts';
 
 /**
  * 监管预警: the alerts the checks raised, with their evidence and the bureau's decision; the sales
- * the checks may need again (a void names only its sale); and the checks' own state with the
- * thresholds in force, one row, replaced with every page of events.
+ * the checks may need again (a void names only its sale); the thresholds in force with the position
+ * of the last event applied; and the checks' own state, entry by entry.
  */
 export async function createSupervisionTables(db: Kysely<unknown>, schema: string): Promise<void> {
   const table = (name: string) => sql.id(schema, name);
@@ -42,24 +42,60 @@ export async function createSupervisionTables(db: Kysely<unknown>, schema: strin
       occurred_ms bigint NOT NULL,
       reimbursable_fen bigint NOT NULL
     )`.execute(db);
-  // The state is `json`, not `jsonb`: it is only ever read and written whole, a city's 124 MB with
-  // every page, and `jsonb` parsed and rebuilt it on each write (most of a page's time). lz4, where
-  // the server has it, compresses the value several times faster than the default pglz.
-  const { rows } = await sql<{ lz4: boolean }>`
-    SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(
-    db,
-  );
-  const compression = rows[0]?.lz4 ? sql`COMPRESSION lz4` : sql``;
   await sql`
     CREATE TABLE ${table('supervision_state')} (
       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
       applied_through text NOT NULL,
-      state json ${compression} NOT NULL,
       settings jsonb NOT NULL
     )`.execute(db);
   await sql`
-    INSERT INTO ${table('supervision_state')} (applied_through, state, settings)
-    VALUES ('', ${JSON.stringify(newSupervisionState())}::json, ${JSON.stringify(DEFAULT_SUPERVISION_SETTINGS)}::jsonb)`.execute(
-    db,
-  );
+    INSERT INTO ${table('supervision_state')} (applied_through, settings)
+    VALUES ('', ${JSON.stringify(DEFAULT_SUPERVISION_SETTINGS)}::jsonb)`.execute(db);
+  // Entry by entry (state-entries.ts): a page writes the entries it changed. `json`, not `jsonb`:
+  // entries are only ever read and written whole. A JSON `null` is stored as NULL.
+  await sql`
+    CREATE TABLE ${table('supervision_entries')} (
+      part text NOT NULL,
+      key text NOT NULL,
+      value json,
+      PRIMARY KEY (part, key)
+    )`.execute(db);
+  await writeEntries(db, schema, TrackedSupervisionState.initial().entries());
+}
+
+/** Inserts or replaces entries of the checks' state. */
+export async function writeEntries(
+  db: Kysely<unknown> | Transaction<unknown>,
+  schema: string,
+  entries: readonly StateEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = `[${entries.map((entry) => `{"part":${JSON.stringify(entry.part)},"key":${JSON.stringify(entry.key)},"value":${entry.json}}`).join(',')}]`;
+  await sql`
+    INSERT INTO ${sql.id(schema, 'supervision_entries')} (part, key, value)
+    SELECT part, key, value FROM json_to_recordset(${rows}::json) AS r(part text, key text, value json)
+    ON CONFLICT (part, key) DO UPDATE SET value = excluded.value`.execute(db);
+}
+
+/** Deletes entries of the checks' state. */
+export async function deleteEntries(
+  db: Kysely<unknown> | Transaction<unknown>,
+  schema: string,
+  entries: readonly { readonly part: string; readonly key: string }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await sql`
+    DELETE FROM ${sql.id(schema, 'supervision_entries')} AS e
+    USING json_to_recordset(${JSON.stringify(entries)}::json) AS d(part text, key text)
+    WHERE e.part = d.part AND e.key = d.key`.execute(db);
+}
+
+/** Every entry of the checks' state. */
+export async function readEntries(
+  db: Kysely<unknown> | Transaction<unknown>,
+  schema: string,
+): Promise<StateEntry[]> {
+  const { rows } = await sql<StateEntry>`
+    SELECT part, key, coalesce(value::text, 'null') AS json FROM ${sql.id(schema, 'supervision_entries')}`.execute(db);
+  return rows;
 }

@@ -1,10 +1,13 @@
-import { type BusinessDate, dayNumberOf, isAfter } from '../../time/calendar.ts';
+import { addDays, type BusinessDate, dayNumberOf, isAfter } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import {
   type Check,
+  dayKey,
   deepFrozen,
   entryOf,
+  forgetDaysBefore,
   isKept,
+  itemsOnDates,
   type Keyed,
   keptFrom,
   laterDate,
@@ -24,7 +27,10 @@ export interface AfterDeathState {
   /** The latest business date seen (see `laterDate`). */
   latest: BusinessDate | null;
   readonly deaths: Keyed<Death>;
-  /** Each elder's meals of the last `afterDeath.lateDeathDays` business dates, for a death recorded after them. */
+  /**
+   * Each elder's meals of the last `afterDeath.lateDeathDays` business dates, for a death recorded
+   * after them, by `elder|date`.
+   */
   readonly sales: Keyed<KeptSale[]>;
 }
 
@@ -44,13 +50,23 @@ export const afterDeath: Check<AfterDeathState> = {
     const latest = laterDate(state.latest, fact);
     if (latest !== null) {
       state.latest = latest;
-      forgetBefore(state, keptFrom(latest, keptDays) as BusinessDate);
+      forgetDaysBefore(state.sales, keptFrom(latest, keptDays) as BusinessDate);
     }
     if (fact.type === 'death') {
       const death = { date: fact.date, eventId: fact.eventId };
       state.deaths[fact.elderId] = death;
       const alerts: Alert[] = [];
-      for (const sale of state.sales[fact.elderId] ?? []) {
+      const from = keptFrom(state.latest, keptDays);
+      const meals =
+        from === null || state.latest === null
+          ? []
+          : itemsOnDates(
+              state.sales,
+              fact.elderId,
+              from > fact.date ? from : addDays(fact.date, 1),
+              state.latest,
+            );
+      for (const sale of meals) {
         const alert = raise(sale, death);
         if (alert) alerts.push(alert);
       }
@@ -59,24 +75,15 @@ export const afterDeath: Check<AfterDeathState> = {
     if (fact.type !== 'sale' || fact.sale.elderId === null) return unchanged(state);
     const elderId = fact.sale.elderId;
     const sale: KeptSale = saleRefOf(fact.sale);
-    const known = state.sales[elderId];
+    const known = state.sales[dayKey(elderId, sale.businessDate)];
     if (known?.some((candidate) => candidate.saleId === sale.saleId)) return unchanged(state);
     if (isKept(sale.businessDate, keptFrom(state.latest, keptDays)))
-      entryOf(state.sales, elderId, () => []).push(sale);
+      entryOf(state.sales, dayKey(elderId, sale.businessDate), () => []).push(sale);
     const death = state.deaths[elderId];
     const alert = death ? raise(sale, death) : null;
     return { state, alerts: alert ? [alert] : [] };
   },
 };
-
-/** Drops the meals before `from`, and the elders left without any. */
-function forgetBefore(state: AfterDeathState, from: BusinessDate): void {
-  for (const [elderId, sales] of Object.entries(state.sales)) {
-    const kept = sales.filter((sale) => sale.businessDate >= from);
-    if (kept.length === 0) delete state.sales[elderId];
-    else if (kept.length < sales.length) state.sales[elderId] = kept;
-  }
-}
 
 /** The alert for a meal after the death, once per meal (marking the kept meal raised). */
 function raise(sale: KeptSale, death: Death): Alert | null {

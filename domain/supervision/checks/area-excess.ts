@@ -5,8 +5,8 @@ import {
   type Check,
   canteenAt,
   canteenLabel,
-  dateOfKey,
   deepFrozen,
+  forgetDaysBefore,
   isKept,
   type Keyed,
   keptFrom,
@@ -54,7 +54,7 @@ export const areaExcess: Check<AreaExcessState> = {
     if (latest !== null) {
       state.latest = latest;
       const from = keptFrom(latest, settings.lateArrivalDays) as BusinessDate;
-      for (const key of Object.keys(state.days)) if (dateOfKey(key) < from) delete state.days[key];
+      forgetDaysBefore(state.days, from);
     }
     switch (fact.type) {
       case 'canteen':

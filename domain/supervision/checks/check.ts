@@ -42,6 +42,32 @@ export interface Check<State> {
 /** A record by key, owned and changed in place by its check. */
 export type Keyed<Value> = Record<string, Value>;
 
+/** The key of an elder's, card's, canteen's or cashier's entry for one business date: `id|date`. */
+export const dayKey = (id: string, date: BusinessDate): string => `${id}|${date}`;
+
+/**
+ * The items kept under `id` for each business date from `from` to `to`, oldest date first: lists
+ * kept by `id|date`, so that an item added writes only its day's list and a day is forgotten whole.
+ */
+export function itemsOnDates<Item>(
+  record: Keyed<Item[]>,
+  id: string,
+  from: BusinessDate,
+  to: BusinessDate,
+): Item[] {
+  const items: Item[] = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const day = record[dayKey(id, date)];
+    if (day) items.push(...day);
+  }
+  return items;
+}
+
+/** Drops the entries of a record kept by `id|date` whose date is before `from`. */
+export function forgetDaysBefore(record: Keyed<unknown>, from: BusinessDate): void {
+  for (const key of Object.keys(record)) if (dateOfKey(key) < from) delete record[key];
+}
+
 /** The value at `key`, made and kept there first when there is none. */
 export function entryOf<Value>(record: Keyed<Value>, key: string, make: () => Value): Value {
   let value = record[key];

@@ -1,4 +1,4 @@
-import type { BusinessDate } from '../../time/calendar.ts';
+import { addDays, type BusinessDate } from '../../time/calendar.ts';
 import type { EpochMs } from '../../time/shanghai-time.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import type { GeoPoint } from '../facts.ts';
@@ -8,9 +8,12 @@ import {
   type Check,
   canteenAt,
   canteenLabel,
+  dayKey,
   deepFrozen,
   entryOf,
+  forgetDaysBefore,
   isKept,
+  itemsOnDates,
   type Keyed,
   keptFrom,
   laterDate,
@@ -34,7 +37,7 @@ export interface ImpossibleTravelState {
   readonly canteens: CanteenDirectory;
   /**
    * Taps at canteens with a location, by card: those a sale arriving up to `lateArrivalDays` late
-   * can be compared with (its date, and the window before it).
+   * can be compared with (its date, and the window before it), by `card|date`.
    */
   readonly taps: Keyed<Tap[]>;
 }
@@ -57,13 +60,19 @@ export const impossibleTravel: Check<ImpossibleTravelState> = {
     const latest = laterDate(state.latest, fact);
     if (latest !== null) {
       state.latest = latest;
-      forgetBefore(state, keptFrom(latest, keptDays) as BusinessDate);
+      forgetDaysBefore(state.taps, keptFrom(latest, keptDays) as BusinessDate);
     }
     if (fact.type !== 'sale' || fact.sale.cardUid === null) return unchanged(state);
     const sale = fact.sale;
     const cardUid = sale.cardUid as string;
     const location = canteenAt(state.canteens, sale.canteenId, sale.occurredAt)?.location ?? null;
-    const earlier = state.taps[cardUid] ?? [];
+    const windowDays = Math.ceil(settings.impossibleTravel.windowHours / 24);
+    const earlier = itemsOnDates(
+      state.taps,
+      cardUid,
+      addDays(sale.businessDate, -windowDays),
+      addDays(sale.businessDate, windowDays),
+    );
     if (location === null || earlier.some((tap) => tap.saleId === sale.saleId)) return unchanged(state);
     const tap: Tap = {
       saleId: sale.saleId,
@@ -85,19 +94,10 @@ export const impossibleTravel: Check<ImpossibleTravelState> = {
       alerts.push(travelAlert(state.canteens, cardUid, other, tap, { km, hours, speed, maxSpeedKmh }));
     }
     if (isKept(tap.businessDate, keptFrom(state.latest, keptDays)))
-      entryOf(state.taps, cardUid, () => []).push(tap);
+      entryOf(state.taps, dayKey(cardUid, tap.businessDate), () => []).push(tap);
     return { state, alerts };
   },
 };
-
-/** Drops the taps before `from`, and the cards left without any. */
-function forgetBefore(state: ImpossibleTravelState, from: BusinessDate): void {
-  for (const [cardUid, taps] of Object.entries(state.taps)) {
-    const kept = taps.filter((tap) => tap.businessDate >= from);
-    if (kept.length === 0) delete state.taps[cardUid];
-    else if (kept.length < taps.length) state.taps[cardUid] = kept;
-  }
-}
 
 function travelAlert(
   canteens: CanteenDirectory,

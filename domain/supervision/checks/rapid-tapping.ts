@@ -3,9 +3,9 @@ import type { EpochMs } from '../../time/shanghai-time.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import {
   type Check,
-  dateOfKey,
   deepFrozen,
   entryOf,
+  forgetDaysBefore,
   isKept,
   type Keyed,
   keptFrom,
@@ -48,8 +48,8 @@ export const rapidTapping: Check<RapidTappingState> = {
     if (latest !== null) {
       state.latest = latest;
       const from = keptFrom(latest, settings.lateArrivalDays) as BusinessDate;
-      for (const key of Object.keys(state.taps)) if (dateOfKey(key) < from) delete state.taps[key];
-      for (const key of Object.keys(state.raised)) if (dateOfKey(key) < from) delete state.raised[key];
+      forgetDaysBefore(state.taps, from);
+      forgetDaysBefore(state.raised, from);
     }
     if (fact.type !== 'sale' || fact.sale.cardUid === null) return unchanged(state);
     const sale = fact.sale;

@@ -4,9 +4,12 @@ import { formatShanghaiInstant } from '../../time/shanghai-time.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import {
   type Check,
+  dayKey,
   deepFrozen,
   entryOf,
+  forgetDaysBefore,
   isKept,
+  itemsOnDates,
   type Keyed,
   keptFrom,
   laterDate,
@@ -28,7 +31,7 @@ export interface RetiredCardState {
   readonly retirements: Keyed<Retirement[]>;
   /** When each card was (re)assigned, to tell a reissued card's new holder from misuse. */
   readonly assignments: Keyed<EpochMs[]>;
-  /** Each card's taps of the last `lateArrivalDays` business dates, for a retirement recorded after them. */
+  /** Each card's taps of the last `lateArrivalDays` business dates, for a retirement recorded after them, by `card|date`. */
   readonly sales: Keyed<KeptSale[]>;
 }
 
@@ -46,7 +49,7 @@ export const retiredCard: Check<RetiredCardState> = {
     const latest = laterDate(state.latest, fact);
     if (latest !== null) {
       state.latest = latest;
-      forgetBefore(state, keptFrom(latest, settings.lateArrivalDays) as BusinessDate);
+      forgetDaysBefore(state.sales, keptFrom(latest, settings.lateArrivalDays) as BusinessDate);
     }
     switch (fact.type) {
       case 'card-assigned': {
@@ -56,7 +59,12 @@ export const retiredCard: Check<RetiredCardState> = {
       case 'card-retired': {
         entryOf(state.retirements, fact.cardUid, () => []).push({ at: fact.at, eventId: fact.eventId });
         const alerts: Alert[] = [];
-        for (const sale of state.sales[fact.cardUid] ?? []) {
+        const from = keptFrom(state.latest, settings.lateArrivalDays);
+        const taps =
+          from === null || state.latest === null
+            ? []
+            : itemsOnDates(state.sales, fact.cardUid, from, state.latest);
+        for (const sale of taps) {
           const alert = raise(state, fact.cardUid, sale);
           if (alert) alerts.push(alert);
         }
@@ -66,10 +74,14 @@ export const retiredCard: Check<RetiredCardState> = {
         const cardUid = fact.sale.cardUid;
         if (cardUid === null) return unchanged(state);
         const sale: KeptSale = saleRefOf(fact.sale);
-        if (state.sales[cardUid]?.some((candidate) => candidate.saleId === sale.saleId))
+        if (
+          state.sales[dayKey(cardUid, sale.businessDate)]?.some(
+            (candidate) => candidate.saleId === sale.saleId,
+          )
+        )
           return unchanged(state);
         if (isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays))) {
-          entryOf(state.sales, cardUid, () => []).push(sale);
+          entryOf(state.sales, dayKey(cardUid, sale.businessDate), () => []).push(sale);
         }
         const alert = raise(state, cardUid, sale);
         return { state, alerts: alert ? [alert] : [] };
@@ -79,15 +91,6 @@ export const retiredCard: Check<RetiredCardState> = {
     }
   },
 };
-
-/** Drops the taps before `from`, and the cards left without any. */
-function forgetBefore(state: RetiredCardState, from: BusinessDate): void {
-  for (const [cardUid, sales] of Object.entries(state.sales)) {
-    const kept = sales.filter((sale) => sale.businessDate >= from);
-    if (kept.length === 0) delete state.sales[cardUid];
-    else if (kept.length < sales.length) state.sales[cardUid] = kept;
-  }
-}
 
 /** The alert for a tap of a retired card, once per tap (marking the kept tap raised). */
 function raise(state: RetiredCardState, cardUid: string, sale: KeptSale): Alert | null {
