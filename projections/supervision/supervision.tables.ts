@@ -96,6 +96,8 @@ export async function readEntries(
   schema: string,
 ): Promise<StateEntry[]> {
   const { rows } = await sql<StateEntry>`
-    SELECT part, key, coalesce(value::text, 'null') AS json FROM ${sql.id(schema, 'supervision_entries')}`.execute(db);
+    SELECT part, key, coalesce(value::text, 'null') AS json FROM ${sql.id(schema, 'supervision_entries')}`.execute(
+    db,
+  );
   return rows;
 }
