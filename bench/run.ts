@@ -25,7 +25,7 @@ import { benchTerminal } from './terminal/terminal.bench.ts';
  * benchmark records such a month as events for a district (20 canteens, 2,000 cards, 30,000 sales) and
  * the city, rebuilds the projection over it and then appends at 20 and 100 sales a second for
  * ZHUCAN_BENCH_LIVE_SECONDS each (default 60) while the runner runs; ZHUCAN_BENCH_SUPERVISION_SIZES
- * (default district,city) picks the months.
+ * (default district,city; also province, five cities' traffic) picks the months.
  * The sales benchmark runs again with ZHUCAN_BENCH_HISTORY_ELDERS_PER_CANTEEN elders a canteen (default 2)
  * who each have ZHUCAN_BENCH_HISTORY_MEALS earlier meals (default 365).
  * The history benchmark gives one elder ZHUCAN_BENCH_ELDER_MEALS recorded meals (default 3,650: five years of
@@ -121,6 +121,7 @@ if (!only || only === 'supervision-projection') {
   const sizes = [
     { name: 'district', canteens: 20, cards: 2000, sales: 30_000, seed: 1 },
     { name: 'city', canteens: 200, cards: 20_000, sales: 300_000, seed: 1 },
+    { name: 'province', canteens: 1000, cards: 100_000, sales: 1_500_000, seed: 1 },
   ];
   const picked = (process.env.ZHUCAN_BENCH_SUPERVISION_SIZES ?? 'district,city').split(',');
   const projection = await benchSupervisionProjection({

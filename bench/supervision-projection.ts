@@ -1,4 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { connect } from '../database/connect.ts';
 import { migrateToLatest } from '../database/migrations.ts';
 import { schemaVersionOf } from '../domain/event-schema.ts';
@@ -10,6 +12,7 @@ import { PostgresEventStore } from '../event-store/postgres/postgres-event-store
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
 import {
+  forgetSupervisionStatesInMemory,
   observeSupervisionPages,
   type SupervisionPageCost,
   supervisionProjection,
@@ -123,8 +126,12 @@ async function benchOne(
         `${perSecond(appended / seconds)}, ${seconds.toFixed(1)} s over ${pages.length} pages`,
       ],
       [
-        'rebuild: fold / JSON.stringify / UPDATE state / rows and load',
+        'rebuild: fold / changed entries to JSON / entries written / rows and load',
         `${sum('foldMs').toFixed(1)} / ${sum('serialiseMs').toFixed(1)} / ${sum('writeMs').toFixed(1)} / ${(sum('rowsMs') + sum('loadMs')).toFixed(1)} s`,
+      ],
+      [
+        'rebuild: entries written, deleted, JSON written',
+        `${summed(pages, 'entriesWritten')}, ${summed(pages, 'entriesDeleted')}, ${mb(summed(pages, 'writtenChars'))}`,
       ],
       ['rebuild: WAL written, process RSS at most', `${mb(wal)}, ${mb(maxRss)}`],
       ...(await stateRow(connection.pool)).map(
@@ -152,13 +159,17 @@ async function benchOne(
           `${phase.pages.length}, ${median(phase.pages.map((page) => page.events))} / ${Math.max(0, ...phase.pages.map((page) => page.events))}`,
         ],
         [
-          `${name}: per page median: load / fold / rows / JSON.stringify / UPDATE state`,
+          `${name}: per page median: load / fold / rows / changed entries to JSON / entries written`,
           `${['loadMs', 'foldMs', 'rowsMs', 'serialiseMs', 'writeMs']
             .map(
               (part) =>
                 `${median(phase.pages.map((page) => page[part as keyof SupervisionPageCost])).toFixed(0)}`,
             )
             .join(' / ')} ms`,
+        ],
+        [
+          `${name}: entries written per page median / max, JSON written per minute`,
+          `${median(phase.pages.map((page) => page.entriesWritten))} / ${Math.max(0, ...phase.pages.map((page) => page.entriesWritten))}, ${mb(summed(phase.pages, 'writtenChars') / phase.minutes)}`,
         ],
         [`${name}: WAL per minute, process RSS at most`, `${mb(phase.walPerMinute)}, ${mb(phase.maxRss)}`],
       );
@@ -191,6 +202,7 @@ interface LivePhase {
   readonly lag: { median: number; p95: number; max: number };
   readonly pages: SupervisionPageCost[];
   readonly walPerMinute: number;
+  readonly minutes: number;
   readonly maxRss: number;
 }
 
@@ -269,20 +281,43 @@ async function livePhase(
     lag: { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 },
     pages,
     walPerMinute: wal / minutes,
+    minutes,
     maxRss: rss.stop(),
   };
 }
 
-/** The state row's size: on disk (compressed, TOASTed) and as JSON text. */
+/** The stored entries of the checks' state, and the heap the state takes in this process. */
 async function stateRow(pool: ReturnType<typeof connect>['pool']): Promise<[string, string][]> {
-  const { rows } = await pool.query<{ stored: string; text: string }>(
-    'SELECT pg_column_size(state) AS stored, length(state::text) AS text FROM read_models.supervision_state',
+  const { rows } = await pool.query<{ entries: string; text: string; table: string }>(
+    `SELECT count(*) AS entries, coalesce(sum(length(value::text)), 0) AS text,
+       pg_total_relation_size('read_models.supervision_entries') AS table FROM read_models.supervision_entries`,
   );
   const row = rows[0];
   return [
-    ['state row: pg_column_size(state), JSON length', `${mb(Number(row?.stored))}, ${mb(Number(row?.text))}`],
+    [
+      'state: entries, their JSON, table with its index on disk',
+      `${Number(row?.entries).toLocaleString('en-US')}, ${mb(Number(row?.text))}, ${mb(Number(row?.table))}`,
+    ],
+    ['state: heap it takes in the process', mb(heapOfStatesInMemory())],
   ];
 }
+
+const collectGarbage = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+/** The heap freed by forgetting the states the projection keeps in memory (read back on the next page). */
+function heapOfStatesInMemory(): number {
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  forgetSupervisionStatesInMemory();
+  collectGarbage();
+  return before - process.memoryUsage().heapUsed;
+}
+
+const summed = <Page>(pages: readonly Page[], part: keyof Page) =>
+  pages.reduce((total, page) => total + Number(page[part]), 0);
 
 async function walLsn(pool: ReturnType<typeof connect>['pool']): Promise<string> {
   const { rows } = await pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
@@ -337,7 +372,7 @@ function eventOf(fact: SupervisionFact): EventToAppend {
       return event(canteen.eventId, 'CanteenRegistered', {
         canteenId: canteen.canteenId,
         details: {
-          name: `${canteen.town} 老年助餐点`,
+          name: canteen.name,
           district: canteen.district,
           town: canteen.town,
           location: canteen.location,

@@ -281,6 +281,14 @@ interface KeptState {
 const lastWritten = new Map<string, KeptState>();
 
 /**
+ * Forgets the states kept in memory, as a restart does: the next page reads its state back from the
+ * stored entries.
+ */
+export function forgetSupervisionStatesInMemory(): void {
+  lastWritten.clear();
+}
+
+/**
  * The checks' state, locked for the page. The copy in memory is taken out while the page is applied:
  * a page that fails part way leaves none behind, and the next one reads the row again.
  */
