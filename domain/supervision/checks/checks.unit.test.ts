@@ -280,6 +280,67 @@ describe('regular daily counts', () => {
     expect(run(regularCounts, [...month([9, 9, 9, 9]), ended], settings)).toEqual([]);
     expect(run(regularCounts, month([20, 20, 20, 20]), settings)).toEqual([]);
   });
+
+  it('says it counted the subsidised meals when they are the regular series', () => {
+    const alerts = run(regularCounts, [...month([20, 20, 21, 20]), ended], settings);
+    expect(alerts[0]?.figures).toMatchObject({ cardMeals: 0 });
+    expect(alerts[0]?.explanation.zh).toContain('每日补贴餐数');
+  });
+
+  // 20 card meals every day, of which 14, 18, 12, 20 … earned a subsidy (age, caps): the subsidised
+  // count varies (cv 0.18) while the card count does not; meals without a card are not counted.
+  const cardDays = (subsidised: number[], cardMeals: number[] = subsidised.map(() => 20)) =>
+    subsidised.flatMap((count, index) => {
+      const date = `2026-10-${String(index + 1).padStart(2, '0')}`;
+      const card = Array.from({ length: cardMeals[index] ?? 0 }, (_, n) =>
+        sale({
+          occurredAt: at('12:00', n, date),
+          cardUid: `C${n}`,
+          elderId: `e${n}`,
+          reimbursableFen: n < count ? fen(300) : fen(0),
+        }),
+      );
+      const guests = Array.from({ length: 3 + index * 2 }, (_, n) =>
+        sale({ occurredAt: at('12:30', n, date), cardUid: null, elderId: null, reimbursableFen: fen(0) }),
+      );
+      return [...card, ...guests];
+    });
+
+  it('raises card meals of a fixed count though the subsidised count varies, once a month', () => {
+    const alerts = run(regularCounts, [...cardDays([14, 18, 12, 20, 15, 13, 19]), ended], settings);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      kind: 'regular-counts',
+      businessDate: '2026-10-04',
+      figures: { days: 4, cardMeals: 1, minCount: 20, maxCount: 20, cv: 0 },
+    });
+    expect(alerts[0]?.explanation.zh).toContain('卡餐');
+    expect(alerts[0]?.explanation.zh).toContain('补贴餐数在 12–20 份之间');
+    expect(alerts[0]?.explanation.en).toContain('card meals');
+    // The evidence is the subsidised meals of the window: the sales a confirmation would exclude.
+    expect(alerts[0]?.saleIds).toHaveLength(14 + 18 + 12 + 20);
+  });
+
+  it('leaves the card meals alone when they vary too, and counts a voided card meal out', () => {
+    // 20, 23, 20, 23 card meals: cv 0.070
+    const varying = cardDays([14, 18, 12, 20], [20, 23, 20, 23]);
+    expect(run(regularCounts, [...varying, ended], settings)).toEqual([]);
+    // 20, 20, 20, 17 card meals vary (cv 0.067); three more unsubsidised card meals on the fourth day
+    // make them 20 every day, unless they are voided before the day ends.
+    const short = cardDays([14, 18, 12, 17], [20, 20, 20, 17]);
+    const extra = [1, 2, 3].map((n) =>
+      sale({
+        occurredAt: at('13:00', n, '2026-10-04'),
+        cardUid: `CX${n}`,
+        elderId: `ex${n}`,
+        reimbursableFen: fen(0),
+      }),
+    );
+    const voided = extra.map((fact) => voidOf(fact, at('13:05', 0, '2026-10-04')));
+    expect(run(regularCounts, [...short, ended], settings)).toEqual([]);
+    expect(run(regularCounts, [...short, ...extra, ended], settings)).toHaveLength(1);
+    expect(run(regularCounts, [...short, ...extra, ...voided, ended], settings)).toEqual([]);
+  });
 });
 
 describe('more subsidised elders than registered in the area', () => {
