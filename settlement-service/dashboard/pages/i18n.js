@@ -68,7 +68,7 @@ export const WORDS = {
       'retired-card': '挂失卡用餐',
       'outside-hours': '非营业时间用餐',
       'closed-day': '休息日售餐',
-      'regular-counts': '日补贴人次过于规律',
+      'regular-counts': '日用餐人次过于规律',
       'area-excess': '超出辖区登记人数',
       'card-farming': '疑似代刷卡',
       'void-rate': '作废率异常',
