@@ -12,6 +12,7 @@ export const ALERT_KINDS = [
   'area-excess',
   'card-farming',
   'void-rate',
+  'void-rate-peers',
   'void-after-close',
   'offline-over-cap',
 ] as const;

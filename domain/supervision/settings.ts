@@ -92,6 +92,22 @@ const settingsSchema = z
       })
       .strict()
       .prefault({}),
+    voidRatePeers: z
+      .object({
+        /** A canteen's void share over its last this many open days (all of them, flagged or not) … */
+        windowDays: count().default(14),
+        /** … above this multiple of its peers' share over the same dates (never below `voidRate.floorRate`) … */
+        multiple: positive().default(3),
+        /** … where the peers are the canteens whose mean daily sales are within this factor of its own … */
+        sizeFactor: z.number().min(1).default(2),
+        /** … when there are at least this many of them; otherwise every other canteen of the city … */
+        minPeers: count().default(3),
+        /** … is judged once the window holds at least this many sales and this many voids. */
+        minSales: count().default(60),
+        minVoids: count().default(10),
+      })
+      .strict()
+      .prefault({}),
     voidAfterClose: z
       .object({
         /** The day closes this long after the end of the canteen's last period. */

@@ -8,6 +8,22 @@ describe('supervision settings', () => {
     expect(DEFAULT_SUPERVISION_SETTINGS.rapidTapping).toEqual({ cards: 10, windowSeconds: 120 });
   });
 
+  it('compares void rates with peers by default over 14 open days, of canteens within a factor of 2', () => {
+    expect(DEFAULT_SUPERVISION_SETTINGS.voidRatePeers).toEqual({
+      windowDays: 14,
+      multiple: 3,
+      sizeFactor: 2,
+      minPeers: 3,
+      minSales: 60,
+      minVoids: 10,
+    });
+    const parsed = parseSupervisionSettings({ voidRatePeers: { sizeFactor: 0.5, minPeers: 0 } });
+    expect(parsed.ok ? [] : parsed.issues.map((issue) => issue.path)).toEqual([
+      'voidRatePeers.sizeFactor',
+      'voidRatePeers.minPeers',
+    ]);
+  });
+
   it('keeps the defaults beside one overridden field', () => {
     const parsed = parseSupervisionSettings({ voidRate: { multiple: 4 } });
     expect(parsed.ok && parsed.settings.voidRate).toEqual({

@@ -10,6 +10,7 @@ import { regularCounts } from './checks/regular-counts.ts';
 import { retiredCard } from './checks/retired-card.ts';
 import { voidAfterClose } from './checks/void-after-close.ts';
 import { voidRate } from './checks/void-rate.ts';
+import { voidRatePeers } from './checks/void-rate-peers.ts';
 import type { SupervisionFact } from './facts.ts';
 import type { SupervisionSettings } from './settings.ts';
 
@@ -23,6 +24,7 @@ export const SUPERVISION_CHECKS = {
   areaExcess,
   rapidTapping,
   voidRate,
+  voidRatePeers,
   voidAfterClose,
   offlineOverCap,
 } as const;

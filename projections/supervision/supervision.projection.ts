@@ -38,8 +38,9 @@ const FACT_EVENT_TYPES = [
 export const supervisionProjection: Projection = {
   name: 'supervision',
   // 2: the state is kept as `json` (see supervision.tables.ts); 3: with the position it holds;
-  // 4: explanations name canteens (the checks keep their names); 5: the state entry by entry.
-  version: 5,
+  // 4: explanations name canteens (the checks keep their names); 5: regular-counts keeps the card
+  // meals too; 6: the void-rate-peers check keeps state of its own; 7: the state entry by entry.
+  version: 7,
   eventTypes: [
     ...FACT_EVENT_TYPES,
     'SupervisionSettingsChanged',

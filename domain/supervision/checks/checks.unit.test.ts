@@ -19,6 +19,7 @@ import { regularCounts } from './regular-counts.ts';
 import { retiredCard } from './retired-card.ts';
 import { voidAfterClose } from './void-after-close.ts';
 import { voidRate } from './void-rate.ts';
+import { voidRatePeers } from './void-rate-peers.ts';
 
 const DATE = '2026-10-08';
 const at = (time: string, seconds = 0, date = DATE) => instantOnDate(date, minutesOf(time)) + seconds * 1000;
@@ -280,6 +281,67 @@ describe('regular daily counts', () => {
     expect(run(regularCounts, [...month([9, 9, 9, 9]), ended], settings)).toEqual([]);
     expect(run(regularCounts, month([20, 20, 20, 20]), settings)).toEqual([]);
   });
+
+  it('says it counted the subsidised meals when they are the regular series', () => {
+    const alerts = run(regularCounts, [...month([20, 20, 21, 20]), ended], settings);
+    expect(alerts[0]?.figures).toMatchObject({ cardMeals: 0 });
+    expect(alerts[0]?.explanation.zh).toContain('每日补贴餐数');
+  });
+
+  // 20 card meals every day, of which 14, 18, 12, 20 … earned a subsidy (age, caps): the subsidised
+  // count varies (cv 0.18) while the card count does not; meals without a card are not counted.
+  const cardDays = (subsidised: number[], cardMeals: number[] = subsidised.map(() => 20)) =>
+    subsidised.flatMap((count, index) => {
+      const date = `2026-10-${String(index + 1).padStart(2, '0')}`;
+      const card = Array.from({ length: cardMeals[index] ?? 0 }, (_, n) =>
+        sale({
+          occurredAt: at('12:00', n, date),
+          cardUid: `C${n}`,
+          elderId: `e${n}`,
+          reimbursableFen: n < count ? fen(300) : fen(0),
+        }),
+      );
+      const guests = Array.from({ length: 3 + index * 2 }, (_, n) =>
+        sale({ occurredAt: at('12:30', n, date), cardUid: null, elderId: null, reimbursableFen: fen(0) }),
+      );
+      return [...card, ...guests];
+    });
+
+  it('raises card meals of a fixed count though the subsidised count varies, once a month', () => {
+    const alerts = run(regularCounts, [...cardDays([14, 18, 12, 20, 15, 13, 19]), ended], settings);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      kind: 'regular-counts',
+      businessDate: '2026-10-04',
+      figures: { days: 4, cardMeals: 1, minCount: 20, maxCount: 20, cv: 0 },
+    });
+    expect(alerts[0]?.explanation.zh).toContain('卡餐');
+    expect(alerts[0]?.explanation.zh).toContain('补贴餐数在 12–20 份之间');
+    expect(alerts[0]?.explanation.en).toContain('card meals');
+    // The evidence is the subsidised meals of the window: the sales a confirmation would exclude.
+    expect(alerts[0]?.saleIds).toHaveLength(14 + 18 + 12 + 20);
+  });
+
+  it('leaves the card meals alone when they vary too, and counts a voided card meal out', () => {
+    // 20, 23, 20, 23 card meals: cv 0.070
+    const varying = cardDays([14, 18, 12, 20], [20, 23, 20, 23]);
+    expect(run(regularCounts, [...varying, ended], settings)).toEqual([]);
+    // 20, 20, 20, 17 card meals vary (cv 0.067); three more unsubsidised card meals on the fourth day
+    // make them 20 every day, unless they are voided before the day ends.
+    const short = cardDays([14, 18, 12, 17], [20, 20, 20, 17]);
+    const extra = [1, 2, 3].map((n) =>
+      sale({
+        occurredAt: at('13:00', n, '2026-10-04'),
+        cardUid: `CX${n}`,
+        elderId: `ex${n}`,
+        reimbursableFen: fen(0),
+      }),
+    );
+    const voided = extra.map((fact) => voidOf(fact, at('13:05', 0, '2026-10-04')));
+    expect(run(regularCounts, [...short, ended], settings)).toEqual([]);
+    expect(run(regularCounts, [...short, ...extra, ended], settings)).toHaveLength(1);
+    expect(run(regularCounts, [...short, ...extra, ...voided, ended], settings)).toEqual([]);
+  });
 });
 
 describe('more subsidised elders than registered in the area', () => {
@@ -389,5 +451,88 @@ describe('offline subsidy over a cap', () => {
     expect(run(offlineOverCap, [sale({ offline: true, overCapFen: fen(500) })])[0]?.severity).toBe('medium');
     expect(run(offlineOverCap, [sale({ offline: true, mismatchFen: fen(300) })])).toEqual([]);
     expect(run(offlineOverCap, [sale()])).toEqual([]);
+  });
+});
+
+describe('void rate against peers', () => {
+  const settings = settingsWith({
+    voidRate: { floorRate: 0.03 },
+    voidRatePeers: { windowDays: 7, multiple: 3, sizeFactor: 2, minPeers: 2, minSales: 60, minVoids: 10 },
+  });
+  const date = (n: number) => `2026-10-${String(n).padStart(2, '0')}`;
+  /** Each canteen's sales and voids of the day `n`, then the end of that day. */
+  type Plan = Record<string, (n: number) => { sales: number; voids: number }>;
+  const days = (plan: Plan, count: number, dateOf = date) =>
+    Array.from({ length: count }, (_, index) => index + 1).flatMap((n) => [
+      ...Object.entries(plan).flatMap(([canteenId, of]) => {
+        const { sales, voids } = of(n);
+        const made = Array.from({ length: sales }, (_, k) =>
+          sale({ canteenId, occurredAt: at('12:00', k, dateOf(n)), cardUid: null, elderId: null }),
+        );
+        return [...made, ...made.slice(0, voids).map((fact) => voidOf(fact, at('12:30', 0, dateOf(n))))];
+      }),
+      { type: 'day-ended', businessDate: dateOf(n) } as SupervisionFact,
+    ]);
+  const names = ['x', 'a', 'b', 'c', 'big1', 'big2'].map((id) => canteen(id));
+  // Peers of the same size voiding 1 in 80 (1.25%).
+  const usual = (n: number) => ({ sales: 40, voids: n % 2 });
+
+  it('raises a canteen voiding a quarter from its first day among peers voiding about 1%, once', () => {
+    const quarter = () => ({ sales: 40, voids: 10 });
+    const alerts = run(
+      voidRatePeers,
+      [...names, ...days({ x: quarter, a: usual, b: usual, c: usual }, 6)],
+      settings,
+    );
+    // Judged from the second day, when the window holds 80 sales (at least 60) and 20 voids.
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      kind: 'void-rate-peers',
+      canteenId: 'x',
+      businessDate: '2026-10-02',
+      severity: 'high',
+      figures: { days: 2, sales: 80, voids: 20, ratePercent: 25, peers: 3, similarSize: 1, usualPercent: 3 },
+    });
+    expect(alerts[0]?.saleIds).toHaveLength(10);
+    expect(alerts[0]?.explanation.zh).toContain('规模相近的 3 家食堂');
+    expect(alerts[0]?.explanation.zh).toContain('a食堂(a)');
+    expect(alerts[0]?.explanation.en).toContain('25.0%');
+  });
+
+  it('does not raise when the peers void as much, nor before the window holds enough sales', () => {
+    const quarter = () => ({ sales: 40, voids: 10 });
+    expect(
+      run(voidRatePeers, [...names, ...days({ x: quarter, a: quarter, b: quarter }, 6)], settings),
+    ).toEqual([]);
+    expect(run(voidRatePeers, [...names, ...days({ x: quarter, a: usual, b: usual }, 1)], settings)).toEqual(
+      [],
+    );
+  });
+
+  it('compares with canteens of similar size when there are enough of them, else with the city', () => {
+    // x voids 10%; its size peers a and b none (the floor's 3% → line 9%); two big canteens void 10%.
+    const tenth = () => ({ sales: 40, voids: 4 });
+    const none = () => ({ sales: 40, voids: 0 });
+    const big = () => ({ sales: 200, voids: 20 });
+    const plan = { x: tenth, a: none, b: none, big1: big, big2: big };
+    const bySize = run(voidRatePeers, [...names, ...days(plan, 4)], settings);
+    expect(bySize).toMatchObject([{ canteenId: 'x', figures: { peers: 2, similarSize: 1, peerPercent: 0 } }]);
+    // Needing three canteens of its size, x is compared with the city: 40 of 480 voided (8.3%).
+    const cityWide = settingsWith({ voidRatePeers: { ...settings.voidRatePeers, minPeers: 3 } });
+    expect(run(voidRatePeers, [...names, ...days(plan, 4)], cityWide)).toEqual([]);
+    const alone = run(voidRatePeers, [...names, ...days({ x: tenth, a: none, big1: big }, 4)], cityWide);
+    expect(alone).toEqual([]);
+    const quiet = () => ({ sales: 200, voids: 1 });
+    const city = run(voidRatePeers, [...names, ...days({ x: tenth, a: none, big1: quiet }, 4)], cityWide);
+    expect(city).toMatchObject([{ canteenId: 'x', figures: { peers: 2, similarSize: 0 } }]);
+    expect(city[0]?.explanation.zh).toContain('全市其他 2 家食堂');
+  });
+
+  it('raises again in the next month, once', () => {
+    const quarter = () => ({ sales: 40, voids: 10 });
+    const plan = { x: quarter, a: usual, b: usual };
+    const november = (n: number) => `2026-11-${String(n).padStart(2, '0')}`;
+    const alerts = run(voidRatePeers, [...names, ...days(plan, 4), ...days(plan, 4, november)], settings);
+    expect(alerts.map((alert) => alert.businessDate)).toEqual(['2026-10-02', '2026-11-01']);
   });
 });

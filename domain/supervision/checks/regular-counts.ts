@@ -1,5 +1,6 @@
 import { type BusinessDate, compareDates, isAfter, monthKeyOf } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
+import type { SupervisedSale } from '../facts.ts';
 import {
   type Check,
   canteenLabel,
@@ -15,11 +16,15 @@ interface OpenDay {
   readonly businessDate: BusinessDate;
   /** Subsidised sales of the day: sale id → `MealSold` event id. */
   readonly sales: Keyed<string>;
+  /** The day's other card meals (a card or elder, no subsidy), by sale id: only while the day is open. */
+  readonly unsubsidised: Keyed<true>;
 }
 
 interface CountedDay {
   readonly businessDate: BusinessDate;
   readonly sales: Keyed<string>;
+  /** Card meals of the day, subsidised or not (only the count is kept once the day has ended). */
+  readonly cardMeals: number;
 }
 
 export interface RegularCountsState {
@@ -35,10 +40,14 @@ export interface RegularCountsState {
 }
 
 /**
- * 日补贴数过于规律: a canteen whose daily subsidised counts over a window of open days hardly
- * vary (coefficient of variation at most the threshold), the mark of counts made up to a target.
- * A day is counted when it ends (see `endedThrough`), without the sales voided by then; sales of an
- * ended day arriving later are not counted, so the alerts follow the recorded order.
+ * 日补贴数过于规律: a canteen whose daily counts over a window of open days hardly vary (coefficient
+ * of variation at most the threshold), the mark of counts made up to a target. Two series are
+ * judged: the subsidised meals (补贴餐) and the card meals (卡餐: sales with a card or elder,
+ * subsidised or not), since cards tapped to a target where some earn no subsidy (age, caps) make
+ * the card count regular while the subsidised count varies. One alert per canteen and month,
+ * whichever series is too regular (the subsidised one first). A day is counted when it ends (see
+ * `endedThrough`), without the sales voided by then; sales of an ended day arriving later are not
+ * counted, so the alerts follow the recorded order.
  */
 export const regularCounts: Check<RegularCountsState> = {
   name: 'regular-counts',
@@ -47,7 +56,7 @@ export const regularCounts: Check<RegularCountsState> = {
   initialState: deepFrozen({ ended: null, open: {}, history: {}, raised: {}, names: {} }),
   apply(state, fact, settings) {
     if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
-    if (fact.type === 'sale' && fact.sale.reimbursableFen > 0) {
+    if (fact.type === 'sale' && isCardMeal(fact.sale)) {
       const sale = fact.sale;
       if (state.ended === null || isAfter(sale.businessDate, state.ended)) {
         const key = `${sale.canteenId}|${sale.businessDate}`;
@@ -55,13 +64,18 @@ export const regularCounts: Check<RegularCountsState> = {
           canteenId: sale.canteenId,
           businessDate: sale.businessDate,
           sales: {},
+          unsubsidised: {},
         }));
-        day.sales[sale.saleId] = sale.eventId;
+        if (sale.reimbursableFen > 0) day.sales[sale.saleId] = sale.eventId;
+        else day.unsubsidised[sale.saleId] = true;
       }
     }
     if (fact.type === 'void') {
       const day = state.open[`${fact.void.canteenId}|${fact.void.businessDate}`];
-      if (day) delete day.sales[fact.void.saleId];
+      if (day) {
+        delete day.sales[fact.void.saleId];
+        delete day.unsubsidised[fact.void.saleId];
+      }
     }
     const ended = endedThrough(state.ended, fact);
     if (ended === state.ended || ended === null) return unchanged(state);
@@ -73,6 +87,27 @@ export const regularCounts: Check<RegularCountsState> = {
     return { state, alerts };
   },
 };
+
+/** A card meal: a sale with a card or an elder (subsidised or not), or any subsidised sale. */
+function isCardMeal(sale: SupervisedSale): boolean {
+  return sale.cardUid !== null || sale.elderId !== null || sale.reimbursableFen > 0;
+}
+
+interface Series {
+  /** 补贴餐 (subsidised meals) or 卡餐 (card meals). */
+  readonly cardMeals: boolean;
+  readonly counts: readonly number[];
+  readonly mean: number;
+  readonly cv: number;
+}
+
+function seriesOf(cardMeals: boolean, counts: readonly number[]): Series {
+  const mean = counts.reduce((sum, value) => sum + value, 0) / counts.length;
+  const sd = Math.sqrt(counts.reduce((sum, value) => sum + (value - mean) ** 2, 0) / counts.length);
+  return { cardMeals, counts, mean, cv: mean === 0 ? Number.POSITIVE_INFINITY : sd / mean };
+}
+
+const rangeOf = (series: Series) => ({ min: Math.min(...series.counts), max: Math.max(...series.counts) });
 
 function closeDays(
   state: RegularCountsState,
@@ -86,21 +121,42 @@ function closeDays(
   for (const [key, day] of closing) {
     delete state.open[key];
     const history = entryOf(state.history, day.canteenId, () => []);
-    history.push({ businessDate: day.businessDate, sales: day.sales });
+    const subsidised = Object.keys(day.sales).length;
+    history.push({
+      businessDate: day.businessDate,
+      sales: day.sales,
+      cardMeals: subsidised + Object.keys(day.unsubsidised).length,
+    });
     if (history.length > settings.windowDays) history.splice(0, history.length - settings.windowDays);
     if (history.length < settings.windowDays) continue;
-    const counts = history.map((counted) => Object.keys(counted.sales).length);
-    const mean = counts.reduce((sum, value) => sum + value, 0) / counts.length;
-    const sd = Math.sqrt(counts.reduce((sum, value) => sum + (value - mean) ** 2, 0) / counts.length);
-    const cv = sd / mean;
     const month = monthKeyOf(day.businessDate);
     const raisedKey = `${day.canteenId}|${month}`;
-    if (mean < settings.minMeanCount || cv > settings.maxCoefficientOfVariation || state.raised[raisedKey])
-      continue;
+    if (state.raised[raisedKey]) continue;
+    const bySubsidy = seriesOf(
+      false,
+      history.map((counted) => Object.keys(counted.sales).length),
+    );
+    const byCard = seriesOf(
+      true,
+      history.map((counted) => counted.cardMeals),
+    );
+    const tooRegular = (series: Series) =>
+      series.mean >= settings.minMeanCount && series.cv <= settings.maxCoefficientOfVariation;
+    const series = tooRegular(bySubsidy) ? bySubsidy : tooRegular(byCard) ? byCard : null;
+    if (series === null) continue;
     state.raised[raisedKey] = true;
+    const other = series === bySubsidy ? byCard : bySubsidy;
     const first = history[0]?.businessDate ?? day.businessDate;
-    const min = Math.min(...counts);
-    const max = Math.max(...counts);
+    const { min, max } = rangeOf(series);
+    const otherRange = rangeOf(other);
+    const { cv, mean, counts } = series;
+    const label = canteenLabel(day.canteenId, state.names[day.canteenId]);
+    const zhSeries = series.cardMeals ? '卡餐（刷卡或老人用餐，不论是否补贴）' : '补贴餐';
+    const enSeries = series.cardMeals
+      ? 'card meals (with a card or elder, subsidised or not)'
+      : 'subsidised meals';
+    const zhOther = `${other.cardMeals ? '卡餐' : '补贴餐'}数在 ${otherRange.min}–${otherRange.max} 份之间（变异系数 ${other.cv.toFixed(3)}）`;
+    const enOther = `${other.cardMeals ? 'card meals' : 'subsidised meals'} between ${otherRange.min} and ${otherRange.max} (coefficient of variation ${other.cv.toFixed(3)})`;
     alerts.push(
       alertOf({
         kind: 'regular-counts',
@@ -111,15 +167,18 @@ function closeDays(
         saleIds: history.flatMap((counted) => Object.keys(counted.sales)),
         eventIds: history.flatMap((counted) => Object.values(counted.sales)),
         explanation: {
-          zh: `${canteenLabel(day.canteenId, state.names[day.canteenId])} 自 ${first} 至 ${day.businessDate} 连续 ${counts.length} 个营业日每日补贴餐数在 ${min}–${max} 份之间（平均 ${mean.toFixed(1)} 份，变异系数 ${cv.toFixed(3)}，阈值 ${settings.maxCoefficientOfVariation}），过于规律`,
-          en: `${canteenLabel(day.canteenId, state.names[day.canteenId])} served between ${min} and ${max} subsidised meals on each of ${counts.length} open days from ${first} to ${day.businessDate} (mean ${mean.toFixed(1)}, coefficient of variation ${cv.toFixed(3)}, threshold ${settings.maxCoefficientOfVariation}): too regular`,
+          zh: `${label} 自 ${first} 至 ${day.businessDate} 连续 ${counts.length} 个营业日每日${zhSeries}数${min === max ? `均为 ${min} 份` : `在 ${min}–${max} 份之间`}（平均 ${mean.toFixed(1)} 份，变异系数 ${cv.toFixed(3)}，阈值 ${settings.maxCoefficientOfVariation}），过于规律；同期${zhOther}`,
+          en: `${label} served ${min === max ? `exactly ${min}` : `between ${min} and ${max}`} ${enSeries} on each of ${counts.length} open days from ${first} to ${day.businessDate} (mean ${mean.toFixed(1)}, coefficient of variation ${cv.toFixed(3)}, threshold ${settings.maxCoefficientOfVariation}): too regular; over the same days, ${enOther}`,
         },
         figures: {
           days: counts.length,
+          /** 1 when the card meals were counted, 0 for the subsidised meals. */
+          cardMeals: series.cardMeals ? 1 : 0,
           meanCount: Math.round(mean * 10) / 10,
           minCount: min,
           maxCount: max,
           cv: Math.round(cv * 1000) / 1000,
+          otherCv: Math.round(Math.min(other.cv, 1000) * 1000) / 1000,
         },
       }),
     );

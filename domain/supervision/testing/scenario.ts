@@ -18,8 +18,9 @@ import {
 } from '../facts.ts';
 
 /**
- * 模拟月份: a month of traffic at five canteens of one city, deterministic from a seed, with frauds
- * of every kind planted among ordinary meals. Ordinary traffic is shaped so that it should not
+ * 模拟月份: a month of traffic at seven canteens of one city, deterministic from a seed, with frauds
+ * of every kind planted among ordinary meals: five ordinary canteens, a small one voiding a quarter of
+ * its sales from the first day, and one whose card taps are a fixed count every lunch. Ordinary traffic is shaped so that it should not
  * alarm: elders come to the counter one at a time (a sale takes 20–45 s), lunch and dinner are hours
  * apart, voids are rare and made within minutes, closed canteens sell nothing.
  */
@@ -57,6 +58,23 @@ const CANTEENS: readonly CanteenPlan[] = [
   canteenPlan('hedong-01', '河东区', '大王庄街道', 39.125, 117.235, []),
   canteenPlan('jinghai-01', '静海区', '静海镇', 38.947, 116.911, []),
 ];
+
+/**
+ * Two canteens with frauds of their own, traffic drawn from a generator of their own so that the
+ * five canteens' month is the same with them or without: xiqing-01, a small canteen (13–18 sales a
+ * day, too few for `void-rate` to judge a single day) that voids about a quarter of its sales from
+ * the month's first day; beichen-01, whose card taps are 14 every lunch for four weeks, some of them
+ * cards that earn no subsidy (too young, or over their monthly cap).
+ */
+const VOIDING = canteenPlan('xiqing-01', '西青区', '杨柳青镇', 39.139, 117.012, []);
+const FIXED_TAPS = canteenPlan('beichen-01', '北辰区', '果园新村街道', 39.18, 117.15, []);
+const OWN_TRAFFIC: readonly CanteenPlan[] = [VOIDING, FIXED_TAPS];
+const OWN_ELDERS: Readonly<Record<string, number>> = { 'xiqing-01': 24, 'beichen-01': 30 };
+/** beichen-01's first elders are too young for a subsidy; the others are capped at this many a month. */
+const FIXED_TAPS_INELIGIBLE = 8;
+const FIXED_TAPS_MONTHLY_CAP = 10;
+/** beichen-01's made-up count of card taps every lunch. */
+const FIXED_TAPS_COUNT = 14;
 
 function canteenPlan(
   canteenId: string,
@@ -140,7 +158,7 @@ export function generateScenario(seed: number): Scenario {
   };
   const setupAt = instantOnDate('2026-09-30', 9 * 60);
 
-  for (const canteen of CANTEENS) {
+  for (const canteen of [...CANTEENS, ...OWN_TRAFFIC]) {
     record(setupAt, 'CanteenRegistered', `ev-canteen-${canteen.canteenId}`, {
       canteenId: canteen.canteenId,
       details: canteen.details,
@@ -148,18 +166,20 @@ export function generateScenario(seed: number): Scenario {
   }
   const elders: Elder[] = [];
   const byHome = new Map<string, Elder[]>();
-  for (const canteen of CANTEENS) {
+  for (const canteen of [...CANTEENS, ...OWN_TRAFFIC]) {
     const list: Elder[] = [];
-    for (let index = 1; index <= ELDERS_PER_CANTEEN; index += 1) {
+    const ownTraffic = OWN_TRAFFIC.includes(canteen);
+    for (let index = 1; index <= (OWN_ELDERS[canteen.canteenId] ?? ELDERS_PER_CANTEEN); index += 1) {
       const elderId = `${canteen.canteenId.slice(0, -3)}-e${String(index).padStart(2, '0')}`;
       const elder: Elder = { elderId, home: canteen, cardUid: `CARD-${elderId}` };
       list.push(elder);
-      elders.push(elder);
+      if (!ownTraffic) elders.push(elder);
+      const tooYoung = canteen === FIXED_TAPS && index <= FIXED_TAPS_INELIGIBLE;
       record(setupAt, 'ElderRegistered', `ev-elder-${elderId}`, {
         elderId,
         profile: {
           name: '某某',
-          birthDate: '1940-01-01',
+          birthDate: tooYoung ? '1968-05-01' : '1940-01-01',
           idNumber: { sealed: '', lookupHash: elderId, masked: '1201**********0000' },
           district: canteen.details.district,
           town: canteen.details.town,
@@ -571,6 +591,94 @@ export function generateScenario(seed: number): Scenario {
     }
   }
 
+  // The two canteens with traffic of their own, from a generator of their own.
+  const own = generator(seed ^ 0x6f776e);
+  const ownBetween = (low: number, high: number) => low + own() * (high - low);
+  const ownCount = (low: number, high: number) => low + Math.floor(own() * (high - low + 1));
+  const ownShuffled = <T>(items: readonly T[]): T[] => {
+    const copy = [...items];
+    for (let index = copy.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(own() * (index + 1));
+      [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+    }
+    return copy;
+  };
+  const ownMeals: Meal[] = [];
+  const ownMeal = (
+    canteen: CanteenPlan,
+    date: BusinessDate,
+    period: 'lunch' | 'dinner',
+    elder: Elder | null,
+    fields: Partial<Meal> = {},
+  ) => {
+    const from = minutesOf(PERIODS[period].from) + 5;
+    const meal = newMeal({
+      elder,
+      cardUid: elder ? elder.cardUid : null,
+      canteenId: canteen.canteenId,
+      date,
+      period,
+      at: Math.round(instantOnDate(date, ownBetween(from, minutesOf(PERIODS[period].to) - 20))),
+      ...fields,
+    });
+    ownMeals.push(meal);
+    return meal;
+  };
+  // 作废率高于同类食堂: xiqing-01 serves 9–11 lunches and 2–3 dinners to its elders and 1–2 guests a
+  // period (at most 18 sales a day), and voids about a quarter of them (below).
+  for (const date of days) {
+    const [lunchers, diners] = [ownCount(9, 11), ownCount(2, 3)];
+    const chosen = ownShuffled(homeOf(VOIDING.canteenId));
+    for (const elder of chosen.slice(0, lunchers)) ownMeal(VOIDING, date, 'lunch', elder);
+    for (const elder of chosen.slice(lunchers, lunchers + diners)) ownMeal(VOIDING, date, 'dinner', elder);
+    for (const period of ['lunch', 'dinner'] as const) {
+      for (let guest = ownCount(1, 2); guest > 0; guest -= 1) ownMeal(VOIDING, date, period, null);
+    }
+  }
+  // 卡餐过于规律: beichen-01 bills exactly 14 card lunches a day for four weeks (then 8–15), to
+  // cards of which some earn no subsidy: too young, or over their monthly cap. Guests pay in cash.
+  const fixedTaps: Meal[] = [];
+  const subsidisedThisMonth = new Map<string, number>();
+  for (const [index, date] of days.entries()) {
+    const fourWeeks = index < 28;
+    const taps = fourWeeks ? FIXED_TAPS_COUNT : ownCount(8, 15);
+    for (const elder of ownShuffled(homeOf(FIXED_TAPS.canteenId)).slice(0, taps)) {
+      const tooYoung = Number(elder.elderId.slice(-2)) <= FIXED_TAPS_INELIGIBLE;
+      const used = subsidisedThisMonth.get(elder.elderId) ?? 0;
+      const reasons: SubsidyReasonCode[] = tooYoung
+        ? ['not-eligible']
+        : used >= FIXED_TAPS_MONTHLY_CAP
+          ? ['cap-month']
+          : [];
+      if (reasons.length === 0) subsidisedThisMonth.set(elder.elderId, used + 1);
+      const meal = ownMeal(FIXED_TAPS, date, 'lunch', elder, {
+        reasons,
+        planted: fourWeeks ? 'regular-counts' : null,
+      });
+      if (fourWeeks) fixedTaps.push(meal);
+    }
+    for (const period of ['lunch', 'dinner'] as const) {
+      for (let guest = ownCount(3, 6); guest > 0; guest -= 1) ownMeal(FIXED_TAPS, date, period, null);
+    }
+  }
+  // One elder at a time at either of two counters, as everywhere.
+  const ownQueues = new Map<string, Meal[]>();
+  for (const meal of ownMeals) {
+    const terminal = own() < 0.5 ? 1 : 2;
+    meal.terminalId = `${meal.canteenId}-t${terminal}`;
+    meal.cashierId = `${meal.canteenId}-c${terminal}`;
+    const key = `${meal.terminalId}|${meal.date}|${meal.period}`;
+    ownQueues.set(key, [...(ownQueues.get(key) ?? []), meal]);
+  }
+  for (const queue of ownQueues.values()) {
+    queue.sort((a, b) => a.at - b.at);
+    let free = 0;
+    for (const meal of queue) {
+      meal.at = Math.round(Math.max(meal.at, free));
+      free = meal.at + ownBetween(20, 45) * 1000;
+    }
+  }
+
   // Subsidy: the first card meal of an elder's day, unless the decision refused it.
   const sorted = [...meals].sort((a, b) => a.at - b.at || (a.saleId < b.saleId ? -1 : 1));
   const subsidisedDays = new Set<string>();
@@ -599,6 +707,11 @@ export function generateScenario(seed: number): Scenario {
     saleIds: regularSales.map((meal) => meal.saleId),
     note: `nankai-01 at ${REGULAR_TARGET}–${REGULAR_TARGET + 1} a day`,
   });
+  planted.push({
+    kind: 'regular-counts',
+    saleIds: fixedTaps.map((meal) => meal.saleId),
+    note: `${FIXED_TAPS.canteenId} at ${FIXED_TAPS_COUNT} card lunches a day for four weeks, ${fixedTaps.filter((meal) => meal.subsidised).length} of them subsidised`,
+  });
 
   // Sales are recorded when made; an offline counter sends its sales when the period is over.
   const sold = new Map<string, VoidedSale>();
@@ -614,7 +727,8 @@ export function generateScenario(seed: number): Scenario {
   const voidAt = (meal: Meal, at: EpochMs, reason: string) =>
     record(at, 'SaleVoided', `ev-void-${meal.saleId}`, { saleId: meal.saleId, reason, voidedAt: at });
   const voided = new Set<string>();
-  const ordinary = sorted.filter((meal) => meal.planted === null && !meal.offline);
+  const ownTraffic = new Set(ownMeals);
+  const ordinary = sorted.filter((meal) => meal.planted === null && !meal.offline && !ownTraffic.has(meal));
   const voidRateDays = [
     { canteenId: 'heping-01', date: day(15) },
     { canteenId: 'jinghai-01', date: day(27) },
@@ -664,6 +778,14 @@ export function generateScenario(seed: number): Scenario {
     if (voided.has(meal.saleId) || random() >= 0.01) continue;
     voidAt(meal, meal.at + Math.round(between(1, 3) * 60_000), '点错菜品');
   }
+  // xiqing-01 voids about a quarter of its sales, each within minutes, from the month's first day.
+  const quarter = sorted.filter((meal) => meal.canteenId === VOIDING.canteenId && own() < 0.25);
+  for (const meal of quarter) voidAt(meal, meal.at + Math.round(ownBetween(1, 5) * 60_000), '顾客退餐');
+  planted.push({
+    kind: 'void-rate-peers',
+    saleIds: quarter.map((meal) => meal.saleId),
+    note: `${quarter.length} of ${sorted.filter((meal) => meal.canteenId === VOIDING.canteenId).length} sales voided at ${VOIDING.canteenId}`,
+  });
 
   events.sort((a, b) => a.at - b.at || a.order - b.order);
   const recorded = events.map((entry) => entry.event);
