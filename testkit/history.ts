@@ -183,6 +183,6 @@ async function recordTemplates(store: PostgresEventStore): Promise<RecordedEvent
   await sell(randomUUID(), '2026-09-01T12:00:00+08:00');
   const toVoid = randomUUID();
   await sell(toVoid, '2026-09-02T12:00:00+08:00');
-  await services.sales.void(toVoid, '录错', null, context, Date.now());
+  await services.sales.void({ saleId: toVoid, reason: '录错', at: Date.now() }, null, context);
   return store.readAll({ limit: 1000 });
 }

@@ -15,7 +15,9 @@ import { createTestDatabase, type TestDatabase } from './support/database.ts';
 /*
  * The seeded month with planted frauds, recorded in a real event store and read by the supervision
  * projection in pages, as the service runs it: the read model holds exactly the alerts of the pure
- * fold over the same events, live and after a rebuild, and finds every planted case.
+ * fold over the same events, live and after a rebuild, and finds every planted case. The month before
+ * is migrated ahead of it, its voids recorded that morning with the times they were made: it raises
+ * its planted late voids and nothing else.
  */
 describe('the supervision projection over a month with planted frauds (real PostgreSQL)', () => {
   let database: TestDatabase;
@@ -42,10 +44,17 @@ describe('the supervision projection over a month with planted frauds (real Post
   }, 120_000);
   afterAll(() => database?.drop());
 
+  const alertsOfMonth = async (month: string) =>
+    (await listAlerts(database.db, { month }, 100_000)).map((alert) => ({
+      alertId: alert.alertId,
+      kind: alert.kind,
+      saleIds: [...alert.saleIds],
+    }));
+  /** The alerts of the month and of the migrated month before it. */
   const alertsOfReadModel = async () =>
-    (await listAlerts(database.db, { month: scenario.month }, 100_000))
-      .map((alert) => ({ alertId: alert.alertId, kind: alert.kind, saleIds: [...alert.saleIds] }))
-      .sort((a, b) => (a.alertId < b.alertId ? -1 : 1));
+    [...(await alertsOfMonth(scenario.migrated.month)), ...(await alertsOfMonth(scenario.month))].sort(
+      (a, b) => (a.alertId < b.alertId ? -1 : 1),
+    );
 
   it('raises live what the pure checks raise, finds every planted case, and the same again on rebuild', async () => {
     const runner = new ProjectionRunner(store, database.db, [supervisionProjection], {
@@ -67,6 +76,14 @@ describe('the supervision projection over a month with planted frauds (real Post
       expect(row.recall, `recall of ${row.kind}`).toBe(1);
       expect(row.precision, `precision of ${row.kind}`).toBeGreaterThanOrEqual(0.9);
     }
+
+    // The migrated month, its voids recorded on the migration's morning: exactly its planted cases,
+    // the voids made after their day closed, and nothing for the voids made minutes after their sale.
+    const kindAndSales = (alert: { kind: string; saleIds: readonly string[] }) =>
+      `${alert.kind} ${alert.saleIds.join(',')}`;
+    const migrated = await alertsOfMonth(scenario.migrated.month);
+    expect(scenario.migrated.planted.length).toBeGreaterThan(0);
+    expect(migrated.map(kindAndSales).sort()).toEqual(scenario.migrated.planted.map(kindAndSales).sort());
 
     await rebuildProjection(store, database.db, supervisionProjection, { batchSize: 700 });
     expect(await alertsOfReadModel()).toEqual(live);

@@ -47,6 +47,7 @@ export const PROBLEM_CATALOGUE = {
   'card-unknown': { status: 422, title: 'Unknown card', titleZh: '卡片未登记' },
   'clock-skew': { status: 422, title: 'Clock off', titleZh: '终端时钟不准' },
   'item-unknown': { status: 422, title: 'Unknown menu item', titleZh: '菜单中没有该餐品' },
+  'void-before-sale': { status: 422, title: 'Void before its sale', titleZh: '作废时间早于销售时间' },
   'policy-unknown': { status: 422, title: 'Unknown policy', titleZh: '没有该政策' },
   internal: { status: 500, title: 'Internal error', titleZh: '服务内部错误' },
   unavailable: { status: 503, title: 'Service unavailable', titleZh: '服务暂不可用' },

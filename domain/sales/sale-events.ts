@@ -45,12 +45,23 @@ export interface MealSoldData {
   readonly notice: { readonly owedFen: Fen } | null;
 }
 
+/** 作废记录: a void as recorded. */
+export interface SaleVoidedData {
+  readonly saleId: string;
+  readonly reason: string;
+  /** When the service recorded the void (its clock). */
+  readonly voidedAt: EpochMs;
+  /**
+   * When the void was made, by the caller's clock (a counter syncing late, a bureau replaying its
+   * history); only when the caller said. Never later than the service's clock allows, never before
+   * the sale. Voids recorded before this existed have none: an optional member, so no new version.
+   */
+  readonly occurredAt?: EpochMs;
+}
+
 export type SaleEvent =
   | { readonly type: 'MealSold'; readonly data: MealSoldData }
-  | {
-      readonly type: 'SaleVoided';
-      readonly data: { readonly saleId: string; readonly reason: string; readonly voidedAt: EpochMs };
-    };
+  | { readonly type: 'SaleVoided'; readonly data: SaleVoidedData };
 
 export type SaleState =
   | { readonly status: 'none' }

@@ -8,7 +8,7 @@ import { add, type Fen, subtract, ZERO } from '../money.ts';
 import { decideMealSubsidy, mealPriceOf } from '../policy/decide-subsidy.ts';
 import { type ExcludedSubsidy, reconcileOfflineSale } from '../policy/offline.ts';
 import type { Channel, PolicyDocument } from '../policy/policy-types.ts';
-import { businessDateOf, type EpochMs } from '../time/shanghai-time.ts';
+import { businessDateOf, type EpochMs, formatShanghaiInstant } from '../time/shanghai-time.ts';
 import type { MealSoldData, SaleEvent, SaleState, SoldItem } from './sale-events.ts';
 
 export const saleStream = (saleId: string) => `sale-${saleId}`;
@@ -163,13 +163,23 @@ export function priceItems(requested: SellMeal['items'], canteen: CanteenDetails
   });
 }
 
+/** How far ahead of the service's clock a time the caller gives (a sale's, a void's) may be. */
+export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
+
 export interface VoidSale {
   readonly saleId: string;
   readonly reason: string;
+  /** The service's clock: when the void is recorded. */
   readonly at: EpochMs;
+  /** When the void was made by the caller's clock, if the caller says (an offline counter, a migration). */
+  readonly occurredAt?: EpochMs;
 }
 
-/** 作废: a voided sale leaves every figure; voiding it again changes nothing. */
+/**
+ * 作废: a voided sale leaves every figure; voiding it again changes nothing, whatever time it gives.
+ * A void's own time may not lie ahead of the service's clock beyond the allowance (`clock-skew`)
+ * nor before the sale it voids (`void-before-sale`).
+ */
 export const sale: Decider<VoidSale, SaleEvent, SaleState> = {
   initialState: { status: 'none' },
   decide(command, state) {
@@ -181,13 +191,21 @@ export const sale: Decider<VoidSale, SaleEvent, SaleState> = {
         });
       case 'voided':
         return [];
-      case 'sold':
+      case 'sold': {
+        const { occurredAt } = command;
+        if (occurredAt !== undefined) assertVoidTime(occurredAt, command.at, state.sale.occurredAt);
         return [
           {
             type: 'SaleVoided',
-            data: { saleId: command.saleId, reason: command.reason, voidedAt: command.at },
+            data: {
+              saleId: command.saleId,
+              reason: command.reason,
+              voidedAt: command.at,
+              ...(occurredAt === undefined ? {} : { occurredAt }),
+            },
           },
         ];
+      }
       default: {
         const _exhaustive: never = state;
         return _exhaustive;
@@ -209,3 +227,25 @@ export const sale: Decider<VoidSale, SaleEvent, SaleState> = {
     }
   },
 };
+
+function assertVoidTime(occurredAt: EpochMs, now: EpochMs, soldAt: EpochMs): void {
+  if (occurredAt > now + CLOCK_SKEW_ALLOWANCE_MS) {
+    throw new DomainError(
+      'not-allowed',
+      'clock-skew',
+      { en: 'the void time lies in the future', zh: '作废时间在未来' },
+      'occurredAt',
+    );
+  }
+  if (occurredAt < soldAt) {
+    throw new DomainError(
+      'not-allowed',
+      'void-before-sale',
+      {
+        en: `the void time is before the sale's (${formatShanghaiInstant(soldAt)})`,
+        zh: `作废时间早于这笔销售的时间（${formatShanghaiInstant(soldAt)}）`,
+      },
+      'occurredAt',
+    );
+  }
+}

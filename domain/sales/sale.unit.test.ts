@@ -7,7 +7,7 @@ import { fen } from '../money.ts';
 import { parsePolicyDocument } from '../policy/policy-document.ts';
 import type { PolicyDocument } from '../policy/policy-types.ts';
 import { deciderSpec } from '../testing/decider-spec.ts';
-import { decideSale, type SaleContext, type SellMeal, sale } from './sale.ts';
+import { CLOCK_SKEW_ALLOWANCE_MS, decideSale, type SaleContext, type SellMeal, sale } from './sale.ts';
 import type { MealSoldData, SaleEvent } from './sale-events.ts';
 
 const parsed = parsePolicyDocument({
@@ -279,5 +279,55 @@ describe('voiding a sale', () => {
 
   it('refuses to void a sale that was never recorded', () => {
     spec.given([]).when(voidIt).expectRefusal('not-found');
+  });
+
+  it("records the caller's time of the void beside the service's, as given", () => {
+    const madeAt = NOON + 3 * 60_000;
+    spec
+      .given([soldEvent()])
+      .when({ ...voidIt, at: NOON + 30 * 86_400_000, occurredAt: madeAt })
+      .expect([
+        {
+          type: 'SaleVoided',
+          data: { saleId: 'sale-1', reason: '点错餐', voidedAt: NOON + 30 * 86_400_000, occurredAt: madeAt },
+        },
+      ]);
+  });
+
+  it('refuses a void time beyond the clock allowance, and one before the sale', () => {
+    spec
+      .given([soldEvent()])
+      .when({ ...voidIt, occurredAt: voidIt.at + CLOCK_SKEW_ALLOWANCE_MS + 1 })
+      .expectRefusal('clock-skew', 'occurredAt');
+    spec
+      .given([soldEvent()])
+      .when({ ...voidIt, occurredAt: voidIt.at + CLOCK_SKEW_ALLOWANCE_MS })
+      .expect([
+        {
+          type: 'SaleVoided',
+          data: {
+            saleId: 'sale-1',
+            reason: '点错餐',
+            voidedAt: voidIt.at,
+            occurredAt: voidIt.at + CLOCK_SKEW_ALLOWANCE_MS,
+          },
+        },
+      ]);
+    spec
+      .given([soldEvent()])
+      .when({ ...voidIt, occurredAt: NOON - 1 })
+      .expectRefusal('void-before-sale', 'occurredAt');
+  });
+
+  it('voids again with nothing recorded whatever time the repeat gives', () => {
+    const voided: SaleEvent = {
+      type: 'SaleVoided',
+      data: { saleId: 'sale-1', reason: '点错餐', voidedAt: NOON + 5000, occurredAt: NOON + 1000 },
+    };
+    for (const occurredAt of [undefined, NOON - 1, NOON + 999 * 86_400_000])
+      spec
+        .given([soldEvent(), voided])
+        .when({ ...voidIt, occurredAt })
+        .expect([]);
   });
 });

@@ -5,7 +5,7 @@ import type { Fen } from '../money.ts';
 import type { CanteenPeriods } from '../policy/meal-periods.ts';
 import type { MealPeriod } from '../policy/policy-types.ts';
 import { totalOf } from '../policy/subsidy-lines.ts';
-import type { MealSoldData, SaleEvent } from '../sales/sale-events.ts';
+import type { MealSoldData, SaleVoidedData } from '../sales/sale-events.ts';
 import { type BusinessDate, lastDayOfMonth, type MonthKey } from '../time/calendar.ts';
 import { type EpochMs, type LocalTimeOfDay, localTimeOfDay } from '../time/shanghai-time.ts';
 
@@ -58,6 +58,11 @@ export interface SupervisedVoid {
   readonly cashierId: string | null;
   readonly businessDate: BusinessDate;
   readonly saleOccurredAt: EpochMs;
+  /**
+   * When the void was made: by the counter's (or a migrating bureau's) clock when the void said so
+   * (`SaleVoided.data.occurredAt`), else when the service recorded it (`voidedAt`). A void synced
+   * late or replayed from history is judged by when it was made, not when it arrived.
+   */
   readonly voidedAt: EpochMs;
   readonly reason: string;
   readonly reimbursableFen: Fen;
@@ -164,12 +169,11 @@ export type VoidedSale = Pick<
   'eventId' | 'canteenId' | 'terminalId' | 'cashierId' | 'businessDate' | 'occurredAt' | 'reimbursableFen'
 >;
 
-/** From `SaleVoided.data` (`saleId`, `reason`, `voidedAt`) and the sale it voids. */
-export function supervisedVoidOf(
-  eventId: string,
-  voided: Extract<SaleEvent, { type: 'SaleVoided' }>['data'],
-  sold: VoidedSale,
-): SupervisedVoid {
+/**
+ * From `SaleVoided.data` (`saleId`, `reason`, `occurredAt` if given, else `voidedAt`) and the sale it
+ * voids.
+ */
+export function supervisedVoidOf(eventId: string, voided: SaleVoidedData, sold: VoidedSale): SupervisedVoid {
   return {
     saleId: voided.saleId,
     eventId,
@@ -179,7 +183,7 @@ export function supervisedVoidOf(
     cashierId: sold.cashierId,
     businessDate: sold.businessDate,
     saleOccurredAt: sold.occurredAt,
-    voidedAt: voided.voidedAt,
+    voidedAt: voided.occurredAt ?? voided.voidedAt,
     reason: voided.reason,
     reimbursableFen: sold.reimbursableFen,
   };
@@ -226,7 +230,7 @@ export function supervisionFactOf(event: SourceEvent, soldOf: SoldLookup): Super
     case 'MealSold':
       return { type: 'sale', sale: supervisedSaleOf(event.id, event.data as MealSoldData) };
     case 'SaleVoided': {
-      const data = event.data as Extract<SaleEvent, { type: 'SaleVoided' }>['data'];
+      const data = event.data as SaleVoidedData;
       const sold = soldOf(data.saleId);
       return sold ? { type: 'void', void: supervisedVoidOf(event.id, data, sold) } : null;
     }

@@ -81,6 +81,19 @@ describe('facts from recorded events', () => {
     expect(supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: voided }, () => null)).toBeNull();
   });
 
+  it("times a void by when it was made (the caller's occurredAt), else by when it was recorded", () => {
+    const soldOf = () => supervisedSaleOf('ev1', sold);
+    const recordedAt = occurredAt + 30 * 86_400_000;
+    const recordedOnly = { saleId: 's1', reason: '退餐', voidedAt: recordedAt };
+    const madeAt = { ...recordedOnly, occurredAt: occurredAt + 5 * 60_000 };
+    expect(supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: recordedOnly }, soldOf)).toMatchObject({
+      void: { voidedAt: recordedAt, saleOccurredAt: occurredAt },
+    });
+    expect(supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: madeAt }, soldOf)).toMatchObject({
+      void: { voidedAt: occurredAt + 5 * 60_000, saleOccurredAt: occurredAt },
+    });
+  });
+
   it('takes canteens, elders, deaths and cards, and ignores other events', () => {
     const details = {
       name: '食堂',

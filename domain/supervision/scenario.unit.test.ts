@@ -21,6 +21,17 @@ describe('a month with planted frauds', () => {
     });
   }
 
+  it('raises for the migrated month only its voids made after the day closed (seeds 1–3)', () => {
+    for (const seed of [1, 2, 3]) {
+      const scenario = generateScenario(seed);
+      const migrated = superviseAll(scenario.facts, DEFAULT_SUPERVISION_SETTINGS)
+        .filter((alert) => alert.month === scenario.migrated.month)
+        .map((alert) => ({ kind: alert.kind, saleIds: alert.saleIds }));
+      expect(scenario.migrated.planted).toHaveLength(2);
+      expect(migrated).toEqual(scenario.migrated.planted.map(({ kind, saleIds }) => ({ kind, saleIds })));
+    }
+  });
+
   it('is the same month for the same seed', () => {
     expect(generateScenario(7)).toEqual(generateScenario(7));
   });

@@ -129,11 +129,16 @@ export class ServiceClient {
     });
   }
 
-  async voidSale(saleId: string, reason: string): Promise<SaleAnswer> {
+  /** `occurredAt`: when the void was made at the counter (the service records its own time without it). */
+  async voidSale(saleId: string, reason: string, occurredAt?: number): Promise<SaleAnswer> {
+    const body = {
+      reason,
+      ...(occurredAt === undefined ? {} : { occurredAt: new Date(occurredAt).toISOString() }),
+    };
     return answerAs(
       saleAnswerSchema,
       'a void',
-      await this.call('POST', `/api/v1/sales/${saleId}/void`, { reason }),
+      await this.call('POST', `/api/v1/sales/${saleId}/void`, body),
     );
   }
 

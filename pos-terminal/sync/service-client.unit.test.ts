@@ -57,6 +57,15 @@ describe('the service client reads answers by the schemas the service answers by
     );
   });
 
+  it('sends a void with the time it was made, and without one when it has none', async () => {
+    const voided = { ...recorded, status: 'voided' };
+    const client = clientAnswering(voided);
+    await client.voidSale(SALE_ID, '点错', Date.parse('2026-10-08T12:20:00+08:00'));
+    await client.voidSale(SALE_ID, '点错');
+    const bodies = vi.mocked(fetch).mock.calls.map(([, init]) => JSON.parse(String(init?.body)));
+    expect(bodies).toEqual([{ reason: '点错', occurredAt: '2026-10-08T04:20:00.000Z' }, { reason: '点错' }]);
+  });
+
   it('takes a quote with its items and status quoted', async () => {
     const items = [{ itemId: 'set-a', name: '套餐A', unitPriceFen: 1500, qty: 1 }];
     const quote = { ...recorded, status: 'quoted', items };

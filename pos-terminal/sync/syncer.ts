@@ -7,6 +7,9 @@ import { type ServiceClient, ServiceRefusal, ServiceUnreachable } from './servic
 /** Sales sent in one request when a queue drains. */
 export const SYNC_BATCH_SIZE = 200;
 
+/** The service's refusals of a void's time rather than of the void. */
+const VOID_TIME_REFUSALS: ReadonlySet<string> = new Set(['clock-skew', 'void-before-sale']);
+
 /** An unchanged queue is reported again after this long, so the bureau sees the terminal is alive. */
 const QUIET_REPORT_MS = 5 * 60_000;
 
@@ -98,13 +101,25 @@ export class Syncer {
     return this.voiding;
   }
 
+  /**
+   * Each void carries the time it was made at the counter, so that a void sent late (offline, or
+   * waiting behind its sale) is judged by when the cashier made it. Should the service refuse that
+   * time (a clock that was off before it was checked), the void is sent again without it: the
+   * customer has had the money back, so the void must stand, at the service's time.
+   */
   private async sendVoids(): Promise<void> {
     if (!this.online) return;
     for (const entry of this.outbox.unsentVoids()) {
       const void_ = entry.void;
       if (!void_) continue;
       try {
-        await this.service.voidSale(entry.saleId, void_.reason);
+        await this.service
+          .voidSale(entry.saleId, void_.reason, void_.at)
+          .catch((error: unknown) =>
+            error instanceof ServiceRefusal && VOID_TIME_REFUSALS.has(error.code)
+              ? this.service.voidSale(entry.saleId, void_.reason)
+              : Promise.reject(error),
+          );
         this.outbox.voidRecorded(entry.saleId);
         this.contact();
       } catch (error) {

@@ -3,11 +3,8 @@ import { z } from 'zod';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { fen } from '../../domain/money.ts';
 import { problemFor } from '../../domain/problems/problem-catalogue.ts';
-import type { SellMeal } from '../../domain/sales/sale.ts';
+import { CLOCK_SKEW_ALLOWANCE_MS, type SellMeal } from '../../domain/sales/sale.ts';
 import { fenSchema, idSchema, instantSchema } from '../http/common-schemas.ts';
-
-/** How far ahead of the service's clock a sale time or a terminal clock may be. */
-export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
 
 export const saleBodySchema = z
   .strictObject({
@@ -47,6 +44,14 @@ export const saleBodySchema = z
   .meta({ id: 'SaleRequest' });
 
 export type SaleBody = z.output<typeof saleBodySchema>;
+
+export const voidBodySchema = z
+  .strictObject({
+    reason: z.string().min(1).max(200),
+    /** When the void was made by the caller's clock; absent: when the service records it. */
+    occurredAt: instantSchema.optional(),
+  })
+  .meta({ id: 'VoidRequest' });
 
 /**
  * The sale as a command. Its fingerprint identifies the request's content per docs/api.en.md: `sentAt`

@@ -181,4 +181,59 @@ describe('selling meals over HTTP', () => {
     );
     expect(unknown.status).toBe(404);
   });
+
+  it("records when the void was made by the caller's clock, refusing a future one and one before the sale", async () => {
+    const body = saleBody({ cardUid: undefined, occurredAt: '2026-10-13T12:00:00+08:00' });
+    expect((await sell(bureau.tokens.t1, body)).status).toBe(201);
+    const voidIt = (occurredAt: string | undefined, token = bureau.tokens.t1) =>
+      service.call('POST', `/api/v1/sales/${body.saleId}/void`, token, { reason: '点错餐', occurredAt });
+    const before = await service.eventCount();
+
+    const future = await voidIt(new Date(Date.now() + 6 * 60_000).toISOString());
+    expect(future.status).toBe(422);
+    expect(future.body).toMatchObject({
+      code: 'clock-skew',
+      errors: [{ path: 'occurredAt' }],
+    });
+    const early = await voidIt('2026-10-13T11:59:59+08:00');
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({ code: 'void-before-sale', errors: [{ path: 'occurredAt' }] });
+    expect(await service.eventCount()).toBe(before);
+
+    const recordedFrom = Date.now();
+    const voided = await voidIt('2026-10-13T12:20:00+08:00');
+    expect(voided.status).toBe(200);
+    expect(voided.body).toMatchObject({ saleId: body.saleId, status: 'voided' });
+    const [, recorded] = await service.store.readStream(`sale-${body.saleId}`);
+    expect(recorded?.type).toBe('SaleVoided');
+    expect(recorded?.data).toMatchObject({
+      saleId: body.saleId,
+      reason: '点错餐',
+      occurredAt: Date.parse('2026-10-13T12:20:00+08:00'),
+    });
+    // voidedAt still says when the service recorded it.
+    expect((recorded?.data as { voidedAt?: number } | undefined)?.voidedAt).toBeGreaterThanOrEqual(
+      recordedFrom,
+    );
+
+    // Voiding again answers the same whatever time it gives, and records nothing.
+    const after = await service.eventCount();
+    for (const again of [
+      await voidIt('2026-10-13T11:00:00+08:00'),
+      await voidIt(new Date(Date.now() + 86_400_000).toISOString(), service.adminToken),
+      await voidIt(undefined),
+    ]) {
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(voided.body);
+    }
+    expect(await service.eventCount()).toBe(after);
+  });
+
+  it('records no time of its own for a void that gives none', async () => {
+    const body = saleBody({ cardUid: undefined, occurredAt: '2026-10-14T12:00:00+08:00' });
+    await sell(bureau.tokens.t1, body);
+    await service.call('POST', `/api/v1/sales/${body.saleId}/void`, bureau.tokens.t1, { reason: '退餐' });
+    const [, recorded] = await service.store.readStream(`sale-${body.saleId}`);
+    expect(recorded?.data).not.toHaveProperty('occurredAt');
+  });
 });

@@ -13,7 +13,13 @@ import { actorOf, principalOf } from '../auth/authenticate.ts';
 import { invalidInputProblem } from '../http/field-errors.ts';
 import { problemOfDomainError } from '../http/problem.ts';
 import { defineRoute, type ImplementedRoute } from '../http/route.ts';
-import { assertClockWithinAllowance, type SaleBody, saleBodySchema, toSellMeal } from './sale-request.ts';
+import {
+  assertClockWithinAllowance,
+  type SaleBody,
+  saleBodySchema,
+  toSellMeal,
+  voidBodySchema,
+} from './sale-request.ts';
 import type { SaleOutcome, SalesService, SaleToRecord } from './sales-service.ts';
 
 /** A terminal sends at most this many sales in one batch. */
@@ -156,22 +162,25 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
       method: 'post',
       path: '/api/v1/sales/:saleId/void',
       summary: 'Void a sale: its meal and subsidy leave the figures; voiding again answers the same',
+      description:
+        "`occurredAt` is when the void was made by the caller's clock (a counter syncing its queue, a " +
+        'bureau replaying its history); without it the void is made when the service records it. It may ' +
+        'not lie more than 5 minutes in the future (`clock-skew`) nor before the sale (`void-before-sale`). ' +
+        'Voiding again answers the same whatever time it gives.',
       tags: ['sales'],
       callers: ['terminal', 'admin'],
       params: z.object({ saleId: z.uuid() }),
-      body: z.strictObject({ reason: z.string().min(1).max(200) }),
+      body: voidBodySchema,
       success: { status: 200, schema: saleAnswerSchema },
-      problems: ['not-found'],
+      problems: ['not-found', 'clock-skew', 'void-before-sale'],
     }).implement(async ({ params, body, request }) => {
       const principal = principalOf(request);
       const byCanteen = principal.role === 'terminal' ? principal.canteenId : null;
       const actor = actorOf(principal);
       const answer = await service.void(
-        params.saleId,
-        body.reason,
+        { saleId: params.saleId, reason: body.reason, at: now(), occurredAt: body.occurredAt },
         byCanteen,
         { actor, correlationId: params.saleId },
-        now(),
       );
       return { status: 200, body: answer };
     }),

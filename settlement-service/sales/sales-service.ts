@@ -5,7 +5,14 @@ import { capMonthsOf, decidedMealOf } from '../../domain/elders/allowance.ts';
 import { elder, elderStream, type RegisteredElder, requireRegistered } from '../../domain/elders/elder.ts';
 import { POLICY_REGISTER_STREAM, policyRegister } from '../../domain/policies/policy-register.ts';
 import { policyInForceOn } from '../../domain/policy/policy-validity.ts';
-import { decideSale, type SaleContext, type SellMeal, sale, saleStream } from '../../domain/sales/sale.ts';
+import {
+  decideSale,
+  type SaleContext,
+  type SellMeal,
+  sale,
+  saleStream,
+  type VoidSale,
+} from '../../domain/sales/sale.ts';
 import type { SaleAnswer } from '../../domain/sales/sale-answer.ts';
 import type { MealSoldData, SaleState, SoldItem } from '../../domain/sales/sale-events.ts';
 import { type BusinessDate, monthKeyOf } from '../../domain/time/calendar.ts';
@@ -340,7 +347,8 @@ export class SalesService {
   }
 
   /** Voids a sale; voiding it again answers the same. Terminals may only void their own canteen's sales. */
-  async void(saleId: string, reason: string, byCanteen: string | null, context: EventContext, at: number) {
+  async void(command: VoidSale, byCanteen: string | null, context: EventContext) {
+    const { saleId } = command;
     const loaded = await this.repository.load(saleStream(saleId), sale);
     if (loaded.state.status !== 'none' && byCanteen !== null && loaded.state.sale.canteenId !== byCanteen) {
       throw new DomainError('not-allowed', 'forbidden', {
@@ -348,7 +356,7 @@ export class SalesService {
         zh: '这笔销售属于其他食堂',
       });
     }
-    const events = sale.decide({ saleId, reason, at }, loaded.state);
+    const events = sale.decide(command, loaded.state);
     try {
       await this.repository.append(saleStream(saleId), events, loaded.expectedRevision, context, () =>
         deterministicEventId(`voided:${saleId}`),

@@ -233,9 +233,14 @@ describe('the counter online and offline (real service over HTTP, a cuttable net
     await sync();
     expect(terminal.counter.recentSales(1)[0]).toMatchObject({ saleId: sale.saleId, state: 'voided' });
     const { rows } = await service.database.pool.query(
-      `SELECT data->>'saleId' AS sale_id FROM event_store.events WHERE event_type = 'SaleVoided' ORDER BY position`,
+      `SELECT data->>'saleId' AS sale_id, (data->>'occurredAt')::float8 AS occurred_at, (data->>'voidedAt')::float8 AS voided_at
+         FROM event_store.events WHERE event_type = 'SaleVoided' ORDER BY position`,
     );
     expect(rows.map((row) => row.sale_id)).toEqual([last?.saleId, sale.saleId]);
+    // Each void carries when the manager made it at the counter, also the one sent once back online.
+    const madeAt = (saleId: string) => terminal.counter.outbox.get(saleId).void?.at;
+    expect(rows.map((row) => row.occurred_at)).toEqual([madeAt(last?.saleId as string), madeAt(sale.saleId)]);
+    expect(rows[1]?.voided_at).toBeGreaterThanOrEqual(rows[1]?.occurred_at);
 
     const printed = printer.jobs.length;
     await terminal.counter.reprint(sale.saleId);

@@ -30,7 +30,10 @@ export interface Scenario {
   readonly events: readonly SourceEvent[];
   /** The facts the checks read, taken from the events, ending with the month's last day. */
   readonly facts: readonly SupervisionFact[];
+  /** Every planted case, the migrated month's too. */
   readonly planted: readonly PlantedCase[];
+  /** The month before, replayed by a migration ahead of the month's events (`recordMigratedMonth`). */
+  readonly migrated: { readonly month: string; readonly planted: readonly PlantedCase[] };
 }
 
 /** One planted fraud: its kind and the sales it consists of. */
@@ -787,6 +790,8 @@ export function generateScenario(seed: number): Scenario {
     note: `${quarter.length} of ${sorted.filter((meal) => meal.canteenId === VOIDING.canteenId).length} sales voided at ${VOIDING.canteenId}`,
   });
 
+  const migrated = recordMigratedMonth(seed, elders, record, sold);
+
   events.sort((a, b) => a.at - b.at || a.order - b.order);
   const recorded = events.map((entry) => entry.event);
   const facts: SupervisionFact[] = [];
@@ -795,7 +800,7 @@ export function generateScenario(seed: number): Scenario {
     if (fact) facts.push(fact);
   }
   facts.push({ type: 'day-ended', businessDate: day(31) });
-  return { month, events: recorded, facts, planted };
+  return { month, events: recorded, facts, planted: [...planted, ...migrated.planted], migrated };
 }
 
 /** The first card meal of each elder among the given meals of one day. */
@@ -846,4 +851,90 @@ function mealSoldOf(meal: Meal): MealSoldData {
     fingerprint: meal.saleId,
     notice: null,
   };
+}
+
+const MIGRATED_SALES = 300;
+const MIGRATED_VOIDS = 20;
+
+/**
+ * 迁移月份: the bureau's previous month (September), replayed through the API on the morning of
+ * October 1st before the counters open, in the order things happened. Ordinary traffic: one
+ * subsidised lunch of an elder at their home canteen on an open day, a couple a day per canteen.
+ * Every void is recorded at the migration's time (`voidedAt`) with the time it was made
+ * (`occurredAt`): minutes after its sale, except two made the next morning, after their day closed
+ * (planted `void-after-close`). Judged by `voidedAt`, every migrated void would be after the close.
+ */
+function recordMigratedMonth(
+  seed: number,
+  elders: readonly Elder[],
+  record: (at: EpochMs, type: string, id: string, data: unknown) => void,
+  sold: Map<string, VoidedSale>,
+): { readonly month: string; readonly planted: readonly PlantedCase[] } {
+  const random = generator(seed ^ 0x6d16_7a7e);
+  const month = '2026-09';
+  const recordedAt = instantOnDate('2026-10-01', 6 * 60);
+  const meals: Meal[] = [];
+  const taken = new Set<string>();
+  while (meals.length < MIGRATED_SALES) {
+    const elder = elders[Math.floor(random() * elders.length)] as Elder;
+    const date = addDays('2026-09-01', Math.floor(random() * 30));
+    const { schedule, canteenId } = elder.home;
+    const closed =
+      schedule.closedWeekdays.includes(isoWeekdayOf(date)) || schedule.closedDates.includes(date);
+    if (closed || taken.has(`${elder.elderId}|${date}`)) continue;
+    taken.add(`${elder.elderId}|${date}`);
+    const minutes = minutesOf(PERIODS.lunch.from) + 5 + random() * 120;
+    meals.push({
+      elder,
+      cardUid: elder.cardUid,
+      canteenId,
+      date,
+      period: 'lunch',
+      at: Math.round(instantOnDate(date, minutes)),
+      terminalId: `${canteenId}-t1`,
+      cashierId: `${canteenId}-c1`,
+      queued: false,
+      offline: false,
+      subsidised: true,
+      applied: null,
+      excluded: [],
+      reasons: [],
+      planted: null,
+      saleId: `migrated-${String(meals.length + 1).padStart(6, '0')}`,
+    });
+  }
+  meals.sort((a, b) => a.at - b.at);
+
+  const planted: PlantedCase[] = [];
+  const replayed: { at: EpochMs; type: string; id: string; data: unknown }[] = [];
+  for (const meal of meals) {
+    const data = mealSoldOf(meal);
+    sold.set(meal.saleId, supervisedSaleOf(`ev-sold-${meal.saleId}`, data));
+    replayed.push({ at: meal.at, type: 'MealSold', id: `ev-sold-${meal.saleId}`, data });
+  }
+  // Voids spread over the month; the late ones well before its last days, so made before the migration.
+  const voided = meals.filter((_, index) => index % Math.floor(MIGRATED_SALES / MIGRATED_VOIDS) === 3);
+  voided.forEach((meal, index) => {
+    const late = index === 2 || index === 9;
+    const occurredAt = late
+      ? Math.round(instantOnDate(addDays(meal.date, 1), 9 * 60 + random() * 60))
+      : meal.at + Math.round((2 + random() * 8) * 60_000);
+    const reason = late ? '补录退款' : '顾客退餐';
+    replayed.push({
+      at: occurredAt,
+      type: 'SaleVoided',
+      id: `ev-void-${meal.saleId}`,
+      data: { saleId: meal.saleId, reason, voidedAt: recordedAt, occurredAt },
+    });
+    if (late)
+      planted.push({
+        kind: 'void-after-close',
+        saleIds: [meal.saleId],
+        note: `${meal.canteenId} sale of ${meal.date} voided the next morning, migrated`,
+      });
+  });
+  // The migration replays in the order things happened, all of it recorded on its morning.
+  replayed.sort((a, b) => a.at - b.at);
+  for (const entry of replayed) record(recordedAt, entry.type, entry.id, entry.data);
+  return { month, planted };
 }
