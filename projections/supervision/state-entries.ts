@@ -1,3 +1,4 @@
+import { STORED } from '../../domain/supervision/checks/check.ts';
 import { newSupervisionState, type SupervisionState } from '../../domain/supervision/supervision.ts';
 
 /**
@@ -33,8 +34,8 @@ interface TrackedCheck {
 /**
  * 按键保存的监管状态: the checks' state with every entry a check may have changed noted, so that a
  * page of events writes only those entries. An entry counts as changed when a check sets or deletes
- * it, or reads it through its record (it may then change it in place); listing a record's keys notes
- * nothing.
+ * it, or reads it through its record (it may then change it in place); listing a record's keys, or
+ * reading it through `readOnly(record)`, notes nothing.
  */
 export class TrackedSupervisionState {
   /** The state to fold facts into (`applySupervisionFact` changes it in place). */
@@ -128,6 +129,7 @@ export class TrackedSupervisionState {
   private trackRecord(part: string, record: Plain): Plain {
     return new Proxy(record, {
       get: (target, key) => {
+        if (key === STORED) return target;
         const value = target[key as string];
         if (typeof key === 'string' && value !== null && typeof value === 'object') this.note(part, key);
         return value;

@@ -29,7 +29,7 @@ export interface AfterDeathState {
   readonly deaths: Keyed<Death>;
   /**
    * Each elder's meals of the last `afterDeath.lateDeathDays` business dates, for a death recorded
-   * after them, by `elder|date`.
+   * after them, by `dayKey`.
    */
   readonly sales: Keyed<KeptSale[]>;
 }

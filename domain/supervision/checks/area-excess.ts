@@ -5,6 +5,7 @@ import {
   type Check,
   canteenAt,
   canteenLabel,
+  dayKey,
   deepFrozen,
   forgetDaysBefore,
   isKept,
@@ -33,7 +34,7 @@ export interface AreaExcessState {
   /** Where each registered elder lives now (`district|town`). */
   readonly residence: Keyed<string>;
   readonly registeredByArea: Keyed<number>;
-  /** Canteen days (`canteen|date`) of the last `lateArrivalDays` business dates. */
+  /** Canteen days (`dayKey`) of the last `lateArrivalDays` business dates. */
   readonly days: Keyed<CanteenDay>;
 }
 
@@ -71,7 +72,7 @@ export const areaExcess: Check<AreaExcessState> = {
         return unchanged(state);
       }
       case 'void': {
-        const day = state.days[`${fact.void.canteenId}|${fact.void.businessDate}`];
+        const day = state.days[dayKey(fact.void.canteenId, fact.void.businessDate)];
         if (!day || day.raised) return unchanged(state);
         for (const [elderId, sale] of Object.entries(day.elders)) {
           if (sale.saleId === fact.void.saleId) delete day.elders[elderId];
@@ -83,7 +84,7 @@ export const areaExcess: Check<AreaExcessState> = {
         if (sale.reimbursableFen <= 0 || sale.elderId === null) return unchanged(state);
         if (!isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays)))
           return unchanged(state);
-        const key = `${sale.canteenId}|${sale.businessDate}`;
+        const key = dayKey(sale.canteenId, sale.businessDate);
         const day = state.days[key] ?? { elders: {}, raised: false };
         if (day.raised || day.elders[sale.elderId]) return unchanged(state);
         state.days[key] = day;

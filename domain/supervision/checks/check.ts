@@ -42,15 +42,18 @@ export interface Check<State> {
 /** A record by key, owned and changed in place by its check. */
 export type Keyed<Value> = Record<string, Value>;
 
-/** The key of an elder's, card's, canteen's or cashier's entry for one business date: `id|date`. */
-export const dayKey = (id: string, date: BusinessDate): string => `${id}|${date}`;
+/**
+ * The key of an elder's, card's, canteen's or cashier's entry for one business date: `date|id`, the
+ * date first so that a day's new entries sit together in a store's index.
+ */
+export const dayKey = (id: string, date: BusinessDate): string => `${date}|${id}`;
 
 /**
  * The items kept under `id` for each business date from `from` to `to`, oldest date first: lists
- * kept by `id|date`, so that an item added writes only its day's list and a day is forgotten whole.
+ * kept by `dayKey`, so that an item added writes only its day's list and a day is forgotten whole.
  */
 export function itemsOnDates<Item>(
-  record: Keyed<Item[]>,
+  record: Readonly<Keyed<readonly Item[]>>,
   id: string,
   from: BusinessDate,
   to: BusinessDate,
@@ -63,9 +66,22 @@ export function itemsOnDates<Item>(
   return items;
 }
 
-/** Drops the entries of a record kept by `id|date` whose date is before `from`. */
+/** Drops the entries of a record kept by `dayKey` whose date is before `from`. */
 export function forgetDaysBefore(record: Keyed<unknown>, from: BusinessDate): void {
   for (const key of Object.keys(record)) if (dateOfKey(key) < from) delete record[key];
+}
+
+/**
+ * Asked of a keyed record for the record as stored. A projection that keeps the state entry by entry
+ * notes every entry read through a record as changed, since a check may change it in place; entries
+ * a check only reads, and never changes in place, are read from `readOnly(record)` instead, so that
+ * reading them writes nothing. A plain record does not answer it and is its own stored record.
+ */
+export const STORED: unique symbol = Symbol.for('zhucan.supervision.stored');
+
+/** The record as stored, for reads that change nothing (see `STORED`). */
+export function readOnly<Value>(record: Keyed<Value>): Readonly<Keyed<Value>> {
+  return (record as { [STORED]?: Keyed<Value> })[STORED] ?? record;
 }
 
 /** The value at `key`, made and kept there first when there is none. */
@@ -112,8 +128,8 @@ export function isKept(date: BusinessDate, from: BusinessDate | null): boolean {
   return from === null || date >= from;
 }
 
-/** The business date at the end of a `canteen|date` or `actor|date` key. */
-export const dateOfKey = (key: string): BusinessDate => key.slice(-10);
+/** The business date of a `dayKey`. */
+export const dateOfKey = (key: string): BusinessDate => key.slice(0, 10);
 
 /** Canteen versions by canteen id, in the order they take effect. */
 export type CanteenDirectory = Keyed<readonly SupervisedCanteen[]>;
@@ -133,7 +149,7 @@ export function canteenAt(
   at: EpochMs,
 ): SupervisedCanteen | null {
   let found: SupervisedCanteen | null = null;
-  for (const version of directory[canteenId] ?? []) {
+  for (const version of readOnly(directory)[canteenId] ?? []) {
     if (version.effectiveFrom === null || version.effectiveFrom <= at) found = version;
   }
   return found;

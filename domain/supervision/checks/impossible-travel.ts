@@ -18,6 +18,7 @@ import {
   keptFrom,
   laterDate,
   oneDecimal,
+  readOnly,
   unchanged,
   withCanteen,
 } from './check.ts';
@@ -37,7 +38,7 @@ export interface ImpossibleTravelState {
   readonly canteens: CanteenDirectory;
   /**
    * Taps at canteens with a location, by card: those a sale arriving up to `lateArrivalDays` late
-   * can be compared with (its date, and the window before it), by `card|date`.
+   * can be compared with (its date, and the window before it), by `dayKey`.
    */
   readonly taps: Keyed<Tap[]>;
 }
@@ -67,8 +68,9 @@ export const impossibleTravel: Check<ImpossibleTravelState> = {
     const cardUid = sale.cardUid as string;
     const location = canteenAt(state.canteens, sale.canteenId, sale.occurredAt)?.location ?? null;
     const windowDays = Math.ceil(settings.impossibleTravel.windowHours / 24);
+    // Taps are never changed once kept: reading them writes nothing.
     const earlier = itemsOnDates(
-      state.taps,
+      readOnly(state.taps),
       cardUid,
       addDays(sale.businessDate, -windowDays),
       addDays(sale.businessDate, windowDays),

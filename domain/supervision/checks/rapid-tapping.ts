@@ -3,6 +3,7 @@ import type { EpochMs } from '../../time/shanghai-time.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import {
   type Check,
+  dayKey,
   deepFrozen,
   entryOf,
   forgetDaysBefore,
@@ -56,7 +57,7 @@ export const rapidTapping: Check<RapidTappingState> = {
     if (!isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays))) return unchanged(state);
     const cardUid = fact.sale.cardUid;
     const actor = sale.cashierId === null ? `terminal ${sale.terminalId}` : `cashier ${sale.cashierId}`;
-    const key = `${actor}|${sale.businessDate}`;
+    const key = dayKey(actor, sale.businessDate);
     const taps = entryOf(state.taps, key, () => []);
     if (taps.some((tap) => tap.saleId === sale.saleId)) return unchanged(state);
     const tap: Tap = {

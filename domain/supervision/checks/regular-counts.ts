@@ -4,6 +4,7 @@ import type { SupervisedSale } from '../facts.ts';
 import {
   type Check,
   canteenLabel,
+  dayKey,
   deepFrozen,
   endedThrough,
   entryOf,
@@ -29,7 +30,7 @@ interface CountedDay {
 
 export interface RegularCountsState {
   ended: BusinessDate | null;
-  /** The days not ended yet, by `canteen|date`. */
+  /** The days not ended yet, by `dayKey`. */
   readonly open: Keyed<OpenDay>;
   /** The last `windowDays` open days of each canteen that ended, oldest first. */
   readonly history: Keyed<CountedDay[]>;
@@ -59,7 +60,7 @@ export const regularCounts: Check<RegularCountsState> = {
     if (fact.type === 'sale' && isCardMeal(fact.sale)) {
       const sale = fact.sale;
       if (state.ended === null || isAfter(sale.businessDate, state.ended)) {
-        const key = `${sale.canteenId}|${sale.businessDate}`;
+        const key = dayKey(sale.canteenId, sale.businessDate);
         const day = entryOf<OpenDay>(state.open, key, () => ({
           canteenId: sale.canteenId,
           businessDate: sale.businessDate,
@@ -71,7 +72,7 @@ export const regularCounts: Check<RegularCountsState> = {
       }
     }
     if (fact.type === 'void') {
-      const day = state.open[`${fact.void.canteenId}|${fact.void.businessDate}`];
+      const day = state.open[dayKey(fact.void.canteenId, fact.void.businessDate)];
       if (day) {
         delete day.sales[fact.void.saleId];
         delete day.unsubsidised[fact.void.saleId];

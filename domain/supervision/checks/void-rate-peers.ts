@@ -4,6 +4,7 @@ import type { SupervisionSettings } from '../settings.ts';
 import {
   type Check,
   canteenLabel,
+  dayKey,
   deepFrozen,
   endedThrough,
   entryOf,
@@ -33,7 +34,7 @@ interface CountedDay {
 
 export interface VoidRatePeersState {
   ended: BusinessDate | null;
-  /** The days not ended yet, by `canteen|date`, with the voids recorded by then. */
+  /** The days not ended yet, by `dayKey`, with the voids recorded by then. */
   readonly open: Keyed<OpenDay>;
   /** Each canteen's last `windowDays` ended open days (flagged or not), oldest first: counts only. */
   readonly recent: Keyed<CountedDay[]>;
@@ -71,7 +72,7 @@ export const voidRatePeers: Check<VoidRatePeersState> = {
     if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
     const isOpen = (date: BusinessDate) => state.ended === null || isAfter(date, state.ended);
     const dayOf = (canteenId: string, businessDate: BusinessDate) =>
-      entryOf(state.open, `${canteenId}|${businessDate}`, () => ({
+      entryOf(state.open, dayKey(canteenId, businessDate), () => ({
         canteenId,
         businessDate,
         sales: 0,

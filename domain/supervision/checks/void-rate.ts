@@ -4,6 +4,7 @@ import type { SupervisionSettings } from '../settings.ts';
 import {
   type Check,
   canteenLabel,
+  dayKey,
   deepFrozen,
   endedThrough,
   entryOf,
@@ -26,7 +27,7 @@ interface OpenDay {
 
 export interface VoidRateState {
   ended: BusinessDate | null;
-  /** The days not ended yet, by `canteen|date`. */
+  /** The days not ended yet, by `dayKey`. */
   readonly open: Keyed<OpenDay>;
   /** Sales and voids of each canteen's last `baselineDays` unflagged days, the canteen's usual rate. */
   readonly baseline: Keyed<{ readonly sales: number; readonly voids: number }[]>;
@@ -48,7 +49,7 @@ export const voidRate: Check<VoidRateState> = {
     if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
     const isOpen = (date: BusinessDate) => state.ended === null || isAfter(date, state.ended);
     const dayOf = (canteenId: string, businessDate: BusinessDate) =>
-      entryOf(state.open, `${canteenId}|${businessDate}`, () => ({
+      entryOf(state.open, dayKey(canteenId, businessDate), () => ({
         canteenId,
         businessDate,
         sales: 0,
