@@ -147,6 +147,7 @@ export function* cityMonth(options: CityMonthOptions): Generator<{ day: number; 
               canteenId: sale.canteenId,
               terminalId: sale.terminalId,
               cashierId: sale.cashierId,
+              elderId: sale.elderId,
               businessDate: sale.businessDate,
               saleOccurredAt: at,
               voidedAt,

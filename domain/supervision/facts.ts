@@ -56,6 +56,8 @@ export interface SupervisedVoid {
   readonly canteenId: string;
   readonly terminalId: string;
   readonly cashierId: string | null;
+  /** The elder of the voided sale, when it was an elder's. */
+  readonly elderId: string | null;
   readonly businessDate: BusinessDate;
   readonly saleOccurredAt: EpochMs;
   /**
@@ -166,7 +168,14 @@ export function supervisedSaleOf(eventId: string, sold: MealSoldData): Supervise
 /** What a void needs of the sale it voids, whose `MealSold` precedes it in the sale's stream. */
 export type VoidedSale = Pick<
   SupervisedSale,
-  'eventId' | 'canteenId' | 'terminalId' | 'cashierId' | 'businessDate' | 'occurredAt' | 'reimbursableFen'
+  | 'eventId'
+  | 'canteenId'
+  | 'terminalId'
+  | 'cashierId'
+  | 'elderId'
+  | 'businessDate'
+  | 'occurredAt'
+  | 'reimbursableFen'
 >;
 
 /**
@@ -181,6 +190,7 @@ export function supervisedVoidOf(eventId: string, voided: SaleVoidedData, sold: 
     canteenId: sold.canteenId,
     terminalId: sold.terminalId,
     cashierId: sold.cashierId,
+    elderId: sold.elderId,
     businessDate: sold.businessDate,
     saleOccurredAt: sold.occurredAt,
     voidedAt: voided.occurredAt ?? voided.voidedAt,

@@ -70,14 +70,14 @@ export class TrackedSupervisionState {
   /** The state the entries hold, as `entries()` gave them. */
   static fromEntries(entries: Iterable<StateEntry>): TrackedSupervisionState {
     const plain = newSupervisionState() as unknown as Record<string, Plain>;
-    for (const { part, key, json } of entries) {
-      const [name = '', field] = part.split('.');
-      const fields = plain[name];
-      if (!fields) throw new Error(`stored supervision state has an unknown part ${part}`);
-      const value = JSON.parse(json) as unknown;
-      if (field === undefined) fields[key] = value;
-      else (fields[field] as Plain)[key] = value;
-    }
+    for (const entry of entries) placeEntry(plain, entry);
+    return new TrackedSupervisionState(plain as unknown as SupervisionState);
+  }
+
+  /** The state the entries hold, read as they come (a province's state is never one list). */
+  static async fromStoredEntries(entries: AsyncIterable<StateEntry>): Promise<TrackedSupervisionState> {
+    const plain = newSupervisionState() as unknown as Record<string, Plain>;
+    for await (const entry of entries) placeEntry(plain, entry);
     return new TrackedSupervisionState(plain as unknown as SupervisionState);
   }
 
@@ -157,4 +157,14 @@ export class TrackedSupervisionState {
       },
     });
   }
+}
+
+/** Puts a stored entry back in its place in a plain state. */
+function placeEntry(plain: Record<string, Plain>, { part, key, json }: StateEntry): void {
+  const [name = '', field] = part.split('.');
+  const fields = plain[name];
+  if (!fields) throw new Error(`stored supervision state has an unknown part ${part}`);
+  const value = JSON.parse(json) as unknown;
+  if (field === undefined) fields[key] = value;
+  else (fields[field] as Plain)[key] = value;
 }

@@ -80,7 +80,7 @@ describe('the checks’ state kept entry by entry', () => {
       [
         `afterDeath.sales ${dayKey(sale.sale.elderId as string, date)}`,
         `impossibleTravel.taps ${dayKey(sale.sale.cardUid as string, date)}`,
-        `rapidTapping.taps ${dayKey(`cashier ${sale.sale.cashierId}`, date)}`,
+        `rapidTapping.taps ${dayKey(`cashier ${sale.sale.cashierId}`, date)}|${Math.floor(sale.sale.occurredAt / 3_600_000)}`,
         `regularCounts.open ${dayKey(sale.sale.canteenId, date)}`,
         `retiredCard.sales ${dayKey(sale.sale.cardUid as string, date)}`,
         `voidRate.open ${dayKey(sale.sale.canteenId, date)}`,

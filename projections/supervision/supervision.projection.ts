@@ -249,11 +249,12 @@ async function salesVoidedIn(
     canteen_id: string;
     terminal_id: string;
     cashier_id: string | null;
+    elder_id: string | null;
     business_date: string;
     occurred_ms: string;
     reimbursable_fen: string;
   }>`
-    SELECT sale_id, event_id, canteen_id, terminal_id, cashier_id, business_date::text AS business_date,
+    SELECT sale_id, event_id, canteen_id, terminal_id, cashier_id, elder_id, business_date::text AS business_date,
       occurred_ms, reimbursable_fen
     FROM ${sql.id(schema, 'supervised_sales')} WHERE sale_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(voided)}::jsonb))`.execute(
     trx,
@@ -264,6 +265,7 @@ async function salesVoidedIn(
       canteenId: row.canteen_id,
       terminalId: row.terminal_id,
       cashierId: row.cashier_id,
+      elderId: row.elder_id,
       businessDate: row.business_date,
       occurredAt: Number(row.occurred_ms),
       reimbursableFen: Number(row.reimbursable_fen) as VoidedSale['reimbursableFen'],
@@ -304,7 +306,7 @@ async function loadState(trx: Transaction<unknown>, schema: string): Promise<Kep
   const stored = await sql<{ settings: SupervisionSettings }>`SELECT settings FROM ${table}`.execute(trx);
   const row = stored.rows[0];
   if (!row) throw new Error(`${schema}.supervision_state has no row`);
-  const tracked = TrackedSupervisionState.fromEntries(await readEntries(trx, schema));
+  const tracked = await TrackedSupervisionState.fromStoredEntries(readEntries(trx, schema));
   return { appliedThrough: appliedThrough ?? '', tracked, settings: row.settings };
 }
 

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { DEFAULT_SUPERVISION_SETTINGS } from '../../domain/supervision/settings.ts';
 import { type StateEntry, TrackedSupervisionState } from './state-entries.ts';
 
@@ -90,14 +90,21 @@ export async function deleteEntries(
     WHERE e.part = d.part AND e.key = d.key`.execute(db);
 }
 
-/** Every entry of the checks' state. */
-export async function readEntries(
+/** Every entry of the checks' state, read in pages so that a province's state is never one answer. */
+export async function* readEntries(
   db: Kysely<unknown> | Transaction<unknown>,
   schema: string,
-): Promise<StateEntry[]> {
-  const { rows } = await sql<StateEntry>`
-    SELECT part, key, coalesce(value::text, 'null') AS json FROM ${sql.id(schema, 'supervision_entries')}`.execute(
-    db,
-  );
-  return rows;
+  pageSize = 20_000,
+): AsyncGenerator<StateEntry> {
+  let after: { part: string; key: string } | null = null;
+  for (;;) {
+    const from: RawBuilder<unknown> = after ? sql`WHERE (part, key) > (${after.part}, ${after.key})` : sql``;
+    const { rows }: { rows: StateEntry[] } = await sql<StateEntry>`
+      SELECT part, key, coalesce(value::text, 'null') AS json FROM ${sql.id(schema, 'supervision_entries')}
+      ${from} ORDER BY part, key LIMIT ${pageSize}`.execute(db);
+    yield* rows;
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = last;
+  }
 }

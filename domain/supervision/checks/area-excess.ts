@@ -7,11 +7,13 @@ import {
   canteenLabel,
   dayKey,
   deepFrozen,
+  entryOf,
   forgetDaysBefore,
   isKept,
   type Keyed,
   keptFrom,
   laterDate,
+  readOnly,
   unchanged,
   withCanteen,
 } from './check.ts';
@@ -22,8 +24,8 @@ interface ElderSale {
 }
 
 interface CanteenDay {
-  /** The first subsidised sale of each elder that day. */
-  readonly elders: Keyed<ElderSale>;
+  /** Different elders subsidised that day (their first sales are kept in `dayElders`). */
+  elders: number;
   raised: boolean;
 }
 
@@ -36,6 +38,8 @@ export interface AreaExcessState {
   readonly registeredByArea: Keyed<number>;
   /** Canteen days (`dayKey`) of the last `lateArrivalDays` business dates. */
   readonly days: Keyed<CanteenDay>;
+  /** The first subsidised sale of each elder at a canteen that day, by `dayKey|elder`. */
+  readonly dayElders: Keyed<ElderSale>;
 }
 
 /**
@@ -49,13 +53,21 @@ export const areaExcess: Check<AreaExcessState> = {
   name: 'area-excess',
   kinds: ['area-excess'],
   order: 'recorded',
-  initialState: deepFrozen({ latest: null, canteens: {}, residence: {}, registeredByArea: {}, days: {} }),
+  initialState: deepFrozen({
+    latest: null,
+    canteens: {},
+    residence: {},
+    registeredByArea: {},
+    days: {},
+    dayElders: {},
+  }),
   apply(state, fact, settings) {
     const latest = laterDate(state.latest, fact);
     if (latest !== null) {
       state.latest = latest;
       const from = keptFrom(latest, settings.lateArrivalDays) as BusinessDate;
       forgetDaysBefore(state.days, from);
+      forgetDaysBefore(state.dayElders, from);
     }
     switch (fact.type) {
       case 'canteen':
@@ -72,11 +84,13 @@ export const areaExcess: Check<AreaExcessState> = {
         return unchanged(state);
       }
       case 'void': {
-        const day = state.days[dayKey(fact.void.canteenId, fact.void.businessDate)];
+        const key = dayKey(fact.void.canteenId, fact.void.businessDate);
+        const elderKey = `${key}|${fact.void.elderId}`;
+        if (readOnly(state.dayElders)[elderKey]?.saleId !== fact.void.saleId) return unchanged(state);
+        const day = state.days[key];
         if (!day || day.raised) return unchanged(state);
-        for (const [elderId, sale] of Object.entries(day.elders)) {
-          if (sale.saleId === fact.void.saleId) delete day.elders[elderId];
-        }
+        delete state.dayElders[elderKey];
+        day.elders -= 1;
         return unchanged(state);
       }
       case 'sale': {
@@ -85,13 +99,13 @@ export const areaExcess: Check<AreaExcessState> = {
         if (!isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays)))
           return unchanged(state);
         const key = dayKey(sale.canteenId, sale.businessDate);
-        const day = state.days[key] ?? { elders: {}, raised: false };
-        if (day.raised || day.elders[sale.elderId]) return unchanged(state);
-        state.days[key] = day;
-        const elders = day.elders;
-        elders[sale.elderId] = { saleId: sale.saleId, eventId: sale.eventId };
+        const elderKey = `${key}|${sale.elderId}`;
+        if (readOnly(state.days)[key]?.raised || readOnly(state.dayElders)[elderKey]) return unchanged(state);
+        const day = entryOf(state.days, key, () => ({ elders: 0, raised: false }));
+        state.dayElders[elderKey] = { saleId: sale.saleId, eventId: sale.eventId };
+        day.elders += 1;
         const canteen = canteenAt(state.canteens, sale.canteenId, sale.occurredAt);
-        const count = Object.keys(elders).length;
+        const count = day.elders;
         const registered = canteen
           ? (state.registeredByArea[`${canteen.district}|${canteen.town}`] ?? 0)
           : null;
@@ -110,7 +124,7 @@ export const areaExcess: Check<AreaExcessState> = {
             excessAlert(
               sale.canteenId,
               sale.businessDate,
-              elders,
+              eldersOf(state.dayElders, key),
               registered,
               canteen.district,
               canteen.town,
@@ -125,16 +139,24 @@ export const areaExcess: Check<AreaExcessState> = {
   },
 };
 
+/** The first sales of the elders subsidised at a canteen on a day (a scan, for an alert only). */
+function eldersOf(dayElders: Keyed<ElderSale>, key: string): ElderSale[] {
+  const stored = readOnly(dayElders);
+  const prefix = `${key}|`;
+  return Object.keys(stored)
+    .filter((elderKey) => elderKey.startsWith(prefix))
+    .map((elderKey) => stored[elderKey] as ElderSale);
+}
+
 function excessAlert(
   canteenId: string,
   businessDate: BusinessDate,
-  elders: Keyed<ElderSale>,
+  sales: readonly ElderSale[],
   registered: number,
   district: string,
   town: string,
   name: string,
 ) {
-  const sales = Object.values(elders);
   const count = sales.length;
   return alertOf({
     kind: 'area-excess',

@@ -76,8 +76,17 @@ function canteen(
 
 function voidOf(fact: SupervisionFact, voidedAt: number): SupervisionFact {
   if (fact.type !== 'sale') throw new Error('not a sale');
-  const { saleId, eventId, canteenId, terminalId, cashierId, businessDate, occurredAt, reimbursableFen } =
-    fact.sale;
+  const {
+    saleId,
+    eventId,
+    canteenId,
+    terminalId,
+    cashierId,
+    elderId,
+    businessDate,
+    occurredAt,
+    reimbursableFen,
+  } = fact.sale;
   return {
     type: 'void',
     void: {
@@ -87,6 +96,7 @@ function voidOf(fact: SupervisionFact, voidedAt: number): SupervisionFact {
       canteenId,
       terminalId,
       cashierId,
+      elderId,
       businessDate,
       saleOccurredAt: occurredAt,
       voidedAt,

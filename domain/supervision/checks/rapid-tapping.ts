@@ -11,8 +11,11 @@ import {
   type Keyed,
   keptFrom,
   laterDate,
+  readOnly,
   unchanged,
 } from './check.ts';
+
+const HOUR_MS = 3_600_000;
 
 interface Tap {
   readonly saleId: string;
@@ -25,7 +28,10 @@ interface Tap {
 export interface RapidTappingState {
   /** The latest business date seen (see `laterDate`). */
   latest: BusinessDate | null;
-  /** Card taps by cashier (or terminal) and business date, in time order, of the last `lateArrivalDays` dates. */
+  /**
+   * Card taps of the last `lateArrivalDays` dates by cashier (or terminal), business date and hour
+   * (`dayKey|hour`), each hour's in time order: a tap writes its hour's list only.
+   */
   readonly taps: Keyed<Tap[]>;
   /** Cashier days already raised: one alert per cashier and day. */
   readonly raised: Keyed<true>;
@@ -58,7 +64,9 @@ export const rapidTapping: Check<RapidTappingState> = {
     const cardUid = fact.sale.cardUid;
     const actor = sale.cashierId === null ? `terminal ${sale.terminalId}` : `cashier ${sale.cashierId}`;
     const key = dayKey(actor, sale.businessDate);
-    const taps = entryOf(state.taps, key, () => []);
+    const hourOf = (at: EpochMs) => Math.floor(at / HOUR_MS);
+    const hour = hourOf(sale.occurredAt);
+    const taps = entryOf(state.taps, `${key}|${hour}`, () => []);
     if (taps.some((tap) => tap.saleId === sale.saleId)) return unchanged(state);
     const tap: Tap = {
       saleId: sale.saleId,
@@ -76,12 +84,13 @@ export const rapidTapping: Check<RapidTappingState> = {
     const { cards, windowSeconds } = settings.rapidTapping;
     const windowMs = windowSeconds * 1000;
     // Only windows holding the new tap can have changed: those starting up to a window before it,
-    // which hold taps up to a window after it.
-    let low = index;
-    while (low > 0 && (taps[low - 1] as Tap).at >= tap.at - windowMs) low -= 1;
-    let high = index + 1;
-    while (high < taps.length && (taps[high] as Tap).at <= tap.at + windowMs) high += 1;
-    const near = taps.slice(low, high);
+    // which hold taps up to a window after it (in the hours around it, only read).
+    const near: Tap[] = [];
+    for (let other = hourOf(tap.at - windowMs); other <= hourOf(tap.at + windowMs); other += 1) {
+      const hourTaps = other === hour ? taps : (readOnly(state.taps)[`${key}|${other}`] ?? []);
+      for (const candidate of hourTaps)
+        if (candidate.at >= tap.at - windowMs && candidate.at <= tap.at + windowMs) near.push(candidate);
+    }
     for (const start of near) {
       if (start.at > tap.at) break;
       const inWindow = near.filter((other) => other.at >= start.at && other.at <= start.at + windowMs);

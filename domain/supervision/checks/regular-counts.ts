@@ -9,6 +9,7 @@ import {
   endedThrough,
   entryOf,
   type Keyed,
+  readOnly,
   unchanged,
 } from './check.ts';
 
@@ -23,7 +24,8 @@ interface OpenDay {
 
 interface CountedDay {
   readonly businessDate: BusinessDate;
-  readonly sales: Keyed<string>;
+  /** Subsidised meals of the day (its sales are kept in `daySales`). */
+  readonly subsidised: number;
   /** Card meals of the day, subsidised or not (only the count is kept once the day has ended). */
   readonly cardMeals: number;
 }
@@ -32,8 +34,13 @@ export interface RegularCountsState {
   ended: BusinessDate | null;
   /** The days not ended yet, by `dayKey`. */
   readonly open: Keyed<OpenDay>;
-  /** The last `windowDays` open days of each canteen that ended, oldest first. */
+  /** The counts of the last `windowDays` open days of each canteen that ended, oldest first. */
   readonly history: Keyed<CountedDay[]>;
+  /**
+   * The subsidised sales (sale id → `MealSold` event id) of those days, by `dayKey`: named by an
+   * alert, written once when the day ends and dropped when it leaves the window.
+   */
+  readonly daySales: Keyed<Keyed<string>>;
   /** Canteen months already raised, one alert per canteen and month; forgotten once the month has ended. */
   readonly raised: Keyed<true>;
   /** Each canteen's name, as registered last. */
@@ -54,7 +61,7 @@ export const regularCounts: Check<RegularCountsState> = {
   name: 'regular-counts',
   kinds: ['regular-counts'],
   order: 'recorded',
-  initialState: deepFrozen({ ended: null, open: {}, history: {}, raised: {}, names: {} }),
+  initialState: deepFrozen({ ended: null, open: {}, history: {}, daySales: {}, raised: {}, names: {} }),
   apply(state, fact, settings) {
     if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
     if (fact.type === 'sale' && isCardMeal(fact.sale)) {
@@ -125,17 +132,19 @@ function closeDays(
     const subsidised = Object.keys(day.sales).length;
     history.push({
       businessDate: day.businessDate,
-      sales: day.sales,
+      subsidised,
       cardMeals: subsidised + Object.keys(day.unsubsidised).length,
     });
-    if (history.length > settings.windowDays) history.splice(0, history.length - settings.windowDays);
+    state.daySales[key] = day.sales;
+    for (const left of history.splice(0, Math.max(0, history.length - settings.windowDays)))
+      delete state.daySales[dayKey(day.canteenId, left.businessDate)];
     if (history.length < settings.windowDays) continue;
     const month = monthKeyOf(day.businessDate);
     const raisedKey = `${day.canteenId}|${month}`;
     if (state.raised[raisedKey]) continue;
     const bySubsidy = seriesOf(
       false,
-      history.map((counted) => Object.keys(counted.sales).length),
+      history.map((counted) => counted.subsidised),
     );
     const byCard = seriesOf(
       true,
@@ -148,6 +157,9 @@ function closeDays(
     state.raised[raisedKey] = true;
     const other = series === bySubsidy ? byCard : bySubsidy;
     const first = history[0]?.businessDate ?? day.businessDate;
+    const sales = history.map(
+      (counted) => readOnly(state.daySales)[dayKey(day.canteenId, counted.businessDate)] ?? {},
+    );
     const { min, max } = rangeOf(series);
     const otherRange = rangeOf(other);
     const { cv, mean, counts } = series;
@@ -165,8 +177,8 @@ function closeDays(
         severity: cv <= settings.maxCoefficientOfVariation / 2 ? 'high' : 'medium',
         canteenId: day.canteenId,
         businessDate: day.businessDate,
-        saleIds: history.flatMap((counted) => Object.keys(counted.sales)),
-        eventIds: history.flatMap((counted) => Object.values(counted.sales)),
+        saleIds: sales.flatMap((day) => Object.keys(day)),
+        eventIds: sales.flatMap((day) => Object.values(day)),
         explanation: {
           zh: `${label} 自 ${first} 至 ${day.businessDate} 连续 ${counts.length} 个营业日每日${zhSeries}数${min === max ? `均为 ${min} 份` : `在 ${min}–${max} 份之间`}（平均 ${mean.toFixed(1)} 份，变异系数 ${cv.toFixed(3)}，阈值 ${settings.maxCoefficientOfVariation}），过于规律；同期${zhOther}`,
           en: `${label} served ${min === max ? `exactly ${min}` : `between ${min} and ${max}`} ${enSeries} on each of ${counts.length} open days from ${first} to ${day.businessDate} (mean ${mean.toFixed(1)}, coefficient of variation ${cv.toFixed(3)}, threshold ${settings.maxCoefficientOfVariation}): too regular; over the same days, ${enOther}`,
