@@ -1,10 +1,14 @@
 import { STORED } from '../../domain/supervision/checks/check.ts';
-import { newSupervisionState, type SupervisionState } from '../../domain/supervision/supervision.ts';
+import {
+  newSupervisionState,
+  SUPERVISION_CHECKS,
+  type SupervisionState,
+} from '../../domain/supervision/supervision.ts';
 
 /**
  * One stored piece of the checks' state. Each check's object-valued fields are keyed records kept
- * entry by entry (part `check.field`, key the record's key); its other fields are single values
- * (part `check`, key the field's name).
+ * entry by entry (part `check.field`, key the record's key; a record kept by day, `ByDay`, by
+ * `date|id`); its other fields are single values (part `check`, key the field's name).
  */
 export interface StateEntry {
   readonly part: string;
@@ -14,14 +18,26 @@ export interface StateEntry {
 }
 
 export interface StateChanges {
-  readonly written: readonly StateEntry[];
+  /** Days of a `ByDay` record dropped whole: every entry of `part` whose key starts with `date|`. */
+  readonly deletedDays: readonly { readonly part: string; readonly date: string }[];
   readonly deleted: readonly { readonly part: string; readonly key: string }[];
+  readonly written: readonly StateEntry[];
 }
 
 type Plain = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Plain =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The parts kept by day (`ByDay`): `check.field`. */
+const BY_DAY: ReadonlySet<string> = new Set(
+  Object.entries(SUPERVISION_CHECKS).flatMap(([name, check]) =>
+    ((check as { byDay?: readonly string[] }).byDay ?? []).map((field) => `${name}.${field}`),
+  ),
+);
+
+const DATE_LENGTH = 'YYYY-MM-DD'.length;
+const dayEntryKey = (date: string, id: string) => `${date}|${id}`;
 
 /** A check's state: its fields (records tracked in place) and its records as stored. */
 interface TrackedCheck {
@@ -35,13 +51,16 @@ interface TrackedCheck {
  * 按键保存的监管状态: the checks' state with every entry a check may have changed noted, so that a
  * page of events writes only those entries. An entry counts as changed when a check sets or deletes
  * it, or reads it through its record (it may then change it in place); listing a record's keys, or
- * reading it through `readOnly(record)`, notes nothing.
+ * reading it through `readOnly(record)`, notes nothing. A day of a `ByDay` record deleted whole is
+ * noted as such, and stored as one deletion of the day's range of keys.
  */
 export class TrackedSupervisionState {
   /** The state to fold facts into (`applySupervisionFact` changes it in place). */
   readonly state: SupervisionState;
   private readonly checks: readonly TrackedCheck[];
   private changed = new Map<string, Set<string>>();
+  private deletedDays = new Map<string, Set<string>>();
+  private readonly dayProxies = new WeakMap<Plain, Plain>();
 
   private constructor(plain: SupervisionState) {
     const top = plain as unknown as Plain;
@@ -51,8 +70,9 @@ export class TrackedSupervisionState {
       const records = new Map<string, Plain>();
       for (const [field, value] of Object.entries(fields)) {
         if (!isRecord(value)) continue;
+        const part = `${name}.${field}`;
         records.set(field, value);
-        fields[field] = this.trackRecord(`${name}.${field}`, value);
+        fields[field] = BY_DAY.has(part) ? this.trackDays(part, value) : this.trackRecord(part, value);
       }
       const tracked = this.trackFields(name, fields);
       top[name] = tracked;
@@ -87,9 +107,17 @@ export class TrackedSupervisionState {
     for (const { name, fields, records } of this.checks) {
       for (const [field, value] of Object.entries(fields))
         if (!records.has(field)) entries.push({ part: name, key: field, json: JSON.stringify(value) });
-      for (const [field, record] of records)
-        for (const [key, entry] of Object.entries(record))
-          entries.push({ part: `${name}.${field}`, key, json: JSON.stringify(entry) });
+      for (const [field, record] of records) {
+        const part = `${name}.${field}`;
+        if (!BY_DAY.has(part)) {
+          for (const [key, entry] of Object.entries(record))
+            entries.push({ part, key, json: JSON.stringify(entry) });
+          continue;
+        }
+        for (const [date, day] of Object.entries(record as Record<string, Plain>))
+          for (const [id, entry] of Object.entries(day))
+            entries.push({ part, key: dayEntryKey(date, id), json: JSON.stringify(entry) });
+      }
     }
     return entries;
   }
@@ -97,8 +125,9 @@ export class TrackedSupervisionState {
   /** The entries changed since the last call, as they are now; forgets them. */
   takeChanges(): StateChanges {
     const top = this.state as unknown as Plain;
-    const written: StateEntry[] = [];
+    const deletedDays: { part: string; date: string }[] = [];
     const deleted: { part: string; key: string }[] = [];
+    const written: StateEntry[] = [];
     for (const { name, tracked, fields, records } of this.checks) {
       if (top[name] !== tracked)
         throw new Error(`the ${name} check replaced its state instead of changing it`);
@@ -106,15 +135,20 @@ export class TrackedSupervisionState {
         written.push({ part: name, key: field, json: JSON.stringify(fields[field]) });
       for (const [field, record] of records) {
         const part = `${name}.${field}`;
+        const byDay = BY_DAY.has(part);
+        for (const date of this.deletedDays.get(part) ?? []) deletedDays.push({ part, date });
         for (const key of this.changed.get(part) ?? []) {
-          const entry = record[key];
+          const entry = byDay
+            ? (record[key.slice(0, DATE_LENGTH)] as Plain | undefined)?.[key.slice(DATE_LENGTH + 1)]
+            : record[key];
           if (entry === undefined) deleted.push({ part, key });
           else written.push({ part, key, json: JSON.stringify(entry) });
         }
       }
     }
     this.changed = new Map();
-    return { written, deleted };
+    this.deletedDays = new Map();
+    return { deletedDays, deleted, written };
   }
 
   private note(part: string, key: string): void {
@@ -126,24 +160,67 @@ export class TrackedSupervisionState {
     keys.add(key);
   }
 
-  private trackRecord(part: string, record: Plain): Plain {
+  private trackRecord(part: string, record: Plain, keyOf = (key: string) => key): Plain {
     return new Proxy(record, {
       get: (target, key) => {
         if (key === STORED) return target;
         const value = target[key as string];
-        if (typeof key === 'string' && value !== null && typeof value === 'object') this.note(part, key);
+        if (typeof key === 'string' && value !== null && typeof value === 'object')
+          this.note(part, keyOf(key));
         return value;
       },
       set: (target, key, value) => {
-        if (typeof key === 'string') this.note(part, key);
+        if (typeof key === 'string') this.note(part, keyOf(key));
         target[key as string] = value;
         return true;
       },
       deleteProperty: (target, key) => {
-        if (typeof key === 'string') this.note(part, key);
+        if (typeof key === 'string') this.note(part, keyOf(key));
         return delete target[key as string];
       },
     });
+  }
+
+  /** A `ByDay` record: its days answer records tracked by `date|id`; a day deleted is noted whole. */
+  private trackDays(part: string, record: Plain): Plain {
+    const dayOf = (date: string, day: Plain): Plain => {
+      let tracked = this.dayProxies.get(day);
+      if (!tracked) {
+        tracked = this.trackRecord(part, day, (id) => dayEntryKey(date, id));
+        this.dayProxies.set(day, tracked);
+      }
+      return tracked;
+    };
+    return new Proxy(record, {
+      get: (target, date) => {
+        if (date === STORED) return target;
+        const day = target[date as string];
+        return typeof date === 'string' && isRecord(day) ? dayOf(date, day) : day;
+      },
+      set: (target, date, day) => {
+        if (typeof date !== 'string' || !isRecord(day))
+          throw new Error(`${part} keeps records by day: ${String(date)} is not one`);
+        target[date] = day;
+        for (const id of Object.keys(day)) this.note(part, dayEntryKey(date, id));
+        return true;
+      },
+      deleteProperty: (target, date) => {
+        if (typeof date !== 'string') return false;
+        this.deleteDay(part, date);
+        return delete target[date];
+      },
+    });
+  }
+
+  private deleteDay(part: string, date: string): void {
+    const keys = this.changed.get(part);
+    if (keys) for (const key of keys) if (key.startsWith(`${date}|`)) keys.delete(key);
+    let dates = this.deletedDays.get(part);
+    if (!dates) {
+      dates = new Set();
+      this.deletedDays.set(part, dates);
+    }
+    dates.add(date);
   }
 
   private trackFields(name: string, checkState: Plain): Plain {
@@ -165,6 +242,16 @@ function placeEntry(plain: Record<string, Plain>, { part, key, json }: StateEntr
   const fields = plain[name];
   if (!fields) throw new Error(`stored supervision state has an unknown part ${part}`);
   const value = JSON.parse(json) as unknown;
-  if (field === undefined) fields[key] = value;
-  else (fields[field] as Plain)[key] = value;
+  if (field === undefined) {
+    fields[key] = value;
+    return;
+  }
+  const record = fields[field] as Plain;
+  if (!BY_DAY.has(part)) {
+    record[key] = value;
+    return;
+  }
+  const date = key.slice(0, DATE_LENGTH);
+  record[date] ??= {};
+  (record[date] as Plain)[key.slice(DATE_LENGTH + 1)] = value;
 }

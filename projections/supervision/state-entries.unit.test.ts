@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../domain/supervision/alert.ts';
-import { dayKey } from '../../domain/supervision/checks/check.ts';
+import { dayEntryOf, dayKey, forgetDaysBefore } from '../../domain/supervision/checks/check.ts';
 import { DEFAULT_SUPERVISION_SETTINGS } from '../../domain/supervision/settings.ts';
 import {
   applySupervisionFact,
@@ -17,6 +17,9 @@ const sorted = (entries: readonly StateEntry[]) =>
 
 /** What a table of entries holds after each page's changes are written to it. */
 function applyChanges(table: Map<string, StateEntry>, changes: StateChanges): void {
+  for (const { part, date } of changes.deletedDays)
+    for (const [key, entry] of table)
+      if (entry.part === part && entry.key.startsWith(`${date}|`)) table.delete(key);
   for (const entry of changes.written) table.set(keyOf(entry), entry);
   for (const entry of changes.deleted) table.delete(keyOf(entry));
 }
@@ -65,7 +68,7 @@ describe('the checks’ state kept entry by entry', () => {
     for (const fact of upToLast) applySupervisionFact(tracked.state, fact, settings);
     const all = tracked.takeChanges();
     expect(all.written.length).toBeGreaterThan(100);
-    expect(tracked.takeChanges()).toEqual({ written: [], deleted: [] });
+    expect(tracked.takeChanges()).toEqual({ deletedDays: [], deleted: [], written: [] });
     const sale = upToLast.findLast((fact) => fact.type === 'sale' && fact.sale.elderId !== null);
     if (sale?.type !== 'sale') throw new Error('the scenario has card sales');
     applySupervisionFact(
@@ -87,6 +90,24 @@ describe('the checks’ state kept entry by entry', () => {
         `voidRatePeers.open ${dayKey(sale.sale.canteenId, date)}`,
       ].sort(),
     );
+  });
+
+  it('stores a day dropped whole as one deletion, written after it when the day is made again', () => {
+    const tracked = TrackedSupervisionState.initial();
+    const sales = tracked.state.afterDeath.sales;
+    const meal = (saleId: string) => ({ saleId }) as unknown as (typeof sales)[string][string][number];
+    dayEntryOf(sales, '2026-10-01', 'e1', () => []).push(meal('s1'));
+    dayEntryOf(sales, '2026-10-02', 'e1', () => []).push(meal('s2'));
+    const table = new Map(tracked.entries().map((entry) => [keyOf(entry), entry]));
+    tracked.takeChanges();
+    forgetDaysBefore(sales, '2026-10-02');
+    dayEntryOf(sales, '2026-10-01', 'e2', () => []).push(meal('s3'));
+    const changes = tracked.takeChanges();
+    expect(changes.deletedDays).toEqual([{ part: 'afterDeath.sales', date: '2026-10-01' }]);
+    expect(changes.written.map((entry) => entry.key)).toEqual(['2026-10-01|e2']);
+    applyChanges(table, changes);
+    expect(sorted([...table.values()])).toEqual(sorted(tracked.entries()));
+    expect(table.has(keyOf({ part: 'afterDeath.sales', key: '2026-10-01|e1' }))).toBe(false);
   });
 
   it('refuses a check that replaces a whole record instead of changing it', () => {

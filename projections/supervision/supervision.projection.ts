@@ -9,7 +9,13 @@ import type { RecordedEvent } from '../../event-store/port.ts';
 import { positionToString } from '../../event-store/position.ts';
 import type { Projection } from '../runner/projection.ts';
 import { TrackedSupervisionState } from './state-entries.ts';
-import { createSupervisionTables, deleteEntries, readEntries, writeEntries } from './supervision.tables.ts';
+import {
+  createSupervisionTables,
+  deleteDays,
+  deleteEntries,
+  readEntries,
+  writeEntries,
+} from './supervision.tables.ts';
 
 /** The events the checks read, the thresholds, and the bureau's decisions on alerts. */
 const FACT_EVENT_TYPES = [
@@ -144,16 +150,17 @@ export interface SupervisionPageCost {
   readonly serialiseMs: number;
   /** The changed entries and the position written. */
   readonly writeMs: number;
-  /** Entries of the state written and deleted. */
+  /** Entries of the state written and deleted, and days deleted whole. */
   readonly entriesWritten: number;
   readonly entriesDeleted: number;
+  readonly daysDeleted: number;
   /** Characters of the JSON of the entries written. */
   readonly writtenChars: number;
 }
 
 type Lap = Exclude<
   keyof SupervisionPageCost,
-  'events' | 'entriesWritten' | 'entriesDeleted' | 'writtenChars'
+  'events' | 'entriesWritten' | 'entriesDeleted' | 'daysDeleted' | 'writtenChars'
 >;
 
 let pageObserver: ((cost: SupervisionPageCost) => void) | null = null;
@@ -175,6 +182,7 @@ class PageClock {
     writeMs: 0,
     entriesWritten: 0,
     entriesDeleted: 0,
+    daysDeleted: 0,
     writtenChars: 0,
   };
   private last = performance.now();
@@ -317,15 +325,17 @@ async function saveState(
   kept: KeptState,
   clock: PageClock | null,
 ): Promise<void> {
-  const { written, deleted } = kept.tracked.takeChanges();
+  const { deletedDays, deleted, written } = kept.tracked.takeChanges();
   if (clock) {
     clock.laps.entriesWritten += written.length;
     clock.laps.entriesDeleted += deleted.length;
+    clock.laps.daysDeleted += deletedDays.length;
     clock.laps.writtenChars += written.reduce((sum, entry) => sum + entry.json.length, 0);
   }
   clock?.lap('serialiseMs');
-  await writeEntries(trx, schema, written);
+  await deleteDays(trx, schema, deletedDays);
   await deleteEntries(trx, schema, deleted);
+  await writeEntries(trx, schema, written);
   await sql`
     UPDATE ${sql.id(schema, 'supervision_state')}
     SET applied_through = ${kept.appliedThrough}, settings = ${JSON.stringify(kept.settings)}::jsonb`.execute(

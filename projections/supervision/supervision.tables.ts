@@ -52,11 +52,12 @@ export async function createSupervisionTables(db: Kysely<unknown>, schema: strin
     INSERT INTO ${table('supervision_state')} (applied_through, settings)
     VALUES ('', ${JSON.stringify(DEFAULT_SUPERVISION_SETTINGS)}::jsonb)`.execute(db);
   // Entry by entry (state-entries.ts): a page writes the entries it changed. `json`, not `jsonb`:
-  // entries are only ever read and written whole. A JSON `null` is stored as NULL.
+  // entries are only ever read and written whole. A JSON `null` is stored as NULL. Keys compare
+  // byte by byte (`C`), so that a day of a `ByDay` record is one range of keys (`date|…`).
   await sql`
     CREATE TABLE ${table('supervision_entries')} (
       part text NOT NULL,
-      key text NOT NULL,
+      key text COLLATE "C" NOT NULL,
       value json,
       PRIMARY KEY (part, key)
     )`.execute(db);
@@ -88,6 +89,20 @@ export async function deleteEntries(
     DELETE FROM ${sql.id(schema, 'supervision_entries')} AS e
     USING json_to_recordset(${JSON.stringify(entries)}::json) AS d(part text, key text)
     WHERE e.part = d.part AND e.key = d.key`.execute(db);
+}
+
+/** Deletes whole days of `ByDay` records: the entries of the part whose keys start with `date|`. */
+export async function deleteDays(
+  db: Kysely<unknown> | Transaction<unknown>,
+  schema: string,
+  days: readonly { readonly part: string; readonly date: string }[],
+): Promise<void> {
+  if (days.length === 0) return;
+  // '}' follows '|' in byte order: the range holds every key `date|…` and nothing else.
+  await sql`
+    DELETE FROM ${sql.id(schema, 'supervision_entries')} AS e
+    USING json_to_recordset(${JSON.stringify(days)}::json) AS d(part text, date text)
+    WHERE e.part = d.part AND e.key >= d.date || '|' AND e.key < d.date || '}'`.execute(db);
 }
 
 /** Every entry of the checks' state, read in pages so that a province's state is never one answer. */

@@ -1,16 +1,17 @@
 import { addDays, type BusinessDate, dayNumberOf, isAfter } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import {
+  type ByDay,
   type Check,
-  dayKey,
+  dayEntryOf,
   deepFrozen,
-  entryOf,
   forgetDaysBefore,
   isKept,
   itemsOnDates,
   type Keyed,
   keptFrom,
   laterDate,
+  readOnly,
   unchanged,
 } from './check.ts';
 import { oneSaleFinding, type SaleRef, saleRefOf, subsidyText } from './sale-ref.ts';
@@ -29,9 +30,9 @@ export interface AfterDeathState {
   readonly deaths: Keyed<Death>;
   /**
    * Each elder's meals of the last `afterDeath.lateDeathDays` business dates, for a death recorded
-   * after them, by `dayKey`.
+   * after them, by date and elder.
    */
-  readonly sales: Keyed<KeptSale[]>;
+  readonly sales: ByDay<KeptSale[]>;
 }
 
 /**
@@ -45,6 +46,7 @@ export const afterDeath: Check<AfterDeathState> = {
   kinds: ['after-death'],
   order: 'any',
   initialState: deepFrozen({ latest: null, deaths: {}, sales: {} }),
+  byDay: ['sales'],
   apply(state, fact, settings) {
     const keptDays = settings.afterDeath.lateDeathDays;
     const latest = laterDate(state.latest, fact);
@@ -75,10 +77,10 @@ export const afterDeath: Check<AfterDeathState> = {
     if (fact.type !== 'sale' || fact.sale.elderId === null) return unchanged(state);
     const elderId = fact.sale.elderId;
     const sale: KeptSale = saleRefOf(fact.sale);
-    const known = state.sales[dayKey(elderId, sale.businessDate)];
+    const known = readOnly(state.sales)[sale.businessDate]?.[elderId];
     if (known?.some((candidate) => candidate.saleId === sale.saleId)) return unchanged(state);
     if (isKept(sale.businessDate, keptFrom(state.latest, keptDays)))
-      entryOf(state.sales, dayKey(elderId, sale.businessDate), () => []).push(sale);
+      dayEntryOf(state.sales, sale.businessDate, elderId, () => []).push(sale);
     const death = state.deaths[elderId];
     const alert = death ? raise(sale, death) : null;
     return { state, alerts: alert ? [alert] : [] };

@@ -1,13 +1,14 @@
 import type { BusinessDate } from '../../time/calendar.ts';
 import { alertOf } from '../alert.ts';
 import {
+  type ByDay,
   type CanteenDirectory,
   type Check,
   canteenAt,
   canteenLabel,
-  dayKey,
+  dayEntryOf,
   deepFrozen,
-  entryOf,
+  deleteDayEntry,
   forgetDaysBefore,
   isKept,
   type Keyed,
@@ -36,10 +37,10 @@ export interface AreaExcessState {
   /** Where each registered elder lives now (`district|town`). */
   readonly residence: Keyed<string>;
   readonly registeredByArea: Keyed<number>;
-  /** Canteen days (`dayKey`) of the last `lateArrivalDays` business dates. */
-  readonly days: Keyed<CanteenDay>;
-  /** The first subsidised sale of each elder at a canteen that day, by `dayKey|elder`. */
-  readonly dayElders: Keyed<ElderSale>;
+  /** Canteen days of the last `lateArrivalDays` business dates, by date and canteen. */
+  readonly days: ByDay<CanteenDay>;
+  /** The first subsidised sale of each elder at a canteen that day, by date and `canteen|elder`. */
+  readonly dayElders: ByDay<ElderSale>;
 }
 
 /**
@@ -61,6 +62,7 @@ export const areaExcess: Check<AreaExcessState> = {
     days: {},
     dayElders: {},
   }),
+  byDay: ['days', 'dayElders'],
   apply(state, fact, settings) {
     const latest = laterDate(state.latest, fact);
     if (latest !== null) {
@@ -84,12 +86,12 @@ export const areaExcess: Check<AreaExcessState> = {
         return unchanged(state);
       }
       case 'void': {
-        const key = dayKey(fact.void.canteenId, fact.void.businessDate);
-        const elderKey = `${key}|${fact.void.elderId}`;
-        if (readOnly(state.dayElders)[elderKey]?.saleId !== fact.void.saleId) return unchanged(state);
-        const day = state.days[key];
+        const { canteenId, businessDate: date } = fact.void;
+        const elderKey = `${canteenId}|${fact.void.elderId}`;
+        if (readOnly(state.dayElders)[date]?.[elderKey]?.saleId !== fact.void.saleId) return unchanged(state);
+        const day = state.days[date]?.[canteenId];
         if (!day || day.raised) return unchanged(state);
-        delete state.dayElders[elderKey];
+        deleteDayEntry(state.dayElders, date, elderKey);
         day.elders -= 1;
         return unchanged(state);
       }
@@ -98,11 +100,15 @@ export const areaExcess: Check<AreaExcessState> = {
         if (sale.reimbursableFen <= 0 || sale.elderId === null) return unchanged(state);
         if (!isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays)))
           return unchanged(state);
-        const key = dayKey(sale.canteenId, sale.businessDate);
-        const elderKey = `${key}|${sale.elderId}`;
-        if (readOnly(state.days)[key]?.raised || readOnly(state.dayElders)[elderKey]) return unchanged(state);
-        const day = entryOf(state.days, key, () => ({ elders: 0, raised: false }));
-        state.dayElders[elderKey] = { saleId: sale.saleId, eventId: sale.eventId };
+        const date = sale.businessDate;
+        const elderKey = `${sale.canteenId}|${sale.elderId}`;
+        if (
+          readOnly(state.days)[date]?.[sale.canteenId]?.raised ||
+          readOnly(state.dayElders)[date]?.[elderKey]
+        )
+          return unchanged(state);
+        const day = dayEntryOf(state.days, date, sale.canteenId, () => ({ elders: 0, raised: false }));
+        dayEntryOf(state.dayElders, date, elderKey, () => ({ saleId: sale.saleId, eventId: sale.eventId }));
         day.elders += 1;
         const canteen = canteenAt(state.canteens, sale.canteenId, sale.occurredAt);
         const count = day.elders;
@@ -124,7 +130,7 @@ export const areaExcess: Check<AreaExcessState> = {
             excessAlert(
               sale.canteenId,
               sale.businessDate,
-              eldersOf(state.dayElders, key),
+              eldersOf(state.dayElders, date, sale.canteenId),
               registered,
               canteen.district,
               canteen.town,
@@ -139,13 +145,13 @@ export const areaExcess: Check<AreaExcessState> = {
   },
 };
 
-/** The first sales of the elders subsidised at a canteen on a day (a scan, for an alert only). */
-function eldersOf(dayElders: Keyed<ElderSale>, key: string): ElderSale[] {
-  const stored = readOnly(dayElders);
-  const prefix = `${key}|`;
-  return Object.keys(stored)
+/** The first sales of the elders subsidised at a canteen on a day (a scan of the day, for an alert). */
+function eldersOf(dayElders: ByDay<ElderSale>, date: BusinessDate, canteenId: string): ElderSale[] {
+  const day = readOnly(dayElders)[date] ?? {};
+  const prefix = `${canteenId}|`;
+  return Object.keys(day)
     .filter((elderKey) => elderKey.startsWith(prefix))
-    .map((elderKey) => stored[elderKey] as ElderSale);
+    .map((elderKey) => day[elderKey] as ElderSale);
 }
 
 function excessAlert(

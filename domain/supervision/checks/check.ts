@@ -36,39 +36,65 @@ export interface Check<State> {
   readonly kinds: readonly AlertKind[];
   readonly order: 'any' | 'recorded';
   readonly initialState: State;
+  /** The fields of the state kept by day (`ByDay`). */
+  readonly byDay?: readonly (keyof State & string)[];
   apply(state: State, fact: SupervisionFact, settings: SupervisionSettings): CheckStep<State>;
 }
 
 /** A record by key, owned and changed in place by its check. */
 export type Keyed<Value> = Record<string, Value>;
 
-/**
- * The key of an elder's, card's, canteen's or cashier's entry for one business date: `date|id`, the
- * date first so that a day's new entries sit together in a store's index.
- */
+/** The key of a canteen's entry for one business date in a flat record: `date|id`. */
 export const dayKey = (id: string, date: BusinessDate): string => `${date}|${id}`;
 
 /**
- * The items kept under `id` for each business date from `from` to `to`, oldest date first: lists
- * kept by `dayKey`, so that an item added writes only its day's list and a day is forgotten whole.
+ * 按日记录: values kept by business date, then by id (elder, card, canteen, cashier …). A value added
+ * changes its day's entry for that id only, and a day that leaves the horizon is dropped whole
+ * (`forgetDaysBefore`) without reading what the other days hold. A check names its fields of this
+ * kind in `byDay`, so that a projection keeps them by day and id.
  */
+export type ByDay<Value> = Keyed<Keyed<Value>>;
+
+/** The value kept for `id` on `date`, made and kept there first when there is none. */
+export function dayEntryOf<Value>(
+  record: ByDay<Value>,
+  date: BusinessDate,
+  id: string,
+  make: () => Value,
+): Value {
+  return entryOf(
+    entryOf(record, date, () => ({})),
+    id,
+    make,
+  );
+}
+
+/** Drops the value kept for `id` on `date`, and the day when nothing is left in it. */
+export function deleteDayEntry(record: ByDay<unknown>, date: BusinessDate, id: string): void {
+  const day = record[date];
+  if (day === undefined) return;
+  delete day[id];
+  if (Object.keys(day).length === 0) delete record[date];
+}
+
+/** The items kept under `id` for each business date from `from` to `to`, oldest date first. */
 export function itemsOnDates<Item>(
-  record: Readonly<Keyed<readonly Item[]>>,
+  record: Readonly<ByDay<readonly Item[]>>,
   id: string,
   from: BusinessDate,
   to: BusinessDate,
 ): Item[] {
   const items: Item[] = [];
   for (let date = from; date <= to; date = addDays(date, 1)) {
-    const day = record[dayKey(id, date)];
+    const day = record[date]?.[id];
     if (day) items.push(...day);
   }
   return items;
 }
 
-/** Drops the entries of a record kept by `dayKey` whose date is before `from`. */
-export function forgetDaysBefore(record: Keyed<unknown>, from: BusinessDate): void {
-  for (const key of Object.keys(record)) if (dateOfKey(key) < from) delete record[key];
+/** Drops the days before `from`. */
+export function forgetDaysBefore(record: ByDay<unknown>, from: BusinessDate): void {
+  for (const date of Object.keys(record)) if (date < from) delete record[date];
 }
 
 /**
@@ -86,12 +112,9 @@ export function readOnly<Value>(record: Keyed<Value>): Readonly<Keyed<Value>> {
 
 /** The value at `key`, made and kept there first when there is none. */
 export function entryOf<Value>(record: Keyed<Value>, key: string, make: () => Value): Value {
-  let value = record[key];
-  if (value === undefined) {
-    value = make();
-    record[key] = value;
-  }
-  return value;
+  if (record[key] === undefined) record[key] = make();
+  // Read back through the record: a projection's record answers what it tracks.
+  return record[key] as Value;
 }
 
 export const unchanged = <State>(state: State): CheckStep<State> => ({ state, alerts: [] });
@@ -127,9 +150,6 @@ export function keptFrom(latest: BusinessDate | null, days: number): BusinessDat
 export function isKept(date: BusinessDate, from: BusinessDate | null): boolean {
   return from === null || date >= from;
 }
-
-/** The business date of a `dayKey`. */
-export const dateOfKey = (key: string): BusinessDate => key.slice(0, 10);
 
 /** Canteen versions by canteen id, in the order they take effect. */
 export type CanteenDirectory = Keyed<readonly SupervisedCanteen[]>;

@@ -4,17 +4,16 @@ import { type Alert, alertOf } from '../alert.ts';
 import type { GeoPoint } from '../facts.ts';
 import { distanceKm } from '../geo.ts';
 import {
+  type ByDay,
   type CanteenDirectory,
   type Check,
   canteenAt,
   canteenLabel,
-  dayKey,
+  dayEntryOf,
   deepFrozen,
-  entryOf,
   forgetDaysBefore,
   isKept,
   itemsOnDates,
-  type Keyed,
   keptFrom,
   laterDate,
   oneDecimal,
@@ -38,9 +37,9 @@ export interface ImpossibleTravelState {
   readonly canteens: CanteenDirectory;
   /**
    * Taps at canteens with a location, by card: those a sale arriving up to `lateArrivalDays` late
-   * can be compared with (its date, and the window before it), by `dayKey`.
+   * can be compared with (its date, and the window before it), by date and card.
    */
-  readonly taps: Keyed<Tap[]>;
+  readonly taps: ByDay<Tap[]>;
 }
 
 /**
@@ -54,6 +53,7 @@ export const impossibleTravel: Check<ImpossibleTravelState> = {
   kinds: ['impossible-travel'],
   order: 'any',
   initialState: deepFrozen({ latest: null, canteens: {}, taps: {} }),
+  byDay: ['taps'],
   apply(state, fact, settings) {
     if (fact.type === 'canteen') withCanteen(state.canteens, fact.canteen);
     // A sale of the first kept date can pair with taps up to the window before that date.
@@ -96,7 +96,7 @@ export const impossibleTravel: Check<ImpossibleTravelState> = {
       alerts.push(travelAlert(state.canteens, cardUid, other, tap, { km, hours, speed, maxSpeedKmh }));
     }
     if (isKept(tap.businessDate, keptFrom(state.latest, keptDays)))
-      entryOf(state.taps, dayKey(cardUid, tap.businessDate), () => []).push(tap);
+      dayEntryOf(state.taps, tap.businessDate, cardUid, () => []).push(tap);
     return { state, alerts };
   },
 };

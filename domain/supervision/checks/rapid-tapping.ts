@@ -2,13 +2,12 @@ import type { BusinessDate } from '../../time/calendar.ts';
 import type { EpochMs } from '../../time/shanghai-time.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import {
+  type ByDay,
   type Check,
-  dayKey,
+  dayEntryOf,
   deepFrozen,
-  entryOf,
   forgetDaysBefore,
   isKept,
-  type Keyed,
   keptFrom,
   laterDate,
   readOnly,
@@ -30,11 +29,11 @@ export interface RapidTappingState {
   latest: BusinessDate | null;
   /**
    * Card taps of the last `lateArrivalDays` dates by cashier (or terminal), business date and hour
-   * (`dayKey|hour`), each hour's in time order: a tap writes its hour's list only.
+   * (by date and `actor|hour`), each hour's in time order: a tap writes its hour's list only.
    */
-  readonly taps: Keyed<Tap[]>;
-  /** Cashier days already raised: one alert per cashier and day. */
-  readonly raised: Keyed<true>;
+  readonly taps: ByDay<Tap[]>;
+  /** Cashier days already raised: one alert per cashier and day, by date and cashier. */
+  readonly raised: ByDay<true>;
 }
 
 /**
@@ -50,6 +49,7 @@ export const rapidTapping: Check<RapidTappingState> = {
   kinds: ['card-farming'],
   order: 'recorded',
   initialState: deepFrozen({ latest: null, taps: {}, raised: {} }),
+  byDay: ['taps', 'raised'],
   apply(state, fact, settings) {
     const latest = laterDate(state.latest, fact);
     if (latest !== null) {
@@ -63,10 +63,10 @@ export const rapidTapping: Check<RapidTappingState> = {
     if (!isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays))) return unchanged(state);
     const cardUid = fact.sale.cardUid;
     const actor = sale.cashierId === null ? `terminal ${sale.terminalId}` : `cashier ${sale.cashierId}`;
-    const key = dayKey(actor, sale.businessDate);
+    const date = sale.businessDate;
     const hourOf = (at: EpochMs) => Math.floor(at / HOUR_MS);
     const hour = hourOf(sale.occurredAt);
-    const taps = entryOf(state.taps, `${key}|${hour}`, () => []);
+    const taps = dayEntryOf(state.taps, date, `${actor}|${hour}`, () => []);
     if (taps.some((tap) => tap.saleId === sale.saleId)) return unchanged(state);
     const tap: Tap = {
       saleId: sale.saleId,
@@ -80,14 +80,14 @@ export const rapidTapping: Check<RapidTappingState> = {
     let index = taps.length;
     while (index > 0 && !before(taps[index - 1] as Tap)) index -= 1;
     taps.splice(index, 0, tap);
-    if (state.raised[key]) return unchanged(state);
+    if (readOnly(state.raised)[date]?.[actor]) return unchanged(state);
     const { cards, windowSeconds } = settings.rapidTapping;
     const windowMs = windowSeconds * 1000;
     // Only windows holding the new tap can have changed: those starting up to a window before it,
     // which hold taps up to a window after it (in the hours around it, only read).
     const near: Tap[] = [];
     for (let other = hourOf(tap.at - windowMs); other <= hourOf(tap.at + windowMs); other += 1) {
-      const hourTaps = other === hour ? taps : (readOnly(state.taps)[`${key}|${other}`] ?? []);
+      const hourTaps = other === hour ? taps : (readOnly(state.taps)[date]?.[`${actor}|${other}`] ?? []);
       for (const candidate of hourTaps)
         if (candidate.at >= tap.at - windowMs && candidate.at <= tap.at + windowMs) near.push(candidate);
     }
@@ -97,7 +97,7 @@ export const rapidTapping: Check<RapidTappingState> = {
       const distinct = new Set(inWindow.map((other) => other.cardUid));
       if (distinct.size < cards) continue;
       const alert = rapidAlert(actor, sale.businessDate, inWindow, distinct.size, cards, windowSeconds);
-      state.raised[key] = true;
+      dayEntryOf(state.raised, date, actor, () => true);
       return { state, alerts: [alert] };
     }
     return unchanged(state);

@@ -2,10 +2,13 @@ import { type BusinessDate, compareDates, isAfter, monthKeyOf } from '../../time
 import { type Alert, alertOf } from '../alert.ts';
 import type { SupervisedSale } from '../facts.ts';
 import {
+  type ByDay,
   type Check,
   canteenLabel,
+  dayEntryOf,
   dayKey,
   deepFrozen,
+  deleteDayEntry,
   endedThrough,
   entryOf,
   type Keyed,
@@ -37,10 +40,10 @@ export interface RegularCountsState {
   /** The counts of the last `windowDays` open days of each canteen that ended, oldest first. */
   readonly history: Keyed<CountedDay[]>;
   /**
-   * The subsidised sales (sale id → `MealSold` event id) of those days, by `dayKey`: named by an
-   * alert, written once when the day ends and dropped when it leaves the window.
+   * The subsidised sales (sale id → `MealSold` event id) of those days, by date and canteen: named
+   * by an alert, written once when the day ends and dropped when it leaves the window.
    */
-  readonly daySales: Keyed<Keyed<string>>;
+  readonly daySales: ByDay<Keyed<string>>;
   /** Canteen months already raised, one alert per canteen and month; forgotten once the month has ended. */
   readonly raised: Keyed<true>;
   /** Each canteen's name, as registered last. */
@@ -62,6 +65,7 @@ export const regularCounts: Check<RegularCountsState> = {
   kinds: ['regular-counts'],
   order: 'recorded',
   initialState: deepFrozen({ ended: null, open: {}, history: {}, daySales: {}, raised: {}, names: {} }),
+  byDay: ['daySales'],
   apply(state, fact, settings) {
     if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
     if (fact.type === 'sale' && isCardMeal(fact.sale)) {
@@ -135,9 +139,9 @@ function closeDays(
       subsidised,
       cardMeals: subsidised + Object.keys(day.unsubsidised).length,
     });
-    state.daySales[key] = day.sales;
+    dayEntryOf(state.daySales, day.businessDate, day.canteenId, () => day.sales);
     for (const left of history.splice(0, Math.max(0, history.length - settings.windowDays)))
-      delete state.daySales[dayKey(day.canteenId, left.businessDate)];
+      deleteDayEntry(state.daySales, left.businessDate, day.canteenId);
     if (history.length < settings.windowDays) continue;
     const month = monthKeyOf(day.businessDate);
     const raisedKey = `${day.canteenId}|${month}`;
@@ -158,7 +162,7 @@ function closeDays(
     const other = series === bySubsidy ? byCard : bySubsidy;
     const first = history[0]?.businessDate ?? day.businessDate;
     const sales = history.map(
-      (counted) => readOnly(state.daySales)[dayKey(day.canteenId, counted.businessDate)] ?? {},
+      (counted) => readOnly(state.daySales)[counted.businessDate]?.[day.canteenId] ?? {},
     );
     const { min, max } = rangeOf(series);
     const otherRange = rangeOf(other);

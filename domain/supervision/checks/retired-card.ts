@@ -3,8 +3,9 @@ import type { EpochMs } from '../../time/shanghai-time.ts';
 import { formatShanghaiInstant } from '../../time/shanghai-time.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import {
+  type ByDay,
   type Check,
-  dayKey,
+  dayEntryOf,
   deepFrozen,
   entryOf,
   forgetDaysBefore,
@@ -13,6 +14,7 @@ import {
   type Keyed,
   keptFrom,
   laterDate,
+  readOnly,
   unchanged,
 } from './check.ts';
 import { oneSaleFinding, type SaleRef, saleRefOf, subsidyText } from './sale-ref.ts';
@@ -31,8 +33,8 @@ export interface RetiredCardState {
   readonly retirements: Keyed<Retirement[]>;
   /** When each card was (re)assigned, to tell a reissued card's new holder from misuse. */
   readonly assignments: Keyed<EpochMs[]>;
-  /** Each card's taps of the last `lateArrivalDays` business dates, for a retirement recorded after them, by `card|date`. */
-  readonly sales: Keyed<KeptSale[]>;
+  /** Each card's taps of the last `lateArrivalDays` business dates, for a retirement recorded after them, by date and card. */
+  readonly sales: ByDay<KeptSale[]>;
 }
 
 /**
@@ -45,6 +47,7 @@ export const retiredCard: Check<RetiredCardState> = {
   kinds: ['retired-card'],
   order: 'recorded',
   initialState: deepFrozen({ latest: null, retirements: {}, assignments: {}, sales: {} }),
+  byDay: ['sales'],
   apply(state, fact, settings) {
     const latest = laterDate(state.latest, fact);
     if (latest !== null) {
@@ -75,13 +78,13 @@ export const retiredCard: Check<RetiredCardState> = {
         if (cardUid === null) return unchanged(state);
         const sale: KeptSale = saleRefOf(fact.sale);
         if (
-          state.sales[dayKey(cardUid, sale.businessDate)]?.some(
+          readOnly(state.sales)[sale.businessDate]?.[cardUid]?.some(
             (candidate) => candidate.saleId === sale.saleId,
           )
         )
           return unchanged(state);
         if (isKept(sale.businessDate, keptFrom(state.latest, settings.lateArrivalDays))) {
-          entryOf(state.sales, dayKey(cardUid, sale.businessDate), () => []).push(sale);
+          dayEntryOf(state.sales, sale.businessDate, cardUid, () => []).push(sale);
         }
         const alert = raise(state, cardUid, sale);
         return { state, alerts: alert ? [alert] : [] };
