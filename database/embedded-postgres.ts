@@ -48,7 +48,9 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
   await chmod(dataDir, 0o755);
   const password = await loadOrCreatePassword(dataDir);
   const port = options.port ?? (await freePort());
-  const settings = { listen_addresses: '127.0.0.1', ...options.settings };
+  // Full-page images in the WAL compressed: most of what the supervision projection's small writes
+  // cost a replica or a WAL archive right after each checkpoint (docs/operations.md).
+  const settings = { listen_addresses: '127.0.0.1', wal_compression: 'on', ...options.settings };
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -71,7 +71,9 @@ export async function writeEntries(
   entries: readonly StateEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  const rows = `[${entries.map((entry) => `{"part":${JSON.stringify(entry.part)},"key":${JSON.stringify(entry.key)},"value":${entry.json}}`).join(',')}]`;
+  // In key order: a page's new entries go into the index together rather than one leaf each.
+  const inOrder = [...entries].sort(byPartAndKey);
+  const rows = `[${inOrder.map((entry) => `{"part":${JSON.stringify(entry.part)},"key":${JSON.stringify(entry.key)},"value":${entry.json}}`).join(',')}]`;
   await sql`
     INSERT INTO ${sql.id(schema, 'supervision_entries')} (part, key, value)
     SELECT part, key, value FROM json_to_recordset(${rows}::json) AS r(part text, key text, value json)
@@ -123,3 +125,6 @@ export async function* readEntries(
     after = last;
   }
 }
+
+const byPartAndKey = (a: StateEntry, b: StateEntry) =>
+  a.part < b.part ? -1 : a.part > b.part ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;

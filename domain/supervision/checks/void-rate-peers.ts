@@ -9,6 +9,7 @@ import {
   endedThrough,
   entryOf,
   type Keyed,
+  readOnly,
   unchanged,
 } from './check.ts';
 
@@ -116,8 +117,10 @@ function closeDays(state: VoidRatePeersState, ended: BusinessDate, settings: Set
       if (days.length > settings.windowDays) days.splice(0, days.length - settings.windowDays);
       return day;
     });
+    // The city's canteens over the dates of a window, summed once for all the canteens judged.
+    const cityFrom = new Map<BusinessDate, Peer[]>();
     for (const day of ofDate) {
-      const alert = judge(state, day, settings, floorRate);
+      const alert = judge(state, day, settings, floorRate, cityFrom);
       if (alert) alerts.push(alert);
     }
     first = last;
@@ -125,19 +128,30 @@ function closeDays(state: VoidRatePeersState, ended: BusinessDate, settings: Set
   return alerts;
 }
 
-function judge(state: VoidRatePeersState, day: OpenDay, settings: Settings, floorRate: number): Alert | null {
+function judge(
+  state: VoidRatePeersState,
+  day: OpenDay,
+  settings: Settings,
+  floorRate: number,
+  cityFrom: Map<BusinessDate, Peer[]>,
+): Alert | null {
   const month = monthKeyOf(day.businessDate);
   const raisedKey = `${day.canteenId}|${month}`;
   if (state.raised[raisedKey] || day.voids.length === 0) return null;
   const own = peerOf(day.canteenId, state.recent[day.canteenId] ?? [], null, day.businessDate);
   if (own === null || own.sales < settings.minSales || own.voids < settings.minVoids) return null;
   const from = (state.recent[day.canteenId] ?? [])[0]?.businessDate ?? day.businessDate;
-  const city: Peer[] = [];
-  for (const canteenId of Object.keys(state.recent).sort()) {
-    if (canteenId === day.canteenId) continue;
-    const peer = peerOf(canteenId, state.recent[canteenId] ?? [], from, day.businessDate);
-    if (peer !== null && peer.sales > 0) city.push(peer);
+  let all = cityFrom.get(from);
+  if (all === undefined) {
+    const recent = readOnly(state.recent);
+    all = [];
+    for (const canteenId of Object.keys(recent).sort()) {
+      const peer = peerOf(canteenId, recent[canteenId] ?? [], from, day.businessDate);
+      if (peer !== null && peer.sales > 0) all.push(peer);
+    }
+    cityFrom.set(from, all);
   }
+  const city = all.filter((peer) => peer.canteenId !== day.canteenId);
   if (city.length === 0) return null;
   const ownDaily = own.sales / own.days;
   const similar = city.filter((peer) => {
