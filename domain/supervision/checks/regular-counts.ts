@@ -1,4 +1,4 @@
-import { type BusinessDate, compareDates, isAfter, monthKeyOf } from '../../time/calendar.ts';
+import { type BusinessDate, isAfter, monthKeyOf } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import type { SupervisedSale } from '../facts.ts';
 import {
@@ -15,6 +15,7 @@ import {
   readOnly,
   unchanged,
 } from './check.ts';
+import { takeEndedDays } from './open-days.ts';
 
 interface OpenDay {
   readonly canteenId: string;
@@ -126,12 +127,8 @@ function closeDays(
   ended: BusinessDate,
   settings: { windowDays: number; maxCoefficientOfVariation: number; minMeanCount: number },
 ): Alert[] {
-  const closing = Object.entries(state.open)
-    .filter(([, day]) => !isAfter(day.businessDate, ended))
-    .sort(([keyA, a], [keyB, b]) => compareDates(a.businessDate, b.businessDate) || (keyA < keyB ? -1 : 1));
   const alerts: Alert[] = [];
-  for (const [key, day] of closing) {
-    delete state.open[key];
+  for (const day of takeEndedDays(state.open, ended)) {
     const history = entryOf(state.history, day.canteenId, () => []);
     const subsidised = Object.keys(day.sales).length;
     history.push({

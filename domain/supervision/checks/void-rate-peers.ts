@@ -1,10 +1,9 @@
-import { type BusinessDate, compareDates, isAfter, monthKeyOf } from '../../time/calendar.ts';
+import { type BusinessDate, monthKeyOf } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import type { SupervisionSettings } from '../settings.ts';
 import {
   type Check,
   canteenLabel,
-  dayKey,
   deepFrozen,
   endedThrough,
   entryOf,
@@ -12,19 +11,7 @@ import {
   readOnly,
   unchanged,
 } from './check.ts';
-
-interface VoidRef {
-  readonly saleId: string;
-  readonly eventId: string;
-  readonly saleEventId: string;
-}
-
-interface OpenDay {
-  readonly canteenId: string;
-  readonly businessDate: BusinessDate;
-  sales: number;
-  readonly voids: VoidRef[];
-}
+import { countInOpenDay, type OpenVoidDay, takeEndedDays } from './open-days.ts';
 
 /** One ended open day of a canteen, as counts only. */
 interface CountedDay {
@@ -36,7 +23,7 @@ interface CountedDay {
 export interface VoidRatePeersState {
   ended: BusinessDate | null;
   /** The days not ended yet, by `dayKey`, with the voids recorded by then. */
-  readonly open: Keyed<OpenDay>;
+  readonly open: Keyed<OpenVoidDay>;
   /** Each canteen's last `windowDays` ended open days (flagged or not), oldest first: counts only. */
   readonly recent: Keyed<CountedDay[]>;
   /** Canteen months already raised (`canteen|YYYY-MM`); forgotten once the month has ended. */
@@ -71,23 +58,7 @@ export const voidRatePeers: Check<VoidRatePeersState> = {
   initialState: deepFrozen({ ended: null, open: {}, recent: {}, raised: {}, names: {} }),
   apply(state, fact, settings) {
     if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
-    const isOpen = (date: BusinessDate) => state.ended === null || isAfter(date, state.ended);
-    const dayOf = (canteenId: string, businessDate: BusinessDate) =>
-      entryOf(state.open, dayKey(canteenId, businessDate), () => ({
-        canteenId,
-        businessDate,
-        sales: 0,
-        voids: [],
-      }));
-    if (fact.type === 'sale' && isOpen(fact.sale.businessDate)) {
-      dayOf(fact.sale.canteenId, fact.sale.businessDate).sales += 1;
-    }
-    if (fact.type === 'void' && isOpen(fact.void.businessDate)) {
-      const { canteenId, businessDate, saleId, eventId, saleEventId } = fact.void;
-      const day = dayOf(canteenId, businessDate);
-      if (!day.voids.some((known) => known.saleId === saleId))
-        day.voids.push({ saleId, eventId, saleEventId });
-    }
+    countInOpenDay(state.open, state.ended, fact);
     const ended = endedThrough(state.ended, fact);
     if (ended === state.ended || ended === null) return unchanged(state);
     state.ended = ended;
@@ -100,23 +71,20 @@ export const voidRatePeers: Check<VoidRatePeersState> = {
 };
 
 function closeDays(state: VoidRatePeersState, ended: BusinessDate, settings: Settings, floorRate: number) {
-  const closing = Object.entries(state.open)
-    .filter(([, day]) => !isAfter(day.businessDate, ended))
-    .sort(([keyA, a], [keyB, b]) => compareDates(a.businessDate, b.businessDate) || (keyA < keyB ? -1 : 1));
+  const closing = takeEndedDays(state.open, ended);
   const alerts: Alert[] = [];
   // Date by date: every canteen's day of a date enters the windows before any canteen of that date
   // is judged, so that peers are compared over the same dates whatever order the days are in.
   for (let first = 0; first < closing.length; ) {
-    const date = (closing[first] as [string, OpenDay])[1].businessDate;
+    const date = (closing[first] as OpenVoidDay).businessDate;
     let last = first;
-    while (last < closing.length && (closing[last] as [string, OpenDay])[1].businessDate === date) last += 1;
-    const ofDate = closing.slice(first, last).map(([key, day]) => {
-      delete state.open[key];
+    while (last < closing.length && (closing[last] as OpenVoidDay).businessDate === date) last += 1;
+    const ofDate = closing.slice(first, last);
+    for (const day of ofDate) {
       const days = entryOf(state.recent, day.canteenId, () => []);
       days.push({ businessDate: day.businessDate, sales: day.sales, voids: day.voids.length });
       if (days.length > settings.windowDays) days.splice(0, days.length - settings.windowDays);
-      return day;
-    });
+    }
     // The city's canteens over the dates of a window, summed once for all the canteens judged.
     const cityFrom = new Map<BusinessDate, Peer[]>();
     for (const day of ofDate) {
@@ -130,7 +98,7 @@ function closeDays(state: VoidRatePeersState, ended: BusinessDate, settings: Set
 
 function judge(
   state: VoidRatePeersState,
-  day: OpenDay,
+  day: OpenVoidDay,
   settings: Settings,
   floorRate: number,
   cityFrom: Map<BusinessDate, Peer[]>,

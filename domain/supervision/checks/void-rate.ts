@@ -1,34 +1,13 @@
-import { type BusinessDate, compareDates, isAfter } from '../../time/calendar.ts';
+import type { BusinessDate } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import type { SupervisionSettings } from '../settings.ts';
-import {
-  type Check,
-  canteenLabel,
-  dayKey,
-  deepFrozen,
-  endedThrough,
-  entryOf,
-  type Keyed,
-  unchanged,
-} from './check.ts';
-
-interface VoidRef {
-  readonly saleId: string;
-  readonly eventId: string;
-  readonly saleEventId: string;
-}
-
-interface OpenDay {
-  readonly canteenId: string;
-  readonly businessDate: BusinessDate;
-  sales: number;
-  readonly voids: VoidRef[];
-}
+import { type Check, canteenLabel, deepFrozen, endedThrough, type Keyed, unchanged } from './check.ts';
+import { countInOpenDay, type OpenVoidDay, takeEndedDays } from './open-days.ts';
 
 export interface VoidRateState {
   ended: BusinessDate | null;
   /** The days not ended yet, by `dayKey`. */
-  readonly open: Keyed<OpenDay>;
+  readonly open: Keyed<OpenVoidDay>;
   /** Sales and voids of each canteen's last `baselineDays` unflagged days, the canteen's usual rate. */
   readonly baseline: Keyed<{ readonly sales: number; readonly voids: number }[]>;
   /** Each canteen's name, as registered last. */
@@ -47,23 +26,7 @@ export const voidRate: Check<VoidRateState> = {
   initialState: deepFrozen({ ended: null, open: {}, baseline: {}, names: {} }),
   apply(state, fact, settings) {
     if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
-    const isOpen = (date: BusinessDate) => state.ended === null || isAfter(date, state.ended);
-    const dayOf = (canteenId: string, businessDate: BusinessDate) =>
-      entryOf(state.open, dayKey(canteenId, businessDate), () => ({
-        canteenId,
-        businessDate,
-        sales: 0,
-        voids: [],
-      }));
-    if (fact.type === 'sale' && isOpen(fact.sale.businessDate)) {
-      dayOf(fact.sale.canteenId, fact.sale.businessDate).sales += 1;
-    }
-    if (fact.type === 'void' && isOpen(fact.void.businessDate)) {
-      const { canteenId, businessDate, saleId, eventId, saleEventId } = fact.void;
-      const day = dayOf(canteenId, businessDate);
-      if (!day.voids.some((known) => known.saleId === saleId))
-        day.voids.push({ saleId, eventId, saleEventId });
-    }
+    countInOpenDay(state.open, state.ended, fact);
     const ended = endedThrough(state.ended, fact);
     if (ended === state.ended || ended === null) return unchanged(state);
     state.ended = ended;
@@ -76,12 +39,8 @@ function judgeDays(
   ended: BusinessDate,
   settings: SupervisionSettings['voidRate'],
 ): Alert[] {
-  const closing = Object.entries(state.open)
-    .filter(([, day]) => !isAfter(day.businessDate, ended))
-    .sort(([keyA, a], [keyB, b]) => compareDates(a.businessDate, b.businessDate) || (keyA < keyB ? -1 : 1));
   const alerts: Alert[] = [];
-  for (const [key, day] of closing) {
-    delete state.open[key];
+  for (const day of takeEndedDays(state.open, ended)) {
     const history = state.baseline[day.canteenId] ?? [];
     const pastSales = history.reduce((sum, entry) => sum + entry.sales, 0);
     const pastVoids = history.reduce((sum, entry) => sum + entry.voids, 0);
