@@ -60,12 +60,15 @@ export interface SupervisedVoid {
   readonly elderId: string | null;
   readonly businessDate: BusinessDate;
   readonly saleOccurredAt: EpochMs;
-  /**
-   * When the void was made: by the counter's (or a migrating bureau's) clock when the void said so
-   * (`SaleVoided.data.occurredAt`), else when the service recorded it (`voidedAt`). A void synced
-   * late or replayed from history is judged by when it was made, not when it arrived.
-   */
+  /** When the service recorded the void (`SaleVoided.data.voidedAt`). */
   readonly voidedAt: EpochMs;
+  /**
+   * When the void was made by its sender's clock, when it said (`SaleVoided.data.occurredAt`): a
+   * counter syncing voids made offline, or a bureau replaying its history.
+   */
+  readonly madeAt?: EpochMs;
+  /** Recorded by a bureau user (an admin replaying history, say) rather than by a counter. */
+  readonly byBureau?: true;
   readonly reason: string;
   readonly reimbursableFen: Fen;
 }
@@ -179,10 +182,15 @@ export type VoidedSale = Pick<
 >;
 
 /**
- * From `SaleVoided.data` (`saleId`, `reason`, `occurredAt` if given, else `voidedAt`) and the sale it
- * voids.
+ * From `SaleVoided.data` (`saleId`, `reason`, `voidedAt`, `occurredAt` if given), who recorded it,
+ * and the sale it voids.
  */
-export function supervisedVoidOf(eventId: string, voided: SaleVoidedData, sold: VoidedSale): SupervisedVoid {
+export function supervisedVoidOf(
+  eventId: string,
+  voided: SaleVoidedData,
+  sold: VoidedSale,
+  byBureau = false,
+): SupervisedVoid {
   return {
     saleId: voided.saleId,
     eventId,
@@ -193,7 +201,9 @@ export function supervisedVoidOf(eventId: string, voided: SaleVoidedData, sold: 
     elderId: sold.elderId,
     businessDate: sold.businessDate,
     saleOccurredAt: sold.occurredAt,
-    voidedAt: voided.occurredAt ?? voided.voidedAt,
+    voidedAt: voided.voidedAt,
+    ...(voided.occurredAt === undefined ? {} : { madeAt: voided.occurredAt }),
+    ...(byBureau ? { byBureau: true as const } : {}),
     reason: voided.reason,
     reimbursableFen: sold.reimbursableFen,
   };
@@ -226,7 +236,13 @@ export interface SourceEvent {
   readonly id: string;
   readonly type: string;
   readonly data: unknown;
+  /** Who recorded it (the store's metadata): a counter, a bureau user, the system. */
+  readonly metadata?: { readonly actor?: { readonly type: string } };
 }
+
+/** Recorded by a person of the bureau (the admin or a named user), not a counter or the system. */
+const byBureauUser = (event: SourceEvent) =>
+  event.metadata?.actor?.type === 'admin' || event.metadata?.actor?.type === 'bureau-user';
 
 /** What mapping a void needs from the store: the voided sale, as its `MealSold` recorded it. */
 export type SoldLookup = (saleId: string) => VoidedSale | null;
@@ -242,7 +258,9 @@ export function supervisionFactOf(event: SourceEvent, soldOf: SoldLookup): Super
     case 'SaleVoided': {
       const data = event.data as SaleVoidedData;
       const sold = soldOf(data.saleId);
-      return sold ? { type: 'void', void: supervisedVoidOf(event.id, data, sold) } : null;
+      return sold
+        ? { type: 'void', void: supervisedVoidOf(event.id, data, sold, byBureauUser(event)) }
+        : null;
     }
     case 'CanteenRegistered':
     case 'CanteenChanged': {

@@ -81,17 +81,31 @@ describe('facts from recorded events', () => {
     expect(supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: voided }, () => null)).toBeNull();
   });
 
-  it("times a void by when it was made (the caller's occurredAt), else by when it was recorded", () => {
+  it("keeps when a void was recorded, when it was made (the caller's occurredAt) and whether the bureau recorded it", () => {
     const soldOf = () => supervisedSaleOf('ev1', sold);
     const recordedAt = occurredAt + 30 * 86_400_000;
     const recordedOnly = { saleId: 's1', reason: '退餐', voidedAt: recordedAt };
-    const madeAt = { ...recordedOnly, occurredAt: occurredAt + 5 * 60_000 };
-    expect(supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: recordedOnly }, soldOf)).toMatchObject({
-      void: { voidedAt: recordedAt, saleOccurredAt: occurredAt },
+    const withTime = { ...recordedOnly, occurredAt: occurredAt + 5 * 60_000 };
+    const voidOf = (data: object, actor?: { type: string }) => {
+      const fact = supervisionFactOf(
+        { id: 'ev2', type: 'SaleVoided', data, ...(actor ? { metadata: { actor } } : {}) },
+        soldOf,
+      );
+      if (fact?.type !== 'void') throw new Error('not a void');
+      return fact.void;
+    };
+    const recorded = voidOf(recordedOnly, { type: 'terminal' });
+    expect(recorded).toMatchObject({ voidedAt: recordedAt, saleOccurredAt: occurredAt });
+    expect(recorded.madeAt).toBeUndefined();
+    expect(recorded.byBureau).toBeUndefined();
+    expect(voidOf(withTime, { type: 'terminal' })).toMatchObject({
+      voidedAt: recordedAt,
+      madeAt: occurredAt + 5 * 60_000,
     });
-    expect(supervisionFactOf({ id: 'ev2', type: 'SaleVoided', data: madeAt }, soldOf)).toMatchObject({
-      void: { voidedAt: occurredAt + 5 * 60_000, saleOccurredAt: occurredAt },
-    });
+    expect(voidOf(withTime, { type: 'terminal' }).byBureau).toBeUndefined();
+    expect(voidOf(withTime, { type: 'admin' }).byBureau).toBe(true);
+    expect(voidOf(withTime, { type: 'bureau-user' }).byBureau).toBe(true);
+    expect(voidOf(withTime).byBureau).toBeUndefined();
   });
 
   it('takes canteens, elders, deaths and cards, and ignores other events', () => {

@@ -114,6 +114,13 @@ const settingsSchema = z
         graceMinutes: z.number().int().min(0).default(60),
         /** A void this many days or more after the sale's day is high severity. */
         highAfterDays: count().default(2),
+        /**
+         * A counter's own time for a void (an offline counter syncing) is believed when the void
+         * reaches the service within this many hours of it; later, the time it was recorded is
+         * judged, so that a counter cannot hide a late void by claiming an early time. Voids
+         * recorded by the bureau (replaying its history) are judged by the time they give.
+         */
+        counterClockHours: z.number().min(0).default(24),
       })
       .strict()
       .prefault({}),

@@ -1,5 +1,6 @@
 import { STORED } from '../../domain/supervision/checks/check.ts';
 import {
+  initialSupervisionState,
   newSupervisionState,
   SUPERVISION_CHECKS,
   type SupervisionState,
@@ -68,13 +69,16 @@ export class TrackedSupervisionState {
     for (const [name, fields] of Object.entries(top)) {
       if (!isRecord(fields)) continue;
       const records = new Map<string, Plain>();
+      // Records are the fields that start as records; the other fields are single values whatever they hold.
+      const initial = (initialSupervisionState as unknown as Record<string, Plain>)[name] ?? {};
       for (const [field, value] of Object.entries(fields)) {
-        if (!isRecord(value)) continue;
+        if (!isRecord(initial[field])) continue;
         const part = `${name}.${field}`;
-        records.set(field, value);
-        fields[field] = BY_DAY.has(part) ? this.trackDays(part, value) : this.trackRecord(part, value);
+        const record = value as Plain;
+        records.set(field, record);
+        fields[field] = BY_DAY.has(part) ? this.trackDays(part, record) : this.trackRecord(part, record);
       }
-      const tracked = this.trackFields(name, fields);
+      const tracked = this.trackFields(name, fields, records);
       top[name] = tracked;
       checks.push({ name, tracked, fields, records });
     }
@@ -200,6 +204,8 @@ export class TrackedSupervisionState {
       set: (target, date, day) => {
         if (typeof date !== 'string' || !isRecord(day))
           throw new Error(`${part} keeps records by day: ${String(date)} is not one`);
+        // A day replaced whole: the ids it held are gone with it.
+        if (isRecord(target[date])) this.deleteDay(part, date);
         target[date] = day;
         for (const id of Object.keys(day)) this.note(part, dayEntryKey(date, id));
         return true;
@@ -223,10 +229,10 @@ export class TrackedSupervisionState {
     dates.add(date);
   }
 
-  private trackFields(name: string, checkState: Plain): Plain {
+  private trackFields(name: string, checkState: Plain, records: ReadonlyMap<string, Plain>): Plain {
     return new Proxy(checkState, {
       set: (target, field, value) => {
-        if (typeof field !== 'string' || isRecord(target[field]))
+        if (typeof field !== 'string' || records.has(field))
           throw new Error(`the ${name} check replaced its record ${String(field)} instead of changing it`);
         this.note(name, field);
         target[field] = value;

@@ -81,7 +81,7 @@ export const afterDeath: Check<AfterDeathState> = {
     if (known?.some((candidate) => candidate.saleId === sale.saleId)) return unchanged(state);
     if (isKept(sale.businessDate, keptFrom(state.latest, keptDays)))
       dayEntryOf(state.sales, sale.businessDate, elderId, () => []).push(sale);
-    const death = state.deaths[elderId];
+    const death = readOnly(state.deaths)[elderId];
     const alert = death ? raise(sale, death) : null;
     return { state, alerts: alert ? [alert] : [] };
   },

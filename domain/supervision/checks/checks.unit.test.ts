@@ -453,6 +453,37 @@ describe('voids after the day closed', () => {
     expect(run(voidAfterClose, [sold, voidOf(sold, at('23:59'))])).toEqual([]);
     expect(run(voidAfterClose, [sold, voidOf(sold, at('00:01', 0, '2026-10-10'))])[0]?.severity).toBe('high');
   });
+
+  it("believes a counter's own time for a void that arrives within counterClockHours, and the bureau's always", () => {
+    const sold = sale({ occurredAt: at('12:00') });
+    /** Made at 12:10 by the sender's clock, recorded `hours` later. */
+    const claimed = (hours: number, byBureau = false): SupervisionFact => {
+      const made = voidOf(sold, at('12:10'));
+      if (made.type !== 'void') throw new Error('not a void');
+      const recordedAt = at('12:10') + hours * 3_600_000;
+      return {
+        type: 'void',
+        void: {
+          ...made.void,
+          voidedAt: recordedAt,
+          madeAt: at('12:10'),
+          ...(byBureau ? { byBureau: true } : {}),
+        },
+      };
+    };
+    // An offline counter syncing the next morning: made before the close, judged so.
+    expect(run(voidAfterClose, [canteen('a'), sold, claimed(20)])).toEqual([]);
+    // Two days later claiming ten minutes after the sale: judged by when it arrived, both times told.
+    const hidden = run(voidAfterClose, [canteen('a'), sold, claimed(48)]);
+    expect(hidden).toMatchObject([{ severity: 'high', figures: { daysLater: 2, minutesToArrive: 48 * 60 } }]);
+    expect(hidden[0]?.explanation.zh).toContain('终端称作废于 2026-10-08T12:10');
+    expect(hidden[0]?.explanation.en).toContain('more than 24 h later, so the arrival is judged');
+    // A bureau replaying its history a month later: the time it gives.
+    expect(run(voidAfterClose, [canteen('a'), sold, claimed(30 * 24, true)])).toEqual([]);
+    // The setting moves the line.
+    const patient = settingsWith({ voidAfterClose: { counterClockHours: 72 } });
+    expect(run(voidAfterClose, [canteen('a'), sold, claimed(48)], patient)).toEqual([]);
+  });
 });
 
 describe('offline subsidy over a cap', () => {

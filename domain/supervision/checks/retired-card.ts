@@ -98,8 +98,8 @@ export const retiredCard: Check<RetiredCardState> = {
 /** The alert for a tap of a retired card, once per tap (marking the kept tap raised). */
 function raise(state: RetiredCardState, cardUid: string, sale: KeptSale): Alert | null {
   if (sale.raised) return null;
-  const assignments = state.assignments[cardUid] ?? [];
-  const retirement = (state.retirements[cardUid] ?? []).find(
+  const assignments = readOnly(state.assignments)[cardUid] ?? [];
+  const retirement = (readOnly(state.retirements)[cardUid] ?? []).find(
     (candidate) =>
       candidate.at <= sale.at && !assignments.some((from) => candidate.at < from && from <= sale.at),
   );

@@ -156,8 +156,14 @@ export function generateScenario(seed: number): Scenario {
   const day = (n: number) => days[n - 1] as BusinessDate;
   const events: { at: EpochMs; order: number; event: SourceEvent }[] = [];
   let order = 0;
-  const record = (at: EpochMs, type: string, id: string, data: unknown) => {
-    events.push({ at, order: order++, event: { id, type, data } });
+  const record = (
+    at: EpochMs,
+    type: string,
+    id: string,
+    data: unknown,
+    metadata?: SourceEvent['metadata'],
+  ) => {
+    events.push({ at, order: order++, event: { id, type, data, ...(metadata ? { metadata } : {}) } });
   };
   const setupAt = instantOnDate('2026-09-30', 9 * 60);
 
@@ -854,6 +860,7 @@ function mealSoldOf(meal: Meal): MealSoldData {
 }
 
 const MIGRATED_SALES = 300;
+const BY_THE_ADMIN = { actor: { type: 'admin', userId: 'bureau-admin' } };
 const MIGRATED_VOIDS = 20;
 
 /**
@@ -862,12 +869,13 @@ const MIGRATED_VOIDS = 20;
  * subsidised lunch of an elder at their home canteen on an open day, a couple a day per canteen.
  * Every void is recorded at the migration's time (`voidedAt`) with the time it was made
  * (`occurredAt`): minutes after its sale, except two made the next morning, after their day closed
- * (planted `void-after-close`). Judged by `voidedAt`, every migrated void would be after the close.
+ * (planted `void-after-close`). Judged by `voidedAt`, every migrated void would be after the close;
+ * the admin records them, so the checks believe the times they give.
  */
 function recordMigratedMonth(
   seed: number,
   elders: readonly Elder[],
-  record: (at: EpochMs, type: string, id: string, data: unknown) => void,
+  record: (at: EpochMs, type: string, id: string, data: unknown, metadata?: SourceEvent['metadata']) => void,
   sold: Map<string, VoidedSale>,
 ): { readonly month: string; readonly planted: readonly PlantedCase[] } {
   const random = generator(seed ^ 0x6d16_7a7e);
@@ -933,8 +941,9 @@ function recordMigratedMonth(
         note: `${meal.canteenId} sale of ${meal.date} voided the next morning, migrated`,
       });
   });
-  // The migration replays in the order things happened, all of it recorded on its morning.
+  // The migration replays in the order things happened, all of it recorded on its morning, by the
+  // bureau's admin: the voids are judged by the times they give.
   replayed.sort((a, b) => a.at - b.at);
-  for (const entry of replayed) record(recordedAt, entry.type, entry.id, entry.data);
+  for (const entry of replayed) record(recordedAt, entry.type, entry.id, entry.data, BY_THE_ADMIN);
   return { month, planted };
 }
