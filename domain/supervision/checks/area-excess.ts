@@ -8,7 +8,6 @@ import {
   canteenLabel,
   dayEntryOf,
   deepFrozen,
-  deleteDayEntry,
   forgetDaysBefore,
   isKept,
   type Keyed,
@@ -91,7 +90,9 @@ export const areaExcess: Check<AreaExcessState> = {
         if (readOnly(state.dayElders)[date]?.[elderKey]?.saleId !== fact.void.saleId) return unchanged(state);
         const day = state.days[date]?.[canteenId];
         if (!day || day.raised) return unchanged(state);
-        deleteDayEntry(state.dayElders, date, elderKey);
+        // The day itself is dropped with the horizon (`forgetDaysBefore`), however many elders it holds.
+        const elders = state.dayElders[date];
+        if (elders) delete elders[elderKey];
         day.elders -= 1;
         return unchanged(state);
       }

@@ -69,14 +69,6 @@ export function dayEntryOf<Value>(
   );
 }
 
-/** Drops the value kept for `id` on `date`, and the day when nothing is left in it. */
-export function deleteDayEntry(record: ByDay<unknown>, date: BusinessDate, id: string): void {
-  const day = record[date];
-  if (day === undefined) return;
-  delete day[id];
-  if (Object.keys(day).length === 0) delete record[date];
-}
-
 /** The items kept under `id` for each business date from `from` to `to`, oldest date first. */
 export function itemsOnDates<Item>(
   record: Readonly<ByDay<readonly Item[]>>,

@@ -2,13 +2,10 @@ import { type BusinessDate, isAfter, monthKeyOf } from '../../time/calendar.ts';
 import { type Alert, alertOf } from '../alert.ts';
 import type { SupervisedSale } from '../facts.ts';
 import {
-  type ByDay,
   type Check,
   canteenLabel,
-  dayEntryOf,
   dayKey,
   deepFrozen,
-  deleteDayEntry,
   endedThrough,
   entryOf,
   type Keyed,
@@ -41,10 +38,10 @@ export interface RegularCountsState {
   /** The counts of the last `windowDays` open days of each canteen that ended, oldest first. */
   readonly history: Keyed<CountedDay[]>;
   /**
-   * The subsidised sales (sale id → `MealSold` event id) of those days, by date and canteen: named
-   * by an alert, written once when the day ends and dropped when it leaves the window.
+   * The subsidised sales (sale id → `MealSold` event id) of those days, by `dayKey`: named by an
+   * alert, written once when the day ends and dropped when it leaves the window.
    */
-  readonly daySales: ByDay<Keyed<string>>;
+  readonly daySales: Keyed<Keyed<string>>;
   /** Canteen months already raised, one alert per canteen and month; forgotten once the month has ended. */
   readonly raised: Keyed<true>;
   /** Each canteen's name, as registered last. */
@@ -66,7 +63,6 @@ export const regularCounts: Check<RegularCountsState> = {
   kinds: ['regular-counts'],
   order: 'recorded',
   initialState: deepFrozen({ ended: null, open: {}, history: {}, daySales: {}, raised: {}, names: {} }),
-  byDay: ['daySales'],
   apply(state, fact, settings) {
     if (fact.type === 'canteen') state.names[fact.canteen.canteenId] = fact.canteen.name;
     if (fact.type === 'sale' && isCardMeal(fact.sale)) {
@@ -136,9 +132,9 @@ function closeDays(
       subsidised,
       cardMeals: subsidised + Object.keys(day.unsubsidised).length,
     });
-    dayEntryOf(state.daySales, day.businessDate, day.canteenId, () => day.sales);
+    state.daySales[dayKey(day.canteenId, day.businessDate)] = day.sales;
     for (const left of history.splice(0, Math.max(0, history.length - settings.windowDays)))
-      deleteDayEntry(state.daySales, left.businessDate, day.canteenId);
+      delete state.daySales[dayKey(day.canteenId, left.businessDate)];
     if (history.length < settings.windowDays) continue;
     const month = monthKeyOf(day.businessDate);
     const raisedKey = `${day.canteenId}|${month}`;
@@ -159,7 +155,7 @@ function closeDays(
     const other = series === bySubsidy ? byCard : bySubsidy;
     const first = history[0]?.businessDate ?? day.businessDate;
     const sales = history.map(
-      (counted) => readOnly(state.daySales)[counted.businessDate]?.[day.canteenId] ?? {},
+      (counted) => readOnly(state.daySales)[dayKey(day.canteenId, counted.businessDate)] ?? {},
     );
     const { min, max } = rangeOf(series);
     const otherRange = rangeOf(other);
