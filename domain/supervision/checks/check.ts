@@ -84,6 +84,11 @@ export function itemsOnDates<Item>(
   return items;
 }
 
+/** Drops the entries of a record kept by `canteen|YYYY-MM` whose month is before `month`. */
+export function forgetMonthsBefore(record: Keyed<unknown>, month: string): void {
+  for (const key of Object.keys(record)) if (key.slice(-7) < month) delete record[key];
+}
+
 /** Drops the days before `from`. */
 export function forgetDaysBefore(record: ByDay<unknown>, from: BusinessDate): void {
   for (const date of Object.keys(record)) if (date < from) delete record[date];

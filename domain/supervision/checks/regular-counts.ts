@@ -8,6 +8,7 @@ import {
   deepFrozen,
   endedThrough,
   entryOf,
+  forgetMonthsBefore,
   type Keyed,
   readOnly,
   unchanged,
@@ -92,7 +93,7 @@ export const regularCounts: Check<RegularCountsState> = {
     const alerts = closeDays(state, ended, settings.regularCounts);
     // No day of an earlier month can be judged any more: its raised marks are done with.
     const month = monthKeyOf(ended);
-    for (const key of Object.keys(state.raised)) if (key.slice(-7) < month) delete state.raised[key];
+    forgetMonthsBefore(state.raised, month);
     return { state, alerts };
   },
 };

@@ -7,6 +7,7 @@ import {
   deepFrozen,
   endedThrough,
   entryOf,
+  forgetMonthsBefore,
   type Keyed,
   readOnly,
   unchanged,
@@ -65,7 +66,7 @@ export const voidRatePeers: Check<VoidRatePeersState> = {
     const alerts = closeDays(state, ended, settings.voidRatePeers, settings.voidRate.floorRate);
     // No day of an earlier month can be judged any more: its raised marks are done with.
     const month = monthKeyOf(ended);
-    for (const key of Object.keys(state.raised)) if (key.slice(-7) < month) delete state.raised[key];
+    forgetMonthsBefore(state.raised, month);
     return { state, alerts };
   },
 };
