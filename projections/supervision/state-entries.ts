@@ -1,4 +1,4 @@
-import { STORED } from '../../domain/supervision/checks/check.ts';
+import { dayKey, STORED } from '../../domain/supervision/checks/check.ts';
 import {
   initialSupervisionState,
   newSupervisionState,
@@ -7,9 +7,9 @@ import {
 } from '../../domain/supervision/supervision.ts';
 
 /**
- * One stored piece of the checks' state. Each check's object-valued fields are keyed records kept
- * entry by entry (part `check.field`, key the record's key; a record kept by day, `ByDay`, by
- * `date|id`); its other fields are single values (part `check`, key the field's name).
+ * One stored piece of the checks' state. The fields of a check's state that start as records are
+ * kept entry by entry (part `check.field`, key the record's key; a record kept by day, `ByDay`, by
+ * `dayKey`: `date|id`); its other fields are single values (part `check`, key the field's name).
  */
 export interface StateEntry {
   readonly part: string;
@@ -38,7 +38,6 @@ const BY_DAY: ReadonlySet<string> = new Set(
 );
 
 const DATE_LENGTH = 'YYYY-MM-DD'.length;
-const dayEntryKey = (date: string, id: string) => `${date}|${id}`;
 
 /** A check's state: its fields (records tracked in place) and its records as stored. */
 interface TrackedCheck {
@@ -120,7 +119,7 @@ export class TrackedSupervisionState {
         }
         for (const [date, day] of Object.entries(record as Record<string, Plain>))
           for (const [id, entry] of Object.entries(day))
-            entries.push({ part, key: dayEntryKey(date, id), json: JSON.stringify(entry) });
+            entries.push({ part, key: dayKey(id, date), json: JSON.stringify(entry) });
       }
     }
     return entries;
@@ -190,7 +189,7 @@ export class TrackedSupervisionState {
     const dayOf = (date: string, day: Plain): Plain => {
       let tracked = this.dayProxies.get(day);
       if (!tracked) {
-        tracked = this.trackRecord(part, day, (id) => dayEntryKey(date, id));
+        tracked = this.trackRecord(part, day, (id) => dayKey(id, date));
         this.dayProxies.set(day, tracked);
       }
       return tracked;
@@ -207,7 +206,7 @@ export class TrackedSupervisionState {
         // A day replaced whole: the ids it held are gone with it.
         if (isRecord(target[date])) this.deleteDay(part, date);
         target[date] = day;
-        for (const id of Object.keys(day)) this.note(part, dayEntryKey(date, id));
+        for (const id of Object.keys(day)) this.note(part, dayKey(id, date));
         return true;
       },
       deleteProperty: (target, date) => {

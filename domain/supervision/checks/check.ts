@@ -44,7 +44,10 @@ export interface Check<State> {
 /** A record by key, owned and changed in place by its check. */
 export type Keyed<Value> = Record<string, Value>;
 
-/** The key of a canteen's entry for one business date in a flat record: `date|id`. */
+/**
+ * The key of one id's entry for one business date: `date|id` (a canteen day in a flat record; how a
+ * projection stores a `ByDay` record's entries), the date first so that a day is one range of keys.
+ */
 export const dayKey = (id: string, date: BusinessDate): string => `${date}|${id}`;
 
 /**
