@@ -1,4 +1,4 @@
-import { $, element } from './dom.js';
+import { $, downloadFile, element } from './dom.js';
 import { refusalText as dashboardRefusalText, language, switchLanguage } from './i18n.js';
 import { applyWords, fileRefusal, sizeText, words } from './import-words.js';
 import {
@@ -8,6 +8,7 @@ import {
   sayAtSignIn,
   showSignedIn,
   showSignInForm,
+  showViewer,
   token,
   wireSignIn,
 } from './session.js';
@@ -73,22 +74,10 @@ async function signedIn() {
 const isAdmin = () => state.viewer?.role === 'admin';
 
 function drawViewer() {
-  const w = words();
-  $('viewer').textContent = state.viewer ? `${state.viewer.name}(${w.roles[state.viewer.role]})` : '';
+  showViewer(state.viewer, words().roles);
 }
 
 /* ------------------------------------------------------------------------------ the template */
-
-function save(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const link = element('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 async function downloadTemplate() {
   if (state.busy) return;
@@ -99,7 +88,7 @@ async function downloadTemplate() {
     const response = await request('/api/v1/elders/import/template.xlsx');
     if (response.status === 401) return showSignIn(refusalText(new Refusal(401)));
     if (!response.ok) throw new Refusal(response.status);
-    save(await response.blob(), words().templateFile);
+    downloadFile(await response.blob(), words().templateFile);
     state.template = { saved: true };
   } catch (error) {
     state.template = { error };

@@ -1,11 +1,14 @@
 import { formatMoney } from './i18n.js';
 import {
   api,
+  clearFormMessage,
   DATE_PATTERN,
   el,
   fenOf,
   field,
+  formMessage,
   problemText,
+  recordErrorPanel,
   saveAndCancel,
   table,
   until,
@@ -141,8 +144,7 @@ export function mount(root, { session, refreshSession, canAct, message }) {
   /** A refusal stands until the clerk changes something. */
   function clearFormError() {
     state.formError = '';
-    const shown = root.querySelector('[data-testid=form-message]');
-    if (shown) shown.textContent = '';
+    clearFormMessage(root);
   }
 
   async function submitForm(event) {
@@ -285,9 +287,7 @@ export function mount(root, { session, refreshSession, canAct, message }) {
     const w = words();
     const record = state.record;
     if (!record) {
-      return state.recordError
-        ? el('section', { class: 'panel' }, el('p', { class: 'message', role: 'alert' }, state.recordError))
-        : null;
+      return recordErrorPanel(state.recordError);
     }
     const since = record.effectiveFrom ? record.effectiveFrom.slice(0, 16).replace('T', ' ') : null;
     return el(
@@ -495,7 +495,7 @@ export function mount(root, { session, refreshSession, canAct, message }) {
             ? el('p', { class: 'warning replaces-scheduled', hidden: !immediate }, w.replacesScheduled)
             : null,
         ),
-        el('p', { class: 'message', role: 'alert', dataset: { testid: 'form-message' } }, state.formError),
+        formMessage(state.formError),
         el(
           'div',
           { class: 'actions' },

@@ -1,13 +1,16 @@
+import { addMonths } from './dom.js';
 import { formatMoney } from './i18n.js';
 import {
-  addMonths,
   api,
   choice,
+  clearFormMessage,
   DATE_PATTERN,
   el,
   field,
+  formMessage,
   idNumberProblem,
   problemText,
+  recordErrorPanel,
   saveAndCancel,
   shanghaiTime,
   table,
@@ -170,8 +173,7 @@ export function mount(root, { session, canAct, message }) {
   /** A refusal stands until the clerk changes something. */
   function clearFormError() {
     state.formError = '';
-    const shown = root.querySelector('[data-testid=form-message]');
-    if (shown) shown.textContent = '';
+    clearFormMessage(root);
   }
 
   async function submitForm(event) {
@@ -472,7 +474,7 @@ export function mount(root, { session, canAct, message }) {
         ),
         el('h3', {}, w.categoriesTitle),
         categoryRows(v.categories),
-        el('p', { class: 'message', role: 'alert', dataset: { testid: 'form-message' } }, state.formError),
+        formMessage(state.formError),
         el(
           'div',
           { class: 'actions' },
@@ -489,9 +491,7 @@ export function mount(root, { session, canAct, message }) {
     const w = words();
     const record = state.record;
     if (!record) {
-      return state.recordError
-        ? el('section', { class: 'panel' }, el('p', { class: 'message', role: 'alert' }, state.recordError))
-        : null;
+      return recordErrorPanel(state.recordError);
     }
     const died = record.status === 'died';
     const facts = [

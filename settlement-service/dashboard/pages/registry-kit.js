@@ -61,7 +61,6 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** A table with its header row and one row per entry. */
 /** A form's 保存 (submit) and 取消 buttons; `cancel` closes the form. */
 export function saveAndCancel(w, cancel) {
   return [
@@ -69,6 +68,24 @@ export function saveAndCancel(w, cancel) {
     el('button', { type: 'button', class: 'secondary', onclick: cancel }, w.cancel),
   ];
 }
+
+/** Where a form's refusal shows (`clearFormMessage` empties it). */
+export function formMessage(text) {
+  return el('p', { class: 'message', role: 'alert', dataset: { testid: 'form-message' } }, text);
+}
+
+/** A refusal stands until the clerk changes something: then it goes, without drawing the form again. */
+export function clearFormMessage(root) {
+  const shown = root.querySelector('[data-testid=form-message]');
+  if (shown) shown.textContent = '';
+}
+
+/** Why a record could not be read, in a panel; nothing when it could. */
+export function recordErrorPanel(text) {
+  return text ? el('section', { class: 'panel' }, el('p', { class: 'message', role: 'alert' }, text)) : null;
+}
+
+/** A table with its header row and one row per entry. */
 
 export function table(columns, rows, attributes = {}) {
   return el(
@@ -134,13 +151,6 @@ export function shanghaiTime(iso) {
 }
 
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-/** `2026-11` moved by whole months. */
-export function addMonths(month, months) {
-  const [year, number] = month.split('-').map(Number);
-  const moved = new Date(Date.UTC(year, number - 1 + months, 1));
-  return `${moved.getUTCFullYear()}-${String(moved.getUTCMonth() + 1).padStart(2, '0')}`;
-}
 
 /** Yuan as typed (`12`, `12.5`, `12.50`) in fen, without floating point; null when not money. */
 export function fenOf(text) {

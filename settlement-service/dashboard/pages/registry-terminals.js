@@ -1,4 +1,14 @@
-import { api, choice, el, field, problemText, shanghaiTime, table, until } from './registry-kit.js';
+import {
+  api,
+  choice,
+  el,
+  field,
+  formMessage,
+  problemText,
+  shanghaiTime,
+  table,
+  until,
+} from './registry-kit.js';
 import { words } from './registry-words.js';
 
 /**
@@ -160,7 +170,7 @@ export function mount(root, { session, refreshSession, canAct, message }) {
         ),
         el('button', { type: 'submit', class: 'primary' }, w.registerSubmit),
       ),
-      el('p', { class: 'message', role: 'alert', dataset: { testid: 'form-message' } }, state.formError),
+      formMessage(state.formError),
     );
   }
 

@@ -2,7 +2,7 @@ import { $ } from './dom.js';
 import { applyWords, refusalText, switchLanguage } from './i18n.js';
 import { api, whenSignedOut } from './registry-kit.js';
 import { words } from './registry-words.js';
-import { sayAtSignIn, showSignedIn, showSignInForm, token, wireSignIn } from './session.js';
+import { sayAtSignIn, showSignedIn, showSignInForm, showViewer, token, wireSignIn } from './session.js';
 
 /** The registry pages, by the last part of their address (/dashboard/elders …). */
 const PAGES = {
@@ -70,7 +70,7 @@ async function signedIn() {
 function drawViewer() {
   const viewer = session.viewer;
   if (!viewer) return;
-  $('viewer').textContent = `${viewer.name}(${words().roles[viewer.role] ?? viewer.role})`;
+  showViewer(viewer, words().roles);
 }
 
 function drawWords() {

@@ -117,3 +117,8 @@ export function sayAtSignIn(message) {
   $('sign-in').hidden = false;
   $('sign-in-message').textContent = message;
 }
+
+/** Who is signed in, as the page's header shows it: name (role). */
+export function showViewer(viewer, roles) {
+  $('viewer').textContent = viewer ? `${viewer.name}(${roles[viewer.role] ?? viewer.role})` : '';
+}

@@ -1,6 +1,6 @@
-import { $, textElement } from './dom.js';
+import { $, addMonths, downloadFile, textElement } from './dom.js';
 import { applyWords, formatMoney, language, refusalText, switchLanguage } from './i18n.js';
-import { ask, showSignedIn, showSignInForm, token, wireSignIn } from './session.js';
+import { ask, showSignedIn, showSignInForm, showViewer, token, wireSignIn } from './session.js';
 import { words } from './settlement-words.js';
 
 /**
@@ -61,18 +61,12 @@ async function signIn() {
 }
 
 function drawViewer() {
-  const w = words();
-  $('viewer').textContent = state.viewer ? `${state.viewer.name}(${w.roles[state.viewer.role]})` : '';
+  showViewer(state.viewer, words().roles);
 }
 
 /* --------------------------------------------------------------------------------- the month */
 
-function shiftMonth(month, by) {
-  const [year, number] = month.split('-').map(Number);
-  const index = year * 12 + (number - 1) + by;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-const monthBefore = (month) => shiftMonth(month, -1);
+const monthBefore = (month) => addMonths(month, -1);
 
 async function showMonth(month) {
   const w = words();
@@ -320,14 +314,7 @@ async function download(path) {
     const name =
       /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
       path.split('/').pop();
-    const url = URL.createObjectURL(await response.blob());
-    const link = textElement('a');
-    link.href = url;
-    link.download = name;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    downloadFile(await response.blob(), name);
     $('download-message').textContent = '';
   } catch (error) {
     if (error.status === 401) return showSignIn(refusalText(error, w));
@@ -349,8 +336,8 @@ $('show').addEventListener('click', () => showMonth($('month').value.trim()));
 $('month').addEventListener('keydown', (event) => {
   if (event.key === 'Enter') showMonth($('month').value.trim());
 });
-$('month-before').addEventListener('click', () => showMonth(shiftMonth($('month').value.trim(), -1)));
-$('month-after').addEventListener('click', () => showMonth(shiftMonth($('month').value.trim(), 1)));
+$('month-before').addEventListener('click', () => showMonth(addMonths($('month').value.trim(), -1)));
+$('month-after').addEventListener('click', () => showMonth(addMonths($('month').value.trim(), 1)));
 $('take-step').addEventListener('click', (event) => takeStep(event.currentTarget.dataset.action));
 $('retry').addEventListener('click', () => state.refusal && takeStep(state.refusal.action));
 $('lang').addEventListener('click', () => {

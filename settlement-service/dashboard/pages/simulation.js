@@ -1,4 +1,4 @@
-import { $, element } from './dom.js';
+import { $, addMonths, downloadFile, element } from './dom.js';
 import { refusalText as dashboardRefusalText, language, switchLanguage } from './i18n.js';
 import {
   ask,
@@ -7,6 +7,7 @@ import {
   sayAtSignIn,
   showSignedIn,
   showSignInForm,
+  showViewer,
   token,
   wireSignIn,
 } from './session.js';
@@ -105,18 +106,10 @@ async function signedIn() {
 }
 
 function drawViewer() {
-  const w = words();
-  $('viewer').textContent = state.viewer ? `${state.viewer.name}(${w.roles[state.viewer.role]})` : '';
+  showViewer(state.viewer, words().roles);
 }
 
 /* -------------------------------------------------------------------------------- the month */
-
-/** `2026-01` moved by whole months: integers only. */
-function addMonths(month, delta) {
-  const [year, number] = month.split('-').map(Number);
-  const index = year * 12 + (number - 1) + delta;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
 
 function chosenMonth() {
   const month = $('month').value.trim();
@@ -691,14 +684,7 @@ async function exportWorkbook() {
     if (!response.ok) throw new Refusal(response.status);
     const blob = await response.blob();
     const name = filenameOf(response.headers.get('content-disposition'), `simulation-${month}.xlsx`);
-    const url = URL.createObjectURL(blob);
-    const link = element('a');
-    link.href = url;
-    link.download = name;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    downloadFile(blob, name);
     stopRunning();
     showStatus('exported', name);
   } catch (error) {
