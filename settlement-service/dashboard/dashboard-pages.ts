@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,8 +42,12 @@ const PAGE_FILES: Record<string, string> = {
  */
 export function dashboardPages(): Router {
   const router = Router();
+  const bar = readFileSync(path.join(PAGES, 'bar.html'), 'utf8');
+  const pages = new Map<string, string>();
+  for (const file of new Set(Object.values(PAGE_FILES)))
+    pages.set(file, withBar(readFileSync(path.join(PAGES, file), 'utf8'), bar));
   for (const [route, file] of Object.entries(PAGE_FILES)) {
-    router.get(route, (_request, response) => response.sendFile(path.join(PAGES, file)));
+    router.get(route, (_request, response) => response.type('html').send(pages.get(file)));
   }
   router.get('/dashboard/assets/:file', (request, response, next) => {
     const asset = PACKAGE_ASSETS[request.params.file];
@@ -51,4 +56,17 @@ export function dashboardPages(): Router {
   });
   router.use('/dashboard/assets', express.static(PAGES, { index: false }));
   return router;
+}
+
+/**
+ * Every page's header bar (title, navigation, viewer, language, sign-out) and sign-in form come from
+ * `bar.html`: a page marks where with `<zhucan-bar title="…">`, whose content is the page's own tools,
+ * put before the shared ones. The page's words fill in its titles as it starts.
+ */
+export function withBar(page: string, bar: string): string {
+  return page.replace(
+    /^ *<zhucan-bar title="([^"]*)">(?:\n([\s\S]*?) *)?<\/zhucan-bar>\n/m,
+    (_whole, title: string, tools?: string) =>
+      bar.replace('<!--title-->', title).replace('<!--tools-->', tools ?? ''),
+  );
 }
