@@ -6,10 +6,10 @@ import {
   el,
   fenOf,
   field,
+  formActions,
   formMessage,
   problemText,
   recordErrorPanel,
-  saveAndCancel,
   table,
   until,
   yuanText,
@@ -496,14 +496,10 @@ export function mount(root, { session, refreshSession, canAct, message }) {
             : null,
         ),
         formMessage(state.formError),
-        el(
-          'div',
-          { class: 'actions' },
-          ...saveAndCancel(w, () => {
-            state.form = null;
-            draw();
-          }),
-        ),
+        formActions(w, () => {
+          state.form = null;
+          draw();
+        }),
       ),
     );
   }

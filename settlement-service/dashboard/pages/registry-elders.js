@@ -7,11 +7,11 @@ import {
   DATE_PATTERN,
   el,
   field,
+  formActions,
   formMessage,
   idNumberProblem,
   problemText,
   recordErrorPanel,
-  saveAndCancel,
   shanghaiTime,
   table,
   until,
@@ -475,14 +475,10 @@ export function mount(root, { session, canAct, message }) {
         el('h3', {}, w.categoriesTitle),
         categoryRows(v.categories),
         formMessage(state.formError),
-        el(
-          'div',
-          { class: 'actions' },
-          ...saveAndCancel(w, () => {
-            state.form = null;
-            draw();
-          }),
-        ),
+        formActions(w, () => {
+          state.form = null;
+          draw();
+        }),
       ),
     );
   }
@@ -609,14 +605,10 @@ export function mount(root, { session, canAct, message }) {
         { class: 'message', role: 'alert', dataset: { testid: 'categories-message' } },
         state.categoriesError,
       ),
-      el(
-        'div',
-        { class: 'actions' },
-        ...saveAndCancel(w, () => {
-          state.categories = null;
-          draw();
-        }),
-      ),
+      formActions(w, () => {
+        state.categories = null;
+        draw();
+      }),
     );
   }
 

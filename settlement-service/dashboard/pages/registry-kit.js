@@ -69,6 +69,11 @@ export function saveAndCancel(w, cancel) {
   ];
 }
 
+/** A form's buttons in their row: 保存 and 取消 (`cancel` closes the form). */
+export function formActions(w, cancel) {
+  return el('div', { class: 'actions' }, ...saveAndCancel(w, cancel));
+}
+
 /** Where a form's refusal shows (`clearFormMessage` empties it). */
 export function formMessage(text) {
   return el('p', { class: 'message', role: 'alert', dataset: { testid: 'form-message' } }, text);
