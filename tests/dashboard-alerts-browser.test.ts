@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../domain/money.ts';
-import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
+import { launchChromium, SCREENSHOTS, watchedPage } from './support/browser.ts';
 import { MENU, saleBody, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
@@ -109,8 +109,7 @@ describe('the dashboard’s alerts in a browser (Playwright, Chromium, real serv
     service.projections.start();
 
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    watchProblems(page, problems);
+    page = await watchedPage(browser, problems, { viewport: { width: 1366, height: 768 } });
     await page.goto(`${service.url}/dashboard`);
   });
   afterAll(async () => {

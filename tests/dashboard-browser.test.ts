@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../domain/money.ts';
-import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
+import { launchChromium, SCREENSHOTS, watchedPage } from './support/browser.ts';
 import { idNumber, MENU, saleBody, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
@@ -157,12 +157,10 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
 
     browser = await launchChromium();
     // A browser far from Shanghai: the page's times are Shanghai's all the same.
-    page = await browser.newPage({
+    page = await watchedPage(browser, problems, {
       viewport: { width: 1366, height: 768 },
-      locale: 'zh-CN',
       timezoneId: 'America/New_York',
     });
-    watchProblems(page, problems);
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskNationalId } from '../domain/identity/national-id.ts';
-import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
+import { launchChromium, SCREENSHOTS, watchedPage } from './support/browser.ts';
 import { idNumber, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
@@ -154,12 +154,7 @@ describe('the roster import page in a browser (Playwright, Chromium, real servic
     reviewer = user.body.token;
     await service.projections.catchUp();
     browser = await launchChromium();
-    page = await browser.newPage({
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-      acceptDownloads: true,
-    });
-    watchProblems(page, problems);
+    page = await watchedPage(browser, problems);
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../domain/money.ts';
-import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
+import { launchChromium, SCREENSHOTS, watchedPage } from './support/browser.ts';
 import { saleBody, setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
@@ -90,12 +90,7 @@ describe('the monthly settlement page in a browser (Playwright, Chromium, real s
     expect(expected.canteens.length).toBe(2);
 
     browser = await launchChromium();
-    page = await browser.newPage({
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-      acceptDownloads: true,
-    });
-    watchProblems(page, problems);
+    page = await watchedPage(browser, problems);
   });
   afterAll(async () => {
     await browser?.close();

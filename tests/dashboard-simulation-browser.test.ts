@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../domain/money.ts';
-import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
+import { launchChromium, SCREENSHOTS, watchedPage } from './support/browser.ts';
 import { idNumber, saleBody, setUpBureau } from './support/bureau.ts';
 import { TIANJIN_LIKE, ZENGCHENG_LIKE } from './support/example-policies.ts';
 import { startTestService, type TestService } from './support/service.ts';
@@ -215,12 +215,7 @@ describe('the policy simulation page in a browser (Playwright, Chromium, real se
     expect(new Set([expected[0]?.baseline.reimbursementFen, ...reimbursed]).size).toBe(4);
 
     browser = await launchChromium();
-    page = await browser.newPage({
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-      acceptDownloads: true,
-    });
-    watchProblems(page, problems);
+    page = await watchedPage(browser, problems);
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS, watchProblems } from './support/browser.ts';
+import { launchChromium, SCREENSHOTS, watchedPage } from './support/browser.ts';
 import { setUpBureau } from './support/bureau.ts';
 import { startTestService, type TestService } from './support/service.ts';
 
@@ -35,8 +35,7 @@ describe('the elder search and the funding-source names in a browser (Playwright
     await service.projections.catchUp();
     service.projections.start();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    watchProblems(page, problems);
+    page = await watchedPage(browser, problems);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 /** Where browser tests leave their screenshots, to be looked at. */
 export const SCREENSHOTS = path.resolve('.tmp/screenshots');
@@ -38,4 +38,23 @@ export function watchProblems(page: Page, into: string[]): void {
   page.on('response', (response) => {
     if (response.status() >= 400) into.push(`${response.status()} ${new URL(response.url()).pathname}`);
   });
+}
+
+/**
+ * A page as the bureau's clerks see it (1280×900, Chinese, downloads kept), whose problems go into
+ * `problems` (`watchProblems`); `options` change what a test needs otherwise.
+ */
+export async function watchedPage(
+  browser: Browser,
+  problems: string[],
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const page = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    acceptDownloads: true,
+    ...options,
+  });
+  watchProblems(page, problems);
+  return page;
 }
