@@ -1,16 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { connect } from '../../database/connect.ts';
 import { migrateToLatest } from '../../database/migrations.ts';
 import { ROSTER_COLUMNS } from '../../domain/elders/roster.ts';
-import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
-import { PostgresSnapshotStore } from '../../event-store/snapshots/postgres-snapshot-store.ts';
-import { type AppDependencies, createApp } from '../../settlement-service/app.ts';
-import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
+import { createApp } from '../../settlement-service/app.ts';
 import { serve } from '../../testkit/http.ts';
 import { idNumber } from '../../testkit/id-numbers.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { perSecond } from '../measure.ts';
+import { serviceDependencies } from '../service-dependencies.ts';
 
 export interface RosterImportBenchOptions {
   /** Rows in the roster (default 10,000). */
@@ -52,15 +49,8 @@ export async function benchRosterImport(options: RosterImportBenchOptions): Prom
   try {
     const connection = connect(await server.database('bench_roster'), 30);
     await migrateToLatest(connection.db);
-    const store = new PostgresEventStore(connection);
-    const deps: AppDependencies = {
-      eventStore: store,
-      log: options.log,
-      adminToken: randomBytes(16).toString('hex'),
-      vault: new PiiVault(randomBytes(32)),
-      tokenSecret: randomBytes(32),
-      snapshots: new PostgresSnapshotStore(connection),
-    };
+    const deps = serviceDependencies(connection, options.log);
+    const _store = deps.eventStore;
     const app = await serve(createApp(deps));
     const send = async (path: string, body?: Buffer) => {
       const started = performance.now();

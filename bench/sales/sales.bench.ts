@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { connect } from '../../database/connect.ts';
@@ -12,16 +12,15 @@ import { parsePolicyDocument } from '../../domain/policy/policy-document.ts';
 import { addDays } from '../../domain/time/calendar.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import type { JsonObject } from '../../event-store/port.ts';
-import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
-import { PostgresSnapshotStore } from '../../event-store/snapshots/postgres-snapshot-store.ts';
+import type { PostgresEventStore } from '../../event-store/postgres/postgres-event-store.ts';
 import { ALL_PROJECTIONS } from '../../projections/all-projections.ts';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.ts';
 import { type AppDependencies, createApp, createServices } from '../../settlement-service/app.ts';
 import type { EventContext } from '../../settlement-service/event-sourcing/aggregate-repository.ts';
-import { PiiVault } from '../../settlement-service/security/pii-vault.ts';
 import { serve } from '../../testkit/http.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { perSecond } from '../measure.ts';
+import { serviceDependencies } from '../service-dependencies.ts';
 import type { TerminalLoad, TerminalLoadResult } from './terminal-load.ts';
 
 export interface SalesBenchOptions {
@@ -42,15 +41,8 @@ export async function benchSales(options: SalesBenchOptions): Promise<string> {
   try {
     const connection = connect(await server.database('bench_sales'), 30);
     await migrateToLatest(connection.db);
-    const store = new PostgresEventStore(connection);
-    const deps: AppDependencies = {
-      eventStore: store,
-      log: options.log,
-      adminToken: randomBytes(16).toString('hex'),
-      vault: new PiiVault(randomBytes(32)),
-      tokenSecret: randomBytes(32),
-      snapshots: new PostgresSnapshotStore(connection),
-    };
+    const deps = serviceDependencies(connection, options.log);
+    const store = deps.eventStore;
     const tokens = await seed(deps, options);
     const history = options.historyMeals ? await seedHistory(store, options) : null;
     // The read models are kept in the same process, as the service does.
