@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stopChild } from './stop-child.ts';
 
 /** A free loopback port, so that a restarted service can come back at the same address. */
 export async function freePort(): Promise<number> {
@@ -74,10 +75,7 @@ export async function serviceProcess(databaseUrl: string): Promise<ServiceProces
     async stop(signal = 'SIGTERM') {
       const running = child;
       child = null;
-      if (!running || running.exitCode !== null) return;
-      const exited = once(running, 'exit');
-      running.kill(signal);
-      await exited;
+      if (running) await stopChild(running, signal);
     },
   };
 }

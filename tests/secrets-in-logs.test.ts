@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import {
   setUpCounterBureau,
 } from '../testkit/counter-bureau.ts';
 import { callService, freePort, type ServiceProcess, serviceProcess } from '../testkit/service-process.ts';
+import { stopChild } from '../testkit/stop-child.ts';
 import { idNumber, saleBody } from './support/bureau.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
@@ -74,12 +74,7 @@ async function terminalProcess(settings: Record<string, unknown>, token: string)
       const answer: any = text.startsWith('{') ? JSON.parse(text) : text;
       return { status: response.status, body: answer };
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
 }
 

@@ -1,6 +1,5 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { connect } from '../../database/connect.ts';
 import { nationalIdCheckCharacter } from '../../domain/identity/national-id.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { callService, freePort } from '../../testkit/service-process.ts';
+import { stopChild } from '../../testkit/stop-child.ts';
 import { startDurableServer } from '../durable-server.ts';
 import { perSecond } from '../measure.ts';
 import {
@@ -122,7 +122,7 @@ export async function benchLoad(options: LoadBenchOptions): Promise<string> {
     const audit = await auditStore(probe.db, result);
     await probe.db.destroy();
     generator.disconnect();
-    await stopService(service);
+    await stopChild(service);
     service = null;
     return report({
       options,
@@ -138,7 +138,7 @@ export async function benchLoad(options: LoadBenchOptions): Promise<string> {
     });
   } finally {
     if (generator && generator.exitCode === null) generator.kill('SIGTERM');
-    if (service) await stopService(service);
+    if (service) await stopChild(service);
     await server.stop();
   }
 }
@@ -202,13 +202,6 @@ async function startArguments(): Promise<string[]> {
     throw new Error(`npm start is not "node … settlement-service/main.ts": ${manifest.scripts.start}`);
   }
   return words.slice(node + 1);
-}
-
-async function stopService(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** The month before the current one in Asia/Shanghai: ended, so it can be closed. */

@@ -233,7 +233,9 @@ describe('projection runner', () => {
     );
     await runner.stop();
     expect((await service.call('GET', '/health', null)).body.status).toBe('ok');
-    expect(lines.filter((line) => line.includes('cannot read a sale'))).toHaveLength(1);
+    // Told once, not at every retry. (A retry that meets the fix between the page and its
+    // explanation logs the page's error as passing trouble: not counted here.)
+    expect(lines.filter((line) => line === pickyStatus?.failure)).toHaveLength(1);
   });
 
   it('shows its lag in events and seconds at /health and /metrics', async () => {

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { callService, freePort } from '../../testkit/service-process.ts';
+import { stopChild } from '../../testkit/stop-child.ts';
 
 export interface EmbeddedServiceProcess {
   readonly url: string;
@@ -77,10 +77,7 @@ export async function embeddedServiceProcess(dataDir: string): Promise<EmbeddedS
     async stop() {
       const running = child;
       child = null;
-      if (!running || running.exitCode !== null) return;
-      const exited = once(running, 'exit');
-      running.kill('SIGTERM');
-      await exited;
+      if (running) await stopChild(running);
     },
   };
 }

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { counterSettings } from '../../testkit/counter-bureau.ts';
 import { freePort } from '../../testkit/service-process.ts';
+import { stopChild } from '../../testkit/stop-child.ts';
 
 /** `npm run terminal -- settings.json` as a child process, and its local API. */
 export async function terminalProcess(settingsFile: string, port: number) {
@@ -48,11 +48,7 @@ export async function terminalProcess(settingsFile: string, port: number) {
   };
   return {
     call,
-    async kill() {
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    },
+    kill: () => stopChild(child, 'SIGKILL'),
   };
 }
 
