@@ -37,6 +37,8 @@ const call = (path, { method, body } = {}) => ask(path, { method, json: body, la
 function showSignIn(message = '') {
   state.viewer = null;
   state.view = null;
+  // Hidden until the next viewer's month is loaded: its buttons belong to the last one's view.
+  $('month-view').hidden = true;
   $('workspace').hidden = true;
   $('viewer').textContent = '';
   showSignInForm(message);
