@@ -116,7 +116,7 @@ function demoIdNumber(birth: string, sequence: string): string {
 }
 
 /** The demo terminal's canteen serves lunch and dinner around the clock, so the demo works at any hour. */
-const ALL_DAY = { lunch: { from: '00:00', to: '15:00' }, dinner: { from: '15:00', to: '23:59' } };
+const ALL_DAY = { lunch: { from: '00:00', to: '15:00' }, dinner: { from: '15:00', to: '24:00' } };
 
 /** Where they stand (for the dashboard's map and the distance check); the Hexi canteen rests on Sundays. */
 const CANTEENS = [

@@ -1,7 +1,7 @@
 import type { LocalTimeOfDay } from '../time/shanghai-time.ts';
 import { MEAL_PERIODS, type MealPeriod } from './policy-types.ts';
 
-/** 供餐时段: `[from, to)` in Asia/Shanghai local time, both "HH:MM". */
+/** 供餐时段: `[from, to)` in Asia/Shanghai local time, both "HH:MM"; `to` may be "24:00", midnight at the day's end. */
 export interface PeriodHours {
   readonly from: LocalTimeOfDay;
   readonly to: LocalTimeOfDay;
@@ -11,6 +11,7 @@ export interface PeriodHours {
 export type CanteenPeriods = Readonly<Partial<Record<MealPeriod, PeriodHours>>>;
 
 const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+const END_OF_DAY = '24:00';
 
 /**
  * The canteen period containing a local time, or null (then the meal is sold without subsidy).
@@ -36,7 +37,7 @@ export function canteenPeriodProblems(periods: CanteenPeriods): { path: string; 
     if (!hours) continue;
     let wellFormed = true;
     for (const end of ['from', 'to'] as const) {
-      if (!TIME_PATTERN.test(hours[end])) {
+      if (!TIME_PATTERN.test(hours[end]) && !(end === 'to' && hours.to === END_OF_DAY)) {
         problems.push({ path: `periods.${period}.${end}`, message: 'expected a time HH:MM' });
         wellFormed = false;
       }

@@ -17,6 +17,12 @@ describe("a sale's meal period", () => {
     expect(mealPeriodAt(HOME_CANTEEN.periods, time)).toBe(period);
   });
 
+  it('serves the last minute of the day in a period that ends at 24:00', () => {
+    const evening = { dinner: { from: '17:00', to: '24:00' } };
+    expect(mealPeriodAt(evening, '23:59')).toBe('dinner');
+    expect(mealPeriodAt(evening, '00:00')).toBeNull();
+  });
+
   it('finds nothing for a period the canteen does not serve', () => {
     expect(mealPeriodAt({ lunch: { from: '11:00', to: '13:00' } }, '07:00')).toBeNull();
   });
@@ -31,6 +37,8 @@ describe('registering canteen periods', () => {
         lunch: { from: '11:00', to: '13:00' },
       }),
     ).toEqual([]);
+    // Midnight at the day's end closes a period that runs to the last minute.
+    expect(canteenPeriodProblems({ dinner: { from: '17:00', to: '24:00' } })).toEqual([]);
   });
 
   it.each([
@@ -38,7 +46,9 @@ describe('registering canteen periods', () => {
     [{ lunch: { from: '11:00', to: '11:00' } }, 'periods.lunch.to'],
     [{ lunch: { from: '11:00', to: '10:00' } }, 'periods.lunch.to'],
     [{ lunch: { from: '11h00', to: '13:00' } }, 'periods.lunch.from'],
-    [{ dinner: { from: '17:00', to: '24:00' } }, 'periods.dinner.to'],
+    [{ dinner: { from: '24:00', to: '24:00' } }, 'periods.dinner.from'],
+    [{ dinner: { from: '17:00', to: '24:01' } }, 'periods.dinner.to'],
+    [{ dinner: { from: '17:00', to: '25:00' } }, 'periods.dinner.to'],
   ])('refuses %o at %s', (periods, path) => {
     expect(canteenPeriodProblems(periods).map((problem) => problem.path)).toEqual([path]);
   });

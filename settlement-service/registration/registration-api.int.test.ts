@@ -78,6 +78,20 @@ describe('registration over HTTP', () => {
     expect(answer.body.errors[0].path).toMatch(/^periods\./);
   });
 
+  it('takes 24:00 as the end of a period that runs to midnight, and no later time', async () => {
+    const canteen = (to: string) => ({
+      name: '食堂',
+      district: '西城区',
+      town: '一街道',
+      periods: { dinner: { from: '17:00', to } },
+      menu: [],
+    });
+    expect((await admin('PUT', '/api/v1/canteens/late', canteen('24:00'))).status).toBe(200);
+    const later = await admin('PUT', '/api/v1/canteens/later', canteen('24:30'));
+    expect(later.status).toBe(400);
+    expect(later.body.errors.map((error: { path: string }) => error.path)).toEqual(['periods.dinner.to']);
+  });
+
   describe('elders and their ID numbers', () => {
     const elder = (number: string) => ({
       name: '李秀英',
