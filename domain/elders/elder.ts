@@ -132,7 +132,12 @@ export type ElderCommand =
       readonly effectiveFrom: EpochMs;
     }
   | { readonly type: 'BindCard'; readonly cardUid: string; readonly at: EpochMs }
-  | { readonly type: 'RecordDeath'; readonly date: BusinessDate };
+  | {
+      readonly type: 'RecordDeath';
+      readonly date: BusinessDate;
+      /** The business date the death is recorded on: a death cannot lie after it. */
+      readonly today: BusinessDate;
+    };
 
 export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
   initialState: { status: 'unregistered' },
@@ -209,6 +214,23 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
       case 'RecordDeath': {
         const registered = requireRegistered(state);
         if (registered.deathDate === command.date) return [];
+        const birthDate = currentProfile(registered)?.birthDate;
+        if (command.date > command.today || (birthDate !== undefined && command.date < birthDate)) {
+          throw new DomainError(
+            'invalid',
+            'invalid-body',
+            command.date > command.today
+              ? {
+                  en: `a death date cannot lie after today (${command.today})`,
+                  zh: `死亡日期不能晚于今天(${command.today})`,
+                }
+              : {
+                  en: `a death date cannot lie before the birth date (${birthDate})`,
+                  zh: `死亡日期不能早于出生日期(${birthDate})`,
+                },
+            'date',
+          );
+        }
         return [{ type: 'ElderDied', data: { elderId: registered.elderId, date: command.date } }];
       }
       default: {

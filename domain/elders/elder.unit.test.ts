@@ -158,9 +158,30 @@ describe('elder', () => {
 
   it('records a death once; cards and deaths need a registered elder', () => {
     const died: ElderEvent = { type: 'ElderDied', data: { elderId: 'e1', date: '2026-10-01' } };
-    spec.given([registeredEvent]).when({ type: 'RecordDeath', date: '2026-10-01' }).expect([died]);
-    spec.given([registeredEvent, died]).when({ type: 'RecordDeath', date: '2026-10-01' }).expect([]);
-    spec.given([]).when({ type: 'RecordDeath', date: '2026-10-01' }).expectRefusal('not-found');
+    const death = (date: string) => ({ type: 'RecordDeath' as const, date, today: '2026-11-20' });
+    spec.given([registeredEvent]).when(death('2026-10-01')).expect([died]);
+    spec.given([registeredEvent, died]).when(death('2026-10-01')).expect([]);
+    spec.given([]).when(death('2026-10-01')).expectRefusal('not-found');
+  });
+
+  it('refuses a death after today or before the birth date, and corrects one recorded earlier', () => {
+    const death = (date: string) => ({ type: 'RecordDeath' as const, date, today: '2026-11-20' });
+    const died: ElderEvent = { type: 'ElderDied', data: { elderId: 'e1', date: '2026-10-01' } };
+    spec
+      .given([registeredEvent])
+      .when(death('2026-11-20'))
+      .expect([{ type: 'ElderDied', data: { elderId: 'e1', date: '2026-11-20' } }]);
+    spec.given([registeredEvent]).when(death('2026-11-21')).expectRefusal('invalid-body', 'date');
+    spec
+      .given([registeredEvent])
+      .when(death('1944-05-01'))
+      .expect([{ type: 'ElderDied', data: { elderId: 'e1', date: '1944-05-01' } }]);
+    spec.given([registeredEvent]).when(death('1944-04-30')).expectRefusal('invalid-body', 'date');
+    // A date recorded wrongly is corrected by recording the right one: both stay in the history.
+    spec
+      .given([registeredEvent, died])
+      .when(death('2026-09-28'))
+      .expect([{ type: 'ElderDied', data: { elderId: 'e1', date: '2026-09-28' } }]);
   });
 
   it('remembers decided meals for the caps, and forgets a voided one', () => {

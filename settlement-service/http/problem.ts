@@ -50,6 +50,10 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
       );
     }
     if (isStoreUnavailable(error)) return send(storeUnavailable());
+    if (isReadModelNotBuilt(error))
+      return send(
+        storeUnavailable('the read models are being built; try again', '读取数据正在建立，请稍后重试'),
+      );
     if (error instanceof CutoffUnavailableError)
       return send(
         problemFor(
@@ -68,13 +72,27 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
 export const STORE_RETRY_AFTER_SECONDS = 2;
 
 /** 503 `unavailable`: the database is down, restarting or unreachable; the same request may be sent again. */
-export function storeUnavailable(detail?: string): Problem {
+export function storeUnavailable(detail?: string, detailZh?: string): Problem {
   return problemFor(
     'unavailable',
     detail ?? 'the database is not reachable; try again',
     { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
-    detail === undefined ? { detail: '暂时连不上数据库，未记录任何内容，请稍后重试' } : {},
+    detail === undefined
+      ? { detail: '暂时连不上数据库，未记录任何内容，请稍后重试' }
+      : detailZh === undefined
+        ? {}
+        : { detail: detailZh },
   );
+}
+
+/**
+ * A read model's first generation is not active yet (a new database, the service just started): its
+ * view does not exist until the projection has built it, which takes moments, not a fix.
+ */
+export function isReadModelNotBuilt(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === '42P01' && typeof message === 'string' && /"read_models\./.test(message);
 }
 
 /** Errors of a database connection that went away, none of them about the request itself. */

@@ -1,6 +1,11 @@
 import type { Response } from 'express';
 import { describe, expect, it } from 'vitest';
-import { isStoreUnavailable, problemHandler, STORE_RETRY_AFTER_SECONDS } from './problem.ts';
+import {
+  isReadModelNotBuilt,
+  isStoreUnavailable,
+  problemHandler,
+  STORE_RETRY_AFTER_SECONDS,
+} from './problem.ts';
 
 /** pg's errors carry the SQLSTATE in `code`; socket errors their errno name. */
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
@@ -66,6 +71,24 @@ describe('telling a database that went away from a failed request', () => {
       type: 'application/problem+json; charset=utf-8',
       headers: { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) },
       body: { status: 503, code: 'unavailable', retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
+    });
+    expect(logged).toEqual([]);
+  });
+
+  it('answers a read model not built yet 503 unavailable, in Chinese, and logs nothing', () => {
+    const notBuilt = withCode('42P01', 'relation "read_models.elders" does not exist');
+    expect(isReadModelNotBuilt(notBuilt)).toBe(true);
+    expect(isReadModelNotBuilt(withCode('42P01', 'relation "projections.generations" does not exist'))).toBe(
+      false,
+    );
+    expect(isReadModelNotBuilt(withCode('42703', 'column "read_models.x" does not exist'))).toBe(false);
+    const logged: string[] = [];
+    const { response, sent } = recordingResponse();
+    problemHandler((line) => logged.push(line))(notBuilt, {} as never, response, () => {});
+    expect(sent).toMatchObject({
+      status: 503,
+      headers: { 'retry-after': String(STORE_RETRY_AFTER_SECONDS), 'content-language': 'zh-CN' },
+      body: { code: 'unavailable', detail: '读取数据正在建立，请稍后重试' },
     });
     expect(logged).toEqual([]);
   });

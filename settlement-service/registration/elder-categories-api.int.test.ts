@@ -191,7 +191,7 @@ describe('PUT /api/v1/elders/{elderId}/categories: categories changed without th
   });
 
   it("changes a dead elder's categories too: the bureau corrects the record", async () => {
-    await ok(admin('POST', '/api/v1/elders/e66/death', { date: '2026-11-25' }));
+    await ok(admin('POST', '/api/v1/elders/e66/death', { date: '2026-11-19' }));
     const corrected = await admin('PUT', '/api/v1/elders/e66/categories', {
       categories: [{ category: 'dibao', from: '2026-10-01', to: '2026-11-26' }],
     });

@@ -139,6 +139,26 @@ describe('registration over HTTP', () => {
       });
     });
 
+    it('refuses a death after today or before the birth date, in Chinese, and records nothing', async () => {
+      expect((await admin('PUT', '/api/v1/elders/x5', elder(idNumber('1950-01-01', '115')))).status).toBe(
+        200,
+      );
+      const events = await service.eventCount();
+      for (const [date, detail] of [
+        ['2999-01-01', /^date: 死亡日期不能晚于今天\(\d{4}-\d\d-\d\d\)$/],
+        ['1949-12-31', /^date: 死亡日期不能早于出生日期\(1950-01-01\)$/],
+      ] as const) {
+        const answer = await admin('POST', '/api/v1/elders/x5/death', { date });
+        expect(answer).toMatchObject({
+          status: 400,
+          body: { code: 'invalid-body', errors: [{ path: 'date' }] },
+        });
+        expect(answer.body.detail).toMatch(detail);
+      }
+      expect(await service.eventCount()).toBe(events);
+      expect((await admin('POST', '/api/v1/elders/x5/death', { date: '1950-01-01' })).status).toBe(200);
+    });
+
     it('never stores, answers or logs the ID number in clear', async () => {
       const secretNumber = idNumber('1950-02-28', '377');
       const answer = await admin('PUT', '/api/v1/elders/x3', elder(secretNumber));

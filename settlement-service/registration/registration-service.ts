@@ -221,7 +221,7 @@ export class RegistrationService {
       requireRegistered(state);
       await this.deps.repository.append(
         stream,
-        elder.decide({ type: 'RecordDeath', date }, state),
+        elder.decide({ type: 'RecordDeath', date, today: businessDateOf(this.deps.now()) }, state),
         expectedRevision,
         context,
       );

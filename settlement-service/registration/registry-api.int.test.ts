@@ -33,7 +33,7 @@ describe('the registry over HTTP: elder records, canteens as registered, termina
       });
       clock = Date.parse('2026-11-20T10:05:00+08:00');
       expect((await admin('POST', '/api/v1/elders/e80/cards', { cardUid: 'K80-NEW' })).status).toBe(201);
-      expect((await admin('POST', '/api/v1/elders/e80/death', { date: '2026-11-25' })).status).toBe(200);
+      expect((await admin('POST', '/api/v1/elders/e80/death', { date: '2026-11-18' })).status).toBe(200);
       await service.projections.catchUp();
 
       const answer = await service.call('GET', '/api/v1/elders/e80', auditor);
@@ -58,7 +58,7 @@ describe('the registry over HTTP: elder records, canteens as registered, termina
           { cardUid: 'K80', status: 'retired', assignedFrom: null, retiredFrom: '2026-11-20T10:05:00+08:00' },
         ],
         status: 'died',
-        diedOn: '2026-11-25',
+        diedOn: '2026-11-18',
         registeredAt: expect.stringMatching(/\+08:00$/),
         updatedAt: expect.stringMatching(/\+08:00$/),
       });
