@@ -74,6 +74,16 @@ export function problemFor(
   return new Problem(status, code, title, detail, extra, { ...zh, title: titleZh });
 }
 
+/** 404 `not-found` for an elder or a canteen the registry does not know, worded in both languages. */
+export function notRegistered(thing: 'elder' | 'canteen', id: string): Problem {
+  return problemFor(
+    'not-found',
+    `${thing} ${id} is not registered`,
+    {},
+    { detail: `${thing === 'elder' ? '老人' : '食堂'} ${id} 未登记` },
+  );
+}
+
 /** A code's title for people: `{ zh, en }` from the catalogue, the code itself for a code it lacks. */
 export function problemTitles(code: string): { readonly zh: string; readonly en: string } {
   if (!isProblemCode(code)) return { zh: code, en: code };

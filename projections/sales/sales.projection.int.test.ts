@@ -138,6 +138,15 @@ describe('sales projection: elder ledger, canteen days, terminal activity, settl
     expect(body.periods).toEqual([
       expect.objectContaining({ period: 'lunch', meals: 0, subsidyFen: 0, voids: 1, subsidies: [] }),
     ]);
+    // A registered canteen's quiet day has no periods; a canteen never registered is not found.
+    const quiet = await service.call('GET', '/api/v1/canteens/c1/days/2026-10-01', service.adminToken);
+    expect(quiet).toMatchObject({ status: 200, body: { periods: [] } });
+    expect(
+      await service.call('GET', '/api/v1/canteens/nowhere/days/2026-10-09', service.adminToken),
+    ).toMatchObject({
+      status: 404,
+      body: { code: 'not-found', detail: '食堂 nowhere 未登记' },
+    });
     const offline = await canteenDay(service.database.db, 'c1', '2026-10-10');
     expect(offline.periods[0]).toMatchObject({
       offlineMeals: 1,

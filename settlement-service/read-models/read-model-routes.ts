@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { problemFor } from '../../domain/problems/problem-catalogue.ts';
+import { notRegistered } from '../../domain/problems/problem-catalogue.ts';
 import { isMonthKey } from '../../domain/time/calendar.ts';
 import {
   canteenNames,
+  canteenNamesOf,
   elderIsListed,
   elderNameAndMaskedId,
   terminalsOverview,
@@ -115,7 +116,7 @@ export function readModelRoutes(db: Kysely<unknown>, bureauName: string): Implem
     }).implement(async ({ params, query }) => {
       const ledger = await elderLedgerMonth(db, params.elderId, query.month);
       if (ledger.meals.length === 0 && !(await elderIsListed(db, params.elderId)))
-        throw problemFor('not-found', `elder ${params.elderId} is not registered`);
+        throw notRegistered('elder', params.elderId);
       return { status: 200, body: ledger as z.infer<typeof ledgerSchema> };
     }),
 
@@ -131,7 +132,7 @@ export function readModelRoutes(db: Kysely<unknown>, bureauName: string): Implem
       problems: ['not-found'],
     }).implement(async ({ params, query }) => {
       const elder = await elderNameAndMaskedId(db, params.elderId);
-      if (!elder) throw problemFor('not-found', `elder ${params.elderId} is not registered`);
+      if (!elder) throw notRegistered('elder', params.elderId);
       const ledger = await elderLedgerMonth(db, params.elderId, query.month);
       const pdf = await renderElderStatement(
         ledger,
@@ -151,11 +152,15 @@ export function readModelRoutes(db: Kysely<unknown>, bureauName: string): Implem
       callers: ['admin'],
       params: z.object({ canteenId: idSchema, date: businessDateSchema }),
       success: { status: 200, schema: canteenDaySchema },
-      problems: [],
-    }).implement(async ({ params }) => ({
-      status: 200,
-      body: (await canteenDay(db, params.canteenId, params.date)) as z.infer<typeof canteenDaySchema>,
-    })),
+      problems: ['not-found'],
+    }).implement(async ({ params }) => {
+      if ((await canteenNamesOf(db, [params.canteenId])).size === 0)
+        throw notRegistered('canteen', params.canteenId);
+      return {
+        status: 200,
+        body: (await canteenDay(db, params.canteenId, params.date)) as z.infer<typeof canteenDaySchema>,
+      };
+    }),
 
     defineRoute({
       method: 'get',

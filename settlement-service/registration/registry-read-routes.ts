@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type CanteenDetails, canteen, canteenStream } from '../../domain/canteens/canteen.ts';
 import { maskName } from '../../domain/identity/national-id.ts';
-import { problemFor } from '../../domain/problems/problem-catalogue.ts';
+import { notRegistered } from '../../domain/problems/problem-catalogue.ts';
 import { type EpochMs, formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import { elderRecord, listCanteens } from '../../projections/directory/directory-queries.ts';
 import type { AggregateRepository } from '../event-sourcing/aggregate-repository.ts';
@@ -107,7 +107,7 @@ export function registryReadRoutes(
       problems: ['not-found'],
     }).implement(async ({ params }) => {
       const elder = await elderRecord(db, params.elderId);
-      if (!elder) throw problemFor('not-found', `elder ${params.elderId} is not registered`);
+      if (!elder) throw notRegistered('elder', params.elderId);
       return {
         status: 200,
         body: {
@@ -157,8 +157,7 @@ export function registryReadRoutes(
       problems: ['not-found'],
     }).implement(async ({ params }) => {
       const { state } = await repository.load(canteenStream(params.canteenId), canteen);
-      if (state.status !== 'registered')
-        throw problemFor('not-found', `canteen ${params.canteenId} is not registered`);
+      if (state.status !== 'registered') throw notRegistered('canteen', params.canteenId);
       const { current, scheduled } = versionsAround(state.versions, now());
       return {
         status: 200,

@@ -369,7 +369,15 @@ export function settlementRoutes(
       requireOwnCanteen(request, params.canteenId);
       const { view, names } = await namedView(service, printed, params.month);
       const canteen = view.canteens.find((entry) => entry.canteenId === params.canteenId);
-      if (!canteen) throw problemFor('not-found', `no settlement for ${params.canteenId} in ${params.month}`);
+      if (!canteen)
+        throw problemFor(
+          'not-found',
+          `no settlement for ${params.canteenId} in ${params.month}`,
+          {},
+          {
+            detail: `${params.month} 的月结中没有食堂 ${params.canteenId}`,
+          },
+        );
       return {
         status: 200,
         body: { month: view.month, status: view.status, ...namedCanteen(canteen, names) },

@@ -127,7 +127,13 @@ export function alertRoutes(
       problems: ['not-found'],
     }).implement(async ({ params }) => {
       const view = await alertById(db, params.alertId);
-      if (view === null) throw problemFor('not-found', `no alert ${params.alertId}`);
+      if (view === null)
+        throw problemFor(
+          'not-found',
+          `no alert ${params.alertId}`,
+          {},
+          { detail: `没有预警 ${params.alertId}` },
+        );
       return { status: 200, body: answerOf(view) };
     }),
 
