@@ -71,6 +71,11 @@ export function localTimeOfDay(instant: EpochMs): LocalTimeOfDay {
   return `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
 }
 
+/** A timestamp read from the database, as answers give instants: in Asia/Shanghai with its offset. */
+export function shanghaiInstantOf(date: Date): string {
+  return formatShanghaiInstant(date.getTime());
+}
+
 /** The instant as an ISO 8601 string in Asia/Shanghai (`2026-10-08T11:32:05+08:00`), for answers and receipts. */
 export function formatShanghaiInstant(instant: EpochMs): string {
   const { msOfDay } = shanghaiWallClock(instant);

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { CategoryHolding } from '../../domain/policy/meal-facts.ts';
 import type { BusinessDate } from '../../domain/time/calendar.ts';
+import { shanghaiInstantOf } from '../../domain/time/shanghai-time.ts';
 import { fragmentGrams } from './name-grams.ts';
 
 export interface DirectoryElder {
@@ -108,8 +109,8 @@ export async function terminalsOverview(
   return rows.map((row) => ({
     terminalId: row.terminal_id,
     canteenId: row.canteen_id,
-    registeredAt: row.registered_at.toISOString(),
-    lastContactAt: row.last_contact_at?.toISOString() ?? null,
+    registeredAt: shanghaiInstantOf(row.registered_at),
+    lastContactAt: row.last_contact_at ? shanghaiInstantOf(row.last_contact_at) : null,
     sales: row.sales ?? 0,
     offlineSales: row.offline_sales ?? 0,
     refusedOfflineSales: row.refused_offline_sales ?? 0,
@@ -117,8 +118,8 @@ export async function terminalsOverview(
     queue: row.queue_reported_at
       ? {
           queuedSales: row.queued_sales,
-          oldestQueuedAt: row.oldest_queued_at?.toISOString() ?? null,
-          reportedAt: row.queue_reported_at.toISOString(),
+          oldestQueuedAt: row.oldest_queued_at ? shanghaiInstantOf(row.oldest_queued_at) : null,
+          reportedAt: shanghaiInstantOf(row.queue_reported_at),
         }
       : null,
   }));
@@ -344,13 +345,13 @@ export async function elderRecord(db: Kysely<unknown>, elderId: string): Promise
     categories: row.categories,
     cardUid: row.card_uid,
     diedOn: row.died_on,
-    registeredAt: row.registered_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    registeredAt: shanghaiInstantOf(row.registered_at),
+    updatedAt: shanghaiInstantOf(row.updated_at),
     cards: cards.rows.map((card) => ({
       cardUid: card.card_uid,
       status: card.status,
-      assignedFrom: card.assigned_from?.toISOString() ?? null,
-      retiredFrom: card.retired_from?.toISOString() ?? null,
+      assignedFrom: card.assigned_from ? shanghaiInstantOf(card.assigned_from) : null,
+      retiredFrom: card.retired_from ? shanghaiInstantOf(card.retired_from) : null,
     })),
   };
 }

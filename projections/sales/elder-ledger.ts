@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { MonthKey } from '../../domain/time/calendar.ts';
+import { shanghaiInstantOf } from '../../domain/time/shanghai-time.ts';
 
 export interface ElderLedgerMeal {
   readonly saleId: string;
@@ -87,7 +88,7 @@ export async function elderLedgerMonth(
       terminalId: row.terminal_id,
       businessDate: row.business_date,
       period: row.period,
-      occurredAt: row.occurred_at.toISOString(),
+      occurredAt: shanghaiInstantOf(row.occurred_at),
       items: row.items,
       totalFen: row.total_fen,
       subsidyFen: row.subsidy_fen,

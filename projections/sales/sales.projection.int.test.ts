@@ -61,7 +61,7 @@ describe('sales projection: elder ledger, canteen days, terminal activity, settl
       terminalId: 't1',
       businessDate: '2026-10-08',
       period: 'lunch',
-      occurredAt: new Date(LUNCH).toISOString(),
+      occurredAt: LUNCH, // in Beijing time, as answers give instants
       totalFen: 1200,
       subsidyFen: 300,
       elderPaysFen: 900,
@@ -188,7 +188,7 @@ describe('sales projection: elder ledger, canteen days, terminal activity, settl
     const t2 = body.terminals.find((terminal: { terminalId: string }) => terminal.terminalId === 't2');
     expect(t2.queue).toEqual({
       queuedSales: 3,
-      oldestQueuedAt: new Date(report.oldestQueuedAt).toISOString(),
+      oldestQueuedAt: report.oldestQueuedAt,
       reportedAt: expect.any(String),
     });
     expect(t2.lastContactAt).toBe(t2.queue.reportedAt);

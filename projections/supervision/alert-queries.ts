@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { BureauUser } from '../../domain/settlement/settlement.ts';
 import type { Alert, AlertKind, AlertSeverity } from '../../domain/supervision/alert.ts';
 import type { BusinessDate } from '../../domain/time/calendar.ts';
+import { shanghaiInstantOf } from '../../domain/time/shanghai-time.ts';
 
 export type AlertStatus = 'open' | 'confirmed' | 'dismissed';
 
@@ -88,14 +89,14 @@ function viewOf(row: AlertRow): AlertView {
     explanation: { zh: row.explanation_zh, en: row.explanation_en },
     figures: row.figures,
     status: row.status,
-    raisedAt: row.raised_at.toISOString(),
+    raisedAt: shanghaiInstantOf(row.raised_at),
     decision:
       row.decided_by === null
         ? null
         : {
             by: row.decided_by,
             reason: row.decision_reason ?? '',
-            at: (row.decided_at ?? row.raised_at).toISOString(),
+            at: shanghaiInstantOf(row.decided_at ?? row.raised_at),
           },
   };
 }

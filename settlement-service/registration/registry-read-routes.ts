@@ -93,7 +93,6 @@ export function registryReadRoutes(
   db: Kysely<unknown>,
   now: () => number,
 ): ImplementedRoute[] {
-  const shanghai = (iso: string) => formatShanghaiInstant(Date.parse(iso));
   return [
     defineRoute({
       method: 'get',
@@ -123,13 +122,13 @@ export function registryReadRoutes(
           cards: elder.cards.map((card) => ({
             cardUid: card.cardUid,
             status: card.status,
-            assignedFrom: card.assignedFrom === null ? null : shanghai(card.assignedFrom),
-            retiredFrom: card.retiredFrom === null ? null : shanghai(card.retiredFrom),
+            assignedFrom: card.assignedFrom,
+            retiredFrom: card.retiredFrom,
           })),
           status: elder.diedOn === null ? 'alive' : 'died',
           diedOn: elder.diedOn,
-          registeredAt: shanghai(elder.registeredAt),
-          updatedAt: shanghai(elder.updatedAt),
+          registeredAt: elder.registeredAt,
+          updatedAt: elder.updatedAt,
         },
       };
     }),

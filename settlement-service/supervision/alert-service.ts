@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/domain-error.ts';
 import type { BureauUser } from '../../domain/settlement/settlement.ts';
 import { type Alert, alertStream } from '../../domain/supervision/alert.ts';
 import { type AlertState, alertLifecycle } from '../../domain/supervision/alert-lifecycle.ts';
+import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import { type AlertView, alertById } from '../../projections/supervision/alert-queries.ts';
 import type { AggregateRepository, EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { retryOnConflict } from '../event-sourcing/retry.ts';
@@ -75,11 +76,11 @@ function viewOf(state: AlertState, listed: AlertView | null): AlertView {
     ...state.alert,
     elderId: listed?.elderId ?? null,
     status: state.status,
-    raisedAt: new Date(state.raisedAt).toISOString(),
+    raisedAt: formatShanghaiInstant(state.raisedAt),
     decision: {
       by: state.decision.by,
       reason: state.decision.reason,
-      at: new Date(state.decision.at).toISOString(),
+      at: formatShanghaiInstant(state.decision.at),
     },
   };
 }
