@@ -96,7 +96,12 @@ function renderStatus() {
   clock.textContent = state.clock?.corrected ? w.clockOff(state.clock.offsetMs) : '';
   clock.dataset.kind = 'warn';
   $('cashier-name').textContent = state.cashier?.name ?? '';
-  $('sign-in').hidden = state.cashier !== null;
+  const signIn = $('sign-in');
+  if (state.cashier === null && signIn.hidden) {
+    // The PIN pad comes up ready to type on: a cashier keys the PIN and Enter, no click first.
+    signIn.hidden = false;
+    $('pin').focus();
+  } else if (state.cashier !== null) signIn.hidden = true;
   $('sync-progress').textContent = state.syncing
     ? w.syncing(state.syncing.done, state.syncing.total)
     : state.syncBlocked

@@ -339,6 +339,9 @@ describe('GET /api/v1/dashboard (real HTTP, real PostgreSQL, read models)', () =
   });
 
   it('serves the page and its assets under a policy of its own; the API keeps its own', async () => {
+    // The service's own address, opened in a browser, leads to the dashboard.
+    const root = await fetch(`${service.url}/`, { redirect: 'manual' });
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/dashboard']);
     const page = await fetch(`${service.url}/dashboard`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);

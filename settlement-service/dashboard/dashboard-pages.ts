@@ -46,6 +46,8 @@ export function dashboardPages(): Router {
   const pages = new Map<string, string>();
   for (const file of new Set(Object.values(PAGE_FILES)))
     pages.set(file, withBar(readFileSync(path.join(PAGES, file), 'utf8'), bar));
+  // Whoever opens the service's address in a browser is a person: show them the dashboard.
+  router.get('/', (_request, response) => response.redirect(302, '/dashboard'));
   for (const [route, file] of Object.entries(PAGE_FILES)) {
     router.get(route, (_request, response) => response.type('html').send(pages.get(file)));
   }

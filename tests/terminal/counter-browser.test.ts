@@ -246,11 +246,17 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     const idle = await startTerminal({ ...settings, cashierIdleMinutes: 0.02 });
     const page = await browser.newPage();
     try {
+      // The PIN pad takes the keyboard at once: the PIN and Enter sign in, no click first.
       await page.goto(`${idle.url}/`);
-      for (const digit of CASHIER_PIN) await page.locator('#keypad button', { hasText: digit }).click();
-      await page.locator('#sign-in-form button[type=submit]').click();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pin');
+      await page.keyboard.type(CASHIER_PIN);
+      await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('#sign-in').isHidden()).toBe(true);
       await expect.poll(() => page.locator('#sign-in').isVisible(), { timeout: 10_000 }).toBe(true);
+      // Back at the PIN pad, the keyboard is its again.
+      await page.keyboard.type(CASHIER_PIN);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#sign-in').isHidden()).toBe(true);
     } finally {
       await page.close();
       await idle.close();
