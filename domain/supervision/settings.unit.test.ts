@@ -46,4 +46,27 @@ describe('supervision settings', () => {
       'voidRate.floorRate',
     ]);
   });
+
+  it('refuses values far past sense, which would switch a check off or keep too much', () => {
+    const parsed = parseSupervisionSettings({
+      lateArrivalDays: 32,
+      openingHours: { graceMinutes: 1e9 },
+      regularCounts: { windowDays: 61 },
+      voidAfterClose: { counterClockHours: 169 },
+    });
+    expect(parsed.ok ? [] : parsed.issues.map((issue) => issue.path)).toEqual([
+      'lateArrivalDays',
+      'openingHours.graceMinutes',
+      'regularCounts.windowDays',
+      'voidAfterClose.counterClockHours',
+    ]);
+    expect(
+      parseSupervisionSettings({
+        lateArrivalDays: 31,
+        openingHours: { graceMinutes: 240 },
+        regularCounts: { windowDays: 60 },
+        voidAfterClose: { counterClockHours: 168 },
+      }).ok,
+    ).toBe(true);
+  });
 });

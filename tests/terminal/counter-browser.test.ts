@@ -248,7 +248,9 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     try {
       // The PIN pad takes the keyboard at once: the PIN and Enter sign in, no click first.
       await page.goto(`${idle.url}/`);
-      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pin');
+      await expect
+        .poll(() => page.locator('#pin').evaluate((pin) => pin.ownerDocument.activeElement === pin))
+        .toBe(true);
       await page.keyboard.type(CASHIER_PIN);
       await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('#sign-in').isHidden()).toBe(true);
