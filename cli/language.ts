@@ -48,3 +48,26 @@ export function helpSettings(): Partial<Help> {
     },
   };
 }
+
+/** Commander's own error lines (`error: unknown option '--x'` …) in the command line's language. */
+const COMMANDER_ERRORS: readonly (readonly [RegExp, string])[] = [
+  [/^error: unknown option '(.*)'/, "未知选项 '$1'"],
+  [/^error: unknown command '(.*)'/, "未知命令 '$1'"],
+  [/^error: missing required argument '(.*)'/, "缺少参数 '$1'"],
+  [/^error: required option '(.*)' not specified/, "缺少必需的选项 '$1'"],
+  [/^error: option '(.*)' argument missing/, "选项 '$1' 缺少取值"],
+  [
+    /^error: too many arguments(?: for '(.*)')?\. Expected (\d+) arguments? but got (\d+)\./,
+    '参数过多：应为 $2 个，收到 $3 个',
+  ],
+  [/^error: (.*)/, '$1'],
+];
+
+export function commanderError(text: string): string {
+  if (LANGUAGE === 'en') return text;
+  const [firstLine = '', ...rest] = text.split('\n');
+  for (const [pattern, words] of COMMANDER_ERRORS) {
+    if (pattern.test(firstLine)) return [errorLine(firstLine.replace(pattern, words)), ...rest].join('\n');
+  }
+  return text;
+}

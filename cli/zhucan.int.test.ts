@@ -7,6 +7,7 @@ import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
 import { createGeneration, generationsOf, schemaOf } from '../projections/runner/generations.ts';
 import { readModelSnapshot } from '../projections/runner/testing/read-model-snapshot.ts';
 import { salesProjection } from '../projections/sales/sales.projection.ts';
+import { freePort } from '../testkit/service-process.ts';
 import { sellMany, setUpBureau } from '../tests/support/bureau.ts';
 import { zhucan } from '../tests/support/cli.ts';
 import { BEIJING_LIKE, TIANJIN_LIKE } from '../tests/support/example-policies.ts';
@@ -28,8 +29,8 @@ describe('zhucan projections (CLI)', () => {
     const before = await readModelSnapshot(service.database.db, ALL_PROJECTIONS);
     const { code, out, err } = await zhucan(['projections', 'rebuild'], service.database.connectionString);
     expect(code, err).toBe(0);
-    expect(out).toMatch(/^sales: generation 2 is active \(\d+\.\d s\)$/m);
-    expect(out).toMatch(/^directory: generation 2 is active/m);
+    expect(out).toMatch(/^sales：第 2 代已启用\(\d+\.\d 秒\)$/m);
+    expect(out).toMatch(/^directory：第 2 代已启用/m);
     expect(err).toMatch(/sales \[=+\] 100% \| \d+\/\d+ events \| [\d,]+ events\/s \| 0s left/);
     expect(await readModelSnapshot(service.database.db, ALL_PROJECTIONS)).toEqual(before);
   });
@@ -37,7 +38,11 @@ describe('zhucan projections (CLI)', () => {
   it('tells each projection’s generation and lag', async () => {
     const { code, out } = await zhucan(['projections', 'status'], service.database.connectionString);
     expect(code).toBe(0);
-    expect(out).toMatch(/^sales: generation 2, \d+ events processed, 0 behind \(0\.0 s\)$/m);
+    expect(out).toMatch(/^sales：第 2 代，已处理 \d+ 个事件，落后 0 个\(0\.0 秒\)$/m);
+    const english = await zhucan(['projections', 'status'], service.database.connectionString, {
+      ZHUCAN_LANG: 'en',
+    });
+    expect(english.out).toMatch(/^sales: generation 2, \d+ events processed, 0 behind \(0\.0 s\)$/m);
   });
 
   it('gives up a generation being built, dropping its tables and keeping the active one', async () => {
@@ -49,7 +54,7 @@ describe('zhucan projections (CLI)', () => {
       service.database.connectionString,
     );
     expect(code).toBe(0);
-    expect(out).toContain(`sales: gave up generation ${building.generation}`);
+    expect(out).toContain(`sales：已放弃第 ${building.generation} 代`);
     const { rows } =
       await sql`SELECT 1 FROM pg_namespace WHERE nspname = ${schemaOf('sales', building.generation)}`.execute(
         db,
@@ -57,13 +62,13 @@ describe('zhucan projections (CLI)', () => {
     expect(rows).toHaveLength(0);
     expect((await generationsOf(db, 'sales')).map((generation) => generation.state)).toEqual(['active']);
     const again = await zhucan(['projections', 'abandon', 'sales'], service.database.connectionString);
-    expect(again.out).toContain('sales: no generation is being built');
+    expect(again.out).toContain('sales：没有正在构建的代次');
   });
 
   it('refuses an unknown projection by name, listing the known ones', async () => {
     const { code, err } = await zhucan(['projections', 'rebuild', 'nope'], service.database.connectionString);
     expect(code).toBe(2);
-    expect(err).toContain('错误：no projection named nope; known: sales, directory');
+    expect(err).toContain('错误：没有名为 nope 的读模型；可选：sales、directory');
   });
 
   it('simulates proposals over a month with a progress bar, as the API answers them', async () => {
@@ -116,7 +121,7 @@ describe('zhucan projections (CLI)', () => {
       service.database.connectionString,
     );
     expect(badMonth.code).toBe(2);
-    expect(badMonth.err).toContain('--month: expected YYYY-MM');
+    expect(badMonth.err).toContain('错误：--month 应为 YYYY-MM，收到的是 2026-13');
   });
 });
 
@@ -162,5 +167,24 @@ describe('zhucan in Chinese and English (CLI)', () => {
     });
     expect(en.code).toBe(2);
     expect(en.err.trim()).toBe('zhucan: set ZHUCAN_TOKEN to your user token');
+  });
+
+  it('names the address it could not reach, and words commander’s own errors', async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const away = await zhucan(['settlement', 'show', '2026-10'], offline, {
+      ZHUCAN_TOKEN: 'zu_x.nobody',
+      ZHUCAN_URL: nobody,
+    });
+    expect(away.code).toBe(2);
+    expect(away.err.trim()).toMatch(
+      new RegExp(`^错误：连不上服务 ${nobody}\\(ZHUCAN_URL\\)：.*ECONNREFUSED`),
+    );
+    const unknown = await zhucan(['projections', 'status', '--bogus'], offline);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.err.trim()).toBe("错误：未知选项 '--bogus'");
+    const english = await zhucan(['projections', 'status', '--bogus'], offline, { ZHUCAN_LANG: 'en' });
+    expect(english.err.trim()).toBe("error: unknown option '--bogus'");
+    const missing = await zhucan(['verify'], offline);
+    expect(missing.err.trim()).toBe("错误：缺少参数 'statement.pdf'");
   });
 });

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { type BackupSummary, backupDataDir, restoreDataDir } from '../database/backup.ts';
+import { BackupRefused, type BackupSummary, backupDataDir, restoreDataDir } from '../database/backup.ts';
 import { openDatabase } from '../database/connect.ts';
 import { storageFromEnvironment } from '../database/storage-config.ts';
 import { hashPin } from '../domain/identity/pin-hash.ts';
@@ -21,14 +21,14 @@ import { SETTLEMENT_STATUS_WORDS } from '../domain/settlement/status-words.ts';
 import { parseProposal } from '../domain/simulation/proposal.ts';
 import { isMonthKey } from '../domain/time/calendar.ts';
 import { openEventStore } from '../event-store/open-event-store.ts';
-import { ALL_PROJECTIONS, projectionNamed } from '../projections/all-projections.ts';
+import { ALL_PROJECTIONS } from '../projections/all-projections.ts';
 import { canteenNamesOf } from '../projections/directory/directory-queries.ts';
 import { abandonBuilding } from '../projections/runner/generations.ts';
 import { ProjectionRunner } from '../projections/runner/projection-runner.ts';
 import { rebuildProjection } from '../projections/runner/rebuild.ts';
 import { namedSimulation } from '../projections/simulation/named-simulation.ts';
 import { simulateProposals } from '../projections/simulation/simulate-month.ts';
-import { ACCEPT_LANGUAGE, errorLine, helpSettings, say } from './language.ts';
+import { ACCEPT_LANGUAGE, commanderError, errorLine, helpSettings, say } from './language.ts';
 import { rebuildProgressBar } from './progress.ts';
 import { describeSimulation, simulationProgressBar } from './simulate.ts';
 
@@ -60,6 +60,7 @@ const program = new Command('zhucan')
   .configureHelp(helpSettings())
   .helpOption('-h, --help', say('显示帮助', 'display help for command'))
   .helpCommand('help [command]', say('显示某个命令的帮助', 'display help for command'))
+  .configureOutput({ outputError: (text, write) => write(commanderError(text)) })
   .exitOverride();
 const projections = program
   .command('projections')
@@ -77,11 +78,17 @@ projections
     withStore(async (store, database) => {
       const statuses = await new ProjectionRunner(store, database.db, ALL_PROJECTIONS).status();
       for (const status of statuses) {
-        const building = status.building ? `, building generation ${status.building.generation}` : '';
+        const generation = status.generation ?? '-';
+        const seconds = status.secondsBehind.toFixed(1);
+        const building = status.building?.generation;
         console.log(
-          `${status.name}: generation ${status.generation ?? '-'}, ${status.eventsProcessed} events processed, ` +
-            `${status.eventsBehind} behind (${status.secondsBehind.toFixed(1)} s)${building}` +
-            (status.failure ? `\n  FAILED: ${status.failure}` : ''),
+          say(
+            `${status.name}：第 ${generation} 代，已处理 ${status.eventsProcessed} 个事件，落后 ${status.eventsBehind} 个(${seconds} 秒)` +
+              (building === undefined ? '' : `，正在构建第 ${building} 代`),
+            `${status.name}: generation ${generation}, ${status.eventsProcessed} events processed, ` +
+              `${status.eventsBehind} behind (${seconds} s)` +
+              (building === undefined ? '' : `, building generation ${building}`),
+          ) + (status.failure ? `\n  ${say('已停止', 'FAILED')}: ${status.failure}` : ''),
         );
       }
     }),
@@ -109,7 +116,7 @@ projections
     5000,
   )
   .action((name: string | undefined, options: { batchSize: number }) => {
-    const chosen = name === undefined ? ALL_PROJECTIONS : [projectionNamed(name)];
+    const chosen = name === undefined ? ALL_PROJECTIONS : [projectionCalled(name)];
     return withStore(async (store, database) => {
       for (const projection of chosen) {
         const bar = rebuildProgressBar(projection.name);
@@ -118,8 +125,12 @@ projections
           batchSize: options.batchSize,
           onProgress: bar.update,
         }).finally(bar.stop);
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
         console.log(
-          `${projection.name}: generation ${generation} is active (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+          say(
+            `${projection.name}：第 ${generation} 代已启用(${seconds} 秒)`,
+            `${projection.name}: generation ${generation} is active (${seconds} s)`,
+          ),
         );
       }
     });
@@ -135,13 +146,16 @@ projections
     ),
   )
   .action((name: string) => {
-    const projection = projectionNamed(name);
+    const projection = projectionCalled(name);
     return withStore(async (_store, database) => {
       const abandoned = await abandonBuilding(database.db, projection.name);
       console.log(
         abandoned.length === 0
-          ? `${projection.name}: no generation is being built`
-          : `${projection.name}: gave up generation ${abandoned.join(', ')}`,
+          ? say(`${projection.name}：没有正在构建的代次`, `${projection.name}: no generation is being built`)
+          : say(
+              `${projection.name}：已放弃第 ${abandoned.join('、')} 代`,
+              `${projection.name}: gave up generation ${abandoned.join(', ')}`,
+            ),
       );
     });
   });
@@ -161,7 +175,7 @@ program
       bytes: await readFile(file),
     })) as { verifications: Verification[] };
     const [result] = answer.verifications;
-    if (!result) throw new Error('nothing was verified');
+    if (!result) throw new Error(say('服务没有核验任何内容', 'nothing was verified'));
     const where = `${result.month} ${result.canteenId}, digest ${result.claimedDigest}`;
     if (result.matches && result.figuresMatch) {
       console.log(`matches: ${where}`);
@@ -212,8 +226,15 @@ program
     ),
   )
   .action((files: string[], options: { month: string; json?: boolean }) => {
-    if (!isMonthKey(options.month)) throw new Error(`--month: expected YYYY-MM, got ${options.month}`);
-    if (files.length > 3) throw new Error('at most three proposals are compared at once');
+    if (!isMonthKey(options.month))
+      throw new Error(
+        say(
+          `--month 应为 YYYY-MM，收到的是 ${options.month}`,
+          `--month: expected YYYY-MM, got ${options.month}`,
+        ),
+      );
+    if (files.length > 3)
+      throw new Error(say('一次最多对照三个方案', 'at most three proposals are compared at once'));
     return withStore(async (store, database) => {
       const proposals: PolicyDocument[] = [];
       for (const file of files) {
@@ -221,7 +242,8 @@ program
         try {
           document = JSON.parse(await readFile(file, 'utf8'));
         } catch (error) {
-          throw new Error(`${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+          const why = error instanceof Error ? error.message : String(error);
+          throw new Error(say(`${file}：不是 JSON(${why})`, `${file}: not JSON (${why})`));
         }
         const parsed = parseProposal(options.month, document);
         if (!parsed.ok)
@@ -275,7 +297,8 @@ program
   )
   .action(async (pin: string | undefined) => {
     const given = (pin ?? (await readStandardInput())).trim();
-    if (!/^\d{4,12}$/.test(given)) throw new Error('a PIN is 4 to 12 digits');
+    if (!/^\d{4,12}$/.test(given))
+      throw new Error(say('PIN 码应为 4 到 12 位数字', 'a PIN is 4 to 12 digits'));
     console.log(hashPin(given));
   });
 
@@ -380,6 +403,16 @@ async function askService(
       ...(body ? { 'content-type': body.type } : {}),
     },
     ...(body ? { body: body.bytes } : {}),
+  }).catch((error: unknown) => {
+    // fetch says only "fetch failed": the address tried and the cause are what the operator needs.
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new Error(
+      say(
+        `连不上服务 ${base}(ZHUCAN_URL)：${cause}`,
+        `cannot reach the service at ${base} (ZHUCAN_URL): ${cause}`,
+      ),
+    );
   });
   const answer = (await response.json()) as Record<string, unknown>;
   if (!response.ok)
@@ -392,22 +425,43 @@ function embeddedDataDir(): string {
   const config = storageFromEnvironment();
   if (config.databaseUrl)
     throw new Error(
-      'DATABASE_URL is set: back up that PostgreSQL server with its own pg_dump (docs/operations.md)',
+      say(
+        '已设置 DATABASE_URL：请用该 PostgreSQL 服务器自己的 pg_dump 备份(docs/operations.md)',
+        'DATABASE_URL is set: back up that PostgreSQL server with its own pg_dump (docs/operations.md)',
+      ),
     );
   if (config.kurrentDbUrl)
-    throw new Error('KURRENTDB_URL is set: back up KurrentDB as deploy/README.md says (docs/operations.md)');
+    throw new Error(
+      say(
+        '已设置 KURRENTDB_URL：请按 deploy/README.md 备份 KurrentDB(docs/operations.md)',
+        'KURRENTDB_URL is set: back up KurrentDB as deploy/README.md says (docs/operations.md)',
+      ),
+    );
   return config.dataDir;
 }
 
 function describeSummary(summary: BackupSummary): string {
-  const projections = summary.projections
-    .map((projection) => `${projection.name} generation ${projection.generation} at ${projection.position}`)
-    .join(', ');
-  return (
-    `  ${summary.events} events${summary.lastEventAt ? `, the last recorded ${summary.lastEventAt}` : ''}\n` +
-    `  closed months: ${summary.closedMonths.join(', ') || 'none'}\n` +
-    `  read models: ${projections || 'none yet'}`
+  const projections = summary.projections.map((projection) =>
+    say(
+      `${projection.name} 第 ${projection.generation} 代，位置 ${projection.position}`,
+      `${projection.name} generation ${projection.generation} at ${projection.position}`,
+    ),
   );
+  const last = summary.lastEventAt;
+  return [
+    say(
+      `  ${summary.events} 个事件${last ? `，最后一个记录于 ${last}` : ''}`,
+      `  ${summary.events} events${last ? `, the last recorded ${last}` : ''}`,
+    ),
+    say(
+      `  已关账月份：${summary.closedMonths.join('、') || '无'}`,
+      `  closed months: ${summary.closedMonths.join(', ') || 'none'}`,
+    ),
+    say(
+      `  读模型：${projections.join('；') || '尚无'}`,
+      `  read models: ${projections.join(', ') || 'none yet'}`,
+    ),
+  ].join('\n');
 }
 
 program
@@ -427,10 +481,21 @@ program
   )
   .action(async (file: string) => {
     const dataDir = embeddedDataDir();
-    const { summary, bytes } = await backupDataDir(dataDir, file);
-    console.log(`backed up ${dataDir} to ${file} (${(bytes / 1_048_576).toFixed(1)} MB):`);
+    const { summary, bytes } = await backupDataDir(dataDir, file).catch(explainRefusal);
+    const megabytes = (bytes / 1_048_576).toFixed(1);
+    console.log(
+      say(
+        `已把 ${dataDir} 备份到 ${file}(${megabytes} MB)：`,
+        `backed up ${dataDir} to ${file} (${megabytes} MB):`,
+      ),
+    );
     console.log(describeSummary(summary));
-    console.log('  it holds pii-key and token-secret: keep it as safe as the data folder itself');
+    console.log(
+      say(
+        '  备份里有 pii-key 和 token-secret：请像保管数据目录本身一样保管它',
+        '  it holds pii-key and token-secret: keep it as safe as the data folder itself',
+      ),
+    );
   });
 
 program
@@ -444,11 +509,56 @@ program
   )
   .action(async (file: string) => {
     const dataDir = embeddedDataDir();
-    const summary = await restoreDataDir(file, dataDir);
-    console.log(`restored ${file} into ${dataDir}:`);
+    const summary = await restoreDataDir(file, dataDir).catch(explainRefusal);
+    console.log(say(`已把 ${file} 恢复到 ${dataDir}：`, `restored ${file} into ${dataDir}:`));
     console.log(describeSummary(summary));
-    console.log(`  start the service with ZHUCAN_DATA_DIR=${dataDir}`);
+    console.log(
+      say(`  用 ZHUCAN_DATA_DIR=${dataDir} 启动服务`, `  start the service with ZHUCAN_DATA_DIR=${dataDir}`),
+    );
   });
+
+/** A backup or restore the data folder refused, in the command line's words. */
+function explainRefusal(error: unknown): never {
+  if (!(error instanceof BackupRefused)) throw error;
+  const { folder } = error;
+  const words: Record<BackupRefused['reason'], [string, string]> = {
+    'inside-data-folder': [
+      `备份文件必须放在数据目录 ${folder} 之外`,
+      `the backup file must lie outside the data folder ${folder}`,
+    ],
+    'service-running': [
+      `服务正在使用 ${folder}：请先停止服务(期间柜台照常脱机售餐)，再备份`,
+      `the service is running on ${folder}: stop it first (counters keep selling offline meanwhile), then back up`,
+    ],
+    'no-database': [
+      `${folder} 中没有内置数据库(ZHUCAN_DATA_DIR)`,
+      `no embedded database in ${folder} (ZHUCAN_DATA_DIR)`,
+    ],
+    'not-empty': [
+      `${folder} 不是空的：请恢复到一个新目录(先把旧目录移开)`,
+      `${folder} is not empty: restore into a new folder (move the old one aside first)`,
+    ],
+    'not-a-backup': [
+      `${folder} 不是助餐通的备份(其中没有 postgres/PG_VERSION)`,
+      `${folder} is not a zhucan backup (it holds no postgres/PG_VERSION)`,
+    ],
+  };
+  const [zh, en] = words[error.reason];
+  throw new Error(say(zh, en));
+}
+
+/** A projection by the name the operator typed. */
+function projectionCalled(name: string) {
+  const found = ALL_PROJECTIONS.find((projection) => projection.name === name);
+  if (found) return found;
+  const known = ALL_PROJECTIONS.map((projection) => projection.name);
+  throw new Error(
+    say(
+      `没有名为 ${name} 的读模型；可选：${known.join('、')}`,
+      `no projection named ${name}; known: ${known.join(', ')}`,
+    ),
+  );
+}
 
 /** A verification that ran and found a difference: reported on stdout, exit code 1. */
 class StatementDiffers extends Error {}
@@ -456,7 +566,7 @@ class StatementDiffers extends Error {}
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1)
-    throw new Error(`expected a positive whole number, got ${value}`);
+    throw new Error(say(`应为正整数，收到的是 ${value}`, `expected a positive whole number, got ${value}`));
   return parsed;
 }
 

@@ -14,6 +14,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
+import { shanghaiInstantOf } from '../domain/time/shanghai-time.ts';
 import { createKysely } from './connect.ts';
 import { runningEmbeddedServer, startEmbeddedPostgres } from './embedded-postgres.ts';
 
@@ -30,6 +31,18 @@ export interface BackupSummary {
 
 const DATABASE = 'zhucan';
 
+/** A backup or restore refused for the state of its folders; `folder` is the one in question. */
+export class BackupRefused extends Error {
+  override readonly name = 'BackupRefused';
+  constructor(
+    readonly reason: 'inside-data-folder' | 'service-running' | 'no-database' | 'not-empty' | 'not-a-backup',
+    readonly folder: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Writes the data folder to `file` (.tar.gz). Refuses while the service runs on it. Starts the
  * cluster once on its own first, so that a folder left by a crash is recovered and shut down cleanly
@@ -43,7 +56,11 @@ export async function backupDataDir(
   const target = path.resolve(file);
   await assertCluster(folder);
   if (target === folder || target.startsWith(`${folder}${path.sep}`))
-    throw new Error(`the backup file must lie outside the data folder ${folder}`);
+    throw new BackupRefused(
+      'inside-data-folder',
+      folder,
+      `the backup file must lie outside the data folder ${folder}`,
+    );
   await assertStopped(folder);
   const summary = await summarise(folder);
   const partial = `${target}.partial`;
@@ -70,12 +87,20 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Bac
   await stat(source);
   const existing = await readdir(folder).catch(() => null);
   if (existing && existing.length > 0)
-    throw new Error(`${folder} is not empty: restore into a new folder (move the old one aside first)`);
+    throw new BackupRefused(
+      'not-empty',
+      folder,
+      `${folder} is not empty: restore into a new folder (move the old one aside first)`,
+    );
   await mkdir(folder, { recursive: true });
   try {
     await run('tar', ['-xzf', source, '-C', folder]);
     await assertCluster(folder).catch(() => {
-      throw new Error(`${source} is not a zhucan backup (it holds no postgres/PG_VERSION)`);
+      throw new BackupRefused(
+        'not-a-backup',
+        source,
+        `${source} is not a zhucan backup (it holds no postgres/PG_VERSION)`,
+      );
     });
     // As root the server runs as the OS user postgres (see embedded-postgres.ts), who must own it.
     if (process.getuid?.() === 0)
@@ -91,13 +116,15 @@ async function assertCluster(folder: string): Promise<void> {
   try {
     await stat(path.join(folder, 'postgres', 'PG_VERSION'));
   } catch {
-    throw new Error(`no embedded database in ${folder} (ZHUCAN_DATA_DIR)`);
+    throw new BackupRefused('no-database', folder, `no embedded database in ${folder} (ZHUCAN_DATA_DIR)`);
   }
 }
 
 async function assertStopped(folder: string): Promise<void> {
   if (await runningEmbeddedServer(folder))
-    throw new Error(
+    throw new BackupRefused(
+      'service-running',
+      folder,
       `the service is running on ${folder}: stop it first (counters keep selling offline meanwhile), then back up`,
     );
 }
@@ -116,9 +143,10 @@ async function summarise(folder: string): Promise<BackupSummary> {
       SELECT stream_id FROM event_store.events WHERE event_type = 'MonthClosed' ORDER BY stream_id`.execute(
       db,
     );
+    const last = events.rows[0]?.last;
     return {
       events: Number(events.rows[0]?.events ?? 0),
-      lastEventAt: events.rows[0]?.last?.toISOString() ?? null,
+      lastEventAt: last ? shanghaiInstantOf(last) : null,
       projections: projections.rows,
       closedMonths: months.rows.map((row) => row.stream_id.replace(/^settlement-/, '')),
     };

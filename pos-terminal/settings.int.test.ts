@@ -64,9 +64,18 @@ describe('terminal settings', () => {
     const { stdout } = await run(process.execPath, ['bin/zhucan.mjs', 'terminal', 'hash-pin', '4321']);
     expect(pinMatches('4321', stdout.trim())).toBe(true);
     await expect(
-      run(process.execPath, ['bin/zhucan.mjs', 'terminal', 'hash-pin', '12']),
+      run(process.execPath, ['bin/zhucan.mjs', 'terminal', 'hash-pin', '12'], {
+        env: { ...process.env, ZHUCAN_LANG: 'zh' },
+      }),
     ).rejects.toMatchObject({
-      stderr: expect.stringContaining('4 to 12 digits'),
+      stderr: expect.stringContaining('错误：PIN 码应为 4 到 12 位数字'),
+    });
+    await expect(
+      run(process.execPath, ['bin/zhucan.mjs', 'terminal', 'hash-pin', '12'], {
+        env: { ...process.env, ZHUCAN_LANG: 'en' },
+      }),
+    ).rejects.toMatchObject({
+      stderr: expect.stringContaining('zhucan: a PIN is 4 to 12 digits'),
     });
   });
 });

@@ -71,22 +71,22 @@ describe('backup and restore of the embedded database', () => {
     // Not while the service runs: files copied under a running server are not a consistent backup.
     const refused = await cli(['backup', backupFile], original);
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain('stop it first');
+    expect(refused.err).toContain('请先停止服务');
 
     await first.stop();
     const backup = await cli(['backup', backupFile], original);
     expect(backup.code, backup.err).toBe(0);
-    expect(backup.out).toContain('closed months: 2026-10');
+    expect(backup.out).toContain('已关账月份：2026-10');
 
     // Never over a folder in use.
     const over = await cli(['restore', backupFile], original);
     expect(over.code).toBe(2);
-    expect(over.err).toContain('is not empty');
+    expect(over.err).toContain('不是空的');
 
     const restore = await cli(['restore', backupFile], restored);
     expect(restore.code, restore.err).toBe(0);
     expect(restore.out).toContain(
-      `${before.projections[0]?.name} generation ${before.projections[0]?.generation}`,
+      `${before.projections[0]?.name} 第 ${before.projections[0]?.generation} 代`,
     );
 
     const second = await embeddedServiceProcess(restored);
