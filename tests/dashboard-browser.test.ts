@@ -355,6 +355,15 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
     ]);
     await page.evaluate('window.scrollTo(0, 0)');
     await screenshot('empty-month');
+    expect(new URL(page.url()).search).toBe('?date=2026-09-15');
+    await page.locator('#go-today').click();
+    await expect.poll(() => text('#today-range')).toBe(TODAY);
+    expect(new URL(page.url()).search).toBe('');
+
+    // A day named in the address is the day the page opens on.
+    await page.goto(`${service.url}/dashboard?date=2026-11-19`);
+    await expect.poll(() => text('#today-range')).toBe('2026-11-19');
+    expect(await page.locator('#date').inputValue()).toBe('2026-11-19');
     await page.locator('#go-today').click();
     await expect.poll(() => text('#today-range')).toBe(TODAY);
   });

@@ -38,9 +38,10 @@ function addDays(date, days) {
   return `${moved.getUTCFullYear()}-${pad(moved.getUTCMonth() + 1)}-${pad(moved.getUTCDate())}`;
 }
 
-/** Shows another day: the service answers a date it cannot read with 400. */
+/** Shows another day, kept in the address so that it can be bookmarked or sent; the service answers a date it cannot read with 400. */
 function showDay(date) {
   $('date').value = date;
+  history.replaceState(null, '', date ? `/dashboard?date=${encodeURIComponent(date)}` : '/dashboard');
   if (date && !DATE_PATTERN.test(date)) {
     $('board-message').textContent = words().badDate;
     return;
@@ -310,6 +311,9 @@ function render() {
 function start() {
   applyWords();
   $('lang').textContent = language() === 'en' ? '中文' : 'EN';
+  // A day named in the address (`/dashboard?date=2026-10-08`) is the day shown.
+  const asked = new URLSearchParams(location.search).get('date');
+  if (asked && DATE_PATTERN.test(asked) && !$('date').value) $('date').value = asked;
   if (token()) {
     load();
     clearInterval(refreshTimer);
