@@ -74,7 +74,13 @@ describe('the service client reads answers by the schemas the service answers by
   });
 
   it('gives each sale of a batch its answer or the problem that refused it, and refuses a result with neither', async () => {
-    const problem = { status: 409, code: 'sale-conflict', detail: 'another sale has this id' };
+    const problem = {
+      type: 'https://zhucan.invalid/problems/sale-conflict',
+      title: '与先前记录的销售冲突',
+      status: 409,
+      detail: '销售 other 已按另一份内容记录',
+      code: 'sale-conflict',
+    };
     const results = [
       { saleId: SALE_ID, status: 201, sale: recorded },
       { saleId: 'other', status: 409, problem },
