@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SaleAnswer } from '../../domain/sales/sale-answer.ts';
-import { ServiceAnswerInvalid, ServiceClient } from './service-client.ts';
+import { ServiceAnswerInvalid, ServiceClient, ServiceRefusal } from './service-client.ts';
 
 const SALE_ID = '0b7e9c1e-5d3f-4a57-9d8e-2f1c3b4a5d6e';
 
@@ -47,6 +47,22 @@ afterEach(() => {
 describe('the service client reads answers by the schemas the service answers by', () => {
   it('takes a sale answer as declared', async () => {
     expect(await clientAnswering(recorded, 201).sell({ body })).toEqual(recorded);
+  });
+
+  it("asks for refusals in Chinese, the cashier's language, and keeps the detail it is given", async () => {
+    const problem = {
+      status: 422,
+      code: 'card-unknown',
+      title: '卡片未登记',
+      detail: 'cardUid: 卡 K9 未登记',
+    };
+    const refused = await clientAnswering(problem, 422)
+      .sell({ body })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ServiceRefusal);
+    expect(refused).toMatchObject({ status: 422, code: 'card-unknown', detail: 'cardUid: 卡 K9 未登记' });
+    const [, init] = vi.mocked(fetch).mock.calls[0] ?? [];
+    expect(new Headers(init?.headers).get('accept-language')).toBe('zh-CN');
   });
 
   it('refuses a sale answer that is not as declared', async () => {
