@@ -11,14 +11,17 @@ export type DomainErrorKind =
   /** 422: well-formed, but not allowed in the current state. */
   | 'not-allowed';
 
-/** A refusal's words: English alone, or English and Chinese (for the people reading the answer). */
-export type RefusalMessage = string | { readonly en: string; readonly zh: string };
+/**
+ * A refusal's words, in Chinese for the people who read the answer (the default) and in English for
+ * those who ask for it: a refusal without its Chinese does not compile.
+ */
+export type RefusalMessage = { readonly en: string; readonly zh: string };
 
 /** A refusal by the domain, with a stable machine code (e.g. `policy-overlap`, `card-taken`). */
 export class DomainError extends Error {
   override readonly name = 'DomainError';
-  /** The message in Chinese, when the refusal was given one. */
-  readonly messageZh: string | undefined;
+  /** The message in Chinese. */
+  readonly messageZh: string;
   constructor(
     readonly kind: DomainErrorKind,
     /** A code of the catalogue (problems/problem-catalogue.ts), which gives its status and title. */
@@ -27,7 +30,7 @@ export class DomainError extends Error {
     /** The offending field, e.g. `periods.lunch` or `items[1].itemId`. */
     readonly field?: string,
   ) {
-    super(typeof message === 'string' ? message : message.en);
-    this.messageZh = typeof message === 'string' ? undefined : message.zh;
+    super(message.en);
+    this.messageZh = message.zh;
   }
 }

@@ -127,14 +127,21 @@ export function canteenDetailsAt(state: CanteenState, at: EpochMs): CanteenDetai
 
 function assertValidDetails(details: CanteenDetails): void {
   const [problem] = canteenPeriodProblems(details.periods);
-  if (problem) throw new DomainError('invalid', 'invalid-body', problem.message, problem.path);
+  if (problem) {
+    throw new DomainError(
+      'invalid',
+      'invalid-body',
+      { en: problem.message, zh: problem.messageZh },
+      problem.path,
+    );
+  }
   const seen = new Set<string>();
   details.menu.forEach((item, index) => {
     if (seen.has(item.itemId)) {
       throw new DomainError(
         'invalid',
         'invalid-body',
-        `item ${item.itemId} is listed twice`,
+        { en: `item ${item.itemId} is listed twice`, zh: `餐品 ${item.itemId} 在菜单中重复` },
         `menu[${index}].itemId`,
       );
     }

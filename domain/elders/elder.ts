@@ -148,7 +148,10 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
           throw new DomainError(
             'conflict',
             'id-number-taken',
-            `this ID number is registered for elder ${command.sameIdNumberElderId}`,
+            {
+              en: `this ID number is registered for elder ${command.sameIdNumberElderId}`,
+              zh: `该身份证号已登记给老人 ${command.sameIdNumberElderId}`,
+            },
             'idNumber',
           );
         }

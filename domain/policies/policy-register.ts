@@ -30,11 +30,10 @@ export const policyRegister: Decider<RegisterPolicy, PolicyRegisterEvent, Policy
     const stored = state.policies.find((candidate) => candidate.policyId === policy.policyId);
     if (stored) {
       if (canonicalJson(stored) === canonicalJson(policy)) return [];
-      throw new DomainError(
-        'conflict',
-        'policy-immutable',
-        `policy ${policy.policyId} is already stored with another document`,
-      );
+      throw new DomainError('conflict', 'policy-immutable', {
+        en: `policy ${policy.policyId} is already stored with another document`,
+        zh: `政策 ${policy.policyId} 已按另一份内容保存，保存过的政策不能修改`,
+      });
     }
     if (
       policy.supersedes !== null &&
@@ -43,7 +42,10 @@ export const policyRegister: Decider<RegisterPolicy, PolicyRegisterEvent, Policy
       throw new DomainError(
         'not-allowed',
         'policy-unknown',
-        `policy ${policy.supersedes} to supersede is not stored`,
+        {
+          en: `policy ${policy.supersedes} to supersede is not stored`,
+          zh: `要取代的政策 ${policy.supersedes} 未登记`,
+        },
         'supersedes',
       );
     }
@@ -52,7 +54,10 @@ export const policyRegister: Decider<RegisterPolicy, PolicyRegisterEvent, Policy
       throw new DomainError(
         'conflict',
         'policy-overlap',
-        `policy ${policy.policyId} overlaps policy ${overlap.policyId}; name it in supersedes to replace it`,
+        {
+          en: `policy ${policy.policyId} overlaps policy ${overlap.policyId}; name it in supersedes to replace it`,
+          zh: `政策 ${policy.policyId} 与政策 ${overlap.policyId} 时间重叠；如要取代它，请在 supersedes 中写明`,
+        },
         'effectiveFrom',
       );
     }

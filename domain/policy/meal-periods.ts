@@ -1,3 +1,4 @@
+import type { FieldWords } from '../problems/issue-words.ts';
 import type { LocalTimeOfDay } from '../time/shanghai-time.ts';
 import { MEAL_PERIODS, type MealPeriod } from './policy-types.ts';
 
@@ -9,6 +10,8 @@ export interface PeriodHours {
 
 /** A canteen's meal periods; a period it does not serve is absent. */
 export type CanteenPeriods = Readonly<Partial<Record<MealPeriod, PeriodHours>>>;
+
+const PERIOD_ZH: Record<MealPeriod, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
 
 const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 const END_OF_DAY = '24:00';
@@ -29,8 +32,8 @@ export function mealPeriodAt(periods: CanteenPeriods, time: LocalTimeOfDay): Mea
  * Problems with a canteen's periods, for registration: a malformed time, a period that ends before
  * it starts, or two periods that overlap. Empty when the periods are fine.
  */
-export function canteenPeriodProblems(periods: CanteenPeriods): { path: string; message: string }[] {
-  const problems: { path: string; message: string }[] = [];
+export function canteenPeriodProblems(periods: CanteenPeriods): FieldWords[] {
+  const problems: FieldWords[] = [];
   const served: { period: MealPeriod; hours: PeriodHours }[] = [];
   for (const period of MEAL_PERIODS) {
     const hours = periods[period];
@@ -38,18 +41,30 @@ export function canteenPeriodProblems(periods: CanteenPeriods): { path: string; 
     let wellFormed = true;
     for (const end of ['from', 'to'] as const) {
       if (!TIME_PATTERN.test(hours[end]) && !(end === 'to' && hours.to === END_OF_DAY)) {
-        problems.push({ path: `periods.${period}.${end}`, message: 'expected a time HH:MM' });
+        problems.push({
+          path: `periods.${period}.${end}`,
+          message: 'expected a time HH:MM',
+          messageZh: '应为时间 HH:MM',
+        });
         wellFormed = false;
       }
     }
     if (!wellFormed) continue;
     if (hours.from >= hours.to) {
-      problems.push({ path: `periods.${period}.to`, message: 'a period must end after it starts' });
+      problems.push({
+        path: `periods.${period}.to`,
+        message: 'a period must end after it starts',
+        messageZh: `${PERIOD_ZH[period]}的结束时间须晚于开始时间`,
+      });
       continue;
     }
     for (const other of served) {
       if (hours.from < other.hours.to && other.hours.from < hours.to) {
-        problems.push({ path: `periods.${period}`, message: `overlaps ${other.period}` });
+        problems.push({
+          path: `periods.${period}`,
+          message: `overlaps ${other.period}`,
+          messageZh: `与${PERIOD_ZH[other.period]}(${other.period})时段重叠`,
+        });
       }
     }
     served.push({ period, hours });

@@ -52,4 +52,20 @@ describe('registering canteen periods', () => {
   ])('refuses %o at %s', (periods, path) => {
     expect(canteenPeriodProblems(periods).map((problem) => problem.path)).toEqual([path]);
   });
+
+  it('says what is wrong in Chinese as well as in English', () => {
+    expect(
+      canteenPeriodProblems({
+        lunch: { from: '11:00', to: '13:00' },
+        dinner: { from: '12:59', to: '19:00' },
+      }),
+    ).toEqual([{ path: 'periods.dinner', message: 'overlaps lunch', messageZh: '与午餐(lunch)时段重叠' }]);
+    expect(canteenPeriodProblems({ lunch: { from: '11:00', to: '10:00' } })).toEqual([
+      {
+        path: 'periods.lunch.to',
+        message: 'a period must end after it starts',
+        messageZh: '午餐的结束时间须晚于开始时间',
+      },
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fen } from '../money.ts';
+import { type FieldWords, fieldWordsOf, formatIssuePath } from '../problems/issue-words.ts';
 import { isBefore, isBusinessDate } from '../time/calendar.ts';
 import type {
   FixedPart,
@@ -106,7 +107,11 @@ const fundingSchema = z
     if (shares.length > 0) {
       const total = shares.reduce((sum, part) => sum + (part.shareBp ?? 0), 0);
       if (total !== FULL_SHARE_BP) {
-        ctx.addIssue({ code: 'custom', message: `shares must sum to 10000 bp, got ${total}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `shares must sum to 10000 bp, got ${total}`,
+          params: { zh: `各比例(shareBp)之和须为 10000，现为 ${total}` },
+        });
       }
       return;
     }
@@ -206,6 +211,7 @@ const operatingItemSchema = z
                 code: 'custom',
                 path: [index],
                 message: `age band overlaps bands[${overlapped}]`,
+                params: { zh: `年龄段与 bands[${overlapped}] 重叠` },
               });
             }
           });
@@ -270,6 +276,7 @@ export const policyDocumentSchema = z
           code: 'custom',
           path: ['rules', index, 'ruleId'],
           message: `duplicate ruleId ${rule.ruleId}`,
+          params: { zh: `规则编号 ${rule.ruleId} 重复` },
         });
       }
       seen.add(rule.ruleId);
@@ -281,6 +288,7 @@ export const policyDocumentSchema = z
           code: 'custom',
           path: ['caps', index, 'stackGroup'],
           message: `no rule has stackGroup ${cap.stackGroup}`,
+          params: { zh: `没有规则属于叠加组 ${cap.stackGroup}` },
         });
       }
     });
@@ -293,42 +301,22 @@ type ParsedDocument = z.output<typeof policyDocumentSchema>;
 type ParsedRule = ParsedDocument['rules'][number];
 type ParsedFundingPart = ParsedRule['funding'][number];
 
-/** A refused field: `path` like `rules[0].funding[1].shareBp` (empty for the document itself). */
-export interface PolicyIssue {
-  readonly path: string;
-  readonly message: string;
-}
+/** A refused field: `path` like `rules[0].funding[1].shareBp` (empty for the document itself), in both languages. */
+export type PolicyIssue = FieldWords;
 
 export type PolicyParseResult =
   | { readonly ok: true; readonly policy: PolicyDocument }
   | { readonly ok: false; readonly issues: readonly PolicyIssue[] };
 
-/** Renders a zod issue path the way people write field paths: `rules[0].funding`. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => {
-    if (typeof key === 'number') return `${text}[${key}]`;
-    return text === '' ? String(key) : `${text}.${String(key)}`;
-  }, '');
-}
+export { formatIssuePath };
 
 /** Checks and reads a policy document, filling every default. */
 export function parsePolicyDocument(input: unknown): PolicyParseResult {
   const parsed = policyDocumentSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, issues: parsed.error.issues.flatMap(issuesOf) };
+    return { ok: false, issues: fieldWordsOf(parsed.error.issues) };
   }
   return { ok: true, policy: toPolicy(parsed.data) };
-}
-
-function issuesOf(issue: z.core.$ZodIssue): PolicyIssue[] {
-  // Name each unknown field itself, so that the answer points at the misspelling.
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      path: formatIssuePath([...issue.path, key]),
-      message: 'unknown field',
-    }));
-  }
-  return [{ path: formatIssuePath(issue.path), message: issue.message }];
 }
 
 function toPolicy(document: ParsedDocument): PolicyDocument {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { formatIssuePath, parsePolicyDocument, policyDocumentSchema } from './policy-document.ts';
+import {
+  formatIssuePath,
+  type PolicyIssue,
+  parsePolicyDocument,
+  policyDocumentSchema,
+} from './policy-document.ts';
 import { wirePolicy, wireRule } from './test-support.ts';
 
 /** The document of docs/policy-language.en.md, with its example rule, caps and operating items. */
@@ -52,11 +57,15 @@ const POLICY_MD_EXAMPLE = {
 
 type Mutation = (document: Record<string, unknown>) => void;
 
-function refusedPaths(mutate: Mutation): string[] {
+function refusedIssues(mutate: Mutation): readonly PolicyIssue[] {
   const document = structuredClone(wirePolicy()) as Record<string, unknown>;
   mutate(document);
   const result = parsePolicyDocument(document);
-  return result.ok ? [] : result.issues.map((issue) => issue.path);
+  return result.ok ? [] : result.issues;
+}
+
+function refusedPaths(mutate: Mutation): string[] {
+  return refusedIssues(mutate).map((issue) => issue.path);
 }
 
 function firstRule(document: Record<string, unknown>): Record<string, unknown> {
@@ -314,12 +323,19 @@ describe('reading a policy document', () => {
     ['a misspelt field', (d) => Object.assign(firstRule(d), { stackgroup: 'base' }), 'rules[0].stackgroup'],
   ])('refuses %s, naming %s', (_case, mutate, path) => {
     expect(refusedPaths(mutate)).toContain(path);
+    // Worded in Chinese too, with no English sentence left in.
+    for (const issue of refusedIssues(mutate)) {
+      expect(issue.messageZh, issue.message).toMatch(/\p{Script=Han}/u);
+      expect(issue.messageZh, issue.message).not.toMatch(/\b(must|expected|got|is|are|has|no|overlaps)\b/);
+    }
   });
 
   it('refuses something that is not a document at all', () => {
     expect(parsePolicyDocument('policy')).toEqual({
       ok: false,
-      issues: [{ path: '', message: 'Invalid input: expected object, received string' }],
+      issues: [
+        { path: '', message: 'Invalid input: expected object, received string', messageZh: '应为对象' },
+      ],
     });
   });
 

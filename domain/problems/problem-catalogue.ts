@@ -61,9 +61,24 @@ export function isProblemCode(code: string): code is ProblemCode {
 }
 
 /**
- * A `Problem` with the status and titles its code has in the catalogue; `zh` gives the detail (and
- * members such as `errors`) in Chinese where the caller has the words, else the English detail stands.
+ * What a problem says in Chinese beside its English detail: the detail, and the refused fields
+ * (`errors`) whenever the English names them, so that neither can be left in English alone.
  */
+export type ChineseWords<Extra> = Extra extends { readonly errors: unknown }
+  ? { readonly detail: string; readonly extra: { readonly errors: unknown } & Record<string, unknown> }
+  : { readonly detail: string; readonly extra?: Record<string, unknown> };
+
+/**
+ * A `Problem` with the status and titles its code has in the catalogue. A problem with a detail gives
+ * it in both languages (`zh` with the Chinese detail and `errors`); one without says its title only.
+ */
+export function problemFor(code: ProblemCode): Problem;
+export function problemFor<Extra extends Record<string, unknown>>(
+  code: ProblemCode,
+  detail: string,
+  extra: Extra,
+  zh: ChineseWords<Extra>,
+): Problem;
 export function problemFor(
   code: ProblemCode,
   detail?: string,

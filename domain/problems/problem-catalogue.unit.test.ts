@@ -13,7 +13,12 @@ describe('the problem catalogue', () => {
   });
 
   it('builds a problem with the status and title of its code', () => {
-    const problem = problemFor('forbidden', 'a terminal reads its own offline copy only');
+    const problem = problemFor(
+      'forbidden',
+      'a terminal reads its own offline copy only',
+      {},
+      { detail: '终端只能读取自己的脱机资料' },
+    );
     expect(problem).toBeInstanceOf(Problem);
     expect(problemBody(problem)).toEqual({
       type: 'https://zhucan.invalid/problems/forbidden',
@@ -31,7 +36,7 @@ describe('the problem catalogue', () => {
     expect(problemTitles('something-new')).toEqual({ zh: 'something-new', en: 'something-new' });
   });
 
-  it('words a problem in Chinese, falling back to the English detail, with the same code and status', () => {
+  it('words a problem in Chinese, a problem without Chinese words in English, with the same code and status', () => {
     const worded = problemFor('four-eyes', 'x closed it', {}, { detail: 'x 关账了该月' });
     expect(problemBody(worded, 'zh-CN')).toMatchObject({
       title: '结账人不能审批同一月结',
@@ -41,13 +46,35 @@ describe('the problem catalogue', () => {
       title: 'Closer cannot approve',
       detail: 'x closed it',
     });
-    const english = problemFor('body-timeout', 'the body did not arrive within 10 s');
+    const english = new Problem(408, 'body-timeout', 'Body too slow', 'the body did not arrive within 10 s');
     expect(problemBody(english, 'zh-CN')).toMatchObject({
-      title: '请求超时',
+      title: 'Body too slow',
       detail: 'the body did not arrive within 10 s',
       status: 408,
       code: 'body-timeout',
     });
+  });
+
+  it('cannot be given a detail or refused fields in English alone', () => {
+    // @ts-expect-error: a detail without its Chinese
+    problemFor('forbidden', 'a terminal reads its own offline copy only');
+    // @ts-expect-error: a detail without its Chinese
+    problemFor('forbidden', 'a terminal reads its own offline copy only', {});
+    const errors = [{ path: 'occurredAt', message: 'in the future' }];
+    // @ts-expect-error: refused fields named in English only
+    problemFor('clock-skew', 'occurredAt lies in the future', { errors }, { detail: '销售时间在未来' });
+    const both = problemFor(
+      'clock-skew',
+      'occurredAt lies in the future',
+      { errors },
+      { detail: '销售时间在未来', extra: { errors: [{ path: 'occurredAt', message: '时间在未来' }] } },
+    );
+    expect(problemBody(both, 'zh-CN')).toMatchObject({
+      detail: '销售时间在未来',
+      errors: [{ path: 'occurredAt', message: '时间在未来' }],
+    });
+    expect(problemBody(both, 'en')).toMatchObject({ errors });
+    expect(problemBody(problemFor('forbidden'), 'zh-CN')).not.toHaveProperty('detail');
   });
 
   it.each([

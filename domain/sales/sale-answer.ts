@@ -49,11 +49,16 @@ export const quoteAnswerSchema = saleAnswerSchema
 
 export type QuoteAnswer = z.output<typeof quoteAnswerSchema>;
 
-/** A refused sale in a batch, as the problem the single request would have answered. */
-export const problemAnswerSchema = z.object({
+/**
+ * A refused sale in a batch: the problem the single request would have answered, whole (`type`,
+ * `title`, `status`, `detail`, `code`, `errors`), in the language the batch request asked for.
+ */
+export const problemAnswerSchema = z.looseObject({
+  type: z.string(),
+  title: z.string(),
   status: z.number().int(),
-  code: z.string(),
   detail: z.string().optional(),
+  code: z.string(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 

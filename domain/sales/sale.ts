@@ -61,7 +61,7 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
     throw new DomainError(
       'invalid',
       'invalid-body',
-      'the applied subsidy exceeds the price',
+      { en: 'the applied subsidy exceeds the price', zh: '已给的补贴超过了餐价' },
       'appliedSubsidyFen',
     );
   }
@@ -71,7 +71,7 @@ export function decideSale(command: SellMeal, context: SaleContext): SaleDecisio
     throw new DomainError(
       'not-allowed',
       'card-unknown',
-      `card ${command.cardUid} is not registered`,
+      { en: `card ${command.cardUid} is not registered`, zh: `卡 ${command.cardUid} 未登记` },
       'cardUid',
     );
   }
@@ -155,7 +155,7 @@ export function priceItems(requested: SellMeal['items'], canteen: CanteenDetails
       throw new DomainError(
         'not-allowed',
         'item-unknown',
-        `item ${line.itemId} is not on the menu`,
+        { en: `item ${line.itemId} is not on the menu`, zh: `菜单中没有餐品 ${line.itemId}` },
         `items[${index}].itemId`,
       );
     }

@@ -117,7 +117,12 @@ export const alertLifecycle: Decider<AlertCommand, AlertEvent, AlertState> = {
         const open = requireAlert(state, command.alertId);
         const reason = command.reason.trim();
         if (reason === '') {
-          throw new DomainError('invalid', 'reason-required', 'dismissing an alert needs a reason', 'reason');
+          throw new DomainError(
+            'invalid',
+            'reason-required',
+            { en: 'dismissing an alert needs a reason', zh: '排除预警须填写理由' },
+            'reason',
+          );
         }
         if (open.status === 'dismissed' && sameDecision(open.decision, command.by, reason)) return [];
         assertOpen(open, 'dismiss');
@@ -164,13 +169,15 @@ function requireAlert(state: AlertState, alertId: string): Exclude<AlertState, {
   return state;
 }
 
+const DECIDED_ZH = { confirmed: '核实', dismissed: '排除' } as const;
+const ACTION_ZH = { confirm: '核实', dismiss: '排除' } as const;
+
 function assertOpen(state: Exclude<AlertState, { status: 'none' }>, action: 'confirm' | 'dismiss'): void {
   if (state.status === 'open') return;
-  throw new DomainError(
-    'conflict',
-    'alert-decided',
-    `alert ${state.alert.alertId} was ${state.status} by ${state.decision.by.name}; cannot ${action} it`,
-  );
+  throw new DomainError('conflict', 'alert-decided', {
+    en: `alert ${state.alert.alertId} was ${state.status} by ${state.decision.by.name}; cannot ${action} it`,
+    zh: `预警 ${state.alert.alertId} 已由 ${state.decision.by.name}${DECIDED_ZH[state.status]}，不能再${ACTION_ZH[action]}`,
+  });
 }
 
 function sameDecision(decision: Decision, by: BureauUser, reason: string): boolean {

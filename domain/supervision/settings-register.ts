@@ -41,7 +41,12 @@ export const supervisionSettingsRegister: Decider<
     const parsed = parseSupervisionSettings(changedSettings(state, command.settings));
     if (!parsed.ok) {
       const [issue] = parsed.issues;
-      throw new DomainError('invalid', 'invalid-body', issue?.message ?? 'invalid settings', issue?.path);
+      throw new DomainError(
+        'invalid',
+        'invalid-body',
+        issue ? { en: issue.message, zh: issue.messageZh } : { en: 'invalid settings', zh: '监管阈值有误' },
+        issue?.path,
+      );
     }
     if (canonicalJson(parsed.settings) === canonicalJson(state)) return [];
     return [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssuePath } from '../policy/policy-document.ts';
+import { type FieldWords, fieldWordsOf } from '../problems/issue-words.ts';
 
 /*
  * Every threshold has an upper bound as well: a setting far past any sensible value would switch its
@@ -145,10 +145,8 @@ export type SupervisionSettingsInput = z.input<typeof settingsSchema>;
 
 export const DEFAULT_SUPERVISION_SETTINGS: SupervisionSettings = settingsSchema.parse({});
 
-export interface SettingsIssue {
-  readonly path: string;
-  readonly message: string;
-}
+/** A refused setting, in both languages. */
+export type SettingsIssue = FieldWords;
 
 export type SettingsParseResult =
   | { readonly ok: true; readonly settings: SupervisionSettings }
@@ -160,10 +158,6 @@ export function parseSupervisionSettings(input: unknown): SettingsParseResult {
   if (parsed.success) return { ok: true, settings: parsed.data };
   return {
     ok: false,
-    issues: parsed.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: formatIssuePath([...issue.path, key]), message: 'unknown field' }))
-        : [{ path: formatIssuePath(issue.path), message: issue.message }],
-    ),
+    issues: fieldWordsOf(parsed.error.issues),
   };
 }

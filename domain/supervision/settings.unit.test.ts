@@ -35,7 +35,7 @@ describe('supervision settings', () => {
   it('names unknown and out-of-range fields', () => {
     expect(parseSupervisionSettings({ rapidTapping: { card: 5 } })).toEqual({
       ok: false,
-      issues: [{ path: 'rapidTapping.card', message: 'unknown field' }],
+      issues: [{ path: 'rapidTapping.card', message: 'unknown field', messageZh: '未知字段' }],
     });
     const parsed = parseSupervisionSettings({
       impossibleTravel: { maxSpeedKmh: 0 },
@@ -44,6 +44,11 @@ describe('supervision settings', () => {
     expect(parsed.ok ? [] : parsed.issues.map((issue) => issue.path)).toEqual([
       'impossibleTravel.maxSpeedKmh',
       'voidRate.floorRate',
+    ]);
+    // Each in Chinese too, for the answer to a request that does not ask for English.
+    expect(parsed.ok ? [] : parsed.issues.map((issue) => issue.messageZh)).toEqual([
+      expect.stringMatching(/^(不能小于|应大于) 0$/),
+      '不能大于 1',
     ]);
   });
 

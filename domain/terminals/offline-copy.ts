@@ -82,7 +82,12 @@ export function decideOffline(
   laterMeals: ReadonlyMap<string, readonly CountedMeal[]>,
 ): CounterDecision {
   if (meal.items.length === 0)
-    throw new DomainError('invalid', 'invalid-body', 'a sale needs an item', 'items');
+    throw new DomainError(
+      'invalid',
+      'invalid-body',
+      { en: 'a sale needs an item', zh: '至少要选一样餐品' },
+      'items',
+    );
   const items = priceItems(meal.items, copy.canteen);
   const priceFen = mealPriceOf(items);
   const card =

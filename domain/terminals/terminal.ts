@@ -71,7 +71,10 @@ export function rotatedGeneration(state: TerminalState): number {
 }
 
 function unknownTerminal(terminalId: string): DomainError {
-  return new DomainError('not-found', 'not-found', `terminal ${terminalId} is not registered`);
+  return new DomainError('not-found', 'not-found', {
+    en: `terminal ${terminalId} is not registered`,
+    zh: `终端 ${terminalId} 未登记`,
+  });
 }
 
 export const terminal: Decider<TerminalCommand, TerminalEvent, TerminalState> = {
@@ -83,7 +86,7 @@ export const terminal: Decider<TerminalCommand, TerminalEvent, TerminalState> = 
           throw new DomainError(
             'not-allowed',
             'canteen-unknown',
-            `canteen ${command.canteenId} is not registered`,
+            { en: `canteen ${command.canteenId} is not registered`, zh: `食堂 ${command.canteenId} 未登记` },
             'canteenId',
           );
         }

@@ -61,7 +61,10 @@ export const bureauUser: Decider<RegisterUser, UserEvent, UserState> = {
       throw new DomainError(
         'invalid',
         'invalid-body',
-        'a canteen manager, and only one, names a canteen',
+        {
+          en: 'a canteen manager, and only one, names a canteen',
+          zh: '只有食堂管理员须指定食堂(canteenId)，其他角色不能指定',
+        },
         'canteenId',
       );
     }
@@ -69,7 +72,7 @@ export const bureauUser: Decider<RegisterUser, UserEvent, UserState> = {
       throw new DomainError(
         'not-allowed',
         'canteen-unknown',
-        `canteen ${profile.canteenId} is not registered`,
+        { en: `canteen ${profile.canteenId} is not registered`, zh: `食堂 ${profile.canteenId} 未登记` },
         'canteenId',
       );
     }

@@ -1,3 +1,4 @@
+import { problemTitles } from '../../domain/problems/problem-catalogue.ts';
 import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import type { Outbox, OutboxEntry, SaleRequestBody, ShownSale } from '../outbox/outbox.ts';
 import type { TerminalSettings } from '../settings.ts';
@@ -113,7 +114,7 @@ export class ConfirmedSales {
           error.code,
           error.status,
           `销售未记录：${error.detail ?? error.code}`,
-          `Not recorded: ${error.detail ?? error.code}`,
+          `Not recorded: ${problemTitles(error.code).en}`,
         );
       }
       if (!(error instanceof ServiceUnreachable)) throw error;

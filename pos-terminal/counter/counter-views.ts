@@ -152,12 +152,15 @@ export function refusalView(refusal: Refusal | null): SaleView['refusal'] {
   };
 }
 
-/** A refusal by the service or the domain, in the cashier's words. */
-export function refusalAtCounter(code: string, status: number, detail?: string): CounterError {
+/**
+ * A refusal by the service or the domain, in the cashier's words: the code's title and advice in
+ * Chinese; in English the English detail where there is one (the domain's), else the code's title.
+ */
+export function refusalAtCounter(code: string, status: number, detailEn?: string): CounterError {
   const en =
     code === 'card-unknown'
       ? 'Card not registered: sell as a guest at full price'
-      : `Refused: ${detail ?? code}`;
+      : `Refused: ${detailEn ?? problemTitles(code).en}`;
   const title = isProblemCode(code) ? PROBLEM_CATALOGUE[code].titleZh : `服务拒绝：${code}`;
   const advice = isProblemCode(code) ? ADVICE_ZH[code] : undefined;
   return new CounterError(code, status, advice ? `${title}，${advice}` : title, en);

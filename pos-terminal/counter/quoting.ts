@@ -139,7 +139,8 @@ export class Quoting {
           this.service.clock.state().checked
         )
           return this.decideQuote(request);
-        if (error instanceof ServiceRefusal) throw refusalAtCounter(error.code, error.status, error.detail);
+        // The service's detail is in Chinese (see service-client.ts): the English words are the code's.
+        if (error instanceof ServiceRefusal) throw refusalAtCounter(error.code, error.status);
         if (!(error instanceof ServiceUnreachable)) throw error;
         this.syncer.lost();
       }

@@ -219,7 +219,15 @@ export function createTerminalServer(
     response.json(counter.state());
   });
   app.use((request, response) => {
-    sendProblem(response, problemFor('not-found', `${request.method} ${request.path} is not a resource`));
+    sendProblem(
+      response,
+      problemFor(
+        'not-found',
+        `${request.method} ${request.path} is not a resource`,
+        {},
+        { detail: `没有这个地址：${request.method} ${request.path}` },
+      ),
+    );
   });
   app.use(problems);
   return app;

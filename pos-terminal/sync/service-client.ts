@@ -181,6 +181,8 @@ export class ServiceClient {
         method,
         headers: {
           authorization: `Bearer ${this.options.token}`,
+          // Refusals in Chinese, the cashier's language: the counter shows their detail as it is.
+          'accept-language': 'zh-CN',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SaleAnswer } from '../../domain/sales/sale-answer.ts';
-import { ServiceAnswerInvalid, ServiceClient } from './service-client.ts';
+import { ServiceAnswerInvalid, ServiceClient, ServiceRefusal } from './service-client.ts';
 
 const SALE_ID = '0b7e9c1e-5d3f-4a57-9d8e-2f1c3b4a5d6e';
 
@@ -49,6 +49,22 @@ describe('the service client reads answers by the schemas the service answers by
     expect(await clientAnswering(recorded, 201).sell({ body })).toEqual(recorded);
   });
 
+  it("asks for refusals in Chinese, the cashier's language, and keeps the detail it is given", async () => {
+    const problem = {
+      status: 422,
+      code: 'card-unknown',
+      title: '卡片未登记',
+      detail: 'cardUid: 卡 K9 未登记',
+    };
+    const refused = await clientAnswering(problem, 422)
+      .sell({ body })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ServiceRefusal);
+    expect(refused).toMatchObject({ status: 422, code: 'card-unknown', detail: 'cardUid: 卡 K9 未登记' });
+    const [, init] = vi.mocked(fetch).mock.calls[0] ?? [];
+    expect(new Headers(init?.headers).get('accept-language')).toBe('zh-CN');
+  });
+
   it('refuses a sale answer that is not as declared', async () => {
     const { elderPaysFen: _, ...short } = recorded;
     await expect(clientAnswering(short, 201).sell({ body })).rejects.toThrow(ServiceAnswerInvalid);
@@ -74,7 +90,13 @@ describe('the service client reads answers by the schemas the service answers by
   });
 
   it('gives each sale of a batch its answer or the problem that refused it, and refuses a result with neither', async () => {
-    const problem = { status: 409, code: 'sale-conflict', detail: 'another sale has this id' };
+    const problem = {
+      type: 'https://zhucan.invalid/problems/sale-conflict',
+      title: '与先前记录的销售冲突',
+      status: 409,
+      detail: '销售 other 已按另一份内容记录',
+      code: 'sale-conflict',
+    };
     const results = [
       { saleId: SALE_ID, status: 201, sale: recorded },
       { saleId: 'other', status: 409, problem },

@@ -67,9 +67,8 @@ export class Authenticator {
       throw problemFor(
         'too-many-attempts',
         `too many unknown tokens from this address; try again in ${wait} s`,
-        {
-          retryAfterSeconds: wait,
-        },
+        { retryAfterSeconds: wait },
+        { detail: `此地址登录失败次数过多，请 ${wait} 秒后再试` },
       );
     }
     try {
@@ -131,9 +130,14 @@ export class Authenticator {
   async require(request: Request, ...roles: readonly Role[]): Promise<Principal> {
     const principal = await this.authenticate(request);
     if (!roles.includes(principal.role)) {
-      throw problemFor('forbidden', `this needs one of: ${roles.join(', ')}`, undefined, {
-        detail: `此操作需要以下角色之一：${roles.map((role) => ROLE_ZH[role] ?? role).join('、')}`,
-      });
+      throw problemFor(
+        'forbidden',
+        `this needs one of: ${roles.join(', ')}`,
+        {},
+        {
+          detail: `此操作需要以下角色之一：${roles.map((role) => ROLE_ZH[role] ?? role).join('、')}`,
+        },
+      );
     }
     return principal;
   }

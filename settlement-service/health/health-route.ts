@@ -18,6 +18,7 @@ export function healthRoute(store: EventStore, projections?: ProjectionRunner): 
       } catch (error) {
         throw storeUnavailable(
           `the event store is unavailable: ${error instanceof Error ? error.message : error}`,
+          '事件库暂不可用，请稍后重试',
         );
       }
       response.json({ status: 'ok' });
@@ -29,6 +30,7 @@ export function healthRoute(store: EventStore, projections?: ProjectionRunner): 
       } catch (error) {
         throw storeUnavailable(
           `the event store is unavailable: ${error instanceof Error ? error.message : error}`,
+          '事件库暂不可用，请稍后重试',
         );
       }
       const statuses = projections ? await projections.status() : [];

@@ -60,10 +60,24 @@ export function createJsonBodyParser({
       }
       if (read.kind === 'too-slow') {
         response.setHeader('Connection', 'close');
-        return next(problemFor('body-timeout', `the body did not arrive within ${timeoutMs / 1000} s`));
+        return next(
+          problemFor(
+            'body-timeout',
+            `the body did not arrive within ${timeoutMs / 1000} s`,
+            {},
+            { detail: `请求内容未在 ${timeoutMs / 1000} 秒内送达` },
+          ),
+        );
       }
       if (read.kind === 'broken') {
-        return next(problemFor('invalid-body', 'the body ended before it was complete'));
+        return next(
+          problemFor(
+            'invalid-body',
+            'the body ended before it was complete',
+            {},
+            { detail: '请求内容不完整就中断了' },
+          ),
+        );
       }
       if (read.bytes.length === 0) return next();
       if (documentType !== undefined) {
@@ -94,6 +108,8 @@ function refusalBeforeReading(
     return problemFor(
       'unsupported-media-type',
       `the body must be ${documentType}, not ${request.headers['content-type'] ?? 'untyped'}`,
+      {},
+      { detail: `请求内容须为 ${documentType}，而不是 ${request.headers['content-type'] ?? '未标明的类型'}` },
     );
   }
   if (documentType === undefined && (mediaType === undefined || !isJsonType(mediaType.type))) {
@@ -108,11 +124,21 @@ function refusalBeforeReading(
     );
   }
   if (documentType === undefined && mediaType?.charset !== undefined && mediaType.charset !== 'utf-8') {
-    return problemFor('unsupported-media-type', `JSON is read as utf-8, not ${mediaType.charset}`);
+    return problemFor(
+      'unsupported-media-type',
+      `JSON is read as utf-8, not ${mediaType.charset}`,
+      {},
+      { detail: `JSON 须为 utf-8 编码，而不是 ${mediaType.charset}` },
+    );
   }
   const encoding = request.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    return problemFor('unsupported-media-type', `Content-Encoding ${encoding} is not accepted`);
+    return problemFor(
+      'unsupported-media-type',
+      `Content-Encoding ${encoding} is not accepted`,
+      {},
+      { detail: `不接受 Content-Encoding ${encoding}` },
+    );
   }
   const declaredLength = Number(request.headers['content-length']);
   if (declaredLength > limitBytes) return tooLarge(limitBytes);

@@ -26,8 +26,8 @@ export function problemOfDomainError(error: DomainError): Problem {
     extra: error.field ? { errors: [{ path: error.field, message }] } : {},
   });
   const en = field(error.message);
-  const zh = error.messageZh === undefined ? undefined : field(error.messageZh);
-  return problemFor(error.code, en.detail, en.extra, zh ?? {});
+  const zh = field(error.messageZh);
+  return problemFor(error.code, en.detail, en.extra, zh);
 }
 
 /**
@@ -43,10 +43,14 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
     // The router could not decode a path parameter (a stray `%`): the caller's mistake, not ours.
     if (error instanceof URIError) {
       const message = 'not valid percent-encoded UTF-8';
+      const messageZh = '不是有效的百分号编码 UTF-8';
       return send(
-        problemFor('invalid-params', `a path parameter is ${message}`, {
-          errors: [{ path: 'params', message }],
-        }),
+        problemFor(
+          'invalid-params',
+          `a path parameter is ${message}`,
+          { errors: [{ path: 'params', message }] },
+          { detail: `地址参数${messageZh}`, extra: { errors: [{ path: 'params', message: messageZh }] } },
+        ),
       );
     }
     if (isStoreUnavailable(error)) return send(storeUnavailable());
@@ -72,16 +76,15 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
 export const STORE_RETRY_AFTER_SECONDS = 2;
 
 /** 503 `unavailable`: the database is down, restarting or unreachable; the same request may be sent again. */
-export function storeUnavailable(detail?: string, detailZh?: string): Problem {
+export function storeUnavailable(
+  detail = 'the database is not reachable; try again',
+  detailZh = '暂时连不上数据库，未记录任何内容，请稍后重试',
+): Problem {
   return problemFor(
     'unavailable',
-    detail ?? 'the database is not reachable; try again',
+    detail,
     { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
-    detail === undefined
-      ? { detail: '暂时连不上数据库，未记录任何内容，请稍后重试' }
-      : detailZh === undefined
-        ? {}
-        : { detail: detailZh },
+    { detail: detailZh },
   );
 }
 

@@ -120,7 +120,12 @@ export function sampleRoutes(received: ReceivedInput[]): ImplementedRoute[] {
     recordSale.implement(async (input) => {
       record(input);
       if (input.body.cardUid === 'CARD-UNKNOWN') {
-        throw problemFor('card-unknown', `card ${input.body.cardUid} is not bound to an elder`);
+        throw problemFor(
+          'card-unknown',
+          `card ${input.body.cardUid} is not bound to an elder`,
+          {},
+          { detail: `卡 ${input.body.cardUid} 未绑定老人` },
+        );
       }
       return {
         status: 201,

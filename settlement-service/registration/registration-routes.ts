@@ -58,7 +58,12 @@ const categoriesSchema = z
   .superRefine((categories, context) => {
     // The domain's own check (elder.ts), refused here with the other field errors.
     for (const problem of categoryProblems(categories.map((held) => ({ ...held, to: held.to ?? null })))) {
-      context.addIssue({ code: 'custom', path: [problem.index, problem.field], message: problem.message });
+      context.addIssue({
+        code: 'custom',
+        path: [problem.index, problem.field],
+        message: problem.message,
+        params: { zh: problem.messageZh },
+      });
     }
   });
 
@@ -117,9 +122,15 @@ export function registrationRoutes(service: RegistrationService): ImplementedRou
       const parsed = parsePolicyDocument(body);
       if (!parsed.ok) throw new Error('a validated policy document failed to parse');
       if (parsed.policy.policyId !== params.policyId) {
-        throw problemFor('invalid-body', 'policyId: must equal the policy id in the path', {
-          errors: [{ path: 'policyId', message: 'must equal the policy id in the path' }],
-        });
+        throw problemFor(
+          'invalid-body',
+          'policyId: must equal the policy id in the path',
+          { errors: [{ path: 'policyId', message: 'must equal the policy id in the path' }] },
+          {
+            detail: 'policyId: 须与地址中的政策编号一致',
+            extra: { errors: [{ path: 'policyId', message: '须与地址中的政策编号一致' }] },
+          },
+        );
       }
       const { created } = await service.registerPolicy(parsed.policy, context);
       return { status: created ? 201 : 200, body: { policyId: params.policyId, created } };

@@ -111,7 +111,10 @@ export class RegistrationService {
         throw new DomainError(
           'not-allowed',
           'canteen-unknown',
-          `canteen ${registration.homeCanteenId} is not registered`,
+          {
+            en: `canteen ${registration.homeCanteenId} is not registered`,
+            zh: `签约食堂 ${registration.homeCanteenId} 未登记`,
+          },
           'homeCanteenId',
         );
       }
@@ -263,7 +266,10 @@ export class RegistrationService {
       const stream = terminalStream(terminalId);
       const { state, expectedRevision } = await this.deps.repository.load(stream, terminal);
       if (state.status !== 'registered') {
-        throw new DomainError('not-found', 'not-found', `terminal ${terminalId} is not registered`);
+        throw new DomainError('not-found', 'not-found', {
+          en: `terminal ${terminalId} is not registered`,
+          zh: `终端 ${terminalId} 未登记`,
+        });
       }
       const generation = rotatedGeneration(state);
       const token = terminalToken(this.deps.tokenSecret, terminalId, state.canteenId, generation);

@@ -17,10 +17,16 @@ export async function readRoster(bytes: Buffer): Promise<RosterRow[]> {
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
-    throw problemFor('invalid-body', 'the body is not an XLSX workbook');
+    throw problemFor(
+      'invalid-body',
+      'the body is not an XLSX workbook',
+      {},
+      { detail: '上传的内容不是 XLSX 工作簿' },
+    );
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) throw problemFor('invalid-body', 'the workbook has no sheet');
+  if (!sheet)
+    throw problemFor('invalid-body', 'the workbook has no sheet', {}, { detail: '工作簿中没有工作表' });
   let columns: Map<RosterColumn, number> | null = null;
   const rows: RosterRow[] = [];
   let tooMany = false;
@@ -42,8 +48,22 @@ export async function readRoster(bytes: Buffer): Promise<RosterRow[]> {
     >;
     rows.push({ row: rowNumber, cells });
   });
-  if (columns === null) throw problemFor('invalid-body', 'the sheet is empty: expected a header row');
-  if (tooMany) throw problemFor('invalid-body', `a roster holds at most ${MAX_ROSTER_ROWS} rows`);
+  if (columns === null) {
+    throw problemFor(
+      'invalid-body',
+      'the sheet is empty: expected a header row',
+      {},
+      { detail: '工作表是空的：第一行应为表头' },
+    );
+  }
+  if (tooMany) {
+    throw problemFor(
+      'invalid-body',
+      `a roster holds at most ${MAX_ROSTER_ROWS} rows`,
+      {},
+      { detail: `花名册最多 ${MAX_ROSTER_ROWS} 行` },
+    );
+  }
   return rows;
 }
 
@@ -56,9 +76,15 @@ function headerOf(values: readonly unknown[]): Map<RosterColumn, number> {
   });
   const missing = ROSTER_COLUMNS.filter((column) => !found.has(column));
   if (missing.length > 0) {
-    throw problemFor('invalid-body', `the header row lacks the column(s) ${missing.join(', ')}`, {
-      errors: missing.map((column) => ({ path: column, message: 'column missing from the header row' })),
-    });
+    throw problemFor(
+      'invalid-body',
+      `the header row lacks the column(s) ${missing.join(', ')}`,
+      { errors: missing.map((column) => ({ path: column, message: 'column missing from the header row' })) },
+      {
+        detail: `表头缺少列：${missing.join('、')}`,
+        extra: { errors: missing.map((column) => ({ path: column, message: '表头中没有这一列' })) },
+      },
+    );
   }
   return found;
 }

@@ -78,9 +78,15 @@ export function toSellMeal(body: SaleBody, terminalId: string): SellMeal {
 /** Refuses a sale time in the future and a terminal clock that is off (by `sentAt`). */
 export function assertClockWithinAllowance(body: SaleBody, now: number): void {
   if (body.occurredAt > now + CLOCK_SKEW_ALLOWANCE_MS) {
-    throw problemFor('clock-skew', 'occurredAt lies in the future', {
-      errors: [{ path: 'occurredAt', message: 'in the future' }],
-    });
+    throw problemFor(
+      'clock-skew',
+      'occurredAt lies in the future',
+      { errors: [{ path: 'occurredAt', message: 'in the future' }] },
+      {
+        detail: '销售时间(occurredAt)在未来，请校准终端时钟',
+        extra: { errors: [{ path: 'occurredAt', message: '时间在未来' }] },
+      },
+    );
   }
   if (body.sentAt !== undefined && Math.abs(body.sentAt - now) > CLOCK_SKEW_ALLOWANCE_MS) {
     throw problemFor(
@@ -89,6 +95,10 @@ export function assertClockWithinAllowance(body: SaleBody, now: number): void {
       {
         errors: [{ path: 'sentAt', message: 'off by more than 5 minutes' }],
         serverTime: new Date(now).toISOString(),
+      },
+      {
+        detail: '终端时钟偏差超过 5 分钟，请校准后重新发送',
+        extra: { errors: [{ path: 'sentAt', message: '偏差超过 5 分钟' }] },
       },
     );
   }

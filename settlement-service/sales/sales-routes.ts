@@ -1,7 +1,12 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { DomainError } from '../../domain/domain-error.ts';
-import { Problem } from '../../domain/problems/problem.ts';
+import {
+  Problem,
+  type ProblemLanguage,
+  problemBody,
+  problemLanguage,
+} from '../../domain/problems/problem.ts';
 import {
   type BatchResult,
   batchAnswerSchema,
@@ -31,17 +36,11 @@ function terminalOf(request: Request) {
   return principal;
 }
 
-/** A refused sale in a batch, answered as the single request's problem would be. */
-function problemAnswerOf(error: unknown): ProblemAnswer {
+/** A refused sale in a batch, answered as the single request's problem would be, in the batch's language. */
+function problemAnswerOf(error: unknown, language: ProblemLanguage): ProblemAnswer {
   const problem = error instanceof DomainError ? problemOfDomainError(error) : error;
   if (!(problem instanceof Problem) || problem.status >= 500) throw error;
-  const errors = problem.extra.errors as ProblemAnswer['errors'];
-  return {
-    status: problem.status,
-    code: problem.code,
-    ...(problem.detail ? { detail: problem.detail } : {}),
-    ...(errors ? { errors } : {}),
-  };
+  return problemBody(problem, language) as ProblemAnswer;
 }
 
 /** Selling and voiding meals (docs/api.en.md). */
@@ -115,8 +114,9 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
         'Record sales in the order given, each as POST /api/v1/sales would (a terminal syncing its queue)',
       description:
         'Each sale is decided in turn, so caps count them in the order sent. A refused sale does not stop ' +
-        'the others; its result carries the problem the single request would have answered. Repeating a ' +
-        'batch answers every sale as the first time.',
+        'the others; its result carries the problem the single request would have answered, whole and in ' +
+        'the language the batch asks for (Accept-Language; Chinese by default, Content-Language says which). ' +
+        'Repeating a batch answers every sale as the first time.',
       tags: ['sales'],
       callers: ['terminal'],
       body: z.strictObject({ sales: z.array(z.unknown()).min(1).max(MAX_SALES_PER_BATCH) }),
@@ -124,6 +124,7 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
       problems: [],
     }).implement(async ({ body, request }) => {
       const principal = terminalOf(request);
+      const language = problemLanguage(request.headers['accept-language']);
       const results: BatchResult[] = new Array(body.sales.length);
       const valid: { index: number; sale: SaleToRecord }[] = [];
       body.sales.forEach((raw, index) => {
@@ -133,7 +134,7 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
           if (!parsed.success) throw invalidInputProblem('body', parsed.error);
           valid.push({ index, sale: toSaleToRecord(parsed.data, principal) });
         } catch (error) {
-          const problem = problemAnswerOf(error);
+          const problem = problemAnswerOf(error, language);
           results[index] = {
             saleId: typeof saleId === 'string' ? saleId : null,
             status: problem.status,
@@ -151,11 +152,11 @@ export function salesRoutes(service: SalesService, now: () => number): Implement
         const outcome = outcomes[at] as SaleOutcome;
         const { saleId } = sale.command;
         if ('refused' in outcome) {
-          const problem = problemAnswerOf(outcome.refused);
+          const problem = problemAnswerOf(outcome.refused, language);
           results[index] = { saleId, status: problem.status, problem };
         } else results[index] = { saleId, status: outcome.created ? 201 : 200, sale: outcome.answer };
       });
-      return { status: 200, body: { results } };
+      return { status: 200, body: { results }, headers: { 'content-language': language } };
     }),
 
     defineRoute({

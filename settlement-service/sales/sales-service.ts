@@ -330,11 +330,10 @@ export class SalesService {
     ]);
     const details = canteenDetailsAt(canteenState.state, command.occurredAt);
     if (!details) {
-      throw new DomainError(
-        'not-allowed',
-        'canteen-unknown',
-        `canteen ${terminal.canteenId} is not registered`,
-      );
+      throw new DomainError('not-allowed', 'canteen-unknown', {
+        en: `canteen ${terminal.canteenId} is not registered`,
+        zh: `食堂 ${terminal.canteenId} 未登记`,
+      });
     }
     return {
       terminalId: terminal.terminalId,

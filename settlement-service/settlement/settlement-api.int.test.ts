@@ -250,12 +250,12 @@ describe('closing a month, review and approval, verification (real HTTP, real Po
     });
     const notPdf = await upload(new TextEncoder().encode('%PDF-1.7 not really'), 'application/pdf');
     expect(notPdf).toMatchObject({ status: 400, body: { code: 'invalid-body' } });
-    expect(String(notPdf.body.detail)).toContain('not a readable PDF');
+    expect(String(notPdf.body.detail)).toContain('无法读取该 PDF');
     // The bureau's summary is a PDF without a canteen's embedded figures.
     const summary = (await download('/api/v1/settlements/2026-10/statement.pdf', users.zhao ?? '')).bytes;
     const noFigures = await upload(summary, 'application/pdf');
     expect(noFigures.status).toBe(400);
-    expect(String(noFigures.body.detail)).toMatch(/settlement figures/);
+    expect(String(noFigures.body.detail)).toMatch(/没有嵌入的月结数据/);
   });
 
   it('shows and steps months from the command line through the API', async () => {

@@ -193,7 +193,12 @@ async function namesFor(
 function requireOwnCanteen(request: Request, canteenId: string): void {
   const principal = principalOf(request);
   if (principal.role === 'canteen-manager' && principal.canteenId !== canteenId) {
-    throw problemFor('forbidden', 'a canteen manager reads its own canteen only');
+    throw problemFor(
+      'forbidden',
+      'a canteen manager reads its own canteen only',
+      {},
+      { detail: '食堂管理员只能查看本食堂' },
+    );
   }
 }
 
@@ -396,18 +401,28 @@ const statementClaimSchema = z.object({
 /** The figures a statement PDF embeds (`settlement.json`), or 400 `invalid-body` saying what is wrong. */
 async function claimOfStatement(pdf: Buffer): Promise<CanteenMonthClaim> {
   const read = await readStatement(pdf).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
     throw problemFor(
       'invalid-body',
-      `not a readable PDF: ${error instanceof Error ? error.message : String(error)}`,
+      `not a readable PDF: ${reason}`,
+      {},
+      { detail: `无法读取该 PDF：${reason}` },
     );
   });
   if (!read.figures)
-    throw problemFor('invalid-body', 'the PDF carries no embedded settlement figures (settlement.json)');
+    throw problemFor(
+      'invalid-body',
+      'the PDF carries no embedded settlement figures (settlement.json)',
+      {},
+      { detail: '该 PDF 中没有嵌入的月结数据(settlement.json)' },
+    );
   const claim = statementClaimSchema.safeParse(read.figures);
   if (!claim.success)
     throw problemFor(
       'invalid-body',
       `the embedded settlement figures are not a statement's: ${claim.error.message}`,
+      {},
+      { detail: '该 PDF 中嵌入的数据不是月结单的数据' },
     );
   return read.figures as CanteenMonthClaim;
 }

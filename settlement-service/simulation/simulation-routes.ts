@@ -86,14 +86,23 @@ export function proposalOf(
 ): PolicyDocument {
   const parsed = parseProposal(month, document);
   if (parsed.ok) return parsed.policy;
-  const errors = parsed.issues.map((issue) => ({
-    path: issue.path === '' ? field : `${field}.${issue.path}`,
+  const paths = parsed.issues.map((issue) => (issue.path === '' ? field : `${field}.${issue.path}`));
+  const errors = parsed.issues.map((issue, index) => ({
+    path: paths[index] ?? field,
     message: issue.message,
   }));
-  const [first] = errors;
-  throw problemFor('invalid-body', first ? `${first.path}: ${first.message}` : `${field} was refused`, {
-    errors,
-  });
+  const errorsZh = parsed.issues.map((issue, index) => ({
+    path: paths[index] ?? field,
+    message: issue.messageZh,
+  }));
+  const detail = (first: { path: string; message: string } | undefined, refused: string) =>
+    first ? `${first.path}: ${first.message}` : refused;
+  throw problemFor(
+    'invalid-body',
+    detail(errors[0], `${field} was refused`),
+    { errors },
+    { detail: detail(errorsZh[0], `${field} 被拒绝`), extra: { errors: errorsZh } },
+  );
 }
 
 /** 政策测算: what a proposed policy would have paid for a month's real meals; records nothing. */

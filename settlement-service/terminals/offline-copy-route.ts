@@ -137,14 +137,26 @@ export function offlineCopyRoutes(
     }).implement(async ({ params, request }) => {
       const principal = principalOf(request);
       if (principal.role !== 'terminal' || principal.terminalId !== params.terminalId)
-        throw problemFor('forbidden', 'a terminal reads its own offline copy only');
+        throw problemFor(
+          'forbidden',
+          'a terminal reads its own offline copy only',
+          {},
+          { detail: '终端只能读取自己的脱机资料' },
+        );
       const at = now();
       const [canteenState, policies] = await Promise.all([
         repository.load(canteenStream(principal.canteenId), canteen),
         repository.load(POLICY_REGISTER_STREAM, policyRegister),
       ]);
       const details = canteenDetailsAt(canteenState.state, at);
-      if (!details) throw problemFor('canteen-unknown', principal.canteenId);
+      if (!details) {
+        throw problemFor(
+          'canteen-unknown',
+          `canteen ${principal.canteenId} is not registered`,
+          {},
+          { detail: `食堂 ${principal.canteenId} 未登记` },
+        );
+      }
       const area = await offlineEldersAndCards(db, principal.canteenId, details.district, businessDateOf(at));
       const copy: OfflineCopy = {
         terminalId: principal.terminalId,

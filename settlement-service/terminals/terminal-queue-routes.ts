@@ -30,7 +30,12 @@ export function terminalQueueRoutes(repository: AggregateRepository, now: () => 
     }).implement(async ({ params, body, request }) => {
       const principal = principalOf(request);
       if (principal.role !== 'terminal' || principal.terminalId !== params.terminalId)
-        throw problemFor('forbidden', 'a terminal reports its own queue only');
+        throw problemFor(
+          'forbidden',
+          'a terminal reports its own queue only',
+          {},
+          { detail: '终端只能报告自己的待传队列' },
+        );
       const command: ReportQueue = {
         terminalId: params.terminalId,
         queuedSales: body.queuedSales,

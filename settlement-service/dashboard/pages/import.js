@@ -159,6 +159,8 @@ async function submit(kind) {
       method: 'POST',
       body: file.bytes,
       contentType: XLSX_TYPE,
+      // The page words a refused file itself from the service's English detail (import-words.js).
+      language: 'en',
     });
     if (response.status === 401) return showSignIn(refusalText(new Refusal(401)));
     if (!response.ok) {

@@ -62,9 +62,12 @@ let nextKey = 1;
 /** A refusal in the page's words: the dashboard's, and 503 as the data being prepared. */
 const refusalText = (error) => dashboardRefusalText(error, words());
 
-/** A request with the bearer token (`body` posted as JSON); 401 and 403 are thrown, the rest answered. */
+/**
+ * A request with the bearer token (`body` posted as JSON); 401 and 403 are thrown, the rest answered.
+ * Refusals come in English: the page words a refused proposal itself from them (simulation-errors.js).
+ */
 async function send(path, { body, signal } = {}) {
-  const response = await request(path, { json: body, signal });
+  const response = await request(path, { json: body, signal, language: 'en' });
   if (response.status === 401 || response.status === 403) throw new Refusal(response.status);
   return response;
 }
