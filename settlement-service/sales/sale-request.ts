@@ -4,6 +4,7 @@ import { canonicalJson } from '../../domain/canonical-json.ts';
 import { fen } from '../../domain/money.ts';
 import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { CLOCK_SKEW_ALLOWANCE_MS, type SellMeal } from '../../domain/sales/sale.ts';
+import { formatShanghaiInstant } from '../../domain/time/shanghai-time.ts';
 import { fenSchema, idSchema, instantSchema } from '../http/common-schemas.ts';
 
 export const saleBodySchema = z
@@ -94,7 +95,7 @@ export function assertClockWithinAllowance(body: SaleBody, now: number): void {
       "the terminal's clock is off by more than 5 minutes; set it and send again",
       {
         errors: [{ path: 'sentAt', message: 'off by more than 5 minutes' }],
-        serverTime: new Date(now).toISOString(),
+        serverTime: formatShanghaiInstant(now),
       },
       {
         detail: '终端时钟偏差超过 5 分钟，请校准后重新发送',
