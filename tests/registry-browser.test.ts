@@ -290,13 +290,13 @@ describe('the registry pages in a browser (Playwright, Chromium, real service)',
 
   it('records a death after the clerk confirms; no more changes are offered', async () => {
     const death = record().locator('[data-testid=record-death]');
-    await death.getByLabel('身故日期').fill('2026-11-25');
+    await death.getByLabel('身故日期').fill('2026-11-18');
     await death.getByRole('button', { name: '登记身故' }).click();
-    await expect.poll(() => text('#record-title')).toBe('赵*兰 e-new已身故(2026-11-25)');
-    expect(dialogs.at(-1)).toBe('确认登记 赵*兰 于 2026-11-25 身故？');
+    await expect.poll(() => text('#record-title')).toBe('赵*兰 e-new已身故(2026-11-18)');
+    expect(dialogs.at(-1)).toBe('确认登记 赵*兰 于 2026-11-18 身故？');
     expect(await record().locator('[data-testid=bind-card]').count()).toBe(0);
     const answer = await service.call('GET', '/api/v1/elders/e-new', reviewer);
-    expect(answer.body).toMatchObject({ status: 'died', diedOn: '2026-11-25', cardUid: 'K-ZHAO-2' });
+    expect(answer.body).toMatchObject({ status: 'died', diedOn: '2026-11-18', cardUid: 'K-ZHAO-2' });
     await screenshot('elder-died');
     expect(problems).toEqual([]);
   });

@@ -39,7 +39,7 @@ function rebuildInChild(databaseUrl: string): ChildProcess {
     process.execPath,
     ['bin/zhucan.mjs', 'projections', 'rebuild', 'sales', '--batch-size', '150'],
     {
-      env: { ...process.env, DATABASE_URL: databaseUrl, KURRENTDB_URL: '' },
+      env: { ...process.env, ZHUCAN_LANG: 'zh', DATABASE_URL: databaseUrl, KURRENTDB_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -135,7 +135,7 @@ describe('a projection rebuild killed part way', () => {
     const resumed = await resumedRun;
     await watching;
     expect(resumed.code, resumed.output).toBe(0);
-    expect(resumed.output).toContain(`sales: generation ${building.generation} is active`);
+    expect(resumed.output).toContain(`sales：第 ${building.generation} 代已启用`);
     if (Number.isFinite(lowest)) expect(lowest).toBeGreaterThanOrEqual(checkpoint);
     const afterResume = await generations();
     // No generation was started anew: the one that was killed is the one that became active.
