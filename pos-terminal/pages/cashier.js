@@ -306,11 +306,9 @@ async function openReport() {
       formatMoney(t.subsidyFen),
       formatMoney(t.elderPaysFen),
     ]),
-    row([
-      `${w.guests} ${t.guestMeals} · ${w.offlineMeals} ${t.offlineMeals} · ${w.voids} ${t.voids}`,
-      ...Array(7).fill(''),
-    ]),
+    `<tr><td colspan="8">${w.guests} ${t.guestMeals} · ${w.offlineMeals} ${t.offlineMeals} · ${w.voids} ${t.voids}</td></tr>`,
   ].join('');
+  $('report-date').textContent = report.businessDate;
   $('report-dialog').hidden = false;
 }
 
@@ -341,9 +339,18 @@ function render(next) {
 const wedge = createWedgeDetector();
 let pendingShortcut = null;
 document.addEventListener('keydown', (event) => {
+  // Esc closes a dialog, as its 取消 or 关闭 does.
+  if (event.key === 'Escape' && !$('void-dialog').hidden) $('void-dialog').hidden = true;
+  if (event.key === 'Escape' && !$('report-dialog').hidden) $('report-dialog').hidden = true;
   if (!$('sign-in').hidden || !$('void-dialog').hidden || !$('report-dialog').hidden) return;
   if (event.target instanceof HTMLInputElement) {
     const field = event.target;
+    // Esc cancels what is on screen wherever the focus is, as the hint says.
+    if (event.key === 'Escape' && field.id === 'card-input') {
+      field.value = '';
+      api('DELETE', '/api/quote');
+      return;
+    }
     // A lone digit in the empty card field, with no fast key after it, is a menu shortcut.
     if (field.id === 'card-input' && field.value === '' && /^[1-9]$/.test(event.key)) {
       const key = event.key;
@@ -437,12 +444,20 @@ $('sign-in-form').addEventListener('submit', async (event) => {
 });
 $('void-form').addEventListener('submit', async (event) => {
   event.preventDefault();
+  const reason = $('void-reason').value.trim();
+  // Every void is traced to why it was made: the bureau reads the reasons when it checks voids.
+  if (!reason) {
+    $('void-error').textContent = words().reasonRequired;
+    $('void-reason').focus();
+    return;
+  }
   try {
-    await api('POST', `/api/sales/${voidTarget.saleId}/void`, {
+    const voided = await api('POST', `/api/sales/${voidTarget.saleId}/void`, {
       managerPin: $('void-pin').value,
-      reason: $('void-reason').value || words().void,
+      reason,
     });
     $('void-dialog').hidden = true;
+    say(words().voidedRefund(voided.seq, formatMoney(voided.shown.elderPaysFen)), 'ok');
     renderSales();
   } catch (error) {
     $('void-error').textContent = error.message;
@@ -457,9 +472,11 @@ $('report-close').addEventListener('click', () => {
 });
 $('report-print').addEventListener('click', () =>
   api('POST', '/api/day-report/print')
-    .then((outcome) =>
-      say(outcome.printed ? words().reportPrinted : words().receiptQueued, outcome.printed ? 'ok' : 'warn'),
-    )
+    .then((outcome) => {
+      // Closed, so that the cashier sees the outcome where messages show.
+      $('report-dialog').hidden = true;
+      say(outcome.printed ? words().reportPrinted : words().receiptQueued, outcome.printed ? 'ok' : 'warn');
+    })
     .catch((error) => say(error.message, 'error')),
 );
 

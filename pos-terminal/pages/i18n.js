@@ -69,6 +69,8 @@ export const WORDS = {
       `本机时钟${offsetMs > 0 ? '慢' : '快'}${duration(offsetMs, '小时', '分钟')}：已按服务器时间记账，请校准电脑时间`,
     reprinted: '已重打小票',
     reportPrinted: '日结报表已打印',
+    reasonRequired: '请填写作废原因',
+    voidedRefund: (seq, refund) => `已作废 #${seq}，应退 ${refund}`,
   },
   en: {
     signOut: 'Sign out',
@@ -140,6 +142,8 @@ export const WORDS = {
       `This PC's clock is ${duration(offsetMs, ' h', ' min')} ${offsetMs > 0 ? 'slow' : 'fast'}: sales use the service's time; set the clock`,
     reprinted: 'Receipt reprinted',
     reportPrinted: 'Day report printed',
+    reasonRequired: 'Please give the reason for the void',
+    voidedRefund: (seq, refund) => `Voided #${seq}: refund ${refund}`,
   },
 };
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessDateOf } from '../../domain/time/shanghai-time.ts';
 import { decodeEscPos } from '../../pos-terminal/receipts/escpos-decode.ts';
 import { type FakePrinter, startFakePrinter } from '../../pos-terminal/receipts/testing/fake-printer.ts';
 import { type RunningTerminal, startTerminal } from '../../pos-terminal/terminal.ts';
@@ -10,6 +11,7 @@ import {
   CASHIER_PIN,
   COUNTER_CARDS,
   counterSettings,
+  MANAGER_PIN,
   recordedSales,
   setUpCounterBureau,
 } from '../../testkit/counter-bureau.ts';
@@ -228,6 +230,55 @@ describe('the counter in a browser (Playwright, Chromium, real service process, 
     );
     expect(offline.every((sale) => sale.excluded.length === 0)).toBe(true);
     await cashier.screenshot({ path: path.join(SCREENSHOTS, 'cashier-synced.png') });
+  });
+
+  it('cancels with Esc, voids with a reason and a manager PIN saying what to refund, and prints the day report', async () => {
+    const message = () => cashier.locator('#message').textContent();
+    // Esc in the card field cancels the meal on screen, as the hint says.
+    await tapCard(cashier, COUNTER_CARDS[5] as string);
+    await expect.poll(() => cashier.getByTestId('quote-total').textContent()).toBe('￥12.00');
+    await cashier.locator('#card-input').focus();
+    await cashier.keyboard.press('Escape');
+    await expect.poll(() => cashier.getByTestId('quote-total').textContent()).toBe('—');
+
+    // The latest sale, the second meal of the day at full price: voided, with its refund said.
+    const latest = cashier.locator('#sales li').first();
+    const seq = /#(\d+)/.exec((await latest.locator('.seq').textContent()) ?? '')?.[1];
+    await latest.locator('.void').click();
+    await cashier.locator('#void-pin').fill(MANAGER_PIN);
+    await cashier.locator('#void-form button[type=submit]').click();
+    expect(await cashier.locator('#void-error').textContent()).toBe('请填写作废原因');
+    expect(await cashier.locator('#void-dialog').isVisible()).toBe(true);
+    await cashier.locator('#void-reason').fill('点错餐');
+    await cashier.locator('#void-form button[type=submit]').click();
+    await expect.poll(() => cashier.locator('#void-dialog').isHidden()).toBe(true);
+    expect(await message()).toBe(`已作废 #${seq}，应退 ￥12.00`);
+    // Esc closes the dialog as 取消 does.
+    await cashier.locator('#sales li .void:not([disabled])').first().click();
+    await expect.poll(() => cashier.locator('#void-dialog').isVisible()).toBe(true);
+    await cashier.keyboard.press('Escape');
+    await expect.poll(() => cashier.locator('#void-dialog').isHidden()).toBe(true);
+
+    // The day report names its day, its last line spans the table, and printing it closes it to say so.
+    await cashier.locator('#day-report').click();
+    await expect.poll(() => cashier.locator('#report-dialog').isVisible()).toBe(true);
+    expect(await cashier.getByTestId('report-date').textContent()).toBe(businessDateOf(Date.now()));
+    expect(await cashier.locator('#report-table tr:last-child td').getAttribute('colspan')).toBe('8');
+    const jobs = printer.jobs.length;
+    await cashier.locator('#report-print').click();
+    await expect.poll(() => cashier.locator('#report-dialog').isHidden()).toBe(true);
+    expect(await message()).toBe('日结报表已打印');
+    await printer.waitForJobs(jobs + 1);
+
+    // A small 800×480 elder display still shows what to pay, whole and on screen.
+    await display.setViewportSize({ width: 800, height: 480 });
+    await tapCard(cashier, COUNTER_CARDS[5] as string);
+    await expect.poll(() => display.getByTestId('display-pays').textContent()).toBe('￥9.00');
+    const pays = await display.getByTestId('display-pays').boundingBox();
+    expect(pays && pays.y >= 0 && pays.y + pays.height <= 480).toBe(true);
+    await display.screenshot({ path: path.join(SCREENSHOTS, 'display-800x480.png') });
+    await cashier.locator('#card-input').focus();
+    await cashier.keyboard.press('Escape');
   });
 
   it('keeps a sign-in to the browser that made it, and ends it after a while unused', async () => {
