@@ -368,6 +368,36 @@ describe('the dashboard in a browser (Playwright, Chromium, real service)', () =
     await expect.poll(() => text('#today-range')).toBe(TODAY);
   });
 
+  it('fits every bureau page to a desktop and to a phone: wide tables scroll in their panels', async () => {
+    const pages = [
+      '',
+      '/settlement',
+      '/simulation',
+      '/elders',
+      '/import',
+      '/canteens',
+      '/terminals',
+      '/funding-sources',
+    ];
+    const widths: string[] = [];
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const pathname of pages) {
+        await page.goto(`${service.url}/dashboard${pathname}`);
+        await page.waitForLoadState('networkidle');
+        const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+        widths.push(`${width} ${pathname || '/'}: ${scrollWidth <= width ? 'fits' : scrollWidth}`);
+      }
+      if (width === 390) await screenshot('phone');
+    }
+    expect(widths).toEqual(
+      [1280, 390].flatMap((width) => pages.map((pathname) => `${width} ${pathname || '/'}: fits`)),
+    );
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(`${service.url}/dashboard`);
+    await expect.poll(() => page.locator('#board').isVisible()).toBe(true);
+  });
+
   it('signs out, forgetting the token', async () => {
     await page.locator('#sign-out').click();
     await expect.poll(() => page.locator('#sign-in').isVisible()).toBe(true);

@@ -355,6 +355,8 @@ describe('the roster import page in a browser (Playwright, Chromium, real servic
     await expect
       .poll(() => text('[data-testid=run-message]'))
       .toContain('整份文件未被接受，未写入任何记录：文件不是 Excel 工作簿(.xlsx)');
+    // The page's own Chinese words, not the service's English beside them.
+    expect(await text('[data-testid=run-message]')).not.toContain('workbook');
     expect(await page.locator('[data-testid=report]').isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: '导入' }).isDisabled()).toBe(true);
 
@@ -373,7 +375,9 @@ describe('the roster import page in a browser (Playwright, Chromium, real servic
     await page.getByRole('button', { name: 'EN' }).click();
     await expect
       .poll(() => text('[data-testid=run-message]'))
-      .toContain('The header lacks the column(s) 类别, 卡号');
+      .toContain(
+        'The whole file was refused; nothing was written: The header lacks the column(s) 类别, 卡号',
+      );
     await page.getByRole('button', { name: '中文' }).click();
   });
 

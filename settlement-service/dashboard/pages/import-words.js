@@ -106,7 +106,7 @@ const PAGE_WORDS = {
     shownFirst: (shown, total) =>
       `${total} rows; the first ${shown} are shown. Use the filter to see the rest.`,
     refusedFirst: 'Refused rows come first.',
-    fileRefused: 'The whole file was refused; nothing was written:',
+    fileRefused: 'The whole file was refused; nothing was written: ',
     notWorkbook:
       'The file is not an Excel workbook (.xlsx). Save an .xls, CSV or WPS file as .xlsx in Excel first.',
     noSheet: 'The workbook has no sheet.',
@@ -167,7 +167,7 @@ export function fileRefusal(status, problem) {
             : rows
               ? w.tooManyRows(rows[1])
               : w.badFile;
-  // The service's own words beside the Chinese, and in English where the page has no words of its own.
+  // The service's own (English) words only where the page has none of its own for the refusal.
   const own = text !== w.badFile;
-  return { text, original: detail && (language() !== 'en' || !own) ? detail : null };
+  return { text, original: detail && !own ? detail : null };
 }

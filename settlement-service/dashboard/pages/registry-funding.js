@@ -100,7 +100,7 @@ export function mount(root, { canAct, message }) {
             el('td', {}, source.nameEn ?? w.none),
             el(
               'td',
-              {},
+              { class: 'prose' },
               source.policies.length === 0
                 ? w.none
                 : source.policies.map((policyId) => source.policyNames[policyId] ?? policyId).join('、'),
