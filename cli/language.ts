@@ -56,6 +56,7 @@ const COMMANDER_ERRORS: readonly (readonly [RegExp, string])[] = [
   [/^error: missing required argument '(.*)'/, "缺少参数 '$1'"],
   [/^error: required option '(.*)' not specified/, "缺少必需的选项 '$1'"],
   [/^error: option '(.*)' argument missing/, "选项 '$1' 缺少取值"],
+  [/^error: option '(.*)' argument '(.*)' is invalid\. (.*)/, "选项 '$1' 的取值 '$2' 无效：$3"],
   [
     /^error: too many arguments(?: for '(.*)')?\. Expected (\d+) arguments? but got (\d+)\./,
     '参数过多：应为 $2 个，收到 $3 个',
@@ -67,7 +68,9 @@ export function commanderError(text: string): string {
   if (LANGUAGE === 'en') return text;
   const [firstLine = '', ...rest] = text.split('\n');
   for (const [pattern, words] of COMMANDER_ERRORS) {
-    if (pattern.test(firstLine)) return [errorLine(firstLine.replace(pattern, words)), ...rest].join('\n');
+    if (!pattern.test(firstLine)) continue;
+    const hints = rest.map((line) => line.replace(/^\(Did you mean (.*)\?\)$/, '(是否想输入 $1？)'));
+    return [errorLine(firstLine.replace(pattern, words)), ...hints].join('\n');
   }
   return text;
 }

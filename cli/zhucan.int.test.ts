@@ -184,6 +184,8 @@ describe('zhucan in Chinese and English (CLI)', () => {
     expect(unknown.err.trim()).toBe("错误：未知选项 '--bogus'");
     const english = await zhucan(['projections', 'status', '--bogus'], offline, { ZHUCAN_LANG: 'en' });
     expect(english.err.trim()).toBe("error: unknown option '--bogus'");
+    const typo = await zhucan(['projections', 'statuss'], offline);
+    expect(typo.err.trim()).toBe("错误：未知命令 'statuss'\n(是否想输入 status？)");
     const missing = await zhucan(['verify'], offline);
     expect(missing.err.trim()).toBe("错误：缺少参数 'statement.pdf'");
   });
