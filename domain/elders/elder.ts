@@ -217,23 +217,19 @@ export const elder: Decider<ElderCommand, ElderEvent, ElderState> = {
       case 'RecordDeath': {
         const registered = requireRegistered(state);
         if (registered.deathDate === command.date) return [];
-        const birthDate = currentProfile(registered)?.birthDate;
-        if (command.date > command.today || (birthDate !== undefined && command.date < birthDate)) {
-          throw new DomainError(
-            'invalid',
-            'invalid-body',
-            command.date > command.today
-              ? {
-                  en: `a death date cannot lie after today (${command.today})`,
-                  zh: `死亡日期不能晚于今天(${command.today})`,
-                }
-              : {
-                  en: `a death date cannot lie before the birth date (${birthDate})`,
-                  zh: `死亡日期不能早于出生日期(${birthDate})`,
-                },
-            'date',
+        const refuse = (en: string, zh: string) =>
+          new DomainError('invalid', 'invalid-body', { en, zh }, 'date');
+        if (command.date > command.today)
+          throw refuse(
+            `a death date cannot lie after today (${command.today})`,
+            `死亡日期不能晚于今天(${command.today})`,
           );
-        }
+        const birthDate = currentProfile(registered)?.birthDate;
+        if (birthDate !== undefined && command.date < birthDate)
+          throw refuse(
+            `a death date cannot lie before the birth date (${birthDate})`,
+            `死亡日期不能早于出生日期(${birthDate})`,
+          );
         return [{ type: 'ElderDied', data: { elderId: registered.elderId, date: command.date } }];
       }
       default: {

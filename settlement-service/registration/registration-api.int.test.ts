@@ -29,6 +29,16 @@ describe('registration over HTTP', () => {
       expect(await service.eventCount()).toBe(events);
       const changed = await admin('PUT', '/api/v1/policies/p-2025', { ...policy, name: '改过' });
       expect(changed).toMatchObject({ status: 409, body: { code: 'policy-immutable' } });
+      // A document whose id is not the one in the address is refused, naming the field.
+      const elsewhere = await admin('PUT', '/api/v1/policies/p-other', policy);
+      expect(elsewhere).toMatchObject({
+        status: 400,
+        body: {
+          code: 'invalid-body',
+          detail: 'policyId: 须与地址中的政策编号一致',
+          errors: [{ path: 'policyId', message: '须与地址中的政策编号一致' }],
+        },
+      });
     });
 
     it('refuses overlapping dates unless the new policy supersedes the old one', async () => {

@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import { z } from 'zod';
+import { DomainError } from '../../domain/domain-error.ts';
 import { categoryProblems } from '../../domain/elders/elder.ts';
 import { fen } from '../../domain/money.ts';
 import { parsePolicyDocument, policyDocumentSchema } from '../../domain/policy/policy-document.ts';
-import { problemFor } from '../../domain/problems/problem-catalogue.ts';
 import { actorOf, principalOf } from '../auth/authenticate.ts';
 import type { EventContext } from '../event-sourcing/aggregate-repository.ts';
 import { businessDateSchema, fenSchema, idSchema, instantSchema } from '../http/common-schemas.ts';
@@ -122,14 +122,11 @@ export function registrationRoutes(service: RegistrationService): ImplementedRou
       const parsed = parsePolicyDocument(body);
       if (!parsed.ok) throw new Error('a validated policy document failed to parse');
       if (parsed.policy.policyId !== params.policyId) {
-        throw problemFor(
+        throw new DomainError(
+          'invalid',
           'invalid-body',
-          'policyId: must equal the policy id in the path',
-          { errors: [{ path: 'policyId', message: 'must equal the policy id in the path' }] },
-          {
-            detail: 'policyId: 须与地址中的政策编号一致',
-            extra: { errors: [{ path: 'policyId', message: '须与地址中的政策编号一致' }] },
-          },
+          { en: 'must equal the policy id in the path', zh: '须与地址中的政策编号一致' },
+          'policyId',
         );
       }
       const { created } = await service.registerPolicy(parsed.policy, context);
