@@ -15,12 +15,3 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   decisionInputsProjection,
   namesProjection,
 ];
-
-export function projectionNamed(name: string): Projection {
-  const found = ALL_PROJECTIONS.find((projection) => projection.name === name);
-  if (!found)
-    throw new Error(
-      `no projection named ${name}; known: ${ALL_PROJECTIONS.map((known) => known.name).join(', ')}`,
-    );
-  return found;
-}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectionNamed } from '../../projections/all-projections.ts';
 import { rebuildProjection } from '../../projections/runner/rebuild.ts';
+import { supervisionProjection } from '../../projections/supervision/supervision.projection.ts';
 import { MENU, saleBody, setUpBureau } from '../../tests/support/bureau.ts';
 import { startTestService, type TestService } from '../../tests/support/service.ts';
 import { readStatement } from '../statements/statement-reader.ts';
@@ -235,7 +235,7 @@ describe('supervision alerts: raised by the projection, decided by the bureau, e
   it('raises the same alerts with the same decisions when the read model is rebuilt', async () => {
     await service.projections.catchUp();
     const live = await listAlerts();
-    await rebuildProjection(service.store, service.database.db, projectionNamed('supervision'));
+    await rebuildProjection(service.store, service.database.db, supervisionProjection);
     expect(await listAlerts()).toEqual(live);
   });
 
